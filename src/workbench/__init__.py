@@ -1,0 +1,3 @@
+"""Prozess-Werkbench: BPMN-Wissensbasis, Digitalisierungspotenzial und Berichte für Kommunen."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,168 @@
+"""The workbench extension attributes on BPMN elements (namespace :data:`namespaces.WB`).
+
+Values are stored as plain attributes that other tools ignore and keep, for example::
+
+    <bpmn:userTask id="pruefen" name="Antrag formell prüfen"
+        wb:minutes="6" wb:waitDays="1.5" wb:medium="fachverfahren" wb:system="Meldewesen"
+        wb:phase="bearbeitung" wb:automation="regelbasiert" wb:activityType="formell_pruefen"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="rueckfrage" wb:probability="0.2"/>
+
+Enumerations are stored as lowercase ASCII keys; reading accepts the German labels too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from . import namespaces as ns
+
+MEDIA: dict[str, str] = {
+    "papier": "Papier",
+    "persoenlich": "persönlich",
+    "telefon": "Telefon",
+    "email": "E-Mail",
+    "scan": "Scan",
+    "fachverfahren": "Fachverfahren/digital",
+    "portal": "Online-Portal",
+    "automatisch": "automatisch",
+}
+#: Medium classes for the Medienbruch definition: analog, digital, and scan (a break by itself).
+MEDIUM_CLASS: dict[str, str] = {
+    "papier": "analog", "persoenlich": "analog", "telefon": "analog",
+    "email": "digital", "fachverfahren": "digital", "portal": "digital", "automatisch": "digital",
+    "scan": "scan",
+}
+PHASES: dict[str, str] = {
+    "antrag": "Antrag",
+    "bearbeitung": "Bearbeitung",
+    "bezahlung": "Bezahlung",
+    "bescheid": "Bescheid",
+    "archivierung": "Archivierung",
+}
+AUTOMATION: dict[str, str] = {
+    "keine": "keine (menschliche Entscheidung)",
+    "assistiert": "assistiert (IT-Unterstützung)",
+    "regelbasiert": "regelbasiert (Regeln/RPA)",
+    "ki": "KI-gestützt",
+}
+_ALIASES = {
+    "digital": "fachverfahren", "fachverfahren/digital": "fachverfahren", "e-mail": "email",
+    "mail": "email", "online-portal": "portal", "onlineportal": "portal", "online": "portal",
+    "post": "papier", "brief": "papier", "vor ort": "persoenlich", "persönlich": "persoenlich",
+    "automatisiert": "automatisch", "auto": "automatisch", "rpa": "regelbasiert",
+    "regel": "regelbasiert", "keine automatisierung": "keine", "nein": "keine",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One extension attribute: XML name, German label, kind and allowed values."""
+
+    name: str
+    label: str
+    kind: str  # "number" | "probability" | "enum" | "text"
+    applies_to: str  # "activity" | "sequenceFlow"
+    values: dict[str, str] | None = None
+
+
+ATTRIBUTES: dict[str, Attribute] = {
+    a.name: a
+    for a in (
+        Attribute("minutes", "Bearbeitungszeit (Minuten je Ausführung)", "number", "activity"),
+        Attribute("waitDays", "Liegezeit (Tage)", "number", "activity"),
+        Attribute("medium", "Medium", "enum", "activity", MEDIA),
+        Attribute("system", "System (Fachverfahren)", "text", "activity"),
+        Attribute("phase", "E2E-Phase", "enum", "activity", PHASES),
+        Attribute("automation", "Automatisierbarkeit", "enum", "activity", AUTOMATION),
+        Attribute("activityType", "Aktivitätstyp", "text", "activity"),
+        Attribute("probability", "Wahrscheinlichkeit", "probability", "sequenceFlow"),
+    )
+}
+
+
+def _fold(text: str) -> str:
+    text = text.strip().lower()
+    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def normalize_enum(attribute: str, raw: str | None) -> str | None:
+    """The key for a raw enum value (key, German label or common alias); None if unknown."""
+    if raw is None or not raw.strip():
+        return None
+    values = ATTRIBUTES[attribute].values or {}
+    low = raw.strip().lower()
+    if low in values:
+        return low
+    if low in _ALIASES and _ALIASES[low] in values:
+        return _ALIASES[low]
+    folded = _fold(raw)
+    for key, label in values.items():
+        if folded in (key, _fold(label), _fold(label.split(" (")[0])):
+            return key
+    if folded in _ALIASES and _ALIASES[folded] in values:
+        return _ALIASES[folded]
+    return None
+
+
+def parse_number(raw: str | None) -> float | None:
+    """A non-negative number from an attribute (decimal comma allowed); None if absent/invalid."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if value >= 0 and value == value and value != float("inf") else None
+
+
+def parse_value(attribute: str, raw: str | None) -> float | str | None:
+    """Typed value of an extension attribute, or None when missing or invalid."""
+    spec = ATTRIBUTES[attribute]
+    if spec.kind == "number":
+        return parse_number(raw)
+    if spec.kind == "probability":
+        value = parse_number(raw)
+        return value if value is not None and value <= 1 else None
+    if spec.kind == "enum":
+        return normalize_enum(attribute, raw)
+    return raw.strip() if raw and raw.strip() else None
+
+
+def format_value(attribute: str, value: float | str | None) -> str | None:
+    """The attribute text to write for a typed value (None removes the attribute)."""
+    if value is None or value == "":
+        return None
+    spec = ATTRIBUTES[attribute]
+    if spec.kind in ("number", "probability"):
+        number = float(value)
+        return f"{number:g}" if abs(number) < 1e15 else repr(number)
+    if spec.kind == "enum":
+        key = normalize_enum(attribute, str(value))
+        if key is None:
+            allowed = ", ".join(spec.values or {})
+            raise ValueError(f"Ungültiger Wert '{value}' für {spec.label}; erlaubt: {allowed}.")
+        return key
+    return str(value)
+
+
+def problem(attribute: str, raw: str) -> str | None:
+    """German description of what is wrong with a raw value, or None when it is valid."""
+    spec = ATTRIBUTES.get(attribute)
+    if spec is None:
+        return (f"Unbekanntes Werkbench-Attribut 'wb:{attribute}'; bekannt sind: "
+                + ", ".join(f"wb:{a}" for a in ATTRIBUTES) + ".")
+    if parse_value(attribute, raw) is not None or not raw.strip():
+        return None
+    if spec.kind == "number":
+        return f"{spec.label}: '{raw}' ist keine Zahl ≥ 0."
+    if spec.kind == "probability":
+        return f"{spec.label}: '{raw}' ist keine Wahrscheinlichkeit zwischen 0 und 1."
+    allowed = ", ".join(f"{k} ({v})" for k, v in (spec.values or {}).items())
+    return f"{spec.label}: '{raw}' ist kein erlaubter Wert; erlaubt sind {allowed}."
+
+
+def qname(attribute: str) -> str:
+    """Clark name of an extension attribute."""
+    return ns.q(ns.WB, attribute)
