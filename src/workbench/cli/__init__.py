@@ -1,0 +1,55 @@
+"""The `workbench` command line: parses, calls the library, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .common import EXIT_INPUT, GermanParser
+
+#: Command modules, each with ``register(subparsers)``; order is the order in ``--help``.
+COMMAND_MODULES = (
+    "workbench.cli.bpmn_cmd",
+    "workbench.cli.kb_cmd",
+)
+
+
+def build_parser() -> GermanParser:
+    """The full argument parser with every registered command."""
+    parser = GermanParser(
+        prog="workbench",
+        description="Prozess-Werkbench: Wissensbasis, BPMN-Modelle, Digitalisierungspotenzial "
+        "und Berichte für Kommunen.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="BEFEHL", required=True,
+                                parser_class=GermanParser)
+    groups: dict[str, object] = {}
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        result = module.register(sub)
+        if name.endswith("bpmn_cmd"):
+            groups["bpmn"] = result
+        if hasattr(module, "register_bpmn"):
+            module.register_bpmn(groups["bpmn"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as err:
+        print(f"Fehler: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""`workbench validate|katalog|uebersicht|import …` — the knowledge base ``processes/``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .. import bpmn
+from ..kb.findings import SEVERITY_DE
+from ..kb.imports import ImportReport, attribute_gaps, import_fallzahlen, import_katalog
+from ..kb.tabular import TableError
+from ..repository import Repository, RepositoryError
+from .common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, fail, print_json_lines, print_table
+
+DEFAULT_REPOSITORY = "processes"
+
+
+def add_repository_option(parser: argparse.ArgumentParser) -> None:
+    """The common ``--repository PATH`` option (default ``processes/``)."""
+    parser.add_argument("--repository", "-r", default=DEFAULT_REPOSITORY, metavar="PFAD",
+                        help="Ordner der Wissensbasis (Standard: processes)")
+
+
+def open_repository(path: str) -> Repository:
+    """Load the knowledge base or raise RepositoryError with a German message."""
+    return Repository.load(path)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="Wissensbasis prüfen (Exit 1 bei Fehlern)")
+    p.add_argument("path", nargs="?", metavar="PFAD", help="Ordner der Wissensbasis")
+    add_repository_option(p)
+    p.add_argument("--json", action="store_true", help="eine JSON-Zeile je Befund")
+    p.add_argument("--nur-fehler", action="store_true", help="nur Fehler zeigen")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("katalog", help="den Leistungskatalog als Tabelle zeigen")
+    add_repository_option(p)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--fachbereich", help="nur diesen Fachbereich")
+    p.set_defaults(func=cmd_katalog)
+
+    p = sub.add_parser("import", help="Katalog, Fallzahlen, BPMN-Modelle oder Schritttabellen "
+                                      "übernehmen")
+    isub = p.add_subparsers(dest="import_command", metavar="ART", required=True)
+    q = isub.add_parser("katalog", help="Leistungsliste (CSV/XLSX) in leistungen.yaml übernehmen")
+    q.add_argument("file", metavar="DATEI")
+    add_repository_option(q)
+    q.set_defaults(func=cmd_import_katalog)
+    q = isub.add_parser("fallzahlen", help="Fallzahlen (CSV/XLSX) in fallzahlen.csv übernehmen")
+    q.add_argument("file", metavar="DATEI")
+    q.add_argument("--quelle", default="Import", help="Quelle, wenn die Datei keine nennt")
+    add_repository_option(q)
+    q.set_defaults(func=cmd_import_fallzahlen)
+    q = isub.add_parser("bpmn", help="BPMN-Modell eines anderen Werkzeugs übernehmen")
+    q.add_argument("file", metavar="DATEI")
+    _model_target(q)
+    q.set_defaults(func=cmd_import_bpmn)
+
+
+def _model_target(q: argparse.ArgumentParser) -> None:
+    q.add_argument("--leistung", required=True, metavar="ID")
+    q.add_argument("--variant", required=True, choices=("ist", "soll"))
+    q.add_argument("--kommune", metavar="SCHLÜSSEL", help="kommunale IST-Variante")
+    q.add_argument("--ueberschreiben", action="store_true", help="vorhandenes Modell ersetzen")
+    add_repository_option(q)
+
+
+def _print_findings(findings: list, *, as_json: bool) -> None:
+    if as_json:
+        print_json_lines(f.as_dict() for f in findings)
+        return
+    rows = [(SEVERITY_DE[f.severity], f.file, f.location, f.message) for f in findings]
+    if rows:
+        print_table(rows, ("Schwere", "Datei", "Stelle", "Befund"))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        repo = open_repository(args.path or args.repository)
+    except RepositoryError as err:
+        return fail(str(err))
+    findings = repo.validate()
+    shown = [f for f in findings if f.severity == "error"] if args.nur_fehler else findings
+    _print_findings(shown, as_json=args.json)
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    if not args.json:
+        print(f"\n{repo.root}: {len(repo.leistungen)} Leistungen, {len(repo.kommunen)} Kommunen, "
+              f"{len(repo.model_files())} Modelle – {counts['error']} Fehler, "
+              f"{counts['warning']} Warnungen, {counts['info']} Hinweise.")
+        if counts["error"]:
+            print("Bitte die Fehler beheben; Warnungen und Hinweise sind Datenqualitätsbefunde.")
+    return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+def cmd_katalog(args: argparse.Namespace) -> int:
+    try:
+        repo = open_repository(args.repository)
+    except RepositoryError as err:
+        return fail(str(err))
+    frame = repo.leistungen.copy()
+    if args.fachbereich:
+        frame = frame[frame["fachbereich"] == args.fachbereich]
+    frame["ist_varianten"] = [len(repo.ist_variants(i)) for i in frame["id"]]
+    frame["steckbrief"] = frame["id"].isin(repo.steckbriefe["leistung"])
+    if args.format == "csv":
+        print(frame.to_csv(index=False), end="")
+    elif args.format == "json":
+        print_json_lines(json.loads(frame.to_json(orient="records", force_ascii=False)))
+    else:
+        rows = [(r.id, r.name, r.fachbereich, r.prozesstyp,
+                 _grade(r.reifegrad_ist, r.reifegrad_ziel), r.erfassung,
+                 "ja" if r.steckbrief else "nein", r.ist_varianten or "")
+                for r in frame.itertuples()]
+        print_table(rows, ("ID", "Leistung", "Fachbereich", "Prozesstyp", "OZG Ist→Ziel",
+                           "Erfassung", "Steckbrief", "IST-Varianten"))
+        print(f"\n{len(frame)} Leistungen im Katalog „{repo.verbund.name}“.")
+    return EXIT_OK
+
+
+def _grade(ist: object, ziel: object) -> str:
+    def fmt(v: object) -> str:
+        return "–" if v is None or str(v) in ("<NA>", "nan") else str(v)
+
+    return f"{fmt(ist)}→{fmt(ziel)}"
+
+
+def _print_report(report: ImportReport) -> int:
+    print(report.summary())
+    for n, reason in report.rejected:
+        print(f"  abgelehnt: Zeile {n}: {reason}")
+    for note in report.notes:
+        print(f"  Hinweis: {note}")
+    if report.written:
+        print(f"Geschrieben: {report.written}")
+    else:
+        print("Keine Änderung geschrieben.")
+    return EXIT_FINDINGS if report.rejected else EXIT_OK
+
+
+def cmd_import_katalog(args: argparse.Namespace) -> int:
+    root = Path(args.repository)
+    if not root.is_dir():
+        return fail(f"Wissensbasis '{root}' nicht gefunden.")
+    try:
+        return _print_report(import_katalog(root, Path(args.file)))
+    except TableError as err:
+        return fail(str(err))
+
+
+def cmd_import_fallzahlen(args: argparse.Namespace) -> int:
+    try:
+        repo = open_repository(args.repository)
+        kommunen = {k.casefold(): k for k in repo.kommunen["schluessel"]}
+        kommunen |= {str(n).casefold(): k for k, n in zip(repo.kommunen["schluessel"],
+                                                          repo.kommunen["name"], strict=True)}
+        leistungen = {i.casefold(): i for i in repo.leistungen["id"]}
+        leistungen |= {str(n).casefold(): i for i, n in zip(repo.leistungen["id"],
+                                                            repo.leistungen["name"], strict=True)}
+        return _print_report(import_fallzahlen(repo.root, Path(args.file), kommunen, leistungen,
+                                               args.quelle))
+    except (RepositoryError, TableError) as err:
+        return fail(str(err))
+
+
+def cmd_import_bpmn(args: argparse.Namespace) -> int:
+    try:
+        repo = open_repository(args.repository)
+        target = repo.model_path(args.leistung, args.variant, args.kommune)
+        repo.leistung(args.leistung)
+        if args.kommune:
+            repo.kommune(args.kommune)
+        defs = bpmn.read(args.file)
+    except RepositoryError as err:
+        return fail(str(err))
+    except bpmn.BpmnRejected as err:
+        return fail(f"{err} – nichts übernommen.")
+    return _store_model(repo, args, defs, target)
+
+
+def _store_model(repo: Repository, args: argparse.Namespace, defs: bpmn.Definitions,
+                 target: Path) -> int:
+    if target.exists() and not args.ueberschreiben:
+        return fail(f"{target} existiert bereits. Mit --ueberschreiben ersetzen.")
+    for warning in defs.warnings:
+        print(f"Warnung: {warning}")
+    path = repo.save_model(args.leistung, args.variant, defs, args.kommune)
+    print(f"Übernommen: {path} (Diagramm: {'ja' if defs.has_di else 'automatisch'}, "
+          f"{len(defs.activities())} Aktivitäten)")
+    gaps = attribute_gaps(defs)
+    if gaps:
+        print("Für die Potenzialrechnung fehlen Werkbench-Attribute:")
+        for gap in gaps:
+            print(f"  – {gap}")
+    return EXIT_OK

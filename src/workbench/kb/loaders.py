@@ -1,0 +1,321 @@
+"""Loading the knowledge-base files into frames, tolerant of missing data.
+
+Each loader returns what it could read plus findings; nothing here raises for content problems,
+so ``workbench validate`` can show every problem at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .findings import Finding
+from .yamlio import LINE_KEY, YamlFileError, load_yaml, strip_lines
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+KEY_PATTERN = re.compile(r"^\d{2,12}$")
+PROCESS_TYPES = ("Führungsprozess", "Kernprozess", "Unterstützungsprozess")
+CAPTURE_LEVELS = ("modelliert", "steckbrief")
+LEISTUNG_COLUMNS = ["id", "name", "fachbereich", "prozesstyp", "leika", "ozg_relevant",
+                    "leistungsbuendel", "reifegrad_ist", "reifegrad_ziel", "erfassung"]
+KOMMUNE_COLUMNS = ["schluessel", "name", "typ", "einwohner", "einwohner_quelle"]
+FALLZAHL_COLUMNS = ["kommune", "leistung", "jahr", "fallzahl", "quelle"]
+DEFAULT_PARAMETERS = {"jahresarbeitszeit_stunden": 1600.0, "personalkostensatz_euro_stunde": 60.0,
+                      "top_n": 5}
+
+
+@dataclass(frozen=True)
+class Verbund:
+    """The Verbund (or single Kommune) that keeps the knowledge base."""
+
+    id: str
+    name: str
+    beschreibung: str = ""
+    quelle: str = ""
+    stand: dt.date | None = None
+    parameter: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def jahresarbeitszeit(self) -> float:
+        """Net yearly working hours of one VZÄ."""
+        return float(self.parameter["jahresarbeitszeit_stunden"])
+
+    @property
+    def personalkostensatz(self) -> float:
+        """Full personnel cost per hour in €."""
+        return float(self.parameter["personalkostensatz_euro_stunde"])
+
+
+def _f(severity: str, file: str, location: str, message: str, code: str) -> Finding:
+    return Finding(severity, file, location, message, code)
+
+
+def load_verbund(root: Path, findings: list[Finding]) -> Verbund:
+    """verbund.yaml → :class:`Verbund`; defaults (stated as findings) when values are missing."""
+    path = root / "verbund.yaml"
+    data: dict[str, Any] = {}
+    if not path.exists():
+        findings.append(_f("error", "verbund.yaml", "", "Datei fehlt. Bitte Name und Parameter des "
+                           "Verbunds anlegen (siehe docs/wissensbasis.md).", "missing-file"))
+    else:
+        try:
+            loaded = load_yaml(path)
+            data = loaded if isinstance(loaded, dict) else {}
+        except YamlFileError as err:
+            findings.append(_f("error", "verbund.yaml", f"Zeile {err.line}" if err.line else "",
+                               err.message, "yaml"))
+    params = dict(DEFAULT_PARAMETERS)
+    given = strip_lines(data.get("parameter") or {})
+    for key, default in DEFAULT_PARAMETERS.items():
+        value = given.get(key)
+        if value is None:
+            findings.append(_f("warning", "verbund.yaml", f"parameter.{key}",
+                               f"Parameter fehlt; es gilt der Standardwert {default}.", "default"))
+            continue
+        try:
+            number = float(value)
+            if number <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            findings.append(_f("error", "verbund.yaml", f"parameter.{key}",
+                               f"'{value}' ist keine positive Zahl; es gilt {default}.", "value"))
+            continue
+        params[key] = int(number) if key == "top_n" else number
+    params.update({k: v for k, v in given.items() if k not in DEFAULT_PARAMETERS})
+    stand = data.get("stand")
+    if stand is not None and not isinstance(stand, dt.date):
+        findings.append(_f("warning", "verbund.yaml", "stand",
+                           f"'{stand}' ist kein Datum (JJJJ-MM-TT).", "value"))
+        stand = None
+    return Verbund(
+        id=str(data.get("id") or root.name), name=str(data.get("name") or root.name),
+        beschreibung=str(data.get("beschreibung") or ""), quelle=str(data.get("quelle") or ""),
+        stand=stand, parameter=params,
+    )
+
+
+def read_csv_rows(path: Path, findings: list[Finding], name: str) -> list[dict[str, str]] | None:
+    """Rows of a UTF-8 CSV as dicts of strings (keys lowercased), or None when unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        findings.append(_f("error", name, "", "Datei fehlt.", "missing-file"))
+        return None
+    except UnicodeDecodeError as err:
+        findings.append(_f("error", name, "", f"ist nicht UTF-8-kodiert (Byte {err.start}). "
+                           "Bitte als UTF-8 speichern.", "encoding"))
+        return None
+    reader = csv.DictReader(io.StringIO(text))
+    reader.fieldnames = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def load_kommunen(root: Path, findings: list[Finding]) -> pd.DataFrame:
+    """kommunen.csv → frame (schluessel as string, einwohner as float or NaN)."""
+    name = "kommunen.csv"
+    rows = read_csv_rows(root / name, findings, name) or []
+    out, seen = [], set()
+    for n, row in enumerate(rows, start=2):
+        key = row.get("schluessel", "")
+        where = f"Zeile {n}"
+        if not key:
+            findings.append(_f("error", name, where, "Schlüssel fehlt; die Zeile wird ignoriert.",
+                               "missing"))
+            continue
+        if not KEY_PATTERN.match(key):
+            findings.append(_f("error", name, where, f"Schlüssel '{key}' ist kein amtlicher "
+                               "Gemeinde-/Kreisschlüssel (nur Ziffern, mit führender Null).",
+                               "value"))
+            continue
+        if key in seen:
+            findings.append(_f("error", name, where, f"Schlüssel '{key}' kommt doppelt vor.",
+                               "duplicate"))
+            continue
+        seen.add(key)
+        einwohner = _number(row.get("einwohner"))
+        if einwohner is None:
+            findings.append(_f("warning", name, where, f"Einwohnerzahl von '{row.get('name') or key}'"
+                               " fehlt oder ist ungültig; Fallzahlen können nicht geschätzt werden.",
+                               "missing"))
+        if not row.get("name"):
+            findings.append(_f("warning", name, where, "Name fehlt.", "missing"))
+        out.append({"schluessel": key, "name": row.get("name") or key, "typ": row.get("typ", ""),
+                    "einwohner": einwohner, "einwohner_quelle": row.get("einwohner_quelle", "")})
+    frame = pd.DataFrame(out, columns=KOMMUNE_COLUMNS)
+    frame["einwohner"] = frame["einwohner"].astype(float)
+    return frame
+
+
+def _number(raw: object) -> float | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = float(str(raw).replace(",", ".")) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if value >= 0 and value == value else None
+
+
+def load_leistungen(root: Path, findings: list[Finding]) -> pd.DataFrame:
+    """leistungen.yaml → frame with one row per valid Leistung."""
+    name = "leistungen.yaml"
+    path = root / name
+    if not path.exists():
+        findings.append(_f("error", name, "", "Datei fehlt. Bitte den Leistungskatalog anlegen "
+                           "(oder `workbench import katalog DATEI`).", "missing-file"))
+        return pd.DataFrame(columns=LEISTUNG_COLUMNS)
+    try:
+        data = load_yaml(path)
+    except YamlFileError as err:
+        findings.append(_f("error", name, f"Zeile {err.line}" if err.line else "", err.message,
+                           "yaml"))
+        return pd.DataFrame(columns=LEISTUNG_COLUMNS)
+    entries = data.get("leistungen") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        findings.append(_f("error", name, "", "Es fehlt die Liste 'leistungen:'.", "structure"))
+        return pd.DataFrame(columns=LEISTUNG_COLUMNS)
+    out, seen = [], set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            findings.append(_f("error", name, f"Eintrag {n}", "ist keine Zuordnung (id: …, name: "
+                               "…).", "structure"))
+            continue
+        where = f"Zeile {entry.get(LINE_KEY, '?')}"
+        row = _leistung_row(entry, n, where, name, root, findings)
+        if row is None:
+            continue
+        if row["id"] in seen:
+            findings.append(_f("error", name, where, f"Die ID '{row['id']}' kommt doppelt vor; "
+                               "der zweite Eintrag wird ignoriert.", "duplicate"))
+            continue
+        seen.add(row["id"])
+        out.append(row)
+    frame = pd.DataFrame(out, columns=LEISTUNG_COLUMNS)
+    for column in ("reifegrad_ist", "reifegrad_ziel"):
+        frame[column] = frame[column].astype("Int64")
+    frame["ozg_relevant"] = frame["ozg_relevant"].astype("boolean")
+    return frame
+
+
+def _leistung_row(entry: dict[str, Any], n: int, where: str, name: str, root: Path,
+                  findings: list[Finding]) -> dict[str, Any] | None:
+    lid = str(entry.get("id") or "").strip()
+    if not lid:
+        findings.append(_f("error", name, where, f"Eintrag {n} hat keine 'id'; er wird ignoriert.",
+                           "missing"))
+        return None
+    if not ID_PATTERN.match(lid):
+        findings.append(_f("error", name, where, f"ID '{lid}' ist ungültig: nur Kleinbuchstaben "
+                           "a–z, Ziffern und '_' (sie ist zugleich der Ordnername).", "value"))
+        return None
+    label = f"Leistung '{lid}'"
+    title = str(entry.get("name") or "").strip()
+    if not title:
+        findings.append(_f("warning", name, where, f"{label}: 'name' fehlt; die ID wird angezeigt.",
+                           "missing"))
+    fachbereich = str(entry.get("fachbereich") or "").strip()
+    if not fachbereich:
+        findings.append(_f("warning", name, where, f"{label}: 'fachbereich' fehlt.", "missing"))
+    prozesstyp = str(entry.get("prozesstyp") or "").strip()
+    if prozesstyp and prozesstyp not in PROCESS_TYPES:
+        findings.append(_f("warning", name, where, f"{label}: Prozesstyp '{prozesstyp}' ist "
+                           f"unbekannt; erlaubt: {', '.join(PROCESS_TYPES)}.", "value"))
+    elif not prozesstyp:
+        findings.append(_f("info", name, where, f"{label}: 'prozesstyp' fehlt (Annahme: "
+                           "Kernprozess).", "missing"))
+        prozesstyp = "Kernprozess"
+    ozg = entry.get("ozg") if isinstance(entry.get("ozg"), dict) else {}
+    grades = {}
+    for key in ("reifegrad_ist", "reifegrad_ziel"):
+        value = ozg.get(key)
+        if value is None:
+            grades[key] = None
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 4:
+            findings.append(_f("error", name, where, f"{label}: ozg.{key} '{value}' ist kein "
+                               "OZG-Reifegrad 0–4.", "value"))
+            grades[key] = None
+        else:
+            grades[key] = value
+    if grades["reifegrad_ist"] is not None and grades["reifegrad_ziel"] is not None and (
+        grades["reifegrad_ziel"] < grades["reifegrad_ist"]
+    ):
+        findings.append(_f("warning", name, where, f"{label}: Ziel-Reifegrad liegt unter dem "
+                           "Ist-Reifegrad.", "value"))
+    erfassung = str(entry.get("erfassung") or "").strip()
+    has_models = (root / lid / "ist.bpmn").exists() or (root / lid / "soll.bpmn").exists()
+    if erfassung not in CAPTURE_LEVELS:
+        if erfassung:
+            findings.append(_f("warning", name, where, f"{label}: Erfassung '{erfassung}' ist "
+                               "unbekannt; erlaubt: modelliert, steckbrief.", "value"))
+        erfassung = "modelliert" if has_models else "steckbrief"
+    leika = str(entry.get("leika") or "").strip()
+    if leika and not re.fullmatch(r"\d{14}", leika):
+        findings.append(_f("warning", name, where, f"{label}: LeiKa-Schlüssel '{leika}' hat nicht "
+                           "14 Ziffern.", "value"))
+    return {
+        "id": lid, "name": title or lid, "fachbereich": fachbereich, "prozesstyp": prozesstyp,
+        "leika": leika or None, "ozg_relevant": bool(ozg.get("relevant", False)),
+        "leistungsbuendel": ozg.get("leistungsbuendel"), **grades, "erfassung": erfassung,
+    }
+
+
+def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
+                    findings: list[Finding]) -> pd.DataFrame:
+    """fallzahlen.csv → long frame; rows with unknown keys or invalid numbers are left out."""
+    name = "fallzahlen.csv"
+    path = root / name
+    if not path.exists():
+        findings.append(_f("warning", name, "", "Datei fehlt; alle Fallzahlen werden geschätzt "
+                           "oder fehlen.", "missing-file"))
+        return pd.DataFrame(columns=FALLZAHL_COLUMNS)
+    rows = read_csv_rows(path, findings, name) or []
+    out, seen = [], {}
+    for n, row in enumerate(rows, start=2):
+        where = f"Zeile {n}"
+        kommune, leistung = row.get("kommune", ""), row.get("leistung", "")
+        if kommune not in kommunen:
+            findings.append(_f("error", name, where, f"Unbekannte Kommune '{kommune}' (nicht in "
+                               "kommunen.csv); die Zeile wird ignoriert.", "unknown"))
+            continue
+        if leistung not in leistungen:
+            findings.append(_f("error", name, where, f"Unbekannte Leistung '{leistung}' (nicht in "
+                               "leistungen.yaml); die Zeile wird ignoriert.", "unknown"))
+            continue
+        try:
+            jahr = int(row.get("jahr", ""))
+            if not 1990 <= jahr <= 2100:
+                raise ValueError
+        except ValueError:
+            findings.append(_f("error", name, where, f"Jahr '{row.get('jahr')}' ist ungültig "
+                               "(vierstellig, z. B. 2025).", "value"))
+            continue
+        raw = row.get("fallzahl", "")
+        try:
+            fallzahl = float(raw.replace(",", "."))
+        except ValueError:
+            fallzahl = float("nan")
+        if not fallzahl == fallzahl or fallzahl < 0:
+            findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist keine Zahl ≥ 0; die "
+                               "Zeile wird ignoriert.", "value"))
+            continue
+        key = (kommune, leistung, jahr)
+        if key in seen:
+            findings.append(_f("error", name, where, f"Doppelte Fallzahl für {kommune}/{leistung}/"
+                               f"{jahr} (schon in Zeile {seen[key]}); die Zeile wird ignoriert.",
+                               "duplicate"))
+            continue
+        seen[key] = n
+        out.append({"kommune": kommune, "leistung": leistung, "jahr": jahr, "fallzahl": fallzahl,
+                    "quelle": row.get("quelle", "")})
+    frame = pd.DataFrame(out, columns=FALLZAHL_COLUMNS)
+    frame["jahr"] = frame["jahr"].astype(int)
+    frame["fallzahl"] = frame["fallzahl"].astype(float)
+    return frame

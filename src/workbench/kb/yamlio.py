@@ -1,0 +1,84 @@
+"""YAML for the knowledge base: safe reading with line numbers, comment-preserving writing."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+
+from ..fileio import atomic_write_text
+
+LINE_KEY = "__line__"
+
+
+class YamlFileError(ValueError):
+    """A YAML file that cannot be read, with a German message naming file and line."""
+
+    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+        self.path, self.line = path, line
+        where = f", Zeile {line}" if line else ""
+        super().__init__(f"{path.name}{where}: {message}")
+        self.message = message
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of every mapping under ``__line__``."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping[LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file safely; mappings carry their line under ``__line__``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise YamlFileError(path, f"ist nicht UTF-8-kodiert (Byte {err.start}). Bitte als UTF-8 "
+                                  "speichern.") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise YamlFileError(
+            path, f"ungültiges YAML ({problem}). Bitte Einrückung, Doppelpunkte und "
+                  "Anführungszeichen prüfen.", line=mark.line + 1 if mark else None) from None
+
+
+def strip_lines(value: Any) -> Any:
+    """A copy without the ``__line__`` bookkeeping keys."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def roundtrip_yaml() -> YAML:
+    """A ruamel YAML instance that keeps comments, order and quotes."""
+    handler = YAML()
+    handler.preserve_quotes = True
+    handler.width = 100
+    handler.indent(mapping=2, sequence=4, offset=2)
+    return handler
+
+
+def read_roundtrip(path: Path) -> Any:
+    """Load YAML for editing (comments kept)."""
+    return roundtrip_yaml().load(path.read_text(encoding="utf-8"))
+
+
+def write_roundtrip(path: Path, data: Any) -> Path:
+    """Write YAML atomically, keeping comments of a document loaded by :func:`read_roundtrip`."""
+    buffer = io.StringIO()
+    roundtrip_yaml().dump(data, buffer)
+    return atomic_write_text(path, buffer.getvalue())

@@ -1,0 +1,94 @@
+"""What a map highlights: Medienbrüche, waste steps, automatable steps — as plain inputs.
+
+The renderers take a :class:`Highlights` and know nothing about how it was computed. The usual
+source is :mod:`workbench.metrics` (see :func:`highlights_for`); tests and notebooks can pass
+explicit sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..bpmn.model import Definitions, Process
+
+
+@dataclass(frozen=True)
+class Highlights:
+    """Highlights of one model.
+
+    ``media_breaks`` maps ``(source_activity_id, target_activity_id)`` to a German reason
+    (e.g. "Papier → Fachverfahren"); the two activities need not be directly connected
+    (gateways and events in between are allowed).
+    """
+
+    media_breaks: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    waste: frozenset[str] = frozenset()
+    automatable: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls,
+        media_breaks: Mapping[tuple[str, str], str] | Iterable[tuple[str, str]] | None = None,
+        waste: Iterable[str] = (),
+        automatable: Iterable[str] = (),
+    ) -> Highlights:
+        """Build from loose inputs; break pairs without a reason get "Medienbruch"."""
+        if media_breaks is None:
+            breaks: dict[tuple[str, str], str] = {}
+        elif isinstance(media_breaks, Mapping):
+            breaks = {(str(s), str(t)): str(r) for (s, t), r in media_breaks.items()}
+        else:
+            breaks = {(str(s), str(t)): "Medienbruch" for s, t in media_breaks}
+        return cls(breaks, frozenset(waste), frozenset(automatable))
+
+    @classmethod
+    def from_metrics(cls, metrics: Any, automatable: Iterable[str] = ()) -> Highlights:
+        """From a ``workbench.metrics.ModelMetrics`` (break_transitions, waste_steps)."""
+        breaks: dict[tuple[str, str], str] = {}
+        for row in getattr(metrics, "break_transitions", None) or []:
+            source, target, reason = row[0], row[1], row[2] if len(row) > 2 else "Medienbruch"
+            breaks.setdefault((source, target), reason or "Medienbruch")
+        waste = getattr(metrics, "waste_steps", None) or []
+        return cls(breaks, frozenset(waste), frozenset(automatable))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.media_breaks or self.waste or self.automatable)
+
+
+NONE = Highlights()
+
+
+def automatable_steps(process: Process | Definitions) -> frozenset[str]:
+    """Activities whose automation class (explicit or the activity type's default) is
+    'regelbasiert' or 'ki'."""
+    from ..activity_types import activity_type
+    from ..bpmn.model import Activity
+
+    nodes = process.flow_nodes() if isinstance(process, Definitions) else process.all_flow_nodes
+    out = set()
+    for node in nodes:
+        if not isinstance(node, Activity):
+            continue
+        level = node.automation
+        if level is None:
+            kind = activity_type(node.activity_type)  # type: ignore[arg-type]
+            level = kind.automation if kind else None
+        if level in ("regelbasiert", "ki"):
+            out.add(node.id)
+    return frozenset(out)
+
+
+def highlights_for(defs: Definitions) -> Highlights:
+    """Highlights computed by :func:`workbench.metrics.compute` plus the automatable steps.
+
+    Without the metrics module only the automatable steps are marked.
+    """
+    automatable = automatable_steps(defs)
+    try:
+        from .. import metrics  # type: ignore[attr-defined]
+    except ImportError:
+        return Highlights(automatable=automatable)
+    return Highlights.from_metrics(metrics.compute(defs), automatable)

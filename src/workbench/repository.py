@@ -1,0 +1,307 @@
+"""The knowledge base ``processes/`` as typed objects and pandas frames.
+
+``Repository.load(path)`` reads everything it can and records what it cannot as findings, so a
+half-filled catalogue still works. Models are read lazily. The only write path is here: models and
+Steckbriefe are saved atomically (temp file + rename), so a failed save leaves the old file intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import bpmn
+from .bpmn.lint import lint
+from .kb.findings import Finding, sort_findings
+from .kb.loaders import (
+    ID_PATTERN,
+    Verbund,
+    load_fallzahlen,
+    load_kommunen,
+    load_leistungen,
+    load_verbund,
+)
+from .kb.steckbriefe import load_steckbriefe
+from .kb.yamlio import read_roundtrip, write_roundtrip
+
+VARIANTS = ("ist", "soll")
+_MODEL_NAME = re.compile(r"^(ist|soll)(?:\.(\d{2,12}))?\.bpmn$")
+_STEP_ATTRIBUTES = {"minutes": "Minuten", "medium": "Medium", "phase": "Phase"}
+
+
+class RepositoryError(ValueError):
+    """A request the knowledge base cannot serve (unknown Leistung, Kommune, variant …)."""
+
+
+@dataclass
+class Repository:
+    """A loaded knowledge base. Build with :meth:`load`."""
+
+    root: Path
+    verbund: Verbund
+    kommunen: pd.DataFrame
+    leistungen: pd.DataFrame
+    fallzahlen: pd.DataFrame
+    steckbriefe: pd.DataFrame
+    bewertungen: pd.DataFrame
+    scoring: Any
+    findings: list[Finding] = field(default_factory=list)
+    _raw_steckbriefe: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    _models: dict[Path, bpmn.Definitions | None] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, path: str | Path = "processes") -> Repository:
+        """Read the knowledge base at ``path``; raises only if the folder does not exist."""
+        root = Path(path)
+        if not root.is_dir():
+            raise RepositoryError(
+                f"Wissensbasis '{root}' nicht gefunden. Bitte den Ordner angeben "
+                "(--repository PFAD) oder im Projektordner aufrufen.")
+        findings: list[Finding] = []
+        verbund = load_verbund(root, findings)
+        kommunen = load_kommunen(root, findings)
+        leistungen = load_leistungen(root, findings)
+        scoring, rated, scale = _load_scoring(root, findings)
+        fallzahlen = load_fallzahlen(root, set(kommunen["schluessel"]), set(leistungen["id"]),
+                                     findings)
+        steckbriefe, bewertungen, raw = load_steckbriefe(
+            root, set(leistungen["id"]), rated, scale, verbund.stand, findings)
+        repo = cls(root, verbund, kommunen, leistungen, fallzahlen, steckbriefe, bewertungen,
+                   scoring, findings, raw)
+        repo.findings.extend(repo._model_file_findings())
+        return repo
+
+    # ------------------------------------------------------------------ lookups
+    def leistung(self, leistung: str) -> pd.Series:
+        """The catalogue row of a Leistung (raises with a German message if unknown)."""
+        rows = self.leistungen[self.leistungen["id"] == leistung]
+        if rows.empty:
+            raise RepositoryError(f"Unbekannte Leistung '{leistung}'. Bekannt sind: "
+                                  + ", ".join(self.leistungen["id"]) + ".")
+        return rows.iloc[0]
+
+    def kommune(self, key: str) -> pd.Series:
+        """The master-data row of a Kommune (by key or exact name)."""
+        rows = self.kommunen[(self.kommunen["schluessel"] == key) | (self.kommunen["name"] == key)]
+        if rows.empty:
+            raise RepositoryError(f"Unbekannte Kommune '{key}'. Bekannt sind: "
+                                  + ", ".join(self.kommunen["schluessel"]) + ".")
+        return rows.iloc[0]
+
+    def steckbrief(self, leistung: str) -> dict[str, Any]:
+        """The Steckbrief as a plain dict ({} when there is none)."""
+        self.leistung(leistung)
+        return dict(self._raw_steckbriefe.get(leistung, {}))
+
+    def model_path(self, leistung: str, variant: str, kommune: str | None = None) -> Path:
+        """Where a model lives: ``<leistung>/<variant>[.<kommune>].bpmn``."""
+        if variant not in VARIANTS:
+            raise RepositoryError(f"Unbekannte Variante '{variant}'; erlaubt: ist, soll.")
+        if not ID_PATTERN.match(leistung):
+            raise RepositoryError(f"Ungültige Leistungs-ID '{leistung}'.")
+        suffix = f".{kommune}" if kommune else ""
+        if kommune and not re.fullmatch(r"\d{2,12}", kommune):
+            raise RepositoryError(f"Ungültiger Gemeindeschlüssel '{kommune}'.")
+        return self.root / leistung / f"{variant}{suffix}.bpmn"
+
+    def ist_variants(self, leistung: str) -> list[str]:
+        """Kommune keys with their own IST model of this Leistung."""
+        folder = self.root / leistung
+        keys = []
+        for path in sorted(folder.glob("ist.*.bpmn")) if folder.is_dir() else []:
+            match = _MODEL_NAME.match(path.name)
+            if match and match.group(2):
+                keys.append(match.group(2))
+        return keys
+
+    def model(self, leistung: str, variant: str, kommune: str | None = None
+              ) -> bpmn.Definitions | None:
+        """The model of a Leistung; a Kommune's IST falls back to the Verbund IST.
+
+        SOLL is shared by the Verbund, so ``kommune`` only selects among IST variants. Returns
+        None when no model exists or it cannot be read (see :meth:`validate`).
+        """
+        self.leistung(leistung)
+        candidates = []
+        if kommune and variant == "ist":
+            candidates.append(self.model_path(leistung, variant, kommune))
+        candidates.append(self.model_path(leistung, variant))
+        for path in candidates:
+            if path.exists():
+                return self._read_model(path)
+        return None
+
+    def model_source(self, leistung: str, variant: str, kommune: str | None = None) -> str | None:
+        """Which file :meth:`model` uses (relative path), or None."""
+        for path in ([self.model_path(leistung, variant, kommune)] if kommune and variant == "ist"
+                     else []) + [self.model_path(leistung, variant)]:
+            if path.exists():
+                return str(path.relative_to(self.root))
+        return None
+
+    def _read_model(self, path: Path) -> bpmn.Definitions | None:
+        if path not in self._models:
+            try:
+                self._models[path] = bpmn.read(path, name=str(path.relative_to(self.root)))
+            except bpmn.BpmnRejected:
+                self._models[path] = None
+        return self._models[path]
+
+    def model_files(self) -> list[Path]:
+        """Every model file of the knowledge base, sorted."""
+        return sorted(p for p in self.root.glob("*/*.bpmn") if not p.name.startswith("."))
+
+    # ------------------------------------------------------------------ validation
+    def _model_file_findings(self) -> list[Finding]:
+        findings = []
+        known = set(self.leistungen["id"])
+        keys = set(self.kommunen["schluessel"])
+        for path in self.model_files():
+            rel = str(path.relative_to(self.root))
+            match = _MODEL_NAME.match(path.name)
+            if path.parent.name not in known:
+                continue  # reported with the folder
+            if not match:
+                findings.append(Finding("warning", rel, "", "Unbekannter Dateiname; erwartet "
+                                        "ist.bpmn, soll.bpmn oder ist.<Schlüssel>.bpmn.", "naming"))
+            elif match.group(1) == "soll" and match.group(2):
+                findings.append(Finding("warning", rel, "", "SOLL ist der gemeinsame Zielprozess "
+                                        "des Verbunds; kommunale SOLL-Varianten werden nicht "
+                                        "ausgewertet.", "naming"))
+            elif match.group(2) and match.group(2) not in keys:
+                findings.append(Finding("error", rel, "", f"Kommune '{match.group(2)}' steht "
+                                        "nicht in kommunen.csv.", "unknown-kommune"))
+        for row in self.leistungen.itertuples():
+            if row.erfassung != "modelliert":
+                continue
+            for variant in VARIANTS:
+                if not self.model_path(row.id, variant).exists():
+                    findings.append(Finding("warning", f"{row.id}/{variant}.bpmn", "",
+                                            f"{variant.upper()}-Modell fehlt, obwohl die Leistung "
+                                            "als 'modelliert' erfasst ist.", "missing-model"))
+        return findings
+
+    def validate(self, *, models: bool = True) -> list[Finding]:
+        """All findings: loading, consistency, and (optionally) each model's import and lint."""
+        findings = list(self.findings)
+        if models:
+            for path in self.model_files():
+                if path.parent.name in set(self.leistungen["id"]):
+                    findings += self.model_findings(path)
+        return sort_findings(findings)
+
+    def model_findings(self, path: Path) -> list[Finding]:
+        """Import warnings, lint findings and missing step attributes of one model file."""
+        rel = str(path.relative_to(self.root))
+        try:
+            defs = bpmn.read(path, name=rel)
+        except bpmn.BpmnRejected as err:
+            return [Finding("error", rel, "", f"Modell nicht lesbar: {err.reason}", err.code)]
+        self._models[path] = defs
+        out = []
+        for f in [*defs.warnings, *lint(defs)]:
+            if f.code == "duplicate-id" and f.severity != "error":
+                continue  # lint reports it as an error
+            where = ", ".join(p for p in (f"Zeile {f.line}" if f.line else "",
+                                          f"Element '{f.element_id}'" if f.element_id else "") if p)
+            out.append(Finding(f.severity, rel, where, f.message, f.code))
+        for activity in defs.activities():
+            if activity.is_sub_process:
+                continue
+            missing = [label for attr, label in _STEP_ATTRIBUTES.items()
+                       if activity.get_ext(attr) is None]
+            if missing:
+                out.append(Finding("warning", rel, f"Element '{activity.id}'",
+                                   f"Aktivität „{activity.label}“: {', '.join(missing)} fehlt – "
+                                   "die Potenzialrechnung ist dort unvollständig.",
+                                   "missing-attribute"))
+        return out
+
+    # ------------------------------------------------------------------ writing
+    def save_model(self, leistung: str, variant: str, defs: bpmn.Definitions,
+                   kommune: str | None = None) -> Path:
+        """Write a model atomically into the knowledge base and refresh the cache."""
+        self.leistung(leistung)
+        if kommune:
+            self.kommune(kommune)
+        path = self.model_path(leistung, variant, kommune)
+        bpmn.write(defs, path)
+        self._models.pop(path, None)
+        return path
+
+    def save_steckbrief(self, leistung: str, updates: dict[str, Any]) -> Path:
+        """Update fields of a Steckbrief atomically, keeping comments and order of the file."""
+        self.leistung(leistung)
+        path = self.root / leistung / "steckbrief.yaml"
+        data = read_roundtrip(path) if path.exists() else None
+        if data is None:
+            from ruamel.yaml.comments import CommentedMap
+
+            data = CommentedMap(leistung=leistung)
+        for key, value in updates.items():
+            data[key] = value
+        write_roundtrip(path, data)
+        self._raw_steckbriefe[leistung] = {**self._raw_steckbriefe.get(leistung, {}), **updates}
+        return path
+
+    # ------------------------------------------------------------------ provenance
+    @cached_property
+    def version(self) -> str:
+        """Knowledge-base version for report covers: git commit (+ 'geändert'), else a hash."""
+        try:
+            commit = subprocess.run(
+                ["git", "-C", str(self.root), "log", "-1", "--format=%h %cs", "--", "."],
+                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+            dirty = subprocess.run(
+                ["git", "-C", str(self.root), "status", "--porcelain", "--", "."],
+                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+            if commit:
+                return f"{commit}{' (mit lokalen Änderungen)' if dirty else ''}"
+        except (OSError, subprocess.SubprocessError):
+            pass
+        return f"Inhalt {self.content_hash()[:12]}"
+
+    def content_hash(self, files: list[Path] | None = None) -> str:
+        """SHA-256 over the knowledge-base files (paths and bytes), sorted."""
+        digest = hashlib.sha256()
+        for path in files if files is not None else self.files():
+            digest.update(str(path.relative_to(self.root)).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def files(self) -> list[Path]:
+        """All knowledge-base files (YAML, CSV, BPMN), sorted."""
+        return sorted(p for p in self.root.rglob("*")
+                      if p.is_file() and p.suffix in (".yaml", ".yml", ".csv", ".bpmn")
+                      and not any(part.startswith(".") for part in p.relative_to(self.root).parts))
+
+
+def _load_scoring(root: Path, findings: list[Finding]
+                  ) -> tuple[Any, set[str] | None, tuple[float, float]]:
+    """The prioritization model, the ids of rated criteria, and the rating scale."""
+    path = root / "bewertung.yaml"
+    if not path.exists():
+        findings.append(Finding("warning", "bewertung.yaml", "", "Datei fehlt; ohne "
+                                "Bewertungsmodell gibt es keine Priorisierung.", "missing-file"))
+        return None, None, (0.0, 3.0)
+    from .scoring_model import ScoringModelError, load_scoring_model
+
+    try:
+        model = load_scoring_model(path)
+    except ScoringModelError as err:
+        findings.append(Finding("error", "bewertung.yaml", getattr(err, "location", "") or "",
+                                getattr(err, "message", str(err)), "scoring"))
+        return None, None, (0.0, 3.0)
+    for note in getattr(model, "findings", []) or []:
+        findings.append(Finding("warning", "bewertung.yaml", "", str(note), "scoring"))
+    rated = {c.id for c in model.criteria if not c.computed}
+    return model, rated, (float(model.scale_min), float(model.scale_max))
