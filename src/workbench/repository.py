@@ -298,10 +298,9 @@ def _load_scoring(root: Path, findings: list[Finding]
     try:
         model = load_scoring_model(path)
     except ScoringModelError as err:
-        findings.append(Finding("error", "bewertung.yaml", getattr(err, "location", "") or "",
-                                getattr(err, "message", str(err)), "scoring"))
+        findings.append(Finding("error", "bewertung.yaml", "", str(err), "scoring"))
         return None, None, (0.0, 3.0)
-    for note in getattr(model, "findings", []) or []:
+    for note in model.findings:
         findings.append(Finding("warning", "bewertung.yaml", "", str(note), "scoring"))
-    rated = {c.id for c in model.criteria if not c.computed}
-    return model, rated, (float(model.scale_min), float(model.scale_max))
+    rated = {c.id for c in model.rated}
+    return model, rated, (float(model.scale.min), float(model.scale.max))

@@ -57,7 +57,7 @@ def start_and_end_events(defs: Definitions) -> Iterator[Finding]:
 
 def dangling_references(defs: Definitions) -> Iterator[Finding]:
     """References (sourceRef, targetRef, flowNodeRef, processRef, default, attachedToRef) resolve."""
-    for el in defs.iter_elements():
+    for el in defs.root.iter(_B + "*"):  # vendor extension elements have their own semantics
         local = ns.local_name(el.tag)
         refs: list[tuple[str, str | None]] = []
         if local in ("sequenceFlow", "messageFlow", "association"):

@@ -582,8 +582,8 @@ class Definitions:
     def _ids(self) -> dict[str, etree._Element]:
         if self._index is None:
             index: dict[str, etree._Element] = {}
-            for el in self.root.iter():
-                key = el.get("id") if isinstance(el.tag, str) else None
+            for el in self.root.iter(_B + "*", _DI + "*"):  # not vendor extension elements
+                key = el.get("id")
                 if key and key not in index:
                     index[key] = el
             self._index = index

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
@@ -9,6 +11,9 @@ DI = "http://www.omg.org/spec/DD/20100524/DI"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 #: Our own extension namespace: a URN, no host name. Other tools ignore and keep these attributes.
 WB = "urn:prozess-werkbench:bpmn:1"
+
+#: Attributes in the workbench namespace get the prefix ``wb`` wherever lxml has to declare it.
+etree.register_namespace("wb", WB)
 
 PREFIXES: dict[str, str] = {
     "bpmn": BPMN,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -17,7 +18,12 @@ from .safexml import DEFAULT_LIMITS, Limits, parse
 Source = str | bytes | os.PathLike[str]
 
 _DI_ELEMENTS = ("{" + ns.BPMNDI + "}BPMNShape", "{" + ns.BPMNDI + "}BPMNEdge")
-_IDS = etree.XPath("//@id")
+#: Ids of BPMN and BPMN DI elements; ``id`` attributes of vendor extension elements are not
+#: BPMN ids (tools such as MID Innovator repeat them freely inside extensionElements).
+_IDS = etree.XPath(
+    "//*[namespace-uri()=$bpmn or namespace-uri()=$bpmndi]/@id",
+    namespaces=None,
+)
 _WB_ATTRS = etree.XPath("//@*[namespace-uri()=$uri]")
 
 
@@ -29,7 +35,7 @@ def read(source: Source, *, limits: Limits = DEFAULT_LIMITS, name: str | None = 
     """
     if isinstance(source, bytes):
         data, label = source, name
-    elif isinstance(source, str) and source.lstrip().startswith("<"):
+    elif isinstance(source, str) and source.lstrip().lstrip("\ufeff").lstrip().startswith("<"):
         data, label = _text_to_bytes(source), name
     else:
         path = Path(source)
@@ -49,9 +55,20 @@ def read(source: Source, *, limits: Limits = DEFAULT_LIMITS, name: str | None = 
         except PermissionError:
             raise BpmnRejected("Keine Leseberechtigung für die Datei.", source=label,
                                code="not-found") from None
+        except (OSError, ValueError) as err:  # name too long, NUL byte in the name, I/O error
+            raise BpmnRejected(f"Datei kann nicht gelesen werden ({_os_reason(err)}).",
+                               source=label[:200], code="not-found") from None
     root, warnings = parse(data, source=label, limits=limits)
     index, import_warnings = _index_and_check(root, label)
     return Definitions(root, source=label, warnings=warnings + import_warnings, index=index)
+
+
+def _os_reason(err: Exception) -> str:
+    if getattr(err, "errno", None) == errno.ENAMETOOLONG:
+        return "Dateiname zu lang – war XML-Text gemeint, muss er mit '<' beginnen"
+    if isinstance(err, ValueError):
+        return "ungültiger Dateiname"
+    return "Lesefehler des Betriebssystems"
 
 
 def _text_to_bytes(text: str) -> bytes:
@@ -71,7 +88,7 @@ def _index_and_check(
     """Build the id index and collect import warnings in one cheap pass."""
     findings: list[Finding] = []
     index: dict[str, etree._Element] = {}
-    for key in _IDS(root):
+    for key in _IDS(root, bpmn=ns.BPMN, bpmndi=ns.BPMNDI):
         el = key.getparent()
         if key:
             key = str(key)

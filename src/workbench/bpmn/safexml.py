@@ -36,9 +36,12 @@ _DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"'
 _NAME_CHAR = re.compile(r"[A-Za-z_:\u00c0-\uffff]")
 
 
-def _prolog_text(data: bytes) -> str:
+_PROLOG_WINDOW = 65536
+
+
+def _prolog_text(data: bytes, size: int | None = _PROLOG_WINDOW) -> str:
     """The first bytes decoded well enough to see the markup of the prolog."""
-    head = data[:65536]
+    head = data if size is None else data[:size]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", errors="replace")
     if head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
@@ -48,7 +51,18 @@ def _prolog_text(data: bytes) -> str:
 
 def _check_prolog(data: bytes, source: str | None, findings: list[Finding]) -> None:
     """Reject DTDs that declare entities or load external files; warn about a harmless one."""
-    text = _prolog_text(data).lstrip("\ufeff\ufffe\xef\xbb\xbf")
+    found: list[Finding] = []
+    if not _scan_prolog(_prolog_text(data), source, found) and len(data) > _PROLOG_WINDOW:
+        # The prolog (comments, processing instructions) is longer than the first window: a
+        # DOCTYPE may hide behind it, so look at the whole input before the parser does.
+        found = []
+        _scan_prolog(_prolog_text(data, None), source, found)
+    findings.extend(found)
+
+
+def _scan_prolog(text: str, source: str | None, findings: list[Finding]) -> bool:
+    """Check the prolog; True when the root element was reached inside ``text``."""
+    text = text.lstrip("\ufeff\ufffe\xef\xbb\xbf")
     pos, n = 0, len(text)
     while pos < n:
         while pos < n and text[pos] in " \t\r\n":
@@ -81,7 +95,8 @@ def _check_prolog(data: bytes, source: str | None, findings: list[Finding]) -> N
             ))
             pos = n if end < 0 else end + 1
         else:
-            return
+            return True
+    return False
 
 
 def _declared_encoding(data: bytes) -> str | None:
@@ -109,7 +124,7 @@ def _encoding_override(data: bytes, declared: str | None) -> tuple[str | None, s
     return None, None
 
 
-def _parser(encoding: str | None = None) -> etree.XMLParser:
+def _parser(encoding: str | None = None, *, recover: bool = False) -> etree.XMLParser:
     return etree.XMLParser(
         encoding=encoding,
         resolve_entities=False,
@@ -118,6 +133,7 @@ def _parser(encoding: str | None = None) -> etree.XMLParser:
         dtd_validation=False,
         huge_tree=False,
         collect_ids=False,
+        recover=recover,
     )
 
 
@@ -131,6 +147,88 @@ def _syntax_reason(err: etree.XMLSyntaxError) -> str:
 def _looks_like_encoding_error(err: etree.XMLSyntaxError) -> bool:
     text = str(err).lower()
     return any(word in text for word in ("encoding", "utf-8", "utf-16", "char 0x", "bytes:"))
+
+
+#: libxml2 stops at this depth by itself (without ``huge_tree``), whatever ``max_depth`` says.
+PARSER_MAX_DEPTH = 256
+
+
+def _syntax_error(
+    err: etree.XMLSyntaxError, source: str | None, limits: Limits = DEFAULT_LIMITS
+) -> BpmnRejected:
+    """The rejection for a parser error: too deep (unsafe) or not well-formed."""
+    if "excessive depth" in str(err).lower():
+        return _too_deep(min(limits.max_depth, PARSER_MAX_DEPTH), source)
+    return NotXml(_syntax_reason(err), source=source, code="not-xml")
+
+
+def _too_deep(depth: int, source: str | None) -> UnsafeXml:
+    return UnsafeXml(
+        f"Die Datei ist tiefer als {depth} Ebenen verschachtelt; das ist für BPMN "
+        "unüblich und wird aus Sicherheitsgründen abgelehnt (Grenze 'max_depth').",
+        source=source, code="too-deep",
+    )
+
+
+_UNDECLARED = re.compile(r"Namespace prefix (\S+)")
+
+
+def _fromstring(
+    data: bytes, encoding: str | None, source: str | None
+) -> tuple[etree._Element, list[Finding]]:
+    """Parse strictly; an undeclared namespace prefix (well-formed XML otherwise) is tolerated.
+
+    Such elements and attributes keep their prefixed name without a namespace, so they are
+    written back unchanged; each prefix gives one warning.
+    """
+    parser = _parser(encoding)
+    try:
+        return etree.fromstring(data, parser), []
+    except etree.XMLSyntaxError as err:
+        errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+        if not errors or any(e.domain != etree.ErrorDomains.NAMESPACE for e in errors):
+            raise
+        lenient = _parser(encoding, recover=True)
+        root = etree.fromstring(data, lenient)
+        if root is None or any(
+            e.domain != etree.ErrorDomains.NAMESPACE for e in lenient.error_log
+            if e.level >= etree.ErrorLevels.ERROR
+        ):
+            raise err from None
+    lines: dict[str, list[int]] = {}
+    for e in errors:
+        match = _UNDECLARED.match(e.message)
+        lines.setdefault(match.group(1) if match else "?", []).append(e.line)
+    findings = []
+    for prefix, where in lines.items():
+        owner = _first_with_prefix(root, prefix)
+        findings.append(Finding(
+            "undeclared-prefix",
+            f"Das Namensraum-Präfix '{prefix}' wird benutzt, aber nicht deklariert "
+            f"(xmlns:{prefix} fehlt, {len(where)}-mal). Diese Elemente und Attribute werden "
+            "unverändert übernommen, aber nicht ausgewertet.",
+            element_id=owner, line=where[0] or None, file=source,
+        ))
+    return root, findings
+
+
+def _first_with_prefix(root: etree._Element, prefix: str) -> str | None:
+    """Id of the first element (or its nearest ancestor with an id) using an undeclared prefix."""
+    mark = prefix + ":"
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag.startswith(mark) or any(key.startswith(mark) for key in el.attrib):
+            node: etree._Element | None = el
+            while node is not None and not node.get("id"):
+                node = node.getparent()
+            return node.get("id") if node is not None else None
+    return None
+
+
+def _is_blank(data: bytes) -> bool:
+    blank = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+    return not data[:4096].strip(blank) and not data.strip(blank)
 
 
 def parse(
@@ -147,22 +245,22 @@ def parse(
             f"{limits.max_bytes / 2**20:.0f} MB (Grenze 'max_bytes' anpassen, wenn das Absicht ist).",
             source=source, code="too-large",
         )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _is_blank(data):
         raise NotXml("Die Datei ist leer.", source=source, code="empty")
     _check_prolog(data, source, findings)
     declared = _declared_encoding(data)
     override, why = _encoding_override(data, declared)
     try:
-        root = etree.fromstring(data, _parser(override))
+        root, prefix_findings = _fromstring(data, override, source)
     except etree.XMLSyntaxError as err:
         if override or not _looks_like_encoding_error(err):
-            raise NotXml(_syntax_reason(err), source=source, code="not-xml") from None
+            raise _syntax_error(err, source, limits) from None
         override = "utf-8" if _is_utf8(data) else "windows-1252"
         why = f"deklariert ist '{declared or 'UTF-8'}', der Inhalt ist aber {override.upper()}"
         try:
-            root = etree.fromstring(data, _parser(override))
+            root, prefix_findings = _fromstring(data, override, source)
         except etree.XMLSyntaxError:
-            raise NotXml(_syntax_reason(err), source=source, code="not-xml") from None
+            raise _syntax_error(err, source, limits) from None
     except ValueError as err:  # e.g. unicode strings with encoding declaration
         raise NotXml(f"Kein lesbares XML: {err}", source=source, code="not-xml") from None
     if why:
@@ -172,52 +270,135 @@ def parse(
             "beim Speichern wird UTF-8 geschrieben.",
             line=1, file=source,
         ))
+    findings.extend(prefix_findings)
     _check_depth(root, limits, source)
-    _normalize_namespaces(root, source, findings)
+    root = _normalize_namespaces(root, data, override, source, findings)
     return root, findings
 
 
 def _check_depth(root: etree._Element, limits: Limits, source: str | None) -> None:
     path = "/*" * (limits.max_depth + 1)
     if root.getroottree().xpath(f"boolean({path})"):
-        raise UnsafeXml(
-            f"Die Datei ist tiefer als {limits.max_depth} Ebenen verschachtelt; das ist für BPMN "
-            "unüblich und wird aus Sicherheitsgründen abgelehnt (Grenze 'max_depth').",
-            source=source, code="too-deep",
-        )
+        raise _too_deep(limits.max_depth, source)
 
 
-def _normalize_namespaces(root: etree._Element, source: str | None, findings: list[Finding]) -> None:
-    """Map variant namespace URIs to the standard ones; reject non-BPMN documents."""
+_STANDARD = {ns.BPMN, ns.BPMNDI, ns.DC, ns.DI}
+_OMG_URI = re.compile(
+    r"https?://(?:www\.|schema\.)?omg\.org/spec/(bpmn|dd)/(?:\d{8}|2\.0)/(model|di|dc)/?",
+    re.IGNORECASE,
+)
+_OMG_TARGET = {
+    ("bpmn", "model"): ns.BPMN, ("bpmn", "di"): ns.BPMNDI, ("dd", "dc"): ns.DC, ("dd", "di"): ns.DI,
+}
+_XMLNS_DECL = re.compile(rb"""(xmlns(?::[^\s=/>]+)?\s*=\s*)(["'])(.*?)\2""", re.DOTALL)
+_XMLNS_URI = re.compile(rb"""xmlns(?::[^\s=/>]+)?\s*=\s*(["'])(.*?)\1""", re.DOTALL)
+
+
+def standard_namespace(uri: str) -> str | None:
+    """The standard BPMN/DI/DC/DI namespace a variant URI stands for; None if it is none."""
+    if uri in _STANDARD:
+        return None
+    if uri in ns.VARIANTS:
+        return ns.VARIANTS[uri]
+    match = _OMG_URI.fullmatch(uri.strip())
+    if match:
+        return _OMG_TARGET.get((match.group(1).lower(), match.group(2).lower()))
+    return None
+
+
+def _is_utf16(data: bytes) -> bool:
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<")
+
+
+def _declared_uris(root: etree._Element, data: bytes) -> set[str]:
+    """Namespace URIs declared in the document: on the root, and nested ones when there are."""
+    uris = set(root.nsmap.values())
+    if _is_utf16(data):
+        uris.update(el_ns for el in root.iter() for el_ns in el.nsmap.values())
+    elif data.count(b"xmlns") > len(root.nsmap):
+        uris.update(m.group(2).decode("utf-8", "replace") for m in _XMLNS_URI.finditer(data))
+    return uris
+
+
+def _utf16_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    return data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be")
+
+
+def _rewrite_declarations(data: bytes, mapping: dict[str, str]) -> tuple[bytes, bool]:
+    """The input with variant namespace URIs replaced in its xmlns declarations only.
+
+    Returns the new bytes and whether they were re-encoded as UTF-8 (from UTF-16).
+    """
+    def swap(match: re.Match[bytes]) -> bytes:
+        uri = match.group(3).decode("utf-8", "replace")
+        target = mapping.get(uri)
+        if target is None:
+            return match.group(0)
+        quote = match.group(2)
+        return match.group(1) + quote + target.encode("ascii") + quote
+
+    if not _is_utf16(data):
+        return _XMLNS_DECL.sub(swap, data), False
+    text = _utf16_text(data).lstrip("\ufeff")
+    if text.startswith("<?xml"):
+        end = text.find("?>")
+        decl = re.sub(r"""\s+encoding\s*=\s*["'][^"']*["']""", ' encoding="UTF-8"', text[: end + 2])
+        text = decl + text[end + 2 :]
+    return _XMLNS_DECL.sub(swap, text.encode("utf-8")), True
+
+
+def _normalize_namespaces(
+    root: etree._Element,
+    data: bytes,
+    encoding: str | None,
+    source: str | None,
+    findings: list[Finding],
+) -> etree._Element:
+    """Map variant namespace URIs to the standard ones; reject non-BPMN documents.
+
+    Variant URIs are replaced in the namespace declarations and the input is parsed again, so
+    prefixes, line numbers and QName values (``xsi:type="bpmn:tFormalExpression"``) stay intact.
+    """
     root_ns = ns.namespace_of(root.tag)
-    if ns.local_name(root.tag) != "definitions":
+    local = ns.local_name(root.tag)
+    if local != "definitions":
+        if not root_ns and local.endswith(":definitions"):
+            prefix = local.partition(":")[0]
+            raise NotBpmn(
+                f"Keine BPMN-Datei: das Präfix '{prefix}' des Wurzelelements <{local}> ist nicht "
+                f"deklariert (xmlns:{prefix} fehlt). Bitte als BPMN 2.0 (XML) exportieren.",
+                source=source, code="not-bpmn",
+            )
         raise NotBpmn(
-            f"Keine BPMN-Datei: das Wurzelelement ist <{ns.local_name(root.tag) or root.tag}> "
+            f"Keine BPMN-Datei: das Wurzelelement ist <{local or root.tag}> "
             "statt <definitions>. Bitte als BPMN 2.0 (XML) exportieren.",
             source=source, code="not-bpmn",
         )
-    variants = {uri for uri in root.nsmap.values() if uri in ns.VARIANTS}
-    if root_ns not in (ns.BPMN, *variants):
-        if root_ns in ns.VARIANTS or "bpmn" in root_ns.lower():
-            variants.add(root_ns)
-            ns.VARIANTS.setdefault(root_ns, ns.BPMN)
-        else:
-            raise NotBpmn(
-                f"Keine BPMN-Datei: <definitions> steht im Namensraum '{root_ns}' statt "
-                f"'{ns.BPMN}'.",
-                source=source, code="not-bpmn",
-            )
-    if not variants:
-        return
-    for uri in sorted(variants):
-        target = ns.VARIANTS[uri]
-        for el in root.iter(f"{{{uri}}}*"):
-            el.tag = f"{{{target}}}{ns.local_name(el.tag)}"
+    mapping = {}
+    for uri in _declared_uris(root, data):
+        target = standard_namespace(uri)
+        if target is not None:
+            mapping[uri] = target
+    if root_ns != ns.BPMN and mapping.get(root_ns) != ns.BPMN:
+        raise NotBpmn(
+            f"Keine BPMN-Datei: <definitions> steht im Namensraum '{root_ns}' statt "
+            f"'{ns.BPMN}'.",
+            source=source, code="not-bpmn",
+        )
+    if not mapping:
+        return root
+    new_data, utf8 = _rewrite_declarations(data, mapping)
+    try:
+        new_root, _ = _fromstring(new_data, None if utf8 else encoding, source)
+    except etree.XMLSyntaxError as err:  # cannot happen for input that parsed before
+        raise _syntax_error(err, source) from None
+    for uri in sorted(mapping):
         findings.append(Finding(
             "namespace-variant",
-            f"Abweichender Namensraum '{uri}' wurde als Standard-Namensraum '{target}' gelesen; "
-            "beim Speichern wird der Standard geschrieben.",
-            line=1, file=source,
+            f"Abweichender Namensraum '{uri}' wurde als Standard-Namensraum '{mapping[uri]}' "
+            "gelesen; beim Speichern wird der Standard geschrieben.",
+            line=root.sourceline or 1, file=source,
         ))
-    top = {prefix: ns.VARIANTS.get(uri, uri) for prefix, uri in root.nsmap.items() if prefix}
-    etree.cleanup_namespaces(root, top_nsmap=top)
+    return new_root

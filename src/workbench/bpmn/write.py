@@ -16,13 +16,34 @@ if TYPE_CHECKING:
 
 
 def to_bytes(defs: Definitions) -> bytes:
-    """UTF-8 XML with declaration; the ``wb`` prefix is declared once on the root when used."""
+    """UTF-8 XML with declaration; the ``wb`` prefix is declared once on the root when used.
+
+    Comments and processing instructions around the root element are kept; a DOCTYPE is not
+    written (the reader ignores a harmless one and rejects any other).
+    """
     root = defs.root
-    if root.nsmap.get("wb") != ns.WB and any(
-        True for _ in root.iter() if isinstance(_.tag, str) and _.attrib and _has_wb(_)
-    ):
-        etree.cleanup_namespaces(root, top_nsmap={"wb": ns.WB})
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    default = root.nsmap.get(None)
+    if root.nsmap.get("wb") != ns.WB and (
+        # cleanup_namespaces would drop a default namespace no element uses, which unprefixed
+        # QName values may still need: then the per-element xmlns:wb declarations stay.
+        default is None or next(root.iter(f"{{{default}}}*"), None) is not None
+    ) and any(True for _ in root.iter() if isinstance(_.tag, str) and _.attrib and _has_wb(_)):
+        # Declarations that no element or attribute name uses may still be needed by QName
+        # values (structureRef="xsd:string", xsi:type="bpmn:tFormalExpression"): keep them all.
+        keep = {
+            prefix
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            for prefix, uri in el.nsmap.items()
+            if prefix and uri != ns.WB
+        }
+        etree.cleanup_namespaces(root, top_nsmap={"wb": ns.WB}, keep_ns_prefixes=sorted(keep))
+    before = [etree.tostring(n) for n in reversed(list(root.itersiblings(preceding=True)))]
+    after = [etree.tostring(n) for n in root.itersiblings()]
+    body = etree.tostring(root, encoding="UTF-8")
+    if not before and not after:
+        return b"<?xml version='1.0' encoding='UTF-8'?>\n" + body
+    return b"\n".join([b"<?xml version='1.0' encoding='UTF-8'?>", *before, body, *after])
 
 
 def _has_wb(el: etree._Element) -> bool:

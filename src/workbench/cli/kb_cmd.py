@@ -57,6 +57,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("file", metavar="DATEI")
     _model_target(q)
     q.set_defaults(func=cmd_import_bpmn)
+    q = isub.add_parser("schritte", help="Schritttabelle (CSV/XLSX) als BPMN-Modell übernehmen")
+    q.add_argument("file", metavar="DATEI")
+    _model_target(q)
+    q.set_defaults(func=cmd_import_schritte)
+
+    p = sub.add_parser("export", help="Modelle als Schritttabelle ausgeben")
+    esub = p.add_subparsers(dest="export_command", metavar="ART", required=True)
+    q = esub.add_parser("schritte", help="ein Modell als Schritttabelle (CSV/XLSX) schreiben")
+    q.add_argument("leistung", metavar="LEISTUNG")
+    q.add_argument("--variant", required=True, choices=("ist", "soll"))
+    q.add_argument("--kommune", metavar="SCHLÜSSEL")
+    q.add_argument("-o", "--output", required=True, metavar="DATEI", help=".csv oder .xlsx")
+    add_repository_option(q)
+    q.set_defaults(func=cmd_export_schritte)
 
 
 def _model_target(q: argparse.ArgumentParser) -> None:
@@ -193,4 +207,39 @@ def _store_model(repo: Repository, args: argparse.Namespace, defs: bpmn.Definiti
         print("Für die Potenzialrechnung fehlen Werkbench-Attribute:")
         for gap in gaps:
             print(f"  – {gap}")
+    return EXIT_OK
+
+
+def cmd_import_schritte(args: argparse.Namespace) -> int:
+    from ..steptable import StepTableError, read_step_table, step_table_to_bpmn
+
+    try:
+        repo = open_repository(args.repository)
+        target = repo.model_path(args.leistung, args.variant, args.kommune)
+        row = repo.leistung(args.leistung)
+        pool = repo.kommune(args.kommune)["name"] if args.kommune else repo.verbund.name
+        table = read_step_table(Path(args.file))
+        label = "SOLL" if args.variant == "soll" else "IST"
+        defs = step_table_to_bpmn(table, name=f"{row['name']} – {label}", pool=str(pool),
+                                  process_id=f"{args.leistung}_{args.variant}"
+                                  + (f"_{args.kommune}" if args.kommune else ""))
+    except (RepositoryError, StepTableError) as err:
+        return fail(f"{err} – nichts übernommen.")
+    for finding in table.findings:
+        print(f"Hinweis: {finding}")
+    return _store_model(repo, args, defs, target)
+
+
+def cmd_export_schritte(args: argparse.Namespace) -> int:
+    from ..steptable import bpmn_to_step_table, write_step_table
+
+    try:
+        repo = open_repository(args.repository)
+        defs = repo.model(args.leistung, args.variant, args.kommune)
+    except RepositoryError as err:
+        return fail(str(err))
+    if defs is None:
+        return fail(f"Kein {args.variant.upper()}-Modell für '{args.leistung}' vorhanden.")
+    path = write_step_table(bpmn_to_step_table(defs), args.output)
+    print(f"Geschrieben: {path} (aus {repo.model_source(args.leistung, args.variant, args.kommune)})")
     return EXIT_OK

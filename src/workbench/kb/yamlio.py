@@ -45,7 +45,7 @@ def load_yaml(path: Path) -> Any:
         raise YamlFileError(path, f"ist nicht UTF-8-kodiert (Byte {err.start}). Bitte als UTF-8 "
                                   "speichern.") from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)  # SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]

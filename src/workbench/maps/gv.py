@@ -1,0 +1,191 @@
+"""Graphviz plumbing: escaping for DOT and HTML-like labels, running ``dot``, cleaning its SVG.
+
+We write DOT text ourselves and run the ``dot`` program (Debian's or conda's graphviz) with a
+timeout. The SVG graphviz writes is then made deterministic and embeddable: no comments, no
+version string, no ``<title>`` noise, ids prefixed per map, our classes and ``data-bpmn-id``
+attributes on the elements that stand for BPMN elements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+
+from lxml import etree
+
+from .shapes import FONT_FAMILY, GV_FONT
+
+SVG_NS = "http://www.w3.org/2000/svg"
+_S = "{" + SVG_NS + "}"
+DEFAULT_TIMEOUT = 120.0
+
+
+class GraphvizMissing(RuntimeError):
+    """The graphviz program ``dot`` is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Graphviz (das Programm 'dot') ist nicht installiert, wird aber für die automatisch "
+            "angeordnete Karte gebraucht. Bitte installieren: 'apt-get install graphviz' "
+            "(Debian/Ubuntu) oder 'conda install -c conda-forge graphviz'. Modelle mit "
+            "Diagramminformationen lassen sich ohne Graphviz im Stil 'di' zeichnen."
+        )
+
+
+class GraphvizFailed(RuntimeError):
+    """``dot`` ran but failed or took too long."""
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string (for ids and plain attributes)."""
+    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\n", " ").replace("\r", " ") + '"'
+
+
+def html(text: str) -> str:
+    """Text for an HTML-like label: markup characters escaped, nothing interpreted."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def html_lines(lines: list[str]) -> str:
+    return "<BR/>".join(html(line) for line in lines)
+
+
+def attrs(**values: object) -> str:
+    """A DOT attribute list; values starting with '<' and ending with '>' are HTML labels."""
+    parts = []
+    for key, value in values.items():
+        if value is None:
+            continue
+        key = key.rstrip("_")
+        text = str(value)
+        if isinstance(value, HtmlLabel):
+            parts.append(f"{key}=<{text}>")
+        else:
+            parts.append(f"{key}={quote(text)}")
+    return "[" + " ".join(parts) + "]"
+
+
+class HtmlLabel(str):
+    """Marks a string as an HTML-like label body (already escaped)."""
+
+    __slots__ = ()
+
+
+# --------------------------------------------------------------------------- running
+
+
+def dot_path() -> str:
+    """The path of ``dot``; raises :class:`GraphvizMissing` when it is not installed."""
+    found = shutil.which("dot")
+    if not found:
+        raise GraphvizMissing()
+    return found
+
+
+def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
+            timeout: float = DEFAULT_TIMEOUT, dpi: float | None = None) -> bytes:
+    """Run graphviz on DOT text and return the output bytes (svg, png, pdf, json …)."""
+    program = dot_path()
+    args = [program, f"-K{engine}", f"-T{fmt}"]
+    if dpi:
+        args.append(f"-Gdpi={dpi:g}")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    try:
+        done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True,
+                              timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as err:
+        raise GraphvizFailed(f"Graphviz hat nach {timeout:.0f} s keine Karte geliefert; das "
+                             "Modell ist zu groß für die automatische Anordnung.") from err
+    if done.returncode != 0 or not done.stdout:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[-1] if message else f"Rückgabewert {done.returncode}"
+        raise GraphvizFailed(f"Graphviz konnte die Karte nicht erzeugen: {detail}")
+    data = done.stdout
+    if fmt == "pdf":
+        data = fix_pdf_dates(data)
+    return data
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[^)]*\)")
+
+
+def fix_pdf_dates(data: bytes) -> bytes:
+    """Replace PDF creation/modification dates by a fixed one of the same length."""
+    def repl(match: re.Match[bytes]) -> bytes:
+        whole = match.group(0)
+        head = whole[: whole.index(b"(") + 1]
+        body_len = len(whole) - len(head) - 1
+        fixed = b"D:20000101000000Z"
+        fixed = (fixed + b"0" * body_len)[:body_len] if body_len >= 3 else fixed[:body_len]
+        return head + fixed + b")"
+
+    return _PDF_DATE.sub(repl, data)
+
+
+# --------------------------------------------------------------------------- SVG cleanup
+
+
+def map_prefix(source: str) -> str:
+    """A short deterministic id prefix for one map (so several maps fit in one HTML page)."""
+    return "m" + hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
+
+
+def clean_svg(raw: bytes, meta: Mapping[str, Mapping[str, str]], *, prefix: str,
+              title: str = "", root_class: str = "werkbench-karte") -> str:
+    """Deterministic, embeddable SVG from graphviz output.
+
+    ``meta`` maps the graphviz ``id`` of a node, edge or cluster to the attributes it should
+    carry instead (``id``, ``class``, ``data-bpmn-id`` …).
+    """
+    parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False,
+                             no_network=True, huge_tree=True)
+    root = etree.fromstring(raw, parser)
+    for el in list(root.iter(_S + "title")):
+        el.getparent().remove(el)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        family = el.get("font-family")
+        if family is not None and family.startswith(GV_FONT.split()[0]):
+            el.set("font-family", FONT_FAMILY)
+        gid = el.get("id")
+        if gid is None:
+            continue
+        extra = meta.get(gid)
+        if extra is None:
+            el.set("id", f"{prefix}-{gid}")
+            continue
+        base = (el.get("class") or "").split()[:1]
+        for key, value in extra.items():
+            if key == "class":
+                el.set("class", " ".join([*base, *value.split()]))
+            elif key == "id":
+                el.set("id", f"{prefix}-{value}")
+            else:
+                el.set(key, value)
+        if "id" not in extra:
+            el.set("id", f"{prefix}-{gid}")
+    for el in root.iter(_S + "a"):  # graphviz wraps tooltips in anchors; we set none
+        el.attrib.pop("{http://www.w3.org/1999/xlink}title", None)
+    root.set("class", root_class)
+    root.set("role", "img")
+    if title:
+        node = etree.Element(_S + "title")
+        node.text = title
+        root.insert(0, node)
+    etree.cleanup_namespaces(root)
+    return etree.tostring(root, encoding="unicode")
+
+
+def svg_ids(prefix: str, bpmn_id: str) -> str:
+    """The SVG id of a BPMN element in a map (characters outside [A-Za-z0-9_.-] become '_')."""
+    return prefix + "-" + re.sub(r"[^A-Za-z0-9_.-]", "_", bpmn_id)

@@ -1,0 +1,184 @@
+"""Node attributes and HTML-like labels of the graphviz map: BPMN shapes with German text."""
+
+from __future__ import annotations
+
+from ..bpmn.model import Activity, Element, Event, Gateway, TextAnnotation
+from . import shapes as sh
+from .gv import HtmlLabel, html, html_lines
+
+ACTIVITY_WIDTH = 1.65  # inches
+ACTIVITY_HEIGHT = 0.85
+EVENT_SIZE = 0.42
+GATEWAY_SIZE = 0.62
+NAME_WIDTH = 19  # characters per line in an activity
+XLABEL_WIDTH = 16
+
+
+def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
+                   automatable: bool = False, show_attributes: bool = True) -> dict[str, object]:
+    """Graphviz attributes of an activity: rounded box, type marker, name, our attributes."""
+    medium = node.medium if isinstance(node.medium, str) else None
+    fill = sh.medium_fill(medium)
+    color, penwidth, style = sh.INK, 1.2, ["rounded", "filled"]
+    name_color = sh.INK
+    if node.local_name == "callActivity":
+        penwidth = 3.0
+    if waste:
+        color, penwidth = sh.WASTE, 2.4
+        style.append("dashed")
+    if status == "entfaellt":
+        color, fill, name_color, penwidth = sh.DROPPED, sh.DROPPED_FILL, sh.DROPPED, 1.6
+    elif status == "neu":
+        color, penwidth = sh.NEW_STEP, 3.2
+    marker = sh.TASK_GLYPHS.get(node.local_name, "")
+    badges = []
+    if waste:
+        badges.append(f'<FONT COLOR="{sh.WASTE}">✖</FONT>')
+    if automatable:
+        badges.append(f'<FONT COLOR="{sh.AUTOMATABLE}">⚙</FONT>')
+    if status == "neu":
+        badges.append(f'<FONT COLOR="{sh.NEW_STEP}"><B>neu</B></FONT>')
+    name = html_lines(sh.wrap(node.label, NAME_WIDTH, 4))
+    if status == "entfaellt":
+        name = f"<S>{name}</S>"
+    rows = [
+        f'<TR><TD ALIGN="LEFT" HEIGHT="12"><FONT POINT-SIZE="10">{html(marker)}</FONT></TD>'
+        f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="10">{" ".join(badges)}</FONT></TD></TR>',
+        f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="12" COLOR="{name_color}">{name}</FONT></TD></TR>',
+    ]
+    if show_attributes:
+        facts = attribute_line(node)
+        if facts:
+            rows.append(f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{sh.MUTED}">'
+                        f"{html_lines(facts)}</FONT></TD></TR>")
+    footer = sh.LOOP_GLYPHS.get(node.loop or "", "")
+    if node.is_sub_process:
+        footer = (footer + " " + sh.SUBPROCESS_GLYPH).strip()
+    if footer:
+        rows.append(f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="10">{html(footer)}</FONT></TD></TR>')
+    label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+             + "".join(rows) + "</TABLE>")
+    return {
+        "shape": "box", "style": ",".join(style), "fillcolor": fill, "color": color,
+        "penwidth": penwidth, "width": ACTIVITY_WIDTH, "height": ACTIVITY_HEIGHT,
+        "margin": "0.06,0.03", "label": HtmlLabel(label),
+    }
+
+
+def attribute_line(node: Activity) -> list[str]:
+    """'5 Min. · Papier' and the system on a second line."""
+    first = []
+    if isinstance(node.minutes, float):
+        first.append(sh.format_minutes(node.minutes))
+    medium = sh.medium_label(node.medium if isinstance(node.medium, str) else None)
+    if medium:
+        first.append(medium)
+    lines = [" · ".join(first)] if first else []
+    if isinstance(node.system, str) and node.system:
+        lines.extend(sh.wrap(node.system, 24, 1))
+    return lines
+
+
+def event_attrs(node: Event) -> dict[str, object]:
+    """Circle: start thin, end thick, intermediate double; dashed when non-interrupting."""
+    position = sh.event_position(node.local_name)
+    throwing = sh.event_is_throwing(node.local_name)
+    glyph = sh.event_glyph(node.event_definitions, throwing)
+    style = ["filled"]
+    interrupting = node.cancel_activity if node.local_name == "boundaryEvent" else (
+        node.is_interrupting)
+    if not interrupting:
+        style.append("dashed")
+    fill = {"start": "#e8f5e9", "end": "#fdecea"}.get(position, "#ffffff")
+    attrs: dict[str, object] = {
+        "shape": "circle", "fixedsize": "true", "width": EVENT_SIZE, "style": ",".join(style),
+        "fillcolor": fill, "color": sh.INK, "fontsize": 13,
+        "penwidth": 3.5 if position == "end" else 1.3,
+        "label": HtmlLabel(f"<B>{html(glyph)}</B>" if throwing and glyph else html(glyph)),
+    }
+    if position == "intermediate":
+        attrs["shape"] = "doublecircle"
+        attrs["width"] = EVENT_SIZE - 0.04
+    if node.name:
+        attrs["xlabel"] = HtmlLabel(f'<FONT POINT-SIZE="10">'
+                                    f"{html_lines(sh.wrap(node.name, XLABEL_WIDTH, 3))}</FONT>")
+    return attrs
+
+
+def link_attrs(letter: str, throwing: bool) -> dict[str, object]:
+    """A link event that continues a flow in the next or previous row of a wrapped map."""
+    return {
+        "shape": "doublecircle", "fixedsize": "true", "width": EVENT_SIZE - 0.04,
+        "style": "filled", "fillcolor": "#fffde7", "color": sh.INK, "penwidth": 1.3,
+        "label": HtmlLabel(f'<FONT POINT-SIZE="12">{"▶" if throwing else "⇨"}</FONT>'),
+        "xlabel": HtmlLabel(f'<FONT POINT-SIZE="10"><B>{html(letter)}</B></FONT>'),
+    }
+
+
+def gateway_attrs(node: Gateway) -> dict[str, object]:
+    kind = node.gateway_type
+    attrs: dict[str, object] = {
+        "shape": "diamond", "fixedsize": "true", "width": GATEWAY_SIZE, "height": GATEWAY_SIZE,
+        "style": "filled", "fillcolor": "#fffde7", "color": sh.INK, "penwidth": 1.3,
+        "fontsize": 17 if kind != "eventBased" else 12,
+        "label": HtmlLabel(f"<B>{html(sh.GATEWAY_GLYPHS.get(kind, ''))}</B>"),
+    }
+    if node.name:
+        attrs["xlabel"] = HtmlLabel(f'<FONT POINT-SIZE="10">'
+                                    f"{html_lines(sh.wrap(node.name, XLABEL_WIDTH, 3))}</FONT>")
+    return attrs
+
+
+def artifact_attrs(node: Element) -> dict[str, object]:
+    """Data object (page), data store (cylinder) or text annotation (open bracket)."""
+    if isinstance(node, TextAnnotation):
+        text = html_lines(sh.wrap(node.text, 24, 6)) or "&#160;"
+        return {"shape": "plain", "label": HtmlLabel(
+            '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+            f'<TR><TD SIDES="LTB" ALIGN="LEFT" BALIGN="LEFT" COLOR="{sh.MUTED}">'
+            f'<FONT POINT-SIZE="10" COLOR="{sh.MUTED}">{text}</FONT></TD></TR></TABLE>')}
+    store = node.local_name.startswith("dataStore")
+    attrs: dict[str, object] = {
+        "shape": "cylinder" if store else "note", "fixedsize": "true",
+        "width": 0.5 if store else 0.38, "height": 0.45 if store else 0.5,
+        "style": "filled", "fillcolor": "#ffffff", "color": sh.INK, "label": "",
+    }
+    if node.name:
+        attrs["xlabel"] = HtmlLabel(f'<FONT POINT-SIZE="9">'
+                                    f"{html_lines(sh.wrap(node.name, XLABEL_WIDTH, 2))}</FONT>")
+    return attrs
+
+
+def header_label(text: str, *, bold: bool = True) -> HtmlLabel:
+    lines = html_lines(sh.wrap(text, 14, 4)) or "&#160;"
+    body = f"<B>{lines}</B>" if bold else lines
+    return HtmlLabel('<TABLE BORDER="0" CELLPADDING="2"><TR><TD WIDTH="112">'
+                     f'<FONT POINT-SIZE="12">{body}</FONT></TD></TR></TABLE>')
+
+
+def legend_label(items: list[sh.LegendItem], markers: list[tuple[str, str]],
+                 columns: int = 3) -> HtmlLabel:
+    """The legend as a table: color swatches and marker glyphs with German text."""
+    cells = []
+    for item in items:
+        if item.kind == "fill":
+            swatch = f'<TD WIDTH="22" HEIGHT="14" BORDER="1" BGCOLOR="{item.color}"> </TD>'
+        elif item.kind == "edge":
+            swatch = f'<TD WIDTH="22"><FONT COLOR="{item.color}"><B>━━</B></FONT></TD>'
+        elif item.kind == "border":
+            swatch = (f'<TD WIDTH="22" BORDER="2" COLOR="{item.color}">'
+                      f'<FONT COLOR="{item.color}" POINT-SIZE="9">{html(item.symbol)}</FONT></TD>')
+        else:
+            swatch = (f'<TD WIDTH="22"><FONT COLOR="{item.color}">'
+                      f"{html(item.symbol)}</FONT></TD>")
+        cells.append(swatch + f'<TD ALIGN="LEFT">{html(item.label)}</TD>')
+    for glyph, text in markers:
+        cells.append(f'<TD WIDTH="22">{html(glyph)}</TD><TD ALIGN="LEFT">{html(text)}</TD>')
+    rows = []
+    for start in range(0, len(cells), columns):
+        chunk = cells[start:start + columns]
+        chunk += ["<TD></TD><TD></TD>"] * (columns - len(chunk))
+        rows.append("<TR>" + '<TD WIDTH="16"></TD>'.join(chunk) + "</TR>")
+    return HtmlLabel('<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1">'
+                     f'<TR><TD ALIGN="LEFT" COLSPAN="{columns * 3}"><B>Legende</B></TD></TR>'
+                     + "".join(rows) + "</TABLE>")
