@@ -292,6 +292,7 @@ def _quote_keys(text: str) -> str:
 
 # ---------------------------------------------------------------- models
 
+_NO_SYSTEM_NEEDED = {"papier", "persoenlich", "telefon", "scan", "email"}
 _STEP_ATTRIBUTES = {"minutes": "Minuten", "medium": "Medium", "system": "System",
                     "phase": "Phase", "automation": "Automatisierung"}
 
@@ -301,7 +302,8 @@ def attribute_gaps(defs: bpmn.Definitions) -> list[str]:
     activities = [a for a in defs.activities() if not a.is_sub_process]
     notes = []
     for attr, label in _STEP_ATTRIBUTES.items():
-        missing = [a for a in activities if a.get_ext(attr) is None]
+        missing = [a for a in activities if a.get_ext(attr) is None and not (
+            attr == "system" and a.medium in _NO_SYSTEM_NEEDED)]
         if missing:
             names = ", ".join(f"„{a.label}“" for a in missing[:5])
             more = f" und {len(missing) - 5} weitere" if len(missing) > 5 else ""
