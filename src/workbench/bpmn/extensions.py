@@ -136,8 +136,8 @@ def format_value(attribute: str, value: float | str | None) -> str | None:
         return None
     spec = ATTRIBUTES[attribute]
     if spec.kind in ("number", "probability"):
-        number = float(value)
-        return f"{number:g}" if abs(number) < 1e15 else repr(number)
+        text = repr(float(value))  # shortest exact form: no precision lost in a round trip
+        return text[:-2] if text.endswith(".0") else text
     if spec.kind == "enum":
         key = normalize_enum(attribute, str(value))
         if key is None:

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import bpmn
 from ..bpmn.errors import Finding
 from ..bpmn.model import Activity, Definitions, Event, FlowNode, Gateway, Process, SubProcess
-from .model import ALLOWS_DEFAULT, ELEMENTS, NODE_PREFIX, StepRow, StepTable
+from .model import ALLOWS_DEFAULT, DEFAULT_MARK, ELEMENTS, NODE_PREFIX, StepRow, StepTable
 from .parse import is_default_label
 
 BpmnSource = Definitions | Process | str | bytes | os.PathLike[str]
@@ -84,6 +84,10 @@ class _Converter:
             row.probabilities = tuple(p for _, _, p, _ in item.successors)
             defaults = [i for i, (*_, is_default) in enumerate(item.successors) if is_default]
             row.default = defaults[0] if defaults and row.element in ALLOWS_DEFAULT else None
+            if row.default is not None and not row.conditions[row.default]:
+                labels = list(row.conditions)
+                labels[row.default] = DEFAULT_MARK
+                row.conditions = tuple(labels)
             rows.append(row)
         return StepTable(rows, self.findings, self.defs.source)
 

@@ -94,8 +94,10 @@ class _Parser:
     # ---- messages
     def error(self, message: str, line: int | None, field: str | None = None,
               hint: str | None = None) -> StepTableError:
-        return StepTableError(message, source=self.raw.source, row=line,
-                              column=COLUMN_OF.get(field or "", field), hint=hint)
+        index = self.columns.get(field or "")
+        column = self.raw.header[index] if index is not None else COLUMN_OF.get(field or "")
+        return StepTableError(message, source=self.raw.source, row=line, column=column,
+                              hint=hint)
 
     def note(self, code: str, message: str, line: int | None = None,
              severity: str = "warning") -> None:
@@ -140,7 +142,12 @@ class _Parser:
         raw_next: list[tuple[str, str, str]] = []
         seen: dict[str, int] = {}
         ids: dict[str, str] = {}
+        width = len(self.raw.header)
         for position, (line, cells) in enumerate(records, start=1):
+            if any(cells[width:]):
+                self.note("extra-cells", f"Die Zeile hat mehr Zellen ({len(cells)}) als die "
+                          f"Kopfzeile Spalten ({width}); die überzähligen werden ignoriert. Steht "
+                          "ein Trennzeichen im Text, die Zelle in Anführungszeichen setzen.", line)
             nr = self.cell(cells, "nr") or self._free_nr(position, explicit, line)
             explicit.add(nr)
             self._check_nr(nr, line, seen, ids)
@@ -295,8 +302,9 @@ class _Parser:
             return tuple(labels), None
         i = marked[0]
         label = labels[i].strip()
-        labels[i] = (DEFAULT_MARK if label.lower() == DEFAULT_MARK
-                     else re.sub(rf"\s*\(\s*{DEFAULT_MARK}\s*\)$", "", label, flags=re.I))
+        labels[i] = re.sub(rf"\s*\(\s*{DEFAULT_MARK}\s*\)$", "", label, flags=re.I)
+        if labels[i].lower() in ("", DEFAULT_MARK):
+            labels[i] = DEFAULT_MARK
         return tuple(labels), i
 
     def probability(self, text: str, line: int | None) -> float | None:
