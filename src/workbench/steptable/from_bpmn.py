@@ -89,7 +89,8 @@ class _Converter:
                 labels[row.default] = DEFAULT_MARK
                 row.conditions = tuple(labels)
             rows.append(row)
-        return StepTable(rows, self.findings, self.defs.source)
+        origin = {numbered[node_id]: node_id for node_id in order}
+        return StepTable(rows, self.findings, self.defs.source, origin)
 
     # ---- nodes
     def row(self, node: FlowNode, pool: str | None) -> StepRow:

@@ -161,6 +161,8 @@ class StepTable:
     rows: list[StepRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list, compare=False)
     source: str | None = field(default=None, compare=False)
+    #: For a table made from a model: row Nr → id of the BPMN element it came from.
+    origin: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -186,6 +188,7 @@ class StepTable:
         for column in ("Minuten", "Wartezeit (Tage)"):
             frame[column] = frame[column].astype("float64")
         frame.attrs["findings"] = list(self.findings)
+        frame.attrs["origin"] = dict(self.origin)
         return frame
 
 
