@@ -26,7 +26,7 @@ from .safexml import Limits
 from .write import to_bytes, write
 
 __all__ = [
-    "Activity", "BpmnRejected", "Bounds", "Collaboration", "Definitions", "Diagram", "Edge",
+    "Activity", "Bounds", "BpmnRejected", "Collaboration", "Definitions", "Diagram", "Edge",
     "Element", "Event", "Finding", "FlowNode", "Gateway", "Lane", "Limits", "MessageFlow",
     "NotBpmn", "NotXml", "Participant", "Process", "SequenceFlow", "Shape", "SubProcess",
     "UnsafeXml", "read", "to_bytes", "to_networkx", "write",

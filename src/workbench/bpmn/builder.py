@@ -222,7 +222,7 @@ class ModelBuilder:
                                    isExecutable="false")
         if self.documentation:
             etree.SubElement(process, _b("documentation")).text = self.documentation
-        lanes = self.lanes or ([] if all(n.lane is None for n in self.nodes) else [])
+        lanes = self.lanes
         lane_ids = {name: f"Lane_{i + 1}" for i, name in enumerate(lanes)}
         if lanes:
             lane_set = etree.SubElement(process, _b("laneSet"), id=f"LaneSet_{self.process_id}")

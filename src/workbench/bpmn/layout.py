@@ -18,6 +18,7 @@ ROW_HEIGHT = 120.0
 POOL_HEADER = 30.0
 LANE_HEADER = 30.0
 MARGIN = 40.0
+LOOP_CLEARANCE = 8.0  # distance of a loop's return line from the bottom of its row
 ORIGIN = (160.0, 80.0)
 
 
@@ -131,16 +132,21 @@ def compute_layout(
         if node.kind != "activity":
             out.labels[n] = Bounds(cx - 50, cy + h / 2 + 4, 100, 27)
 
+    # loops run back along the bottom of the lower node's row: inside its lane band and the pool
+    row_bottom = {
+        n: lane_tops[by_id[n].lane] + (slot[n] + 1) * ROW_HEIGHT - LOOP_CLEARANCE for n in order
+    }
     for flow_id, s, t in edges:
         if s in out.nodes and t in out.nodes:
-            out.edges[flow_id] = _route(out.nodes[s], out.nodes[t], by_id[s].kind, (s, t) in back)
+            out.edges[flow_id] = _route(out.nodes[s], out.nodes[t], by_id[s].kind, (s, t) in back,
+                                        max(row_bottom[s], row_bottom[t]))
     return out
 
 
-def _route(src: Bounds, tgt: Bounds, src_kind: str, is_back: bool) -> list[tuple[float, float]]:
+def _route(src: Bounds, tgt: Bounds, src_kind: str, is_back: bool,
+           below: float) -> list[tuple[float, float]]:
     (sx, sy), (tx, ty) = src.center, tgt.center
     if is_back or tx <= sx:
-        below = max(src.y + src.height, tgt.y + tgt.height) + 22
         return [(sx, src.y + src.height), (sx, below), (tx, below), (tx, tgt.y + tgt.height)]
     if abs(sy - ty) < 0.5:
         return [(src.x + src.width, sy), (tgt.x, ty)]

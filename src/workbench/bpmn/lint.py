@@ -55,35 +55,63 @@ def start_and_end_events(defs: Definitions) -> Iterator[Finding]:
                            "ergänzen, damit das Ergebnis klar ist.")
 
 
+#: Reference attributes: without their target the model is broken (error) …
+_STRUCTURAL_REFS = ("sourceRef", "targetRef", "processRef", "attachedToRef", "default")
+#: … or only incomplete (warning): messages, signals, data and categories.
+_SECONDARY_REFS = ("messageRef", "errorRef", "signalRef", "escalationRef", "dataObjectRef",
+                   "dataStoreRef", "categoryValueRef")
+#: Elements whose text is a reference.
+_TEXT_REFS = {"flowNodeRef": "error", "eventDefinitionRef": "warning", "incoming": "warning",
+              "outgoing": "warning"}
+_REQUIRED = {"sequenceFlow": ("sourceRef", "targetRef"), "messageFlow": ("sourceRef", "targetRef"),
+             "association": ("sourceRef", "targetRef"), "boundaryEvent": ("attachedToRef",)}
+
+
+def _resolves(defs: Definitions, el: object, ref: str) -> bool:
+    """True when the reference names an element; QName references (``tns:Message_1``) count
+    by their local part, and ones into another namespace (an import) are not checked."""
+    if defs.element_by_id(ref) is not None:
+        return True
+    if ":" not in ref:
+        return False
+    prefix, local = ref.split(":", 1)
+    if defs.element_by_id(local) is not None:
+        return True
+    uri = el.nsmap.get(prefix)  # type: ignore[attr-defined]
+    return uri is not None and uri not in (defs.root.get("targetNamespace"), ns.BPMN)
+
+
 def dangling_references(defs: Definitions) -> Iterator[Finding]:
-    """References (sourceRef, targetRef, flowNodeRef, processRef, default, attachedToRef) resolve."""
+    """References resolve: flow ends, processRef, attachedToRef, default, flowNodeRef (errors);
+    messageRef, errorRef, signalRef, escalationRef, data and category references, incoming,
+    outgoing and eventDefinitionRef (warnings)."""
     for el in defs.root.iter(_B + "*"):  # vendor extension elements have their own semantics
         local = ns.local_name(el.tag)
-        refs: list[tuple[str, str | None]] = []
-        if local in ("sequenceFlow", "messageFlow", "association"):
-            refs = [("sourceRef", el.get("sourceRef")), ("targetRef", el.get("targetRef"))]
-        elif local == "participant" and el.get("processRef"):
-            refs = [("processRef", el.get("processRef"))]
-        elif local == "boundaryEvent":
-            refs = [("attachedToRef", el.get("attachedToRef"))]
-        elif el.get("default"):
-            refs = [("default", el.get("default"))]
-        elif local == "flowNodeRef":
-            refs = [("flowNodeRef", (el.text or "").strip())]
-        for attr, ref in refs:
-            if ref is None or ref == "":
-                if attr in ("sourceRef", "targetRef", "attachedToRef"):
-                    owner = defs.view(el)
-                    yield _finding(defs, "dangling-reference", owner,
-                                   f"{_who(owner)}: Pflichtangabe '{attr}' fehlt.")
-                continue
-            if ":" in ref and defs.element_by_id(ref) is None:
-                ref = ref.split(":", 1)[1]  # QName-style references of some tools
-            if defs.element_by_id(ref) is None:
-                owner = defs.view(el if local != "flowNodeRef" else el.getparent())
+        for attr in _REQUIRED.get(local, ()):
+            if not el.get(attr):
+                owner = defs.view(el)
                 yield _finding(defs, "dangling-reference", owner,
-                               f"{_who(owner)} verweist mit '{attr}' auf '{ref}', das es im Modell "
-                               "nicht gibt. Bitte den Verweis korrigieren oder das Element ergänzen.")
+                               f"{_who(owner)}: Pflichtangabe '{attr}' fehlt.")
+        refs: list[tuple[str, str, str]] = []
+        if el.attrib:
+            for attr in _STRUCTURAL_REFS:
+                value = el.get(attr)
+                if value and not (attr == "processRef" and local != "participant"):
+                    refs.append((attr, value.strip(), "error"))
+            for attr in _SECONDARY_REFS:
+                value = el.get(attr)
+                if value:
+                    refs.append((attr, value.strip(), "warning"))
+        if local in _TEXT_REFS and (el.text or "").strip():
+            refs.append((local, (el.text or "").strip(), _TEXT_REFS[local]))
+        for attr, ref, severity in refs:
+            if _resolves(defs, el, ref):
+                continue
+            owner = defs.view(el if local not in _TEXT_REFS else el.getparent())
+            yield _finding(defs, "dangling-reference", owner,
+                           f"{_who(owner)} verweist mit '{attr}' auf '{ref}', das es im Modell "
+                           "nicht gibt. Bitte den Verweis korrigieren oder das Element ergänzen.",
+                           severity=severity)
 
 
 def _reachable(container: Process | SubProcess) -> set[str]:
@@ -152,11 +180,17 @@ def splits_and_joins(defs: Definitions) -> Iterator[Finding]:
                                f"{_who(node)} verzweigt und führt zusammen zugleich. Bitte in zwei "
                                "Gateways aufteilen (erst zusammenführen, dann verzweigen).",
                                severity="warning")
-        elif len(out) > 1 and any(f.condition is None and not f.is_default for f in out):
+        elif len(out) > 1 and any(_unconditional(f) and not f.is_default for f in out):
             yield _finding(defs, "implicit-split", node,
                            f"{_who(node)} hat {len(out)} ausgehende Sequenzflüsse ohne Bedingung "
                            "(implizite Parallelisierung). Bitte ein Gateway verwenden.",
                            severity="warning")
+
+
+def _unconditional(flow: Element) -> bool:
+    """No conditionExpression at all; an empty one still marks a conditional flow (the
+    diamond in the diagram), as in bpmnlint."""
+    return flow.element.find(_B + "conditionExpression") is None
 
 
 def pool_borders(defs: Definitions) -> Iterator[Finding]:

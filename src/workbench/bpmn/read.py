@@ -13,18 +13,19 @@ from . import extensions as ext
 from . import namespaces as ns
 from .errors import BpmnRejected, Finding
 from .model import Definitions
-from .safexml import DEFAULT_LIMITS, Limits, parse
+from .safexml import DEFAULT_LIMITS, Limits, is_utf16, parse, too_large
 
 Source = str | bytes | os.PathLike[str]
 
 _DI_ELEMENTS = ("{" + ns.BPMNDI + "}BPMNShape", "{" + ns.BPMNDI + "}BPMNEdge")
-#: Ids of BPMN and BPMN DI elements; ``id`` attributes of vendor extension elements are not
-#: BPMN ids (tools such as MID Innovator repeat them freely inside extensionElements).
-_IDS = etree.XPath(
-    "//*[namespace-uri()=$bpmn or namespace-uri()=$bpmndi]/@id",
-    namespaces=None,
-)
-_WB_ATTRS = etree.XPath("//@*[namespace-uri()=$uri]")
+_XNS = {"b": ns.BPMN, "d": ns.BPMNDI, "wb": ns.WB}
+#: Ids of BPMN and BPMN DI elements, as plain strings (cheap); ``id`` attributes of vendor
+#: extension elements are not BPMN ids (MID Innovator repeats them inside extensionElements).
+_IDS = etree.XPath("//b:*/@id | //d:*/@id", namespaces=_XNS, smart_strings=False)
+_DI_REFS = etree.XPath("//d:BPMNShape/@bpmnElement | //d:BPMNEdge/@bpmnElement",
+                       namespaces=_XNS, smart_strings=False)
+_WB_ATTRS = etree.XPath("//@wb:*", namespaces=_XNS)
+_WB_BYTES = ns.WB.encode("ascii")
 
 
 def read(source: Source, *, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> Definitions:
@@ -42,11 +43,11 @@ def read(source: Source, *, limits: Limits = DEFAULT_LIMITS, name: str | None = 
         label = name or str(path)
         try:
             size = path.stat().st_size
-            if size > limits.max_bytes:
-                raise BpmnRejected(
-                    f"Die Datei ist {size / 2**20:.1f} MB groß; erlaubt sind höchstens "
-                    f"{limits.max_bytes / 2**20:.0f} MB.", source=label, code="too-large")
+            if size > limits.max_bytes:  # checked before reading: a huge file is never loaded
+                raise too_large(size, limits, label)
             data = path.read_bytes()
+        except BpmnRejected:
+            raise
         except FileNotFoundError:
             raise BpmnRejected("Datei nicht gefunden.", source=label, code="not-found") from None
         except IsADirectoryError:
@@ -59,7 +60,7 @@ def read(source: Source, *, limits: Limits = DEFAULT_LIMITS, name: str | None = 
             raise BpmnRejected(f"Datei kann nicht gelesen werden ({_os_reason(err)}).",
                                source=label[:200], code="not-found") from None
     root, warnings = parse(data, source=label, limits=limits)
-    index, import_warnings = _index_and_check(root, label)
+    index, import_warnings = _index_and_check(root, label, data)
     return Definitions(root, source=label, warnings=warnings + import_warnings, index=index)
 
 
@@ -83,15 +84,23 @@ def _text_to_bytes(text: str) -> bytes:
 
 
 def _index_and_check(
-    root: etree._Element, source: str | None
-) -> tuple[dict[str, etree._Element], list[Finding]]:
-    """Build the id index and collect import warnings in one cheap pass."""
+    root: etree._Element, source: str | None, data: bytes = b""
+) -> tuple[dict[str, etree._Element] | None, list[Finding]]:
+    """Collect the import warnings cheaply: C-level XPath, Python loops only where a problem is.
+
+    Returns the id index when building it was needed anyway (duplicates), else None: the
+    model then builds it on first use.
+    """
     findings: list[Finding] = []
-    index: dict[str, etree._Element] = {}
-    for key in _IDS(root, bpmn=ns.BPMN, bpmndi=ns.BPMNDI):
-        el = key.getparent()
-        if key:
-            key = str(key)
+    ids = _IDS(root)
+    known = set(ids)
+    index: dict[str, etree._Element] | None = None
+    if len(known) != len(ids):  # some id occurs twice: find where (rare)
+        index = {}
+        for el in root.iter("{" + ns.BPMN + "}*", "{" + ns.BPMNDI + "}*"):
+            key = el.get("id")
+            if not key:
+                continue
             if key in index:
                 findings.append(Finding(
                     "duplicate-id",
@@ -100,25 +109,27 @@ def _index_and_check(
                     element_id=key, line=el.sourceline, file=source))
             else:
                 index[key] = el
-    diagrams = root.findall("{" + ns.BPMNDI + "}BPMNDiagram")
-    if not diagrams:
+    if root.find("{" + ns.BPMNDI + "}BPMNDiagram") is None:
         findings.append(Finding(
             "missing-di",
             "Das Modell enthält keine Diagramminformationen (BPMN DI); es wird automatisch "
             "angeordnet.", severity="info", file=source))
-    for el in root.iter(*_DI_ELEMENTS):
-        ref = el.get("bpmnElement")
-        if ref and ref not in index:
-            findings.append(Finding(
-                "di-dangling",
-                f"Diagrammelement verweist auf das unbekannte Modellelement '{ref}'; es wird "
-                "beim Zeichnen ignoriert.",
-                element_id=el.get("id") or ref, line=el.sourceline, file=source))
-    for attr in _WB_ATTRS(root, uri=ns.WB):
-        owner = attr.getparent()
-        problem = ext.problem(attr.attrname.rpartition("}")[2], str(attr))
-        if problem:
-            findings.append(Finding(
-                "invalid-extension-value", problem + " Der Wert wird ignoriert.",
-                element_id=owner.get("id"), line=owner.sourceline, file=source))
+    if any(ref and ref not in known for ref in _DI_REFS(root)):
+        for el in root.iter(*_DI_ELEMENTS):
+            ref = el.get("bpmnElement")
+            if ref and ref not in known:
+                findings.append(Finding(
+                    "di-dangling",
+                    f"Diagrammelement verweist auf das unbekannte Modellelement '{ref}'; es wird "
+                    "beim Zeichnen ignoriert.",
+                    element_id=el.get("id") or ref, line=el.sourceline, file=source))
+    # wb: attributes need the namespace declared somewhere; skip the search when it is not
+    if ns.WB in root.nsmap.values() or _WB_BYTES in data or is_utf16(data):
+        for attr in _WB_ATTRS(root):
+            owner = attr.getparent()
+            problem = ext.problem(attr.attrname.rpartition("}")[2], str(attr))
+            if problem:
+                findings.append(Finding(
+                    "invalid-extension-value", problem + " Der Wert wird ignoriert.",
+                    element_id=owner.get("id"), line=owner.sourceline, file=source))
     return index, findings

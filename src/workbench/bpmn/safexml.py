@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import namespaces as ns
-from .errors import Finding, NotBpmn, NotXml, UnsafeXml
+from .errors import BpmnRejected, Finding, NotBpmn, NotXml, UnsafeXml
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,36 +171,61 @@ def _too_deep(depth: int, source: str | None) -> UnsafeXml:
 
 
 _UNDECLARED = re.compile(r"Namespace prefix (\S+)")
+_REDEFINED = re.compile(r"(?:Namespaced )?[Aa]ttribute (\S+)(?: in \S+)? redefined")
+
+
+def _tolerable(error: etree._LogEntry) -> bool:
+    """Errors real tools produce in otherwise well-formed XML: namespace mistakes and an
+    attribute given twice (Bizagi writes ``xsi:type`` twice)."""
+    return (
+        error.domain == etree.ErrorDomains.NAMESPACE
+        or error.type == etree.ErrorTypes.ERR_ATTRIBUTE_REDEFINED
+    )
 
 
 def _fromstring(
     data: bytes, encoding: str | None, source: str | None
 ) -> tuple[etree._Element, list[Finding]]:
-    """Parse strictly; an undeclared namespace prefix (well-formed XML otherwise) is tolerated.
+    """Parse strictly; tolerate only namespace mistakes and duplicate attributes.
 
-    Such elements and attributes keep their prefixed name without a namespace, so they are
-    written back unchanged; each prefix gives one warning.
+    Input with such mistakes (and no others) is parsed again in libxml2's recover mode: an
+    element or attribute with an undeclared prefix keeps its prefixed name without a namespace
+    (it is written back unchanged), of a duplicated attribute the first value counts. Each
+    problem becomes a warning; any other error rejects the input.
     """
     parser = _parser(encoding)
     try:
         return etree.fromstring(data, parser), []
     except etree.XMLSyntaxError as err:
-        errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
-        if not errors or any(e.domain != etree.ErrorDomains.NAMESPACE for e in errors):
+        first = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+        if not first or not all(_tolerable(e) for e in first):
             raise
         lenient = _parser(encoding, recover=True)
         root = etree.fromstring(data, lenient)
-        if root is None or any(
-            e.domain != etree.ErrorDomains.NAMESPACE for e in lenient.error_log
-            if e.level >= etree.ErrorLevels.ERROR
-        ):
+        errors = [e for e in lenient.error_log if e.level >= etree.ErrorLevels.ERROR]
+        if root is None or not errors or not all(_tolerable(e) for e in errors):
             raise err from None
-    lines: dict[str, list[int]] = {}
+    findings: list[Finding] = []
+    prefixes: dict[str, list[int]] = {}
     for e in errors:
-        match = _UNDECLARED.match(e.message)
-        lines.setdefault(match.group(1) if match else "?", []).append(e.line)
-    findings = []
-    for prefix, where in lines.items():
+        undeclared = _UNDECLARED.match(e.message)
+        redefined = _REDEFINED.match(e.message)
+        if e.type == etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE and undeclared:
+            prefixes.setdefault(undeclared.group(1), []).append(e.line)
+        elif redefined:
+            owner = _dedupe_attributes(root, e.line, redefined.group(1))
+            findings.append(Finding(
+                "duplicate-attribute",
+                f"Das Attribut '{redefined.group(1)}' ist mehrfach angegeben (kein gültiges XML); "
+                "der erste Wert wird verwendet.",
+                element_id=owner, line=e.line or None, file=source,
+            ))
+        else:
+            findings.append(Finding(
+                "namespace-error", f"Namensraumfehler, übernommen wie geschrieben: {e.message}",
+                line=e.line or None, file=source,
+            ))
+    for prefix, where in prefixes.items():
         owner = _first_with_prefix(root, prefix)
         findings.append(Finding(
             "undeclared-prefix",
@@ -210,6 +235,26 @@ def _fromstring(
             element_id=owner, line=where[0] or None, file=source,
         ))
     return root, findings
+
+
+def _dedupe_attributes(root: etree._Element, line: int, name: str) -> str | None:
+    """Drop repeated attributes (recover mode keeps both) on elements of that line.
+
+    Returns the id of the (first) element concerned."""
+    owner = None
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.sourceline != line:
+            continue
+        keys = list(el.attrib.keys())
+        repeated = {k for k in keys if keys.count(k) > 1}
+        for key in repeated:
+            value = el.get(key)
+            while key in el.attrib:
+                del el.attrib[key]
+            el.set(key, value)
+        if repeated and owner is None:
+            owner = el.get("id") or ""
+    return owner or None
 
 
 def _first_with_prefix(root: etree._Element, prefix: str) -> str | None:
@@ -231,6 +276,23 @@ def _is_blank(data: bytes) -> bool:
     return not data[:4096].strip(blank) and not data.strip(blank)
 
 
+def _size(n: int) -> str:
+    if n >= 2**20:
+        return f"{n / 2**20:.1f} MB".replace(".", ",")
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB".replace(".", ",")
+    return f"{n} Bytes"
+
+
+def too_large(size: int, limits: Limits, source: str | None) -> UnsafeXml:
+    """The rejection of input larger than ``limits.max_bytes``."""
+    return UnsafeXml(
+        f"Die Datei ist {_size(size)} groß; erlaubt sind höchstens {_size(limits.max_bytes)} "
+        "(Grenze 'max_bytes' anpassen, wenn das Absicht ist).",
+        source=source, code="too-large",
+    )
+
+
 def parse(
     data: bytes, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[etree._Element, list[Finding]]:
@@ -240,11 +302,7 @@ def parse(
     """
     findings: list[Finding] = []
     if len(data) > limits.max_bytes:
-        raise UnsafeXml(
-            f"Die Datei ist {len(data) / 2**20:.1f} MB groß; erlaubt sind höchstens "
-            f"{limits.max_bytes / 2**20:.0f} MB (Grenze 'max_bytes' anpassen, wenn das Absicht ist).",
-            source=source, code="too-large",
-        )
+        raise too_large(len(data), limits, source)
     if _is_blank(data):
         raise NotXml("Die Datei ist leer.", source=source, code="empty")
     _check_prolog(data, source, findings)
@@ -306,14 +364,15 @@ def standard_namespace(uri: str) -> str | None:
     return None
 
 
-def _is_utf16(data: bytes) -> bool:
+def is_utf16(data: bytes) -> bool:
+    """UTF-16 input (with or without BOM): ASCII byte searches do not work on it."""
     return data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<")
 
 
 def _declared_uris(root: etree._Element, data: bytes) -> set[str]:
     """Namespace URIs declared in the document: on the root, and nested ones when there are."""
     uris = set(root.nsmap.values())
-    if _is_utf16(data):
+    if is_utf16(data):
         uris.update(el_ns for el in root.iter() for el_ns in el.nsmap.values())
     elif data.count(b"xmlns") > len(root.nsmap):
         uris.update(m.group(2).decode("utf-8", "replace") for m in _XMLNS_URI.finditer(data))
@@ -339,7 +398,7 @@ def _rewrite_declarations(data: bytes, mapping: dict[str, str]) -> tuple[bytes, 
         quote = match.group(2)
         return match.group(1) + quote + target.encode("ascii") + quote
 
-    if not _is_utf16(data):
+    if not is_utf16(data):
         return _XMLNS_DECL.sub(swap, data), False
     text = _utf16_text(data).lstrip("\ufeff")
     if text.startswith("<?xml"):
@@ -379,7 +438,8 @@ def _normalize_namespaces(
     mapping = {}
     for uri in _declared_uris(root, data):
         target = standard_namespace(uri)
-        if target is not None:
+        # a declaration no element uses (tools declare namespaces by habit) needs no repair
+        if target is not None and next(root.iter(f"{{{uri}}}*"), None) is not None:
             mapping[uri] = target
     if root_ns != ns.BPMN and mapping.get(root_ns) != ns.BPMN:
         raise NotBpmn(

@@ -46,7 +46,8 @@ GERMAN: dict[str, str] = {
     "sequenceFlow": "Sequenzfluss", "messageFlow": "Nachrichtenfluss", "lane": "Lane",
     "participant": "Pool", "dataObjectReference": "Datenobjekt",
     "dataStoreReference": "Datenspeicher", "textAnnotation": "Anmerkung", "group": "Gruppe",
-    "association": "Assoziation",
+    "association": "Assoziation", "process": "Prozess", "collaboration": "Kollaboration",
+    "dataObject": "Datenobjekt", "dataStore": "Datenspeicher", "message": "Nachricht",
 }
 
 
