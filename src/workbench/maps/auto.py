@@ -10,7 +10,8 @@ by BPMN link events (A, B, …), so a 25-step process fits a 16:9 projector.
 
 from __future__ import annotations
 
-import math
+import itertools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,12 +21,16 @@ from . import shapes as sh
 from .export import Map
 from .gv import HtmlLabel, attrs, clean_svg, html, html_lines, map_prefix, quote, run_dot
 from .highlights import NONE, Highlights
+from .restack import LAYOUT_ONLY, StackPlan, restack
 from .scene import Scene, SceneNode, build_scene
 
-COLUMN_INCHES = 2.1  # activity width plus rank separation, for the wrap estimate
-BAND_INCHES = 1.25
-ASPECT = 16 / 9
-MAX_ROW_INCHES = 22.0  # wider rows wrap (about 2100 px at 96 dpi)
+SCREEN_INCHES = (20.0, 11.25)  # 1920 × 1080 px at 96 dpi: the projector a map should fit
+HEADER_INCHES = 1.7  # lane header column
+COLUMN_GAP = 0.3  # rank separation
+ROW_GAP_INCHES = 0.45  # pool heading and gap per row
+LEGEND_INCHES = 1.4  # title and legend
+NODE_INCHES = {"activity": lb.ACTIVITY_WIDTH, "gateway": lb.GATEWAY_SIZE + 0.2,
+               "event": lb.EVENT_SIZE + 0.35, "data": 0.6, "annotation": 1.8}
 
 
 @dataclass
@@ -55,12 +60,16 @@ class DotBuilder:
         self.lines: list[str] = []
         self.meta: dict[str, dict[str, str]] = {}
         self.ranks: dict[int, list[str]] = {}
+        self.rank_of: dict[str, int] = {}
         self.headers: list[str] = []
         self.ends: list[str] = []
         self._count = 0
         self._media: set[str] = set()
         self._markers: dict[str, str] = {}
         self._flags = {"breaks": False, "waste": False, "auto": False, "compare": False}
+        self.plan = StackPlan()
+        self._parents: list[str | None] = ["cluster_titel" if title else None]
+        self._band: str | None = None
 
     # ---- naming
     def _name(self, prefix: str) -> str:
@@ -93,38 +102,42 @@ class DotBuilder:
                               'color="#b0bec5" style="rounded" penwidth=1.5')
             self.meta[cid] = {"id": _safe(f"abschnitt-{section.key}"),
                               "class": f"abschnitt abschnitt-{section.key}"}
+            self._open(f"cluster_{cid}")
         for index, _segment in enumerate(segments):
             self._write_segment(ctx, index)
         if section.label:
             self.lines.append("}")
+            self._parents.pop()
         self._write_flows(ctx)
 
     def _segments(self, scene: Scene) -> list[_Segment]:
+        """Rows of the map: one, ``wrap`` columns each, or ("auto") what fits 16:9 best."""
         columns = scene.columns
-        per_row = columns
-        if isinstance(self.wrap, int) and self.wrap > 0:
-            per_row = self.wrap
-        elif self.wrap == "auto" and columns * COLUMN_INCHES + 1.6 > MAX_ROW_INCHES:
-            bands = max(len(scene.bands), 1)
-            best = (math.inf, columns)
-            for rows in range(2, 9):
-                width = math.ceil(columns / rows) * COLUMN_INCHES + 1.6
-                height = rows * bands * BAND_INCHES
-                score = abs(math.log(width / height / ASPECT)) + 0.1 * rows
-                if score < best[0]:
-                    best = (score, math.ceil(columns / rows))
-            per_row = max(best[1], 6)
         spans = [(n.column, n.column + n.span) for n in scene.nodes.values()
                  if n.kind == "subprocess" and n.parent is None and n.span > 1]
-        segments, start = [], 0
-        while start < columns:
-            end = min(start + per_row, columns)
-            for first, last in sorted(spans):
-                if first < end < last:
-                    end = first if first > start else last
-            segments.append(_Segment(start, end))
-            start = end
-        return segments or [_Segment(0, 1)]
+        if isinstance(self.wrap, int) and self.wrap > 0:
+            return _cut(columns, spans, [1.0] * columns, float(self.wrap))
+        widths = _column_widths(scene)
+        if self.wrap != "auto":
+            return [_Segment(0, columns)]
+        stacks = _stacks(scene)
+        best: tuple[float, list[_Segment]] | None = None
+        full = NODE_INCHES["activity"] + COLUMN_GAP
+        for rows in range(1, 9):
+            limit = sum(widths) / rows
+            segments = _cut(columns, spans, widths, limit * 1.04)
+            # rows share graphviz ranks: a column is as wide as its widest node in any row
+            row_width = HEADER_INCHES + (max(g.end - g.start for g in segments) * full + 1.0
+                                         if len(segments) > 1 else sum(widths))
+            total_height = sum(_rows_height(stacks, len(scene.bands), g) + ROW_GAP_INCHES
+                               for g in segments) + LEGEND_INCHES
+            scale = min(SCREEN_INCHES[0] / row_width, SCREEN_INCHES[1] / total_height)
+            if best is None or scale > best[0] * 1.03:
+                best = (scale, segments)
+            if rows == 1 and scale >= 1.0:
+                break
+        assert best is not None
+        return best[1]
 
     # ---- clusters and nodes
     def _write_segment(self, ctx: _Context, index: int) -> None:
@@ -138,14 +151,19 @@ class DotBuilder:
             if with_cluster:
                 cid = self._name("c")
                 self.lines.append(f"subgraph cluster_{cid} {{")
+                heading = first.pool or ctx.scene.process_name(pool_key)
+                label = f"<<B>{html(heading + part)}</B>>" if heading else '""'
                 self.lines.append(
-                    f'id={quote(cid)} label=<<B>{html(first.pool + part)}</B>> labeljust=l '
-                    f'style=filled fillcolor="#ffffff" color="{sh.POOL_STROKE}" penwidth=1.6')
+                    f'id={quote(cid)} label={label} labeljust=l '
+                    f'style=filled fillcolor="#ffffff" color="{sh.POOL_STROKE}" penwidth=1.6 '
+                    "fontsize=12")
                 self._tag(cid, ctx.section, pool_key, "bpmn-pool")
+                self._open(f"cluster_{cid}")
             for band_index in band_ids:
                 self._write_band(ctx, index, band_index, "" if with_cluster else part)
             if with_cluster:
                 self.lines.append("}")
+                self._parents.pop()
 
     def _write_band(self, ctx: _Context, segment: int, band_index: int, part: str) -> None:
         band = ctx.scene.bands[band_index]
@@ -157,22 +175,28 @@ class DotBuilder:
                           f'color="{stroke}" penwidth={1.6 if band.kind != "lane" else 1}')
         self._tag(cid, ctx.section, band.element_id,
                   "bpmn-lane" if band.kind == "lane" else "bpmn-pool")
+        self._band = f"cluster_{cid}"
+        self.plan.bands.append(self._band)
+        self.plan.parent[self._band] = self._parents[-1]
         header = self._name("h")
-        self.lines.append(f"{header} " + attrs(shape="plain", label=lb.header_label(
+        self.lines.append(f"{header} " + attrs(id=header, shape="plain", label=lb.header_label(
             band.header + part if band.header or part else "")))
         self.meta[header] = {"class": "band-kopf"}
+        self.plan.headers[self._band] = header
         self._rank(0, header)
         self.headers.append(header)
         ctx.header_of.setdefault(band_index, header)
         end = self._name("z")
         self.lines.append(f"{end} [shape=point style=invis width=0.01]")
+        self.plan.node_band[end] = self._band
         self.ends.append(end)
         for node in ctx.scene.nodes.values():
             if (node.band == band_index and node.parent is None
                     and ctx.segment_of[node.id] == segment):
                 self._write_node(ctx, node)
         for link in ctx.links_in(segment, band_index):
-            self.lines.append(f"{link.gv} " + attrs(**lb.link_attrs(link.letter, link.throwing)))
+            self.lines.append(f"{link.gv} " + attrs(id=link.gv,
+                                                   **lb.link_attrs(link.letter, link.throwing)))
             self.meta[link.gv] = {"class": "link-ereignis"}
             self._rank(link.rank, link.gv)
         self.lines.append("}")
@@ -191,6 +215,8 @@ class DotBuilder:
                 f'{",dashed" if dashed else ""},filled" fillcolor="#ffffff" color="{sh.INK}" '
                 f'penwidth={3 if el.local_name == "transaction" else 1.2}')
             self._tag(cid, section, node.id, "bpmn-activity bpmn-subprocess")
+            if self._band is not None:
+                self.plan.cluster_band[f"cluster_{cid}"] = self._band
             for child in ctx.scene.subprocesses.get(node.id, []):
                 self._write_node(ctx, ctx.scene.nodes[child])
             self.lines.append("}")
@@ -230,12 +256,19 @@ class DotBuilder:
         else:
             node_attrs = lb.artifact_attrs(el)
             classes = ["bpmn-artifact", f"bpmn-{el.local_name}"]
-        self.lines.append(f"{gv_id} " + attrs(**node_attrs))
+        self.lines.append(f"{gv_id} " + attrs(id=gv_id, **node_attrs))
         self._tag(gv_id, section, node.id, " ".join(classes))
         self._rank(ctx.rank(node), gv_id)
 
     def _rank(self, rank: int, gv_id: str) -> None:
         self.ranks.setdefault(rank, []).append(gv_id)
+        self.rank_of[gv_id] = rank
+        if self._band is not None:
+            self.plan.node_band[gv_id] = self._band
+
+    def _open(self, cluster: str) -> None:
+        self.plan.parent[cluster] = self._parents[-1]
+        self._parents.append(cluster)
 
     # ---- edges
     def _write_flows(self, ctx: _Context) -> None:
@@ -249,47 +282,57 @@ class DotBuilder:
         """The complete DOT text."""
         out = [
             "digraph werkbench {",
-            f'graph [rankdir=LR newrank=true compound=true splines=true nodesep=0.22 '
-            f'ranksep=0.42 forcelabels=true fontname={quote(sh.GV_FONT)} fontsize=12 '
+            f'graph [rankdir=LR newrank=true compound=true splines=true nodesep=0.18 '
+            f'ranksep=0.26 forcelabels=true fontname={quote(sh.GV_FONT)} fontsize=12 '
             f'bgcolor="#ffffff" pad=0.2 outputorder=edgesfirst]',
             f'node [fontname={quote(sh.GV_FONT)} fontsize=11 fontcolor="{sh.INK}"]',
             f'edge [fontname={quote(sh.GV_FONT)} fontsize=9 color="{sh.INK}" arrowsize=0.8]',
         ]
-        if self.legend:
-            out.append("graph " + attrs(labelloc="b", labeljust="l", label=self._legend()))
+        legend = self._legend() if self.legend else None
+        if legend is not None:
+            out.append("graph " + attrs(labelloc="b", labeljust="l", label=legend))
         if self.title:
-            sub = (f'<BR/><FONT POINT-SIZE="12" COLOR="{sh.MUTED}">{html(self.subtitle)}</FONT>'
-                   if self.subtitle else "")
+            sub = (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12" COLOR="{sh.MUTED}">'
+                   f"{html(self.subtitle)}</FONT></TD></TR>" if self.subtitle else "")
             out.append('subgraph cluster_titel { id="titel" labeljust=l labelloc=t '
-                       f'color="#ffffff" label=<<FONT POINT-SIZE="20"><B>{html(self.title)}'
-                       f"</B></FONT>{sub}>")
+                       'color="#ffffff" label=<<TABLE BORDER="0" CELLPADDING="1" '
+                       'CELLSPACING="0"><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="20"><B>'
+                       f"{html(self.title)}</B></FONT></TD></TR>{sub}</TABLE>>")
         out.extend(self.lines)
         if self.title:
             out.append("}")
         ranks = {k: list(v) for k, v in self.ranks.items()}
         if self.ends:
             ranks.setdefault(max(ranks, default=0) + 1, []).extend(self.ends)
+        ruler = [f"r{rank}" for rank in range(max(ranks, default=0) + 1)]
+        out.append('node [shape=point style=invis width=0.01 height=0.01 label=""] '
+                   + LAYOUT_ONLY)
+        out.append((" -> ".join(ruler) + " [style=invis weight=0]" if len(ruler) > 1
+                    else ruler[0]) + " " + LAYOUT_ONLY)
         for rank in sorted(ranks):
-            out.append("{rank=same; " + "; ".join(ranks[rank]) + "}")
+            out.append(f"{{rank=same; r{rank}; " + "; ".join(ranks[rank]) + "}")
         for chain in (self.headers, self.ends):
-            for a, b in zip(chain, chain[1:], strict=False):
-                out.append(f"{a} -> {b} [style=invis weight=10]")
+            for a, b in itertools.pairwise(chain):
+                out.append(f"{a} -> {b} [style=invis weight=10] {LAYOUT_ONLY}")
         out.append("}")
         return "\n".join(out) + "\n"
 
-    def _legend(self) -> HtmlLabel:
+    def _legend(self) -> HtmlLabel | None:
         items = sh.legend_items(media=self._media, media_breaks=self._flags["breaks"],
                                 waste=self._flags["waste"], automatable=self._flags["auto"],
                                 comparison=self._flags["compare"])
         markers = sorted(self._markers.items(), key=lambda kv: kv[1])
-        return lb.legend_label(items, markers)
+        return lb.legend_label(items, markers) if items or markers else None
 
     def render(self, style: str = "auto") -> Map:
         """Run graphviz and return the finished :class:`Map`."""
         source = self.source()
-        raw = run_dot(source, "svg")
+        self.plan.rank_of = dict(self.rank_of)
+        layout = json.loads(run_dot(source, "json"))
+        pinned = restack(source, layout, self.plan)
+        raw = run_dot(pinned, "svg", engine="neato-n2")
         svg = clean_svg(raw, self.meta, prefix=map_prefix(source), title=self.title)
-        return Map(svg=svg, title=self.title, dot=source, style=style)
+        return Map(svg=svg, title=self.title, dot=pinned, engine="neato-n2", style=style)
 
 
 @dataclass
@@ -320,6 +363,52 @@ class _Context:
 
     def links_in(self, segment: int, band: int) -> list[_Link]:
         return [x for x in self.links if x.segment == segment and x.band == band]
+
+
+def _column_widths(scene: Scene) -> list[float]:
+    """Estimated width of every column in inches (its widest node plus the rank gap)."""
+    widths = [0.3] * scene.columns
+    for node in scene.nodes.values():
+        width = NODE_INCHES.get(node.kind, 0.0)
+        if node.column < len(widths):
+            widths[node.column] = max(widths[node.column], width)
+    return [w + COLUMN_GAP for w in widths]
+
+
+def _stacks(scene: Scene) -> dict[tuple[int, int], int]:
+    """How many nodes share each (band, column)."""
+    stacked: dict[tuple[int, int], int] = {}
+    for node in scene.nodes.values():
+        if node.kind != "subprocess":
+            key = (node.band, node.column)
+            stacked[key] = stacked.get(key, 0) + 1
+    return stacked
+
+
+def _rows_height(stacks: dict[tuple[int, int], int], bands: int, row: _Segment) -> float:
+    """Estimated height in inches of one row of the map (bands grow with stacked nodes)."""
+    per_band = [1] * max(bands, 1)
+    for (band, column), count in stacks.items():
+        if row.start <= column < row.end:
+            per_band[band] = max(per_band[band], count)
+    return sum(0.22 + count * (lb.ACTIVITY_HEIGHT + 0.18) for count in per_band)
+
+
+def _cut(columns: int, spans: list[tuple[int, int]], widths: list[float],
+         limit: float) -> list[_Segment]:
+    """Rows of at most ``limit`` inches; expanded sub-processes are never split."""
+    segments, start = [], 0
+    while start < columns:
+        end, used = start, 0.0
+        while end < columns and (end == start or used + widths[end] <= limit):
+            used += widths[end]
+            end += 1
+        for first, last in sorted(spans):
+            if first < end < last:
+                end = first if first > start else last
+        segments.append(_Segment(start, end))
+        start = end
+    return segments or [_Segment(0, 1)]
 
 
 def _find(segments: list[_Segment], column: int) -> int:

@@ -39,6 +39,7 @@ class Map:
     svg: str
     title: str = ""
     dot: str | None = None
+    engine: str = "dot"  # graphviz engine for ``dot``: "dot" or "neato-n2" (pinned)
     style: str = "auto"  # auto | di | vergleich | landkarte
     warnings: list[str] = field(default_factory=list)
 
@@ -54,12 +55,12 @@ class Map:
     def to_png(self, dpi: float = DEFAULT_DPI) -> bytes:
         """PNG bytes (``dpi`` 96 = the SVG's pixel size; 192 for sharp prints)."""
         if self.dot is not None:
-            return run_dot(self.dot, "png", dpi=dpi)
+            return run_dot(self.dot, "png", engine=self.engine, dpi=dpi)
         return svg_to_png(self.svg, scale=dpi / DEFAULT_DPI)
 
     def to_pdf(self) -> bytes:
         if self.dot is not None:
-            return run_dot(self.dot, "pdf")
+            return run_dot(self.dot, "pdf", engine=self.engine)
         return svg_to_pdf(self.svg)
 
     def save(self, path: str | Path, fmt: str | None = None, *, dpi: float = DEFAULT_DPI) -> Path:
@@ -163,7 +164,7 @@ def _chromium_render(svg: str, fmt: str, scale: float) -> bytes:
     if program is None:
         raise _unavailable(fmt)
     width, height = svg_size(svg)
-    w, h = int(round(width)) + 1, int(round(height)) + 1
+    w, h = round(width) + 1, round(height) + 1
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>"
             f"@page {{ size: {w}px {h}px; margin: 0 }} html,body {{ margin:0; padding:0; "
             f"background:#fff; overflow:hidden }} svg {{ display:block }}</style></head>"

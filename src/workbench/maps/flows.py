@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..bpmn.model import Activity, SequenceFlow
 from . import shapes as sh
 from .gv import HtmlLabel, attrs, html_lines
+from .restack import FLAT
 from .scene import Scene, SceneFlow
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def break_flows(scene: Scene, pairs: dict[tuple[str, str], str]) -> tuple[
 
 def _break_label(reason: str) -> HtmlLabel:
     return HtmlLabel(f'<FONT COLOR="{sh.MEDIENBRUCH}" POINT-SIZE="9"><B>Medienbruch</B><BR/>'
-                     f"{html_lines(sh.wrap(reason, 22, 2))}</FONT>")
+                     f"{html_lines(sh.wrap(sh.short_reason(reason), 24, 2))}</FONT>")
 
 
 def _flow_label(flow: SceneFlow) -> str:
@@ -170,12 +171,12 @@ def write_flows(builder: DotBuilder, ctx: _Context) -> bool:
         if flow.kind == "sequence" and flow.id in ctx.link_of:
             throw, catch = ctx.link_of[flow.id]
             _edge(builder, ctx, flow.id, tail, throw, classes,
-                  dict(edge, ltail=tail_cluster, label=text), "")
+                  dict(edge, ltail=tail_cluster, xlabel=text), "")
             _edge(builder, ctx, flow.id, catch, head, classes, dict(edge, lhead=head_cluster),
                   "-fortsetzung")
             continue
         _edge(builder, ctx, flow.id, tail, head, classes,
-              dict(edge, ltail=tail_cluster, lhead=head_cluster, label=text), "")
+              dict(edge, ltail=tail_cluster, lhead=head_cluster, xlabel=text), "")
     for source, target, reason in missing:
         tail, _ = _endpoint(builder, ctx, source, pool_head, exit_side=True)
         head, _ = _endpoint(builder, ctx, target, pool_head, exit_side=False)
@@ -183,7 +184,7 @@ def write_flows(builder: DotBuilder, ctx: _Context) -> bool:
             continue
         _edge(builder, ctx, f"{source}-{target}", tail, head, "medienbruch medienbruch-extra",
               {"style": "dashed", "color": sh.MEDIENBRUCH, "penwidth": 2.4,
-               "constraint": "false", "label": _break_label(reason)}, "", bpmn_id="")
+               "constraint": "false", "xlabel": _break_label(reason)}, "", bpmn_id="")
     return bool(labelled or missing)
 
 
@@ -205,7 +206,11 @@ def _edge(builder: DotBuilder, ctx: _Context, flow_id: str, tail: str, head: str
           classes: str, edge: dict[str, object], suffix: str, *, bpmn_id: str | None = None
           ) -> None:
     gv_id = builder._name("e")
-    builder.lines.append(f"{tail} -> {head} " + attrs(id=gv_id, **edge))
+    line = f"{tail} -> {head} " + attrs(id=gv_id, **edge)
+    rank = builder.rank_of.get(tail)
+    if rank is not None and rank == builder.rank_of.get(head):
+        line = FLAT + line  # same column: left out of the layout pass, drawn afterwards
+    builder.lines.append(line)
     key = f"{ctx.section.key}-{flow_id}{suffix}" if ctx.section.key else flow_id + suffix
     meta = {"id": _safe(key), "class": classes}
     if bpmn_id is None:

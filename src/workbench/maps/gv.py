@@ -95,7 +95,10 @@ def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
             timeout: float = DEFAULT_TIMEOUT, dpi: float | None = None) -> bytes:
     """Run graphviz on DOT text and return the output bytes (svg, png, pdf, json …)."""
     program = dot_path()
-    args = [program, f"-K{engine}", f"-T{fmt}"]
+    if engine == "neato-n2":  # pinned positions: render only, lay out nothing
+        args = [program, "-Kneato", "-n2", f"-T{fmt}"]
+    else:
+        args = [program, f"-K{engine}", f"-T{fmt}"]
     if dpi:
         args.append(f"-Gdpi={dpi:g}")
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
@@ -174,8 +177,12 @@ def clean_svg(raw: bytes, meta: Mapping[str, Mapping[str, str]], *, prefix: str,
                 el.set(key, value)
         if "id" not in extra:
             el.set("id", f"{prefix}-{gid}")
-    for el in root.iter(_S + "a"):  # graphviz wraps tooltips in anchors; we set none
-        el.attrib.pop("{http://www.w3.org/1999/xlink}title", None)
+    for el in list(root.iter(_S + "a")):  # graphviz anchors (table cells with ids): unwrap
+        parent = el.getparent()
+        index = parent.index(el)
+        for offset, child in enumerate(list(el)):
+            parent.insert(index + offset, child)
+        parent.remove(el)
     root.set("class", root_class)
     root.set("role", "img")
     if title:

@@ -6,11 +6,11 @@ from ..bpmn.model import Activity, Element, Event, Gateway, TextAnnotation
 from . import shapes as sh
 from .gv import HtmlLabel, html, html_lines
 
-ACTIVITY_WIDTH = 1.65  # inches
-ACTIVITY_HEIGHT = 0.85
+ACTIVITY_WIDTH = 1.35  # inches
+ACTIVITY_HEIGHT = 0.72
 EVENT_SIZE = 0.42
-GATEWAY_SIZE = 0.62
-NAME_WIDTH = 19  # characters per line in an activity
+GATEWAY_SIZE = 0.6
+NAME_WIDTH = 17  # characters per line in an activity
 XLABEL_WIDTH = 16
 
 
@@ -41,21 +41,19 @@ def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
     name = html_lines(sh.wrap(node.label, NAME_WIDTH, 4))
     if status == "entfaellt":
         name = f"<S>{name}</S>"
-    rows = [
-        f'<TR><TD ALIGN="LEFT" HEIGHT="12"><FONT POINT-SIZE="10">{html(marker)}</FONT></TD>'
-        f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="10">{" ".join(badges)}</FONT></TD></TR>',
-        f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="12" COLOR="{name_color}">{name}</FONT></TD></TR>',
-    ]
-    if show_attributes:
-        facts = attribute_line(node)
-        if facts:
-            rows.append(f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="{sh.MUTED}">'
-                        f"{html_lines(facts)}</FONT></TD></TR>")
+    rows = [f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="11" COLOR="{name_color}">{name}</FONT>'
+            "</TD></TR>"]
+    facts = attribute_line(node) if show_attributes else []
     footer = sh.LOOP_GLYPHS.get(node.loop or "", "")
     if node.is_sub_process:
         footer = (footer + " " + sh.SUBPROCESS_GLYPH).strip()
-    if footer:
-        rows.append(f'<TR><TD COLSPAN="2"><FONT POINT-SIZE="10">{html(footer)}</FONT></TD></TR>')
+    middle = " ".join(x for x in (html(footer), _font(html_lines(facts), 9, sh.MUTED)) if x)
+    if marker or badges or middle:
+        # one bottom row: type marker · minutes and system · highlight badges
+        rows.append(f'<TR><TD ALIGN="LEFT" WIDTH="16">{_font(html(marker), 10) or " "}</TD>'
+                    f"<TD>{middle or ' '}</TD>"
+                    f'<TD ALIGN="RIGHT" WIDTH="16">{_font(" ".join(badges), 10) or " "}</TD>'
+                    "</TR>")
     label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
              + "".join(rows) + "</TABLE>")
     return {
@@ -65,18 +63,29 @@ def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
     }
 
 
-def attribute_line(node: Activity) -> list[str]:
-    """'5 Min. · Papier' and the system on a second line."""
-    first = []
+def _font(body: str, size: int, color: str | None = None) -> str:
+    """A FONT element, or nothing for empty text (graphviz rejects empty FONT elements)."""
+    if not body:
+        return ""
+    colour = f' COLOR="{color}"' if color else ""
+    return f'<FONT POINT-SIZE="{size}"{colour}>{body}</FONT>'
+
+
+def attribute_line(node: Activity, *, with_medium: bool = False) -> list[str]:
+    """'5 Min. · Gewerbe-Fachverfahren' (the medium is the fill color; with ``with_medium``
+    it is named too, for drawings whose colors may be lost)."""
+    parts = []
     if isinstance(node.minutes, float):
-        first.append(sh.format_minutes(node.minutes))
+        parts.append(sh.format_minutes(node.minutes))
     medium = sh.medium_label(node.medium if isinstance(node.medium, str) else None)
-    if medium:
-        first.append(medium)
-    lines = [" · ".join(first)] if first else []
+    if with_medium and medium:
+        parts.append(medium)
     if isinstance(node.system, str) and node.system:
-        lines.extend(sh.wrap(node.system, 24, 1))
-    return lines
+        parts.append(sh.clean_text(node.system))
+    if not parts:
+        return []
+    line = " · ".join(parts)
+    return [line if len(line) <= 26 else line[:25] + "…"]
 
 
 def event_attrs(node: Event) -> dict[str, object]:
@@ -150,9 +159,9 @@ def artifact_attrs(node: Element) -> dict[str, object]:
 
 
 def header_label(text: str, *, bold: bool = True) -> HtmlLabel:
-    lines = html_lines(sh.wrap(text, 14, 4)) or "&#160;"
+    lines = html_lines(sh.wrap(text, 16, 4)) or "&#160;"
     body = f"<B>{lines}</B>" if bold else lines
-    return HtmlLabel('<TABLE BORDER="0" CELLPADDING="2"><TR><TD WIDTH="112">'
+    return HtmlLabel('<TABLE BORDER="0" CELLPADDING="2"><TR><TD WIDTH="120">'
                      f'<FONT POINT-SIZE="12">{body}</FONT></TD></TR></TABLE>')
 
 
@@ -167,10 +176,10 @@ def legend_label(items: list[sh.LegendItem], markers: list[tuple[str, str]],
             swatch = f'<TD WIDTH="22"><FONT COLOR="{item.color}"><B>━━</B></FONT></TD>'
         elif item.kind == "border":
             swatch = (f'<TD WIDTH="22" BORDER="2" COLOR="{item.color}">'
-                      f'<FONT COLOR="{item.color}" POINT-SIZE="9">{html(item.symbol)}</FONT></TD>')
+                      f"{_font(html(item.symbol), 9, item.color) or ' '}</TD>")
         else:
-            swatch = (f'<TD WIDTH="22"><FONT COLOR="{item.color}">'
-                      f"{html(item.symbol)}</FONT></TD>")
+            swatch = f'<TD WIDTH="22">{_font(html(item.symbol), 11, item.color) or " "}</TD>'
+
         cells.append(swatch + f'<TD ALIGN="LEFT">{html(item.label)}</TD>')
     for glyph, text in markers:
         cells.append(f'<TD WIDTH="22">{html(glyph)}</TD><TD ALIGN="LEFT">{html(text)}</TD>')

@@ -64,6 +64,14 @@ class Scene:
     nodes: dict[str, SceneNode] = field(default_factory=dict)
     flows: list[SceneFlow] = field(default_factory=list)
     subprocesses: dict[str, list[str]] = field(default_factory=dict)  # id → direct children
+    names: dict[str, str] = field(default_factory=dict)  # pool/process key → name
+
+    def process_name(self, key: str) -> str:
+        """Name of the pool or process whose bands carry this key."""
+        for band in self.bands:
+            if band.pool_key == key and band.pool:
+                return band.pool
+        return self.names.get(key, "")
 
     @property
     def columns(self) -> int:
@@ -92,7 +100,8 @@ def _process_bands(scene: Scene, process: Process | None, pool: str, pool_key: s
     leaves = _leaf_lanes(process.lanes) if process is not None else []
     if not leaves:
         kind = "pool" if pool else "process"
-        header = pool or (process.label if process is not None else "")
+        header = pool or (process.name if process is not None else "")
+        header = header or "(Prozess ohne Namen)"
         scene.bands.append(Band(len(scene.bands), header, pool, pool_key, element_id, kind))
         lane_band[""] = len(scene.bands) - 1
         return lane_band
@@ -105,7 +114,9 @@ def _process_bands(scene: Scene, process: Process | None, pool: str, pool_key: s
             parent = parent.parent
     assert process is not None
     laned = {i for lane in process.all_lanes for i in lane.flow_node_ids}
-    if any(n.id not in laned for n in process.flow_nodes):
+    hosts = {n.id: n.attached_to for n in process.flow_nodes
+             if isinstance(n, Event) and n.attached_to}
+    if any(n.id not in laned and hosts.get(n.id) not in laned for n in process.flow_nodes):
         scene.bands.append(Band(len(scene.bands), "(ohne Lane)", pool, pool_key, process.id,
                                 "lane"))
         lane_band[""] = len(scene.bands) - 1
@@ -245,14 +256,21 @@ def build_scene(defs: Definitions) -> Scene:
         if process.id not in seen and (process.flow_nodes or not pools):
             pools.append((process, "", process.id, process.id))
     for process, pool, key, element_id in pools:
+        scene.names[key] = pool or (process.name if process is not None else "")
         lane_band = _process_bands(scene, process, pool, key, element_id)
         if process is None:
             continue
         band_of: dict[str, int] = {}
         fallback = lane_band.get("", next(iter(lane_band.values())))
+        boundary = []
         for node in process.flow_nodes:
             lane = node.lane
+            if lane is None and isinstance(node, Event) and node.attached_to:
+                boundary.append(node)
+                continue
             band_of[node.id] = lane_band.get(lane.id, fallback) if lane else fallback
+        for node in boundary:  # a boundary event without lane sits in its host's lane
+            band_of[node.id] = band_of.get(node.attached_to or "", fallback)
         _layer_container(scene, process.flow_nodes, band_of, None)
         for node_id in [n.id for n in process.flow_nodes]:
             if node_id in scene.subprocesses:

@@ -157,7 +157,7 @@ def wrap(text: str | None, width: int = 18, max_lines: int | None = 4) -> list[s
         words: list[str] = []
         for word in paragraph.split(" "):
             while len(word) > width:
-                cut = word.rfind("-", 0, width)
+                cut = max(word.rfind("-", 0, width), word.rfind("/", 0, width))
                 if cut > width // 3:
                     words.append(word[: cut + 1])
                     word = word[cut + 1:]
@@ -170,6 +170,13 @@ def wrap(text: str | None, width: int = 18, max_lines: int | None = 4) -> list[s
     if max_lines and len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], lines[max_lines - 1].rstrip()[: width - 1] + "…"]
     return lines
+
+
+def short_reason(reason: str) -> str:
+    """The first clause of a Medienbruch reason, without the word 'Medienwechsel'."""
+    first, _, rest = clean_text(reason).partition(";")
+    first = first.strip().removeprefix("Medienwechsel").strip()
+    return first + (" …" if rest.strip() else "")
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -212,6 +219,8 @@ def legend_items(
 ) -> list[LegendItem]:
     """Legend rows for what a map actually shows (only media that occur, in palette order)."""
     items: list[LegendItem] = []
+    if media is not None and not media - {""}:
+        media = set()  # no step names a medium: no medium legend at all
     for key, color in MEDIUM_COLORS.items():
         if media is None or key in media:
             items.append(LegendItem("fill", color, f"Medium: {ext.MEDIA[key]}"))

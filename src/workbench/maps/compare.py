@@ -1,0 +1,154 @@
+"""IST/SOLL comparison: both maps stacked under one title and one legend.
+
+Steps (activities) are matched by id first; the remaining ones by name and type: the same
+name after folding case, blanks and umlauts, and the same element category (any task type,
+sub-process or call activity counts as "Aktivität", so a manual IST step that becomes a user
+task in SOLL still matches). Unmatched IST steps are dropped in SOLL (greyed and struck
+through in IST), unmatched SOLL steps are new (green border and "neu").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..bpmn.model import Activity, Definitions
+from .auto import DotBuilder, Section
+from .export import Map
+from .highlights import Highlights, highlights_for
+from .shapes import format_minutes, format_percent
+
+
+@dataclass(frozen=True)
+class StepMatch:
+    """Result of matching the steps of two models."""
+
+    pairs: dict[str, str] = field(default_factory=dict)  # IST id → SOLL id
+    dropped: tuple[str, ...] = ()  # IST ids without a SOLL counterpart
+    new: tuple[str, ...] = ()  # SOLL ids without an IST counterpart
+    by_name: tuple[str, ...] = ()  # IST ids matched by name and type (not by id)
+
+
+@dataclass(frozen=True)
+class ComparisonSummary:
+    """The numbers of the summary line (None: unknown)."""
+
+    minutes: tuple[float | None, float | None] = (None, None)
+    media_breaks: tuple[float | None, float | None] = (None, None)
+    digital_share: tuple[float | None, float | None] = (None, None)
+
+    def line(self, match: StepMatch | None = None) -> str:
+        """'Bearbeitungszeit 46 Min. → 18 Min. · Medienbrüche 4 → 0 · …' (German)."""
+        parts = []
+        a, b = self.minutes
+        if a is not None or b is not None:
+            parts.append(f"Bearbeitungszeit {format_minutes(a) or '–'} → {format_minutes(b) or '–'}")
+        a, b = self.media_breaks
+        if a is not None or b is not None:
+            parts.append(f"Medienbrüche {_num(a)} → {_num(b)}")
+        a, b = self.digital_share
+        if a is not None or b is not None:
+            parts.append(f"Digitalanteil {format_percent(a)} → {format_percent(b)}")
+        if match is not None:
+            parts.append(f"Schritte: {len(match.dropped)} entfallen, {len(match.new)} neu")
+        return " · ".join(parts)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _fold(text: str) -> str:
+    text = " ".join(text.casefold().split())
+    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _steps(model: Definitions) -> list[Activity]:
+    return [a for a in model.activities()]
+
+
+def match_steps(ist: Definitions, soll: Definitions) -> StepMatch:
+    """Match IST and SOLL activities: by id, else by folded name and category (see module)."""
+    ist_steps, soll_steps = _steps(ist), _steps(soll)
+    soll_ids = {a.id for a in soll_steps}
+    pairs: dict[str, str] = {}
+    for step in ist_steps:
+        if step.id in soll_ids:
+            pairs[step.id] = step.id
+    taken = set(pairs.values())
+    free: dict[str, list[str]] = {}
+    for step in soll_steps:
+        if step.id not in taken and step.name:
+            free.setdefault(_fold(step.name), []).append(step.id)
+    by_name = []
+    for step in ist_steps:
+        if step.id in pairs or not step.name:
+            continue
+        candidates = free.get(_fold(step.name))
+        if candidates:
+            pairs[step.id] = candidates.pop(0)
+            by_name.append(step.id)
+    matched_soll = set(pairs.values())
+    return StepMatch(
+        pairs=pairs,
+        dropped=tuple(s.id for s in ist_steps if s.id not in pairs),
+        new=tuple(s.id for s in soll_steps if s.id not in matched_soll),
+        by_name=tuple(by_name),
+    )
+
+
+def comparison_map(
+    ist: Definitions,
+    soll: Definitions,
+    *,
+    ist_highlights: Highlights | None = None,
+    soll_highlights: Highlights | None = None,
+    summary: ComparisonSummary | None = None,
+    title: str | None = None,
+    show_attributes: bool = True,
+    wrap: int | str | None = "auto",
+) -> Map:
+    """IST above SOLL in one map: dropped steps struck in IST, new steps marked in SOLL."""
+    match = match_steps(ist, soll)
+    line = (summary or ComparisonSummary()).line(match)
+    heading = title if title is not None else _name(soll) or _name(ist)
+    builder = DotBuilder(f"IST/SOLL-Vergleich: {heading}" if heading else "IST/SOLL-Vergleich",
+                         subtitle=line, show_attributes=show_attributes, wrap=wrap)
+    builder.add(Section(ist, ist_highlights or Highlights(), key="ist", label="IST",
+                        status=dict.fromkeys(match.dropped, "entfaellt")))
+    builder.add(Section(soll, soll_highlights or Highlights(), key="soll", label="SOLL",
+                        status=dict.fromkeys(match.new, "neu")))
+    result = builder.render("vergleich")
+    result.warnings.extend(
+        f"Schritt '{i}' per Name und Typ zugeordnet (IDs verschieden)." for i in match.by_name)
+    return result
+
+
+def compare_models(ist: Definitions, soll: Definitions, **options: object) -> Map:
+    """:func:`comparison_map` with highlights and summary from :mod:`workbench.metrics`."""
+    summary = None
+    try:
+        from .. import metrics  # type: ignore[attr-defined]
+    except ImportError:
+        metrics = None
+    if metrics is not None:
+        a, b = metrics.compute(ist), metrics.compute(soll)
+        summary = ComparisonSummary(
+            (a.expected_minutes, b.expected_minutes), (a.media_breaks, b.media_breaks),
+            (a.digital_share, b.digital_share))
+    return comparison_map(ist, soll, ist_highlights=highlights_for(ist),
+                          soll_highlights=highlights_for(soll), summary=summary,
+                          **options)  # type: ignore[arg-type]
+
+
+def _name(model: Definitions) -> str:
+    try:
+        name = model.main_process().name
+    except ValueError:
+        return model.name
+    for suffix in (" (IST)", " (SOLL)", " – IST", " – SOLL", " IST", " SOLL"):
+        name = name.removesuffix(suffix)
+    return name

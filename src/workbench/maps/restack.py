@@ -1,0 +1,404 @@
+"""Second layout pass: stack the swimlane bands in the model's order, as touching bands.
+
+``dot`` places nodes and routes edges well, but inside a pool it orders lane clusters by its
+own crossing heuristics, and leaves gaps between them. This pass takes dot's layout (JSON),
+moves every band with all it contains to its place in the model's lane order (lanes of one pool
+touching, like a BPMN pool), keeps each edge's route when both ends moved alike, redraws the
+others as smooth curves, and writes a DOT text with every position pinned. ``neato -n2``
+renders that text without laying anything out again (fast), to SVG, PNG or PDF alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+POOL_GAP = 18.0  # pt between pools (and between rows of a wrapped map)
+SECTION_GAP = 26.0
+MARGIN = 6.0
+LABEL_PAD = 8.0
+LAYOUT_ONLY = "// layout"  # lines of the first pass that the second pass drops
+FLAT = "//flat "  # edges within one column: a comment for dot, drawn by the second pass
+
+
+@dataclass
+class StackPlan:
+    """The vertical structure a map should have, by graphviz cluster and node names."""
+
+    bands: list[str] = field(default_factory=list)  # band clusters, top to bottom
+    parent: dict[str, str | None] = field(default_factory=dict)  # cluster → enclosing cluster
+    node_band: dict[str, str] = field(default_factory=dict)  # node → band cluster
+    cluster_band: dict[str, str] = field(default_factory=dict)  # sub-process cluster → band
+    headers: dict[str, str] = field(default_factory=dict)  # band → header node
+    rank_of: dict[str, int] = field(default_factory=dict)  # node → column (graphviz rank)
+    compact: bool = True  # align each band's nodes on rows (not with sub-process clusters)
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
+
+
+def _pt(text: str) -> tuple[float, float]:
+    x, y = text.split(",")[:2]
+    return float(x), float(y)
+
+
+def _box(text: str) -> Box:
+    x0, y0, x1, y1 = (float(v) for v in text.split(","))
+    return x0, y0, x1, y1
+
+
+def _label_room(obj: dict[str, Any]) -> float:
+    return float(obj.get("lheight", 0)) * 72 + LABEL_PAD if obj.get("label") else 0.0
+
+
+class _Layout:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.by_gvid: dict[int, dict[str, Any]] = {o["_gvid"]: o for o in data.get("objects", [])}
+        self.by_name: dict[str, dict[str, Any]] = {
+            o["name"]: o for o in data.get("objects", []) if "name" in o}
+
+
+def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
+    """The pinned DOT text for ``neato -n2`` (see module docstring)."""
+    lay = _Layout(data)
+    compact = plan.compact and not plan.cluster_band
+    if compact:
+        _compact(lay, plan)
+    band_boxes = {b: _box(lay.by_name[b]["bb"]) for b in plan.bands if b in lay.by_name}
+    if not band_boxes:
+        return source
+    bx0 = min(b[0] for b in band_boxes.values())
+    bx1 = max(b[2] for b in band_boxes.values())
+
+    def group(band: str) -> str:
+        parent = plan.parent.get(band)
+        return parent if parent and parent in lay.by_name and _is_pool(parent, plan) else band
+
+    def section(band: str) -> str | None:
+        """The top-level cluster (below the title) around the band's pool, if any."""
+        start = group(band)
+        node = start
+        while plan.parent.get(node) not in (None, "cluster_titel"):
+            node = plan.parent[node]  # type: ignore[assignment]
+        return node if node != start else None
+
+    # ---- new vertical places, top to bottom
+    dy: dict[str, float] = {}
+    new_box: dict[str, Box] = {}
+    cursor = 0.0
+    prev_group = prev_section = None
+    for band in plan.bands:
+        if band not in band_boxes:
+            continue
+        grp, sec = group(band), section(band)
+        if grp != prev_group:
+            if prev_group is not None:
+                cursor -= POOL_GAP + MARGIN
+            if sec != prev_section:
+                if prev_section is not None or prev_group is not None:
+                    cursor -= SECTION_GAP if sec else 0.0
+                if sec and sec in lay.by_name:
+                    cursor -= _label_room(lay.by_name[sec]) + MARGIN
+            if grp != band:
+                cursor -= _label_room(lay.by_name[grp])
+        _, y0, _, y1 = band_boxes[band]
+        height = y1 - y0
+        dy[band] = cursor - y1
+        new_box[band] = (bx0, cursor - height, bx1, cursor)
+        cursor -= height
+        prev_group, prev_section = grp, sec
+
+    out = _Writer(lay, plan, dy, new_box)
+    out.reroute = compact
+    return out.write(source)
+
+
+ROW_GAP = 18.0  # pt between stacked nodes of one band and column
+BAND_PAD = 9.0
+
+
+def _compact(lay: _Layout, plan: StackPlan) -> None:
+    """Put every band's nodes on evenly spaced rows: a node alone in its column sits on the
+    band's centre line, stacked nodes (parallel branches) share the band evenly, in dot's order.
+    Bands become as high as their tallest stack, not as dot's free placement left them."""
+    members: dict[str, list[str]] = {}
+    skip = set(plan.headers.values())
+    for name, band in plan.node_band.items():
+        obj = lay.by_name.get(name)
+        if obj is None or "pos" not in obj or name in skip or name.startswith("z"):
+            continue
+        members.setdefault(band, []).append(name)
+    for band, names in members.items():
+        obj_band = lay.by_name.get(band)
+        if obj_band is None:
+            continue
+        x0, _, x1, y1 = _box(obj_band["bb"])
+        columns: dict[int, list[str]] = {}
+        for name in names:
+            columns.setdefault(plan.rank_of.get(name, -1), []).append(name)
+        def size(name: str) -> float:
+            obj = lay.by_name[name]
+            extra = 22.0 if obj.get("xlabel") else 0.0  # event and gateway names below
+            return float(obj.get("height", 0.5)) * 72 + extra
+
+        totals = {c: sum(size(n) for n in col) + ROW_GAP * (len(col) - 1)
+                  for c, col in columns.items()}
+        inner = max(totals.values())
+        height = inner + 2 * BAND_PAD
+        obj_band["bb"] = f"{x0},{y1 - height},{x1},{y1}"
+        for rank, column in columns.items():
+            column.sort(key=lambda n: -_pt(lay.by_name[n]["pos"])[1])
+            top = y1 - BAND_PAD - (inner - totals[rank]) / 2
+            for name in column:
+                obj = lay.by_name[name]
+                x, y = _pt(obj["pos"])
+                own = float(obj.get("height", 0.5)) * 72
+                new_y = top - own / 2 if len(column) > 1 else y1 - height / 2
+                top -= size(name) + ROW_GAP
+                obj["pos"] = f"{x},{new_y}"
+                if "xlp" in obj:
+                    lx, ly = _pt(obj["xlp"])
+                    obj["xlp"] = f"{lx},{ly + new_y - y}"
+
+
+def _is_pool(name: str, plan: StackPlan) -> bool:
+    return any(plan.parent.get(b) == name for b in plan.bands)
+
+
+class _Writer:
+    """Computes every pinned position and rewrites the first-pass DOT text."""
+
+    def __init__(self, lay: _Layout, plan: StackPlan, dy: dict[str, float],
+                 band_box: dict[str, Box]) -> None:
+        self.lay, self.plan, self.dy = lay, plan, dy
+        self.reroute = False
+        self.boxes: dict[str, Box] = dict(band_box)
+        self.nodes: dict[str, tuple[float, float]] = {}
+        self.xlp: dict[str, tuple[float, float]] = {}
+        for name, band in plan.node_band.items():
+            obj = lay.by_name.get(name)
+            if obj is None or "pos" not in obj or band not in dy:
+                continue
+            x, y = _pt(obj["pos"])
+            self.nodes[name] = (x, y + dy[band])
+            if "xlp" in obj:
+                lx, ly = _pt(obj["xlp"])
+                self.xlp[name] = (lx, ly + dy[band])
+        for band, header in plan.headers.items():  # headers centred in their band
+            if header in self.nodes and band in self.boxes:
+                box = self.boxes[band]
+                self.nodes[header] = (self.nodes[header][0], (box[1] + box[3]) / 2)
+        for cluster, band in plan.cluster_band.items():
+            obj = lay.by_name.get(cluster)
+            if obj is not None and band in dy:
+                x0, y0, x1, y1 = _box(obj["bb"])
+                self.boxes[cluster] = (x0, y0 + dy[band], x1, y1 + dy[band])
+        self._parents()
+
+    def _parents(self) -> None:
+        """Pools, sections and the title box: the union of their children plus label room."""
+        children: dict[str, list[str]] = {}
+        for child, parent in self.plan.parent.items():
+            if parent:
+                children.setdefault(parent, []).append(child)
+        done: set[str] = set()
+
+        def box_of(name: str) -> Box | None:
+            if name in self.boxes and (name in self.plan.bands or name in self.plan.cluster_band):
+                return self.boxes[name]
+            if name in done:
+                return self.boxes.get(name)
+            done.add(name)
+            kids = [b for b in (box_of(c) for c in children.get(name, [])) if b is not None]
+            if not kids:
+                return None
+            obj = self.lay.by_name.get(name, {})
+            pad = 0.0 if obj.get("name") == "cluster_titel" else MARGIN
+            box = (min(k[0] for k in kids) - pad, min(k[1] for k in kids) - pad,
+                   max(k[2] for k in kids) + pad, max(k[3] for k in kids) + _label_room(obj)
+                   + (0.0 if _label_room(obj) else pad))
+            self.boxes[name] = box
+            return box
+
+        for name in list(children):
+            box_of(name)
+
+    # ---- edges
+    def edge_pos(self, edge: dict[str, Any]) -> tuple[str, dict[str, tuple[float, float]]] | None:
+        """The edge's spline and label positions (``lp``, ``xlp``) after restacking."""
+        tail = self.lay.by_gvid[edge["tail"]]["name"]
+        head = self.lay.by_gvid[edge["head"]]["name"]
+        if tail not in self.nodes or head not in self.nodes or "pos" not in edge:
+            return None
+        d_tail = self._node_dy(tail)
+        d_head = self._node_dy(head)
+        labels = [key for key in ("lp", "xlp") if key in edge]
+        if self.reroute and not edge.get("ltail") and not edge.get("lhead"):
+            pos, mid = self._route(tail, head, float(edge.get("arrowsize", 1)))
+            return pos, dict.fromkeys(labels, mid)
+        if abs(d_tail - d_head) < 0.01:
+            moved = {}
+            for key in labels:
+                x, y = _pt(edge[key])
+                moved[key] = (x, y + d_tail)
+            return _shift_spline(edge["pos"], d_tail), moved
+        tail_box = self._endpoint_box(tail, edge.get("ltail"))
+        head_box = self._endpoint_box(head, edge.get("lhead"))
+        pos, mid = _curve(tail_box, head_box, float(edge.get("arrowsize", 1)))
+        return pos, dict.fromkeys(labels, mid)
+
+    def _route(self, tail: str, head: str, arrowsize: float
+               ) -> tuple[str, tuple[float, float]]:
+        """A route between two pinned nodes: straight, arched over nodes in the way, S-shaped
+        between rows, or (loops) arched below."""
+        a = self._endpoint_box(tail, None)
+        b = self._endpoint_box(head, None)
+        ay, by = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+        arrow = 10.0 * arrowsize
+        if b[2] < a[0] - 4:  # backwards: a loop arching below both
+            low = min(a[1], b[1]) - 26
+            ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+            pts = [(ax, a[1]), (ax, low), (bx, low), (bx, b[1] - arrow)]
+            return _spline(pts, (bx, b[1])), ((ax + bx) / 2, low + 6)
+        if b[0] - a[2] > 4 and abs(ay - by) < 1:
+            band = self.plan.node_band.get(tail)
+            blocking = [self._endpoint_box(n, None) for n, bd in self.plan.node_band.items()
+                        if bd == band and n not in (tail, head) and n in self.nodes
+                        and not n.startswith(("z", "h"))]
+            blocking = [o for o in blocking if o[0] < b[0] and o[2] > a[2]
+                        and o[1] <= ay <= o[3]]
+            if blocking:
+                lift = (max(o[3] for o in blocking) - ay + 14) / 0.75
+                pts = [(a[2], ay), (a[2] + 30, ay + lift), (b[0] - 30 - arrow, by + lift),
+                       (b[0] - arrow, by)]
+                return _spline(pts, (b[0], by)), ((a[2] + b[0]) / 2, ay + lift * 0.75 + 6)
+        return _curve(a, b, arrowsize)
+
+    def _node_dy(self, name: str) -> float:
+        band = self.plan.node_band.get(name)
+        return self.dy.get(band, 0.0) if band else 0.0
+
+    def _endpoint_box(self, name: str, cluster: str | None) -> Box:
+        if cluster and cluster in self.boxes:
+            return self.boxes[cluster]
+        obj = self.lay.by_name[name]
+        x, y = self.nodes[name]
+        w, h = float(obj.get("width", 0.5)) * 36, float(obj.get("height", 0.5)) * 36
+        return x - w, y - h, x + w, y + h
+
+    # ---- output
+    def write(self, source: str) -> str:
+        edges_by_id = {e.get("id"): e for e in self.lay.data.get("edges", []) if e.get("id")}
+        all_boxes = list(self.boxes.values())
+        data = self.lay.data
+        legend_h = float(data.get("lheight", 0)) * 72 if data.get("label") else 0.0
+        legend_w = float(data.get("lwidth", 0)) * 72
+        gx0 = min(b[0] for b in all_boxes) - 8
+        gx1 = max(b[2] for b in all_boxes) + 8
+        gy1 = max(b[3] for b in all_boxes) + 8
+        gy0 = min(b[1] for b in all_boxes) - 10 - legend_h
+        sx, sy = -gx0, -gy0
+
+        def p(x: float, y: float) -> str:
+            return f"{x + sx:.2f},{y + sy:.2f}"
+
+        lines = []
+        node_line = re.compile(r"^([a-z]\d+) \[")
+        edge_id = re.compile(r'\[id="(e\d+)"')
+        for line in source.split("\n"):
+            if line.endswith(LAYOUT_ONLY) or line.startswith("{rank=same"):
+                continue
+            if line.startswith(FLAT):
+                line = self._flat(line[len(FLAT):], p, sx, sy)
+                if line:
+                    lines.append(line)
+                continue
+            if line.startswith("graph [rankdir=LR"):
+                line = (f'graph [bb="0,0,{gx1 - gx0:.2f},{gy1 - gy0:.2f}" '
+                        + line[len("graph ["):])
+            elif line.startswith('graph [labelloc="b"') and legend_h:
+                line = (f'graph [lp="{p(gx0 + 8 + legend_w / 2, gy0 + legend_h / 2 + 2)}" '
+                        + line[len("graph ["):])
+            elif line.startswith("subgraph cluster_"):
+                name = line.split()[1]
+                box = self.boxes.get(name)
+                if box is not None:
+                    line += f' bb="{p(box[0], box[1])},{p(box[2], box[3])}"'
+                    obj = self.lay.by_name.get(name, {})
+                    if obj.get("label"):
+                        lw = float(obj.get("lwidth", 0)) * 72
+                        lh = float(obj.get("lheight", 0)) * 72
+                        line += f' lp="{p(box[0] + 6 + lw / 2, box[3] - 3 - lh / 2)}"'
+            else:
+                match = node_line.match(line)
+                if match and match.group(1) in self.nodes:
+                    name = match.group(1)
+                    extra = f'pos="{p(*self.nodes[name])}!"'
+                    if name in self.xlp:
+                        extra += f' xlp="{p(*self.xlp[name])}"'
+                    line = f"{name} [{extra} " + line[match.end():]
+                else:
+                    found = edge_id.search(line)
+                    if found and found.group(1) in edges_by_id:
+                        routed = self.edge_pos(edges_by_id[found.group(1)])
+                        if routed is None:
+                            continue
+                        pos, label_pos = routed
+                        extra = f' pos="{_shift_spline(pos, sy, sx)}"'
+                        for key, (lx, ly) in label_pos.items():
+                            extra += f' {key}="{p(lx, ly)}"'
+                        line = line[:found.end()] + extra + line[found.end():]
+            lines.append(line)
+        return "\n".join(lines)
+
+
+    def _flat(self, line: str, p: Any, sx: float, sy: float) -> str:
+        """Pin an edge that dot did not see (both ends in one column) as a curve."""
+        match = re.match(r"^(\w+) -> (\w+) \[", line)
+        if not match or match.group(1) not in self.nodes or match.group(2) not in self.nodes:
+            return ""
+        tail_box = self._endpoint_box(match.group(1), None)
+        head_box = self._endpoint_box(match.group(2), None)
+        pos, (mx, my) = _curve(tail_box, head_box, 0.8)
+        extra = f'pos="{_shift_spline(pos, sy, sx)}" xlp="{p(mx, my)}" '
+        return line[:match.end()] + extra + line[match.end():]
+
+
+def _shift_spline(pos: str, dy: float, dx: float = 0.0) -> str:
+    out = []
+    for part in pos.split():
+        prefix = ""
+        if part[:2] in ("e,", "s,"):
+            prefix, part = part[:2], part[2:]
+        x, y = _pt(part)
+        out.append(f"{prefix}{x + dx:.2f},{y + dy:.2f}")
+    return " ".join(out)
+
+
+def _spline(points: list[tuple[float, float]], end: tuple[float, float]) -> str:
+    return f"e,{end[0]:.2f},{end[1]:.2f} " + " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
+
+
+def _curve(a: Box, b: Box, arrowsize: float) -> tuple[str, tuple[float, float]]:
+    """A smooth curve from box ``a`` to box ``b`` with an arrow at ``b``."""
+    ax, ay = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    bx, by = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    arrow = 10.0 * arrowsize
+    if b[0] - a[2] > 8:  # target to the right: leave right, enter left
+        start, end = (a[2], ay), (b[0], by)
+        stop = (end[0] - arrow, end[1])
+        bend = max((stop[0] - start[0]) / 2, 12.0)
+        c1, c2 = (start[0] + bend, start[1]), (stop[0] - bend, stop[1])
+    else:  # above or below (or backwards): leave and enter vertically
+        down = by < ay
+        start = (ax, a[1] if down else a[3])
+        end = (bx, b[3] if down else b[1])
+        stop = (end[0], end[1] + arrow if down else end[1] - arrow)
+        bend = max(abs(stop[1] - start[1]) / 2, 12.0)
+        sign = -1 if down else 1
+        c1, c2 = (start[0], start[1] + sign * bend), (stop[0], stop[1] - sign * bend)
+    pts = " ".join(f"{x:.2f},{y:.2f}" for x, y in (start, c1, c2, stop))
+    mid = ((start[0] + stop[0]) / 2, (start[1] + stop[1]) / 2)
+    return f"e,{end[0]:.2f},{end[1]:.2f} {pts}", (mid[0] + 4, mid[1] + 8)
