@@ -36,6 +36,22 @@ _MODEL_NAME = re.compile(r"^(ist|soll)(?:\.(\d{2,12}))?\.bpmn$")
 _STEP_ATTRIBUTES = {"minutes": "Minuten", "medium": "Medium", "phase": "Phase"}
 
 
+def find_repository(start: str | Path | None = None) -> Path:
+    """The knowledge base to use: ``$WERKBENCH_REPOSITORY``, else the nearest ``processes/``
+    folder (with a ``verbund.yaml``) in the start folder or one of its parents."""
+    import os
+
+    if os.environ.get("WERKBENCH_REPOSITORY"):
+        return Path(os.environ["WERKBENCH_REPOSITORY"])
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "processes"
+        if (candidate / "verbund.yaml").exists():
+            return candidate
+    raise RepositoryError("Keine Wissensbasis gefunden: weder WERKBENCH_REPOSITORY gesetzt noch "
+                          f"ein Ordner processes/ in {here} oder darüber.")
+
+
 class RepositoryError(ValueError):
     """A request the knowledge base cannot serve (unknown Leistung, Kommune, variant …)."""
 

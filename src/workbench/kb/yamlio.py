@@ -67,7 +67,7 @@ def roundtrip_yaml() -> YAML:
     """A ruamel YAML instance that keeps comments, order and quotes."""
     handler = YAML()
     handler.preserve_quotes = True
-    handler.width = 100
+    handler.width = 4096  # never re-wrap the analysts' lines
     handler.indent(mapping=2, sequence=4, offset=2)
     return handler
 
