@@ -16,11 +16,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .ranking import QUADRANTS  # noqa: E402
+
 QUADRANT_COLORS = {
-    "Schnell umsetzen": "#2e7d32",
-    "Strategisch planen": "#1565c0",
-    "Prüfen": "#ef6c00",
-    "Zurückstellen": "#757575",
+    QUADRANTS["quick_win"]: "#2e7d32",
+    QUADRANTS["strategisch"]: "#1565c0",
+    QUADRANTS["pruefen"]: "#ef6c00",
+    QUADRANTS["zurueckstellen"]: "#757575",
 }
 _RC = {
     "svg.hashsalt": "prozess-werkbench",
@@ -64,9 +66,9 @@ def portfolio_svg(frame: pd.DataFrame, *, highlight: Sequence[str] = (), thresho
                                       gridspec_kw={"width_ratios": [3, 1.35]})
         ax.axhline(threshold, color="#9e9e9e", lw=0.8, ls="--")
         ax.axvline(threshold, color="#9e9e9e", lw=0.8, ls="--")
-        for label, x, y, ha in (("Strategisch planen", 2, 98, "left"),
-                                ("Schnell umsetzen", 98, 98, "right"),
-                                ("Zurückstellen", 2, 2, "left"), ("Prüfen", 98, 2, "right")):
+        for name, x, y, ha in (("strategisch", 2, 98, "left"), ("quick_win", 98, 98, "right"),
+                               ("zurueckstellen", 2, 2, "left"), ("pruefen", 98, 2, "right")):
+            label = QUADRANTS[name]
             ax.text(x, y, label, ha=ha, va="top" if y > 50 else "bottom", fontsize=9,
                     color=QUADRANT_COLORS[label], fontweight="bold", alpha=0.85)
         lines = []

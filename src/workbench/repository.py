@@ -104,9 +104,16 @@ class Repository:
                                   + ", ".join(self.leistungen["id"]) + ".")
         return rows.iloc[0]
 
-    def kommune(self, key: str) -> pd.Series:
-        """The master-data row of a Kommune (by key or exact name)."""
-        rows = self.kommunen[(self.kommunen["schluessel"] == key) | (self.kommunen["name"] == key)]
+    def kommune(self, key: str | int) -> pd.Series:
+        """The master-data row of a Kommune (by key or exact name).
+
+        A key that lost its leading zero (a number from papermill ``-p`` or a spreadsheet)
+        still matches."""
+        text = str(key).strip()
+        keys = self.kommunen["schluessel"]
+        rows = self.kommunen[(keys == text) | (self.kommunen["name"] == text)]
+        if rows.empty and text.isdigit():
+            rows = self.kommunen[keys.str.lstrip("0") == text.lstrip("0")]
         if rows.empty:
             raise RepositoryError(f"Unbekannte Kommune '{key}'. Bekannt sind: "
                                   + ", ".join(self.kommunen["schluessel"]) + ".")

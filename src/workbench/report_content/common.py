@@ -1,0 +1,113 @@
+"""Sections every report has: assumptions and data quality, glossary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .data import SENSITIVITY_DRAWS, ReportContext
+from .fmt import esc, number, table
+
+GLOSSARY = (
+    ("Bearbeitungszeit", "Arbeitszeit der Verwaltung je Fall, erwartet über alle Wege durch den "
+     "Prozess (Rückfragen und Schleifen mit ihrer Wahrscheinlichkeit)."),
+    ("Liegezeit", "Zeit, in der ein Fall wartet (Postlauf, Fristen, Rückfragen)."),
+    ("Medienbruch", "Wechsel des Mediums zwischen zwei Schritten (Papier ↔ digital, Scan) oder "
+     "Wechsel des IT-Systems, bei dem Daten erneut erfasst werden."),
+    ("Ende-zu-Ende (E2E)", "Antrag, Bearbeitung, Bezahlung, Bescheid und Archivierung laufen "
+     "durchgehend digital."),
+    ("VZÄ", "Vollzeitäquivalent: eingesparte Stunden pro Jahr geteilt durch die "
+     "Jahresarbeitszeit einer Vollzeitstelle."),
+    ("OZG-Reifegrad", "0 offline, 1 Information online, 2 Formular online, 3 Online-Antrag mit "
+     "Nachweisen und Bescheid, 4 vollständig digital mit Once-Only."),
+    ("IST / SOLL", "Der Prozess, wie er heute läuft, und wie er nach der Digitalisierung laufen "
+     "soll. Der SOLL-Prozess ist im Verbund gemeinsam („Musterprozess“)."),
+    ("EfA", "„Einer für Alle“: ein Mitglied setzt um, alle nutzen nach."),
+    ("Nutzen / Eignung", "Gewichtete Kriterien des Bewertungsmodells (Harsum, „Bewertungskriterien "
+     "für Startprojekte“), je 0–100; Priorität ist ihr Mittel."),
+    ("robust", "Die Einordnung „unter den Top N oder nicht“ ändert sich in höchstens 10 % der "
+     f"{SENSITIVITY_DRAWS} zufällig gestreuten Gewichtungen nicht."),
+)
+
+
+def glossary() -> str:
+    """The glossary as a definition list."""
+    items = "".join(f"<dt><b>{esc(term)}</b></dt><dd>{esc(text)}</dd>" for term, text in GLOSSARY)
+    return f"<h2>Glossar</h2><dl>{items}</dl>"
+
+
+def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]) -> str:
+    """Parameters, weights, estimated case numbers, missing ratings and model findings."""
+    params = ctx.analysis.parameter
+    verbund = ctx.repo.verbund
+    model = ctx.repo.scoring
+    notes = ctx.analysis.annahmen
+    parts = ["<h2>Annahmen und Datenqualität</h2>", "<ul class='annahmen'>",
+             f"<li>Jahresarbeitszeit je VZÄ: <b>{number(params.jahresarbeitszeit_stunden)} "
+             f"Stunden</b>; Personalkostensatz: <b>{number(params.personalkostensatz_euro_stunde, 2)}"
+             " € je Stunde</b> (aus verbund.yaml).</li>"]
+    if verbund.parameter.get("hinweis"):
+        parts.append(f"<li>{esc(verbund.parameter['hinweis'])}</li>")
+    parts.append(f"<li>Fehlende Bewertungen: {esc(notes.get('fehlende_bewertung_bedeutung'))}; "
+                 f"Normierung berechneter Kriterien: {esc(notes.get('normierung_bedeutung'))}.</li>")
+    if model is not None and model.hint:
+        parts.append(f"<li>{esc(model.hint)}</li>")
+    parts.append(f"<li>Stichtag des Berichts: {esc(ctx.stand_text)} (Parameter, nicht das "
+                 "Erstellungsdatum).</li></ul>")
+    if model is not None:
+        parts.append("<p><b>Gewichte der Kriteriengruppen</b> (Annahmen des Verbunds)</p>")
+        parts.append(table(["Gruppe", "Dimension", "Gewicht", "Kriterien"], [
+            [esc(g.name), esc(g.dimension.capitalize()), number(g.weight, 2),
+             number(len(g.criteria))] for g in model.groups], numeric=(2, 3)))
+    estimated = rows[rows["fallzahl_art"] == "geschätzt"]
+    if len(estimated):
+        parts.append("<p><b>Geschätzte Fallzahlen</b> – keine Meldung vorhanden; geschätzt aus "
+                     "der Fallzahl je Einwohner der meldenden Mitglieder (Median) × Einwohner:</p>")
+        parts.append(table(["Leistung", "geschätzte Fälle/Jahr"], [
+            [esc(r.leistung_name), number(r.fallzahl)] for r in estimated.itertuples()],
+            numeric=(1,)))
+    missing = rows[rows["kriterien_fehlend"] > 0]
+    if len(missing):
+        parts.append("<p><b>Unvollständige Bewertungen</b> im Steckbrief (Kriterien ohne "
+                     "Wert):</p>")
+        parts.append(table(["Leistung", "fehlende Kriterien"], [
+            [esc(r.leistung_name), number(r.kriterien_fehlend)] for r in missing.itertuples()],
+            numeric=(1,)))
+    findings = [f for f in ctx.repo.validate(models=False)
+                if f.severity != "info" and any(f.file.startswith(f"{lid}/") for lid in leistungen)]
+    findings += [f for lid in leistungen for path in _model_paths(ctx, lid)
+                 for f in _model_findings(ctx, path) if f.severity != "info"]
+    if findings:
+        parts.append("<p><b>Befunde der Wissensbasis</b> zu den hier bewerteten Leistungen:</p>")
+        parts.append(table(["Datei", "Stelle", "Befund"], [
+            [esc(f.file), esc(f.location), esc(f.message)] for f in findings[:40]]))
+        if len(findings) > 40:
+            parts.append(f"<p class='klein'>… und {len(findings) - 40} weitere "
+                         "(`workbench validate`).</p>")
+    else:
+        parts.append("<p>Zu den bewerteten Leistungen gibt es keine Befunde in Steckbriefen und "
+                     "Modellen.</p>")
+    hints = [h for h in ctx.analysis.hinweise if any(lid in h for lid in leistungen)
+             or not any(x in h for x in ctx.repo.leistungen["id"])]
+    if hints:
+        parts.append("<p><b>Hinweise der Berechnung</b></p><ul>"
+                     + "".join(f"<li>{esc(h)}</li>" for h in hints[:15]) + "</ul>")
+    return "".join(parts)
+
+
+_FINDINGS_MEMO: dict[tuple[str, int, int], list] = {}
+
+
+def _model_findings(ctx: ReportContext, path: Path) -> list:
+    """Lint and import findings of a model file, memoized per file state (warm kernels)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _FINDINGS_MEMO:
+        _FINDINGS_MEMO[key] = ctx.repo.model_findings(path)
+    return _FINDINGS_MEMO[key]
+
+
+def _model_paths(ctx: ReportContext, leistung: str) -> list[Path]:
+    folder = ctx.repo.root / leistung
+    return sorted(folder.glob("*.bpmn")) if folder.is_dir() else []

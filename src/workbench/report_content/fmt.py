@@ -1,0 +1,82 @@
+"""HTML building blocks for reports: escaping, German numbers, tables, figures, boxes.
+
+Every string that comes from the knowledge base passes through :func:`esc`; the functions here
+only ever concatenate escaped text with fixed markup.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+from IPython.display import HTML
+
+
+#: Report additions to the batch stylesheet (wide tables, subtitle); sent once per report.
+EXTRA_CSS = """<style>
+table.breit { font-size: 0.8rem; }
+table.breit td, table.breit th { padding: 0.25em 0.4em; }
+.untertitel { font-size: 1.15rem; color: #59636e; margin-top: -0.4em; }
+dl dd { margin: 0 0 0.6em 1.2em; }
+@media print { table.breit { font-size: 7.5pt; } }
+</style>"""
+
+
+def esc(value: object) -> str:
+    """Escaped text; None and NaN become an en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return html.escape(str(value), quote=True)
+
+
+def number(value: object, digits: int = 0, unit: str = "") -> str:
+    """German number format (1.234,5) with optional unit; missing → en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{float(value):,.{digits}f}".replace(",", "\u2009").replace(".", ",")
+    text = text.replace("\u2009", ".")
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def percent(value: object, digits: int = 0) -> str:
+    """0.734 → '73 %'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return number(float(value) * 100, digits, "%")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, numeric: Sequence[int] = (),
+          css: str = "") -> str:
+    """A table from already-escaped cells; columns in ``numeric`` are right-aligned."""
+    head = "".join(f"<th class='zahl'>{h}</th>" if i in numeric else f"<th>{h}</th>"
+                   for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(f"<td class='zahl'>{c}</td>" if i in numeric else f"<td>{c}</td>"
+                         for i, c in enumerate(row)) + "</tr>" for row in rows)
+    cls = f" class='{css}'" if css else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figure(svg: str, caption: str) -> str:
+    """An inline SVG with an (escaped) caption."""
+    return f"<figure class='grafik'>{svg}<figcaption>{esc(caption)}</figcaption></figure>"
+
+
+def tiles(items: Sequence[tuple[str, str, str]]) -> str:
+    """Key-figure tiles: (label, value, note) — all already escaped."""
+    inner = "".join(f"<div class='kachel'><div class='klein'>{label}</div>"
+                    f"<div class='wert'>{value}</div><div class='klein'>{note}</div></div>"
+                    for label, value, note in items)
+    return f"<div class='kacheln'>{inner}</div>"
+
+
+def light(kind: str, label: str) -> str:
+    """A traffic light (kind gruen | gelb | rot); the label is its tooltip, the text beside it
+    is the caller's."""
+    return f"<span class='ampel {kind}' title='{esc(label)}'></span>"
+
+
+def show(*fragments: str) -> HTML:
+    """Display fragments as one HTML output in a notebook."""
+    return HTML("".join(fragments))

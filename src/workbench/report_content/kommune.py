@@ -1,0 +1,288 @@
+"""The sections of the report for one Kommune, each returning escaped HTML.
+
+Order as the strategy documents do it: Management Summary first, then the ranked list with
+traffic lights, the portfolio, a Steckbrief box and IST/SOLL map per top Leistung, the Kommune
+against the Verbund, and the assumptions and data quality the numbers rest on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from .. import __version__
+from ..charts import portfolio_svg
+from ..metrics import ModelMetrics, compute
+from ..ranking import QUADRANTS
+from ..reports.cache import cached_text
+from .data import SENSITIVITY_DRAWS, ReportContext
+from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
+
+QUADRANT_LIGHT = {QUADRANTS["quick_win"]: "gruen", QUADRANTS["strategisch"]: "gelb",
+                  QUADRANTS["pruefen"]: "gelb", QUADRANTS["zurueckstellen"]: "rot"}
+PHASE_LABELS = {"antrag": "Antrag", "bearbeitung": "Bearbeitung", "bezahlung": "Bezahlung",
+                "bescheid": "Bescheid", "archivierung": "Archivierung"}
+
+
+def rows_of(ctx: ReportContext, kommune: str) -> pd.DataFrame:
+    """The Kommune's Leistungen, ranked ones first by rank."""
+    frame = ctx.analysis.frame
+    return frame[frame["kommune"] == kommune].sort_values(["rang", "leistung_name"],
+                                                          na_position="last")
+
+
+def top_rows(ctx: ReportContext, kommune: str) -> pd.DataFrame:
+    return rows_of(ctx, kommune).dropna(subset=["rang"]).head(ctx.top_n)
+
+
+def cover(ctx: ReportContext, kommune: str) -> str:
+    """Title, Verbund, Stand, knowledge-base version, and the Beispielwerte notice."""
+    row = ctx.repo.kommune(kommune)
+    verbund = ctx.repo.verbund
+    einwohner = (f"{number(row['einwohner'])} Einwohner ({esc(row['einwohner_quelle'])})"
+                 if row["einwohner"] == row["einwohner"] else "Einwohnerzahl nicht erfasst")
+    sample = _uses_example_values(ctx, kommune)
+    notice = ("<div class='hinweis'><b>Beispielwerte.</b> Fallzahlen, Bearbeitungszeiten und "
+              "Bewertungen dieses Berichts sind ganz oder teilweise illustrative Beispielwerte. "
+              "Vor einer Entscheidung durch eigene Erhebungen ersetzen.</div>" if sample else "")
+    return (EXTRA_CSS + f"<h1>Digitalisierungspotenzial: {esc(row['name'])}</h1>"
+            f"<p class='untertitel'>{esc(verbund.name)} · Stand {esc(ctx.stand_text)}</p>"
+            f"<p>{esc(row['typ'])}, amtlicher Schlüssel {esc(kommune)}, {einwohner}.<br>"
+            f"<span class='klein'>Wissensbasis: {esc(ctx.repo.version)} · erstellt mit der "
+            f"Prozess-Werkbench {esc(__version__)}</span></p>{notice}")
+
+
+def _uses_example_values(ctx: ReportContext, kommune: str) -> bool:
+    rows = rows_of(ctx, kommune)
+    sources = " ".join(str(s) for s in rows.get("fallzahl_quelle", pd.Series(dtype=str)))
+    flagged = ctx.repo.steckbriefe["beispielwerte"].any() if len(ctx.repo.steckbriefe) else False
+    return "Beispiel" in sources or bool(flagged)
+
+
+def summary(ctx: ReportContext, kommune: str) -> str:
+    """Management Summary: totals as tiles, the top list with reasons."""
+    rows = rows_of(ctx, kommune)
+    saving = rows[rows["stunden_gespart"] > 0]
+    params = ctx.analysis.parameter
+    breaks = rows["medienbrueche_vermieden_pro_jahr"].clip(lower=0).sum()
+    name = ctx.repo.kommune(kommune)["name"]
+    figures = tiles([
+        ("Arbeitsstunden pro Jahr einsparbar", number(saving["stunden_gespart"].sum()),
+         f"bei {len(saving)} Leistungen mit SOLL-Prozess"),
+        ("Vollzeitäquivalente (VZÄ)", number(saving["vzae_gespart"].sum(), 2),
+         f"bei {number(params.jahresarbeitszeit_stunden)} Std./Jahr je VZÄ"),
+        ("Personalkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"),
+         f"bei {number(params.personalkostensatz_euro_stunde, 2, '€')} je Stunde"),
+        ("Medienbrüche pro Jahr vermeidbar", number(breaks),
+         "Fallzahl × vermiedene Brüche je Fall"),
+    ])
+    items = "".join(f"<li><b>{esc(r.leistung_name)}</b> – {_reason(r)} "
+                    f"{light(QUADRANT_LIGHT.get(r.quadrant, 'gelb'), r.quadrant)} "
+                    f"{esc(r.quadrant)}</li>" for r in top_rows(ctx, kommune).itertuples())
+    return (f"<h2>Management Summary</h2><p>Werden die gemeinsamen SOLL-Prozesse des Verbunds "
+            f"umgesetzt, spart {esc(name)} nach den Daten der Wissensbasis rund "
+            f"<b>{number(saving['stunden_gespart'].sum())} Arbeitsstunden im Jahr</b>. Die "
+            f"Leistungen mit der höchsten Priorität:</p>{figures}<ol>{items}</ol>"
+            "<p class='klein'>Priorität = Mittel aus Nutzen und Eignung (je 0–100) nach dem "
+            "Bewertungsmodell des Verbunds; alle Annahmen stehen im Abschnitt „Annahmen und "
+            "Datenqualität“.</p>")
+
+
+def _reason(r: object) -> str:
+    parts = [f"{number(getattr(r, 'fallzahl'))} Fälle/Jahr"
+             + (" (geschätzt)" if getattr(r, "fallzahl_art") == "geschätzt" else "")]
+    saved = getattr(r, "minuten_gespart_je_fall")
+    if saved == saved and saved:
+        parts.append(f"{number(saved, 1)} Min. je Fall weniger")
+    breaks = getattr(r, "medienbrueche_vermieden_je_fall")
+    if breaks == breaks and breaks > 0:
+        parts.append(f"{number(breaks, 1)} Medienbrüche je Fall weniger")
+    hours = getattr(r, "stunden_gespart")
+    if hours == hours:
+        parts.append(f"{number(hours)} Std./Jahr")
+    return esc(", ".join(parts))
+
+
+def ranking_table(ctx: ReportContext, kommune: str) -> str:
+    """Every Leistung of the Kommune with priority, traffic light and robustness."""
+    rows = rows_of(ctx, kommune)
+    body = []
+    for r in rows.itertuples():
+        ranked = r.rang == r.rang
+        body.append([
+            number(r.rang) if ranked else "–",
+            esc(r.leistung_name), esc(r.fachbereich),
+            number(r.fallzahl) + ("*" if r.fallzahl_art == "geschätzt" else ""),
+            number(r.stunden_gespart), number(r.euro_gespart, 0, "€"),
+            number(r.medienbrueche_vermieden_pro_jahr),
+            number(r.nutzen), number(r.eignung), f"<b>{number(r.prioritaet)}</b>",
+            (light(QUADRANT_LIGHT.get(r.quadrant, "gelb"), r.quadrant) + " " + esc(r.quadrant))
+            if ranked else "ohne Fälle",
+            (percent(r.p_top) + (" ✓" if r.robust else "")) if ranked else "–",
+        ])
+    return ("<h2>Rangliste</h2>" + table(
+        ["Rang", "Leistung", "Fachbereich", "Fälle/Jahr", "Std./Jahr gespart", "€/Jahr",
+         "Medienbrüche/Jahr vermieden", "Nutzen", "Eignung", "Priorität", "Empfehlung",
+         f"P(Top {ctx.top_n})"], body, numeric=(0, 3, 4, 5, 6, 7, 8, 9, 11), css="breit")
+        + "<p class='klein'>* Fallzahl geschätzt (siehe Annahmen). Negative vermiedene "
+        "Medienbrüche: der SOLL-Prozess hat im Mittel mehr Medienwechsel als das IST dieser "
+        "Kommune (etwa weil ein Teil der Fälle weiter am Schalter läuft). ✓ robust: Die Aussage "
+        f"„Top {ctx.top_n} oder nicht“ hält in mindestens 90 % von {SENSITIVITY_DRAWS} zufällig "
+        "variierten Gewichtungen. Grün: schnell umsetzen; gelb: strategisches Projekt oder "
+        "prüfen; rot: zurückstellen.</p>")
+
+
+def portfolio(ctx: ReportContext, kommune: str) -> str:
+    """Nutzen × Eignung chart and the sensitivity result in words."""
+    rows = rows_of(ctx, kommune).dropna(subset=["rang"])
+    top = list(top_rows(ctx, kommune)["leistung_name"])
+    svg = portfolio_svg(rows, highlight=top)
+    robust_in = [r.leistung_name for r in rows.itertuples() if r.robust and r.p_top >= 0.5]
+    shaky = [r for r in rows.itertuples() if not r.robust]
+    text = [f"<p>In {SENSITIVITY_DRAWS} Rechnungen mit zufällig um die gewählten Werte "
+            "gestreuten Gewichten (Dirichlet-Verteilung, fester Startwert) "]
+    if robust_in:
+        text.append("bleiben <b>" + esc(", ".join(robust_in)) + f"</b> sicher unter den Top "
+                    f"{ctx.top_n}.")
+    else:
+        text.append(f"ist keine Leistung sicher unter den Top {ctx.top_n}.")
+    if shaky:
+        text.append(" Von den Gewichten abhängig sind: " + esc("; ".join(
+            f"{r.leistung_name} (Rang {number(r.rang_min)}–{number(r.rang_max)}, "
+            f"{percent(r.p_top)} Top {ctx.top_n})" for r in shaky)) + ".")
+    text.append("</p>")
+    return ("<h2>Portfolio und Robustheit</h2>"
+            + figure(svg, "Nutzen und Eignung je Leistung (0–100); Kreisgröße: eingesparte "
+                          "Stunden pro Jahr; Zahl: Rang.") + "".join(text))
+
+
+def _metrics(ctx: ReportContext, leistung: str, variant: str, kommune: str | None
+             ) -> ModelMetrics | None:
+    defs = ctx.repo.model(leistung, variant, kommune)
+    return compute(defs) if defs is not None else None
+
+
+def _comparison_svg(ctx: ReportContext, leistung: str, kommune: str) -> str:
+    """The IST/SOLL comparison map, rendered once per model pair and batch."""
+    from ..maps import compare_models
+
+    ist = ctx.repo.model(leistung, "ist", kommune)
+    soll = ctx.repo.model(leistung, "soll")
+    if ist is None or soll is None:
+        return "<p>Kein IST- oder SOLL-Modell vorhanden.</p>"
+    digest = hashlib.sha256(ist.to_bytes() + b"\0" + soll.to_bytes()).hexdigest()[:20]
+    return cached_text(f"vergleich-{leistung}-{digest}.svg",
+                       lambda: compare_models(ist, soll).svg)
+
+
+def steckbrief_box(ctx: ReportContext, leistung: str) -> str:
+    """The Prozesssteckbrief as a framed box."""
+    data = ctx.repo.steckbrief(leistung)
+    row = ctx.repo.leistung(leistung)
+
+    def items(key: str) -> str:
+        value = data.get(key)
+        if isinstance(value, list):
+            return esc(", ".join(map(str, value))) if value else "–"
+        return esc(value) if value else "–"
+
+    reviewed = data.get("zuletzt_geprueft")
+    fields = [
+        ("Verantwortlich", items("verantwortlich")), ("Fachbereich", esc(row["fachbereich"])),
+        ("Prozesstyp", esc(row["prozesstyp"])), ("Fachverfahren", items("fachverfahren")),
+        ("Rechtsgrundlagen", items("rechtsgrundlagen")), ("Basisdienste", items("basisdienste")),
+        ("OZG-Reifegrad", f"{number(row['reifegrad_ist'])} → Ziel {number(row['reifegrad_ziel'])}"
+         if str(row["reifegrad_ist"]) not in ("<NA>", "nan", "None") else "–"),
+        ("Zuletzt geprüft", (f"{reviewed:%d.%m.%Y}" if hasattr(reviewed, "strftime") else "–")
+         + (f" von {esc(data.get('geprueft_von'))}" if data.get("geprueft_von") else "")),
+    ]
+    cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in fields)
+    text = f"<p>{esc(data.get('kurzbeschreibung'))}</p>" if data.get("kurzbeschreibung") else ""
+    return f"<div class='steckbrief'><b>Prozesssteckbrief</b>{text}<table>{cells}</table></div>"
+
+
+def leistung_details(ctx: ReportContext, kommune: str) -> str:
+    """For each top Leistung: Steckbrief, IST/SOLL map, metrics and E2E phases."""
+    parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>"]
+    for r in top_rows(ctx, kommune).itertuples():
+        ist = _metrics(ctx, r.leistung, "ist", kommune)
+        soll = _metrics(ctx, r.leistung, "soll", None)
+        source = ctx.repo.model_source(r.leistung, "ist", kommune) or ""
+        own = f".{kommune}." in source
+        parts.append(f"<div class='seitenumbruch'></div><h3>{number(r.rang)}. "
+                     f"{esc(r.leistung_name)}</h3>")
+        parts.append(steckbrief_box(ctx, r.leistung))
+        parts.append(figure(_comparison_svg(ctx, r.leistung, kommune),
+                            "IST (oben, " + ("eigene Variante der Kommune" if own else
+                                             "gemeinsames IST des Verbunds")
+                            + ") und SOLL (unten): entfallende Schritte grau, neue grün "
+                              "umrandet, Medienbrüche rot."))
+        if ist is not None and soll is not None:
+            parts.append(_metrics_table(ist, soll, r))
+    return "".join(parts)
+
+
+def _metrics_table(ist: ModelMetrics, soll: ModelMetrics, r: object) -> str:
+    rows = [
+        ["Bearbeitungszeit je Fall", number(ist.expected_minutes, 1, "Min."),
+         number(soll.expected_minutes, 1, "Min.")],
+        ["Liegezeit je Fall", number(ist.expected_wait_days, 1, "Tage"),
+         number(soll.expected_wait_days, 1, "Tage")],
+        ["Medienbrüche je Fall", number(ist.media_breaks, 1), number(soll.media_breaks, 1)],
+        ["Digitalanteil der Bearbeitungszeit", percent(ist.digital_share),
+         percent(soll.digital_share)],
+        ["Automatisierbarer Anteil", percent(ist.automation_share),
+         percent(soll.automation_share)],
+        ["Verschwendung (Drucken, Scannen, Kopieren …)", f"{len(ist.waste_steps)} Schritte",
+         f"{len(soll.waste_steps)} Schritte"],
+        ["OZG-Reifegrad (geschätzt aus dem Modell)", number(ist.ozg_estimate),
+         number(soll.ozg_estimate)],
+    ]
+    phases = "".join(
+        f"<tr><td>{PHASE_LABELS.get(p, esc(p))}</td><td>{_phase(ist, p)}</td>"
+        f"<td>{_phase(soll, p)}</td></tr>" for p in PHASE_LABELS)
+    declared = getattr(r, "ozg_reifegrad_ist")
+    flag = ""
+    if getattr(r, "ozg_abweichung") is True:
+        flag = (f"<p class='hinweis'>Der im Katalog angegebene OZG-Reifegrad ({number(declared)}) "
+                f"weicht von der Schätzung aus dem IST-Modell ({ist.ozg_estimate}) ab – bitte "
+                "prüfen.</p>")
+    return (table(["Kennzahl", "IST", "SOLL"], rows, numeric=(1, 2))
+            + "<p><b>Ende-zu-Ende-Phasen</b> (vollständig digital?)</p>"
+            + f"<table><thead><tr><th>Phase</th><th>IST</th><th>SOLL</th></tr></thead>"
+              f"<tbody>{phases}</tbody></table>" + flag)
+
+
+def _phase(metrics: ModelMetrics, phase: str) -> str:
+    value = metrics.e2e_phases.get(phase)
+    if value is None or phase in metrics.phases_missing:
+        return "kommt nicht vor"
+    return light("gruen", "digital") + " digital" if value else light("rot", "analog") + \
+        " mit Medienbruch/analog"
+
+
+def against_verbund(ctx: ReportContext, kommune: str) -> str:
+    """The Kommune next to the Verbund average, per top Leistung."""
+    frame = ctx.analysis.frame
+    einwohner = ctx.repo.kommunen.set_index("schluessel")["einwohner"]
+    with_cases = frame[frame["fallzahl"] > 0].copy()
+    people = with_cases["kommune"].astype(str).map(einwohner).astype(float)
+    with_cases["je_1000"] = with_cases["fallzahl"] / people * 1000
+    with_cases["leistung"] = with_cases["leistung"].astype(str)
+    average = with_cases.groupby("leistung").agg(minuten=("minuten_ist", "mean"),
+                                                 je_1000=("je_1000", "mean"))
+    mine = with_cases[with_cases["kommune"] == kommune].set_index("leistung")
+    body = []
+    for r in top_rows(ctx, kommune).itertuples():
+        if r.leistung not in mine.index:
+            continue
+        m, a = mine.loc[r.leistung], average.loc[r.leistung]
+        body.append([esc(r.leistung_name), number(m["minuten_ist"], 1), number(a["minuten"], 1),
+                     number(m["je_1000"], 1), number(a["je_1000"], 1)])
+    return ("<h2>Im Vergleich zum Verbund</h2>" + table(
+        ["Leistung", "Min. je Fall (IST)", "Ø Verbund", "Fälle je 1.000 EW", "Ø Verbund"],
+        body, numeric=(1, 2, 3, 4))
+        + "<p class='klein'>Ø Verbund: ungewichtetes Mittel der Mitglieder mit Fällen; "
+          "Minuten aus dem IST-Modell, das für das Mitglied gilt (eigene Variante oder "
+          "gemeinsames IST).</p>")

@@ -1,0 +1,93 @@
+"""The sections of the Verbund overview: members compared, heatmap, ranking, EfA candidates."""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..charts import heatmap_svg
+from .data import ReportContext
+from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
+from .kommune import QUADRANT_LIGHT
+
+
+def cover(ctx: ReportContext) -> str:
+    verbund = ctx.repo.verbund
+    members = len(ctx.repo.kommunen)
+    return (EXTRA_CSS + f"<h1>Digitalisierungspotenzial im {esc(verbund.name)}</h1>"
+            f"<p class='untertitel'>Verbundübersicht · {members} Mitglieder · Stand "
+            f"{esc(ctx.stand_text)}</p><p>{esc(verbund.beschreibung)}</p>"
+            f"<p class='klein'>Quelle: {esc(verbund.quelle)} · Wissensbasis: "
+            f"{esc(ctx.repo.version)} · Prozess-Werkbench {esc(__version__)}</p>"
+            "<div class='hinweis'>Zahlen, die als Beispielwerte gekennzeichnet sind, sind "
+            "illustrativ; der Abschnitt „Annahmen und Datenqualität“ nennt alle Annahmen.</div>")
+
+
+def summary(ctx: ReportContext) -> str:
+    frame = ctx.analysis.frame
+    saving = frame[frame["stunden_gespart"] > 0]
+    efa = ctx.analysis.efa
+    return ("<h2>Management Summary</h2>" + tiles([
+        ("Arbeitsstunden pro Jahr einsparbar", number(saving["stunden_gespart"].sum()),
+         "alle Mitglieder, alle Leistungen mit SOLL"),
+        ("Vollzeitäquivalente (VZÄ)", number(saving["vzae_gespart"].sum(), 2), "im Verbund"),
+        ("Personalkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"), "im Verbund"),
+        ("EfA-Kandidaten", number(int(efa["efa_kandidat"].sum())),
+         "gemeinsamer SOLL spart in jedem Mitglied"),
+    ]))
+
+
+def members(ctx: ReportContext) -> str:
+    frame = ctx.analysis.frame
+    rows = []
+    for k in ctx.repo.kommunen.itertuples():
+        mine = frame[(frame["kommune"] == k.schluessel) & (frame["stunden_gespart"] > 0)]
+        ranked = frame[(frame["kommune"] == k.schluessel)].dropna(subset=["rang"])
+        best = ranked.sort_values("rang").head(1)
+        rows.append([esc(k.name), esc(k.typ), number(k.einwohner),
+                     number(mine["stunden_gespart"].sum()), number(mine["vzae_gespart"].sum(), 2),
+                     number(mine["euro_gespart"].sum(), 0, "€"),
+                     esc(best["leistung_name"].iloc[0]) if len(best) else "–"])
+    return "<h2>Die Mitglieder im Vergleich</h2>" + table(
+        ["Mitglied", "Typ", "Einwohner", "Std./Jahr gespart", "VZÄ", "€/Jahr", "Rang 1"],
+        rows, numeric=(2, 3, 4, 5))
+
+
+def heatmap(ctx: ReportContext) -> str:
+    frame = ctx.analysis.frame
+    names = ctx.repo.kommunen.set_index("schluessel")["name"]
+    matrix = frame.pivot_table(index="kommune", columns="leistung_name", values="stunden_gespart",
+                               aggfunc="sum")
+    matrix = matrix.reindex(index=[k for k in names.index if k in matrix.index])
+    matrix.index = [names[k] for k in matrix.index]
+    matrix = matrix.loc[:, (matrix.fillna(0) != 0).any(axis=0)]
+    svg = heatmap_svg(matrix.round(0), title="Eingesparte Stunden pro Jahr: Mitglieder × "
+                      "Leistungen", value_label="Stunden/Jahr")
+    return "<h2>Wo das Potenzial liegt</h2>" + figure(
+        svg, "Leere Felder: keine Fälle oder kein SOLL-Modell.")
+
+
+def ranking(ctx: ReportContext) -> str:
+    body = [[number(r.rang) if r.rang == r.rang else "–", esc(r.leistung_name),
+             esc(r.fachbereich), number(r.fallzahl), number(r.stunden_gespart),
+             number(r.euro_gespart, 0, "€"), f"<b>{number(r.prioritaet)}</b>",
+             light(QUADRANT_LIGHT.get(r.quadrant, "gelb"), r.quadrant) + " " + esc(r.quadrant),
+             percent(r.p_top) + (" ✓" if r.robust else "")]
+            for r in ctx.analysis.verbund.itertuples()]
+    return ("<h2>Rangliste des Verbunds</h2>" + table(
+        ["Rang", "Leistung", "Fachbereich", "Fälle/Jahr", "Std./Jahr gespart", "€/Jahr",
+         "Priorität", "Empfehlung", f"P(Top {ctx.top_n})"], body, numeric=(0, 3, 4, 5, 6, 8),
+        css="breit"))
+
+
+def efa(ctx: ReportContext) -> str:
+    names = ctx.repo.leistungen.set_index("id")["name"]
+    frame = ctx.analysis.efa
+    body = [[esc(names.get(r.leistung, r.leistung)), number(r.mitglieder_mit_faellen),
+             number(r.mitglieder_mit_einsparung), number(r.eigene_ist_varianten),
+             number(r.min_minuten_gespart_je_fall, 1), number(r.stunden_gespart),
+             "ja" if r.efa_kandidat else "nein"] for r in frame.itertuples()]
+    return ("<h2>EfA-Kandidaten</h2><p>Ein gemeinsamer SOLL-Prozess, der in jedem Mitglied mit "
+            "Fällen Zeit spart, eignet sich für „Einer für Alle“: ein Mitglied setzt um, alle "
+            "nutzen nach.</p>" + table(
+                ["Leistung", "Mitglieder mit Fällen", "davon mit Einsparung", "eigene IST",
+                 "min. Min. je Fall gespart", "Std./Jahr gespart", "EfA-Kandidat"], body,
+                numeric=(1, 2, 3, 4, 5)))
