@@ -11,7 +11,8 @@ Every definition is explained in German in ``docs/kennzahlen.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -159,6 +160,8 @@ class Chain:
     nodes: list[FlowNode]
     edges: dict[str, list[tuple[str, float]]]
     entry: dict[str, float]
+    factors: dict[str, float] = field(default_factory=dict)  # join factors, set by solve()
+    per_entry: dict[str, float] = field(default_factory=dict)  # visits per start, by solve()
 
     def sinks(self) -> list[str]:
         """Nodes where a token leaves the container (end events and other dead ends)."""
@@ -184,7 +187,7 @@ class Chain:
                          + (" …" if len(dead) > 6 else "") + ".")
         order = [n.id for n in self.nodes if n.id in reach]
         idx = {nid: i for i, nid in enumerate(order)}
-        factor = self._join_factors(reach)
+        factor = self.factors = self._join_factors(reach)
         m = np.zeros((len(order), len(order)))
         for src in order:
             for dst, w in self.edges.get(src, []):
@@ -199,7 +202,8 @@ class Chain:
             raise MetricsError(self._no_exit(order, m)) from None
         if not np.all(np.isfinite(v)) or (len(v) and v.min() < -1e-9):
             raise MetricsError(self._no_exit(order, m))
-        return {nid: max(0.0, float(x)) for nid, x in zip(order, v, strict=True)}
+        self.per_entry = {nid: max(0.0, float(x)) for nid, x in zip(order, v, strict=True)}
+        return self.per_entry
 
     def _join_factors(self, reach: set[str]) -> dict[str, float]:
         """AND join: passes on one token per n arrivals; OR join: one per activation of its
@@ -435,68 +439,35 @@ def _leaf_activities(process: Process, visits: dict[str, float],
 def _activity_reach(process: Process, chains: dict[str, Chain], visits: dict[str, float],
                     leaves: list[Activity]) -> tuple[np.ndarray, np.ndarray]:
     """How often, per visit of activity *a*, the next activity is *b* (through gateways,
-    events and sub-process borders); and how the case reaches its first activities."""
+    events and sub-process borders, with the same weights and join factors as the visits);
+    and how often the case starts with each activity."""
     keep = {nid for nid, v in visits.items() if v > _TINY}
-    edges: dict[str, dict[str, float]] = {_ENTRY: {}}
-
-    def add(src: str, dst: str, weight: float) -> None:
-        if weight > 0:
-            row = edges.setdefault(src, {})
-            row[dst] = row.get(dst, 0.0) + weight
-
+    edges: dict[tuple[str, str], float] = defaultdict(float)
     for nid, w in chains[process.id].entry.items():
-        add(_ENTRY, nid, w)
+        edges[_ENTRY, nid] += w
     for chain in chains.values():
-        for node in chain.nodes:
-            if node.id not in keep:
-                continue
+        for node in (n for n in chain.nodes if n.id in keep):
             inner = chains.get(node.id) if isinstance(node, SubProcess) else None
             out = f"{node.id}::exit" if inner is not None else node.id
             for dst, w in chain.edges.get(node.id, []):
                 if dst in keep:
-                    add(out, dst, w)
-            if inner is not None:
+                    edges[out, dst] += w * chain.factors.get(dst, 1.0)
+            if inner is not None:  # enter at its start, leave once per entry at its ends
                 for nid, w in inner.entry.items():
-                    add(node.id, nid, w)
-                for sink in inner.sinks():
-                    if sink in keep:
-                        add(sink, out, 1.0)
-    leaf_ids = [a.id for a in leaves if a.id in keep]
-    pass_ids = [n for n in edges if n not in set(leaf_ids)]
-    for row in list(edges.values()):
-        pass_ids += [d for d in row if d not in edges and d not in leaf_ids]
-    pass_ids = list(dict.fromkeys(pass_ids))
-    ia = {n: i for i, n in enumerate(leaf_ids)}
-    it = {n: i for i, n in enumerate(pass_ids)}
-    w_aa = np.zeros((len(ia), len(ia)))
-    w_at = np.zeros((len(ia), len(it)))
-    w_ta = np.zeros((len(it), len(ia)))
-    w_tt = np.zeros((len(it), len(it)))
-    for src, row in edges.items():
-        for dst, w in row.items():
-            if src in ia:
-                if dst in ia:
-                    w_aa[ia[src], ia[dst]] += w
-                else:
-                    w_at[ia[src], it[dst]] += w
-            elif dst in ia:
-                w_ta[it[src], ia[dst]] += w
-            else:
-                w_tt[it[src], it[dst]] += w
-    through = np.linalg.lstsq(np.eye(len(it)) - w_tt, w_ta, rcond=None)[0] if it else w_ta
-    reach = w_aa + w_at @ through
-    first = through[it[_ENTRY]] if _ENTRY in it else np.zeros(len(ia))
-    full = np.zeros((len(leaves), len(leaves)))
-    full_first = np.zeros(len(leaves))
-    pos = [ia.get(a.id) for a in leaves]
-    for i, pi in enumerate(pos):
-        if pi is None:
-            continue
-        full_first[i] = first[pi]
-        for j, pj in enumerate(pos):
-            if pj is not None:
-                full[i, j] = reach[pi, pj]
-    return full, full_first
+                    edges[node.id, nid] += w
+                sinks = [n for n in inner.sinks() if n in keep]
+                ends = sum(inner.per_entry.get(n, 0.0) for n in sinks)
+                for sink in sinks:
+                    edges[sink, out] += 1.0 / ends
+    leaf_ids = [a.id for a in leaves]
+    names = leaf_ids + sorted({n for pair in edges for n in pair} - set(leaf_ids))
+    index = {n: i for i, n in enumerate(names)}
+    w = np.zeros((len(names), len(names)))
+    for (src, dst), x in edges.items():
+        w[index[src], index[dst]] += x
+    na = len(leaf_ids)
+    through = np.linalg.lstsq(np.eye(len(names) - na) - w[na:, na:], w[na:, :na], rcond=None)[0]
+    return w[:na, :na] + w[:na, na:] @ through, through[index[_ENTRY] - na]
 
 
 def _break_reason(a: Activity, b: Activity) -> str | None:
@@ -508,7 +479,8 @@ def _break_reason(a: Activity, b: Activity) -> str | None:
         if ca != cb or "scan" in (ca, cb):
             reasons.append(f"Medienwechsel {MEDIA[str(ma)]} → {MEDIA[str(mb)]}")
     sa, sb = _system(a), _system(b)
-    if sa and sb and sa.casefold() != sb.casefold():
+    by_hand = "automatisch" not in (ma, mb)  # an automatic step hands over by interface
+    if sa and sb and sa.casefold() != sb.casefold() and by_hand:
         reasons.append(f"Systemwechsel {sa} → {sb} (Daten werden erneut erfasst)")
     return "; ".join(reasons) or None
 
@@ -536,8 +508,9 @@ def _is_automatable(a: Activity) -> bool:
 
 
 def _is_waste(a: Activity) -> bool:
+    """Print, scan, copy, re-typing …: a waste activity type done by people, or any scan."""
     kind = activity_type(str(a.activity_type) if a.activity_type else None)
-    return (kind is not None and kind.waste) or a.medium == "scan"
+    return (kind is not None and kind.waste and a.medium != "automatisch") or a.medium == "scan"
 
 
 def _share(weights: np.ndarray, mask: np.ndarray) -> float | None:

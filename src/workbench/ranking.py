@@ -94,17 +94,26 @@ def normalize_within(values: np.ndarray, groups: np.ndarray, model: ScoringModel
     lo, hi = model.scale.min, model.scale.max
     known = ~np.isnan(values)
     pos = np.where(known, np.maximum(values, 0.0), np.nan)
-    frame = pd.DataFrame({"g": groups, "x": pos})
     if model.normalization == "rang":
+        frame = pd.DataFrame({"g": groups, "x": pos})
         rank = frame.groupby("g")["x"].rank(method="average").to_numpy(float)
         count = frame.groupby("g")["x"].transform("count").to_numpy(float)
         share = np.where(count > 1, (rank - 1.0) / np.maximum(count - 1.0, 1.0),
                          (pos > 0).astype(float))
     else:
-        gmax = frame.groupby("g")["x"].transform("max").to_numpy(float)
+        gmax = _group_max(pos, groups)
         share = np.where(gmax > 0, pos / np.where(gmax > 0, gmax, 1.0), 0.0)
     share = np.where(pos > 0, share, 0.0)
     return np.where(known, lo + (hi - lo) * share, np.nan)
+
+
+def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Maximum of each row's group, ignoring NaN (NaN if the group has no value)."""
+    if len(groups) and np.all(groups[1:] >= groups[:-1]):  # contiguous groups: reduceat
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        return np.repeat(np.fmax.reduceat(values, starts), np.diff(np.r_[starts, len(groups)]))
+    frame = pd.DataFrame({"g": groups, "x": values})
+    return frame.groupby("g")["x"].transform("max").to_numpy(float)
 
 
 def criterion_values(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
@@ -161,15 +170,77 @@ def _accumulate(num: np.ndarray, den: np.ndarray, values: np.ndarray, w: float, 
     return num + w * np.where(known, values, 0.0), den + w * known.astype(float)
 
 
-def rank_within(k_codes: np.ndarray, l_codes: np.ndarray, priority: np.ndarray) -> np.ndarray:
-    """Rank 1.. within each Kommune by Priorität (descending), ties by Leistung id."""
-    order = np.lexsort((l_codes, -priority, k_codes))
-    ks = k_codes[order]
-    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    sizes = np.diff(np.r_[starts, len(ks)])
-    ranks = np.empty(len(ks), dtype=np.int64)
-    ranks[order] = np.arange(len(ks)) - np.repeat(starts, sizes) + 1
+@dataclass(slots=True)
+class _Groups:
+    """Rows grouped by Kommune: ``order`` sorts rows by (Kommune, Leistung); ``g``/``pos``
+    give each sorted row its group and its place in the group; ``starts`` the group starts."""
+
+    order: np.ndarray
+    starts: np.ndarray
+    g: np.ndarray
+    pos: np.ndarray
+    width: int
+
+    @classmethod
+    def of(cls, k_codes: np.ndarray, l_codes: np.ndarray) -> _Groups:
+        n = len(k_codes)
+        dk, dl = np.diff(k_codes), np.diff(l_codes)
+        ready = bool(np.all((dk > 0) | ((dk == 0) & (dl > 0))))
+        order = np.arange(n) if ready else np.lexsort((l_codes, k_codes))
+        ks = k_codes[order]
+        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]]) if n else np.zeros(0, int)
+        sizes = np.diff(np.r_[starts, n])
+        g = np.repeat(np.arange(len(starts)), sizes)
+        pos = np.arange(n) - np.repeat(starts, sizes)
+        return cls(order, starts, g, pos, int(sizes.max()) if n else 0)
+
+
+def _ranks(keys: np.ndarray, g: np.ndarray, pos: np.ndarray, n_groups: int,
+           width: int) -> np.ndarray:
+    """0-based ranks by ascending ``keys`` (rows × draws) within groups; ties keep row order.
+
+    Sorts with numpy's fast (SIMD) quicksort, then re-sorts only the rare slices that contain
+    ties with a stable sort, so the result equals a stable sort everywhere."""
+    draws = keys.shape[1]
+    uniform = len(keys) == n_groups * width  # every group full: a reshape, no padding
+    if uniform:
+        padded = np.ascontiguousarray(keys.reshape(n_groups, width, draws).transpose(0, 2, 1))
+    else:
+        padded = np.full((n_groups, draws, width), np.inf)
+        padded[g, :, pos] = keys
+    idx = np.argsort(padded, axis=2)
+    ordered = np.take_along_axis(padded, idx, axis=2)
+    tied = ((ordered[..., 1:] == ordered[..., :-1]) & np.isfinite(ordered[..., 1:])).any(axis=2)
+    redo = np.flatnonzero(tied.ravel())
+    if redo.size:
+        flat = idx.reshape(-1, width)
+        flat[redo] = np.argsort(padded.reshape(-1, width)[redo], axis=1, kind="stable")
+    ranks = np.empty_like(idx)
+    np.put_along_axis(ranks, idx, np.arange(width)[None, None, :], axis=2)
+    if uniform:
+        return ranks.transpose(0, 2, 1).reshape(len(keys), draws)
+    return ranks[g, :, pos]
+
+
+def rank_within(k_codes: np.ndarray, l_codes: np.ndarray, priority: np.ndarray,
+                eligible: np.ndarray | None = None) -> np.ndarray:
+    """Rank 1.. within each Kommune by Priorität (descending), ties by Leistung id; rows
+    that are not ``eligible`` get no rank (NaN)."""
+    sel = np.arange(len(priority)) if eligible is None else np.flatnonzero(eligible)
+    grp = _Groups.of(k_codes[sel], l_codes[sel])
+    ranks = np.full(len(priority), np.nan)
+    if len(sel):
+        rows = sel[grp.order]
+        ranks[rows] = _ranks(-priority[rows][:, None], grp.g, grp.pos, len(grp.starts),
+                             grp.width)[:, 0] + 1
     return ranks
+
+
+def eligible_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows that take part in a ranking: those with cases (Fallzahl above 0)."""
+    if "fallzahl" not in frame:
+        return np.ones(len(frame), dtype=bool)
+    return frame["fallzahl"].to_numpy(float) > 0
 
 
 def quadrant(nutzen: np.ndarray, eignung: np.ndarray,
@@ -183,16 +254,22 @@ def quadrant(nutzen: np.ndarray, eignung: np.ndarray,
 def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
           model: ScoringModel) -> pd.DataFrame:
     """The frame with ``nutzen, eignung, prioritaet`` (0–100), ``quadrant``, ``rang`` (per
-    Kommune) and ``kriterien_fehlend``; ``attrs['hinweise']`` lists rating problems."""
+    Kommune; NaN for rows without cases) and ``kriterien_fehlend``; ``attrs['hinweise']``
+    lists rating problems."""
     cv = criterion_values(frame, bewertungen, model)
     s = dimension_scores(cv, model)
+    eligible = eligible_rows(frame)
     out = frame.assign(
         nutzen=s["nutzen"], eignung=s["eignung"], prioritaet=s["prioritaet"],
         quadrant=quadrant(s["nutzen"], s["eignung"]),
-        rang=rank_within(cv.k_codes, cv.l_codes, s["prioritaet"]),
+        rang=rank_within(cv.k_codes, cv.l_codes, s["prioritaet"], eligible),
         kriterien_fehlend=s["kriterien_fehlend"],
     )
-    out.attrs["hinweise"] = list(frame.attrs.get("hinweise", [])) + cv.warnings
+    hints = list(frame.attrs.get("hinweise", [])) + cv.warnings
+    if not eligible.all():
+        hints.append(f"{int((~eligible).sum())} Kombination(en) Kommune × Leistung ohne Fälle "
+                     "(Fallzahl 0) erhalten keinen Rang.")
+    out.attrs["hinweise"] = hints
     return out
 
 
@@ -202,13 +279,13 @@ def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
 def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: ScoringModel, *,
                 top: int = 5, draws: int = 500, seed: int = 20240601,
                 concentration: float = 100.0, robust_threshold: float = 0.9,
-                chunk_cells: int = 4_000_000) -> pd.DataFrame:
+                chunk_cells: int = 1_000_000) -> pd.DataFrame:
     """How stable each rank is when the weights vary around the configured ones.
 
     Weight vectors ~ Dirichlet(concentration × configured effective weights), seeded; the
     configured vector is draw 0. Returns per row ``p_top`` (share of random draws in the top
     ``top`` of its Kommune), ``rang_min``, ``rang_max`` and ``robust`` (p_top ≥ threshold or
-    ≤ 1 − threshold), aligned with ``frame``."""
+    ≤ 1 − threshold), aligned with ``frame``; rows without cases get NaN and not robust."""
     cv = criterion_values(frame, bewertungen, model)
     crit = cv.rated_criteria + cv.computed_criteria
     eff = model.effective_weights()
@@ -219,64 +296,68 @@ def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Sc
     if draws:
         rng = np.random.default_rng(seed)
         omega[positive, 1:] = rng.dirichlet(concentration * w0[positive], size=draws).T
-    lo, hi, mid = model.scale.min, model.scale.max, model.scale.mid
-    neutral = model.missing_policy == "neutral"
-    nr = len(cv.rated_criteria)
-
-    def filled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        known = ~np.isnan(values)
-        if neutral:
-            return np.where(known, values, mid), np.ones_like(values)
-        return np.where(known, values, 0.0), known.astype(float)
-
-    rated_v, rated_m = filled(cv.rated)
-    dims = {d: np.array([c.dimension == d for c in crit]) for d in DIMENSIONS}
-    rated_parts = {d: (rated_v[:, m[:nr]] @ omega[:nr][m[:nr]], rated_m[:, m[:nr]]
-                       @ omega[:nr][m[:nr]]) for d, m in dims.items()}
-    shares = {d: omega[m].sum(axis=0) for d, m in dims.items()}
-
-    order = np.lexsort((cv.l_codes, cv.k_codes))
-    ks = cv.k_codes[order]
-    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    ends = np.r_[starts[1:], len(ks)]
-    p_top = np.empty(len(frame))
-    r_min = np.empty(len(frame), dtype=np.int64)
-    r_max = np.empty(len(frame), dtype=np.int64)
-    width = int((ends - starts).max()) if len(starts) else 0
-    per_chunk = max(1, chunk_cells // max(1, width * (draws + 1)))
-    for g0 in range(0, len(starts), per_chunk):
-        a, b = starts[g0], ends[min(g0 + per_chunk, len(starts)) - 1]
-        rows = order[a:b]
-        comp_v, comp_m = filled(cv.computed[rows])
-        prio = np.zeros((len(rows), draws + 1))
-        for d, m in dims.items():
-            num = rated_parts[d][0][cv.l_codes[rows]] + comp_v[:, m[nr:]] @ omega[nr:][m[nr:]]
-            den = rated_parts[d][1][cv.l_codes[rows]] + comp_m[:, m[nr:]] @ omega[nr:][m[nr:]]
-            value = np.where(den > 0, num / np.where(den > 0, den, 1.0), mid)
-            prio += shares[d] * ((value - lo) / (hi - lo) * 100.0)
-        ranks = _ranks_padded(prio, ks[a:b] , width)
+    score = _DrawScores(cv, model, omega)
+    sel = np.flatnonzero(eligible_rows(frame))
+    grp = _Groups.of(cv.k_codes[sel], cv.l_codes[sel])
+    n_groups = len(grp.starts)
+    p_top, r_min, r_max = (np.full(len(frame), np.nan) for _ in range(3))
+    per_chunk = max(1, chunk_cells // max(1, grp.width * (draws + 1)))
+    for g0 in range(0, n_groups, per_chunk):
+        g1 = min(g0 + per_chunk, n_groups)
+        a, b = grp.starts[g0], (grp.starts[g1] if g1 < n_groups else len(sel))
+        rows = sel[grp.order[a:b]]
+        ranks = _ranks(-score(rows), grp.g[a:b] - g0, grp.pos[a:b], g1 - g0, grp.width)
         p_top[rows] = (ranks[:, 1:] < top).mean(axis=1) if draws else (ranks[:, 0] < top)
         r_min[rows] = ranks.min(axis=1) + 1
         r_max[rows] = ranks.max(axis=1) + 1
-    robust = (p_top >= robust_threshold) | (p_top <= 1.0 - robust_threshold)
+    robust = (p_top >= robust_threshold) | (p_top <= 1.0 - robust_threshold)  # NaN → False
     return pd.DataFrame({"kommune": frame["kommune"].to_numpy(),
                          "leistung": frame["leistung"].to_numpy(), "p_top": p_top,
                          "rang_min": r_min, "rang_max": r_max, "robust": robust},
                         index=frame.index)
 
 
-def _ranks_padded(prio: np.ndarray, groups: np.ndarray, width: int) -> np.ndarray:
-    """0-based ranks within consecutive groups for every draw (stable: earlier row wins)."""
-    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    sizes = np.diff(np.r_[starts, len(groups)])
-    g = np.repeat(np.arange(len(starts)), sizes)
-    pos = np.arange(len(groups)) - np.repeat(starts, sizes)
-    padded = np.full((len(starts), width, prio.shape[1]), -np.inf)
-    padded[g, pos] = prio
-    order = np.argsort(-padded, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(width)[None, :, None], axis=1)
-    return ranks[g, pos]
+class _DrawScores:
+    """Priorität of rows under many weight vectors (columns of ``omega``), up to an
+    increasing affine map (enough for ranks): Σ_dimension share · (Σ w·v / Σ w)."""
+
+    def __init__(self, cv: CriterionValues, model: ScoringModel, omega: np.ndarray) -> None:
+        self.cv, self.mid = cv, model.scale.mid
+        self.neutral = model.missing_policy == "neutral"
+        nr = len(cv.rated_criteria)
+        self.om_r, self.om_c = omega[:nr], omega[nr:]
+        crit = cv.rated_criteria + cv.computed_criteria
+        self.dims = [np.array([c.dimension == d for c in crit]) for d in DIMENSIONS]
+        known_r = ~np.isnan(cv.rated)
+        if self.neutral:  # den = Σ w of the dimension = its share: one product suffices
+            self.rated = np.where(known_r, cv.rated, self.mid) @ self.om_r
+            return
+        self.nr = nr
+        self.parts = [(np.where(known_r, cv.rated, 0.0)[:, m[:nr]] @ self.om_r[m[:nr]],
+                       known_r[:, m[:nr]].astype(float) @ self.om_r[m[:nr]],
+                       omega[m].sum(axis=0)) for m in self.dims]
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        comp = self.cv.computed[rows]
+        known = ~np.isnan(comp)
+        leist = self.cv.l_codes[rows]
+        if self.neutral:
+            return _add_products(self.rated[leist], np.where(known, comp, self.mid), self.om_c)
+        out = np.zeros((len(rows), self.om_r.shape[1]))
+        vals, mask = np.where(known, comp, 0.0), known.astype(float)
+        for m, (num_r, den_r, share) in zip(self.dims, self.parts, strict=True):
+            mc = m[self.nr:]
+            num = _add_products(num_r[leist], vals[:, mc], self.om_c[mc])
+            den = _add_products(den_r[leist], mask[:, mc], self.om_c[mc])
+            out += share * np.where(den > 0, num / np.where(den > 0, den, 1.0), self.mid)
+        return out
+
+
+def _add_products(acc: np.ndarray, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """acc + values @ weights for the few computed criteria, without (threaded) BLAS."""
+    for j in range(values.shape[1]):
+        acc += values[:, j, None] * weights[j]
+    return acc
 
 
 # --------------------------------------------------------------------------- Verbund view
@@ -291,11 +372,12 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
     l_codes, leistungen = codes(frame["leistung"])
     n = len(leistungen)
     out: dict[str, object] = {"kommune": VERBUND_KEY, "leistung": leistungen}
-    first = pd.Series(np.arange(len(frame))).groupby(l_codes).first().to_numpy()
+    first = np.full(n, len(frame))
+    np.minimum.at(first, l_codes, np.arange(len(frame)))
     for col in ("leistung_name", "fachbereich", "ozg_reifegrad_ist", "ozg_reifegrad_ziel",
                 "ozg_luecke", "soll_modell"):
         if col in frame:
-            out[col] = frame[col].to_numpy()[first]
+            out[col] = frame[col].iloc[first].to_numpy()
     for col in _SUMS:
         if col in frame:
             values = frame[col].to_numpy(float)
@@ -303,6 +385,12 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
             total = np.bincount(l_codes, np.where(known, values, 0.0), minlength=n)
             count = np.bincount(l_codes, known, minlength=n)
             out[col] = np.where(count > 0, total, np.nan)
+    if "fallzahl_art" in frame:
+        art = frame["fallzahl_art"]
+        rep = np.bincount(l_codes, (art == "gemeldet").to_numpy(bool), minlength=n) > 0
+        est = np.bincount(l_codes, (art == "geschätzt").to_numpy(bool), minlength=n) > 0
+        out["fallzahl_art"] = np.select([rep & est, rep, est],
+                                        ["teilweise geschätzt", "gemeldet", "geschätzt"], "keine")
     if "medienbrueche_vermieden_pro_jahr" in out:
         fz = np.asarray(out["fallzahl"], float)
         per_year = np.asarray(out["medienbrueche_vermieden_pro_jahr"], float)
@@ -314,23 +402,29 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def efa_candidates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per Leistung: does the shared SOLL save time in every member? (EfA candidate)"""
+    """Per Leistung: does the shared SOLL save time in every member that has cases?
+
+    A member counts for a Leistung when its Fallzahl is above 0 (a Landkreis without
+    Briefwahl does not); an EfA candidate needs a SOLL model, at least two such members,
+    and saved hours above 0 in each of them."""
     l_codes, leistungen = codes(frame["leistung"])
     n = len(leistungen)
-    saved = frame["stunden_gespart"].to_numpy(float)
-    per_case = frame["minuten_gespart_je_fall"].to_numpy(float)
-    members = np.bincount(l_codes, minlength=n)
-    saving = np.bincount(l_codes, np.nan_to_num(saved) > 0, minlength=n)
+    saved = np.nan_to_num(frame["stunden_gespart"].to_numpy(float))
+    has_cases = frame["fallzahl"].to_numpy(float) > 0
+    per_case = np.where(has_cases, frame["minuten_gespart_je_fall"].to_numpy(float), np.nan)
+    members = np.bincount(l_codes, has_cases, minlength=n).astype(np.int64)
+    saving = np.bincount(l_codes, has_cases & (saved > 0), minlength=n).astype(np.int64)
     soll = np.bincount(l_codes, frame["soll_modell"].to_numpy(bool), minlength=n) > 0
-    own = np.bincount(l_codes, (frame["ist_modell"] == "eigen").to_numpy(bool), minlength=n)
-    by = pd.Series(per_case).groupby(l_codes)
+    own = np.bincount(l_codes, (frame["ist_modell"] == "eigen").to_numpy(bool),
+                      minlength=n).astype(np.int64)
     result = pd.DataFrame({
         "leistung": leistungen,
-        "mitglieder": members,
+        "mitglieder_mit_faellen": members,
         "mitglieder_mit_einsparung": saving,
         "eigene_ist_varianten": own,
-        "min_minuten_gespart_je_fall": by.min().reindex(range(n)).to_numpy(),
-        "stunden_gespart": np.bincount(l_codes, np.nan_to_num(saved), minlength=n),
+        "min_minuten_gespart_je_fall": pd.Series(per_case).groupby(l_codes).min()
+        .reindex(range(n)).to_numpy(),
+        "stunden_gespart": np.bincount(l_codes, saved, minlength=n),
         "soll_modell": soll,
     })
     result["efa_kandidat"] = soll & (members >= 2) & (saving == members)

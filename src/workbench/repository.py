@@ -321,9 +321,15 @@ def _load_scoring(root: Path, findings: list[Finding]
     try:
         model = load_scoring_model(path)
     except ScoringModelError as err:
-        findings.append(Finding("error", "bewertung.yaml", "", str(err), "scoring"))
+        text = str(err)
+        for prefix in (f"{path}: ", f"{path}, ", "bewertung.yaml: ", "bewertung.yaml, "):
+            text = text.removeprefix(prefix)
+        findings.append(Finding("error", "bewertung.yaml", "", text, "scoring"))
         return None, None, (0.0, 3.0)
     for note in model.findings:
-        findings.append(Finding("warning", "bewertung.yaml", "", str(note), "scoring"))
+        text = str(note)
+        for prefix in (f"{path}: ", f"{path}, ", "bewertung.yaml: ", "bewertung.yaml, "):
+            text = text.removeprefix(prefix)
+        findings.append(Finding("warning", "bewertung.yaml", "", text, "scoring"))
     rated = {c.id for c in model.rated}
     return model, rated, (float(model.scale.min), float(model.scale.max))

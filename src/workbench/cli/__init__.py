@@ -11,7 +11,9 @@ from .common import EXIT_INPUT, GermanParser
 #: Command modules, each with ``register(subparsers)``; order is the order in ``--help``.
 COMMAND_MODULES = (
     "workbench.cli.bpmn_cmd",
+    "workbench.cli.metrics_cmd",
     "workbench.cli.kb_cmd",
+    "workbench.cli.potential_cmd",
     "workbench.cli.map_cmd",
 )
 

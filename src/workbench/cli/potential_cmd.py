@@ -1,0 +1,157 @@
+"""`workbench potenzial` — savings, scores and ranking per Kommune or for the Verbund."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+import pandas as pd
+
+from .common import EXIT_INPUT, EXIT_OK, fail, print_table
+
+DEFAULT_REPOSITORY = "processes"
+
+#: Output columns: frame column → German header.
+COLUMNS: dict[str, str] = {
+    "rang": "Rang",
+    "leistung_name": "Leistung",
+    "fallzahl": "Fallzahl",
+    "fallzahl_art": "Fallzahl-Art",
+    "stunden_gespart": "Std./Jahr gespart",
+    "vzae_gespart": "VZÄ gespart",
+    "euro_gespart": "€/Jahr gespart",
+    "medienbrueche_vermieden_pro_jahr": "Medienbrüche vermieden/Jahr",
+    "nutzen": "Nutzen",
+    "eignung": "Eignung",
+    "prioritaet": "Priorität",
+    "quadrant": "Quadrant",
+    "p_top": "Top-N-Wahrscheinlichkeit",
+    "rang_spanne": "Rangspanne",
+    "robust": "robust",
+}
+_DIGITS = {"fallzahl": 0, "stunden_gespart": 1, "vzae_gespart": 2, "euro_gespart": 0,
+           "medienbrueche_vermieden_pro_jahr": 0, "nutzen": 1, "eignung": 1, "prioritaet": 1}
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``potenzial`` command."""
+    p = sub.add_parser("potenzial", help="Einsparpotenzial, Bewertung und Rangliste je Kommune "
+                       "oder für den Verbund")
+    p.add_argument("--repository", default=DEFAULT_REPOSITORY, metavar="PFAD",
+                   help=f"Wissensbasis (Standard: {DEFAULT_REPOSITORY})")
+    p.add_argument("--kommune", metavar="SCHLÜSSEL",
+                   help="Gemeindeschlüssel oder Name; ohne Angabe: Verbund-Rangliste")
+    p.add_argument("--top", type=int, metavar="N", help="nur die ersten N Ränge; zugleich N der "
+                   "Empfindlichkeitsprüfung (Standard: top_n aus verbund.yaml, sonst 5)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="Ausgabeformat (Standard: table)")
+    p.add_argument("--jahr", type=int, metavar="JAHR",
+                   help="Fallzahl-Jahr (Standard: jeweils letztes gemeldetes Jahr)")
+    p.add_argument("--ziehungen", type=int, default=500, metavar="N",
+                   help="Gewichtsziehungen der Empfindlichkeitsprüfung (Standard: 500, 0 = aus)")
+    p.add_argument("--seed", type=int, default=20240601, help="Startwert des Zufallsgenerators")
+    p.set_defaults(func=cmd_potential)
+    return p
+
+
+def cmd_potential(args: argparse.Namespace) -> int:
+    """Load the knowledge base, analyse, print the ranking with its parameters."""
+    from ..potential import PotentialError, analyse
+    from ..repository import Repository, RepositoryError
+
+    if args.top is not None and args.top < 1:
+        return fail("--top muss mindestens 1 sein.")
+    if args.ziehungen < 0:
+        return fail("--ziehungen darf nicht negativ sein.")
+    try:
+        repo = Repository.load(args.repository)
+        title = "Verbund (alle Mitglieder)"
+        if args.kommune:
+            row = repo.kommune(args.kommune)
+            key, title = str(row["schluessel"]), f"{row['name']} ({row['schluessel']})"
+        result = analyse(repo, top=args.top, draws=args.ziehungen, seed=args.seed,
+                         fallzahl_jahr=args.jahr)
+    except (RepositoryError, PotentialError) as err:
+        return fail(str(err), EXIT_INPUT)
+    rows = result.frame[result.frame["kommune"].astype(str) == key] if args.kommune else result.verbund
+    rows = rows.sort_values("rang", kind="stable")
+    top = result.annahmen["top_n"]
+    if args.top:
+        rows = rows[rows["rang"] <= args.top]
+    rows = rows.assign(rang_spanne=[
+        "–" if math.isnan(a) else f"{a:.0f}–{b:.0f}"
+        for a, b in zip(rows["rang_min"], rows["rang_max"], strict=True)])
+    head = _head(title, result, top)
+    if args.format == "json":
+        print(json.dumps(_json(title, result, rows), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        _csv(rows, result)
+    else:
+        for line in head:
+            print(line)
+        print()
+        headers = [h.replace("Top-N", f"Top-{top}") for h in COLUMNS.values()]
+        print_table([[_cell(c, r[c]) for c in COLUMNS] for _, r in rows.iterrows()], headers)
+        if result.hinweise:
+            print()
+            print(f"Hinweise ({len(result.hinweise)}):")
+            for note in result.hinweise[:15]:
+                print(f"  - {note}")
+            if len(result.hinweise) > 15:
+                print(f"  … und {len(result.hinweise) - 15} weitere (--format json zeigt alle).")
+    return EXIT_OK
+
+
+def _head(title: str, result: Any, top: int) -> list[str]:
+    a = result.annahmen
+    return [
+        f"Digitalisierungspotenzial – {title}",
+        *result.parameter.lines(),
+        f"Fehlende Bewertungen: {a['fehlende_bewertung']} ({a['fehlende_bewertung_bedeutung']})",
+        f"Normierung berechneter Kriterien: {a['normierung']} ({a['normierung_bedeutung']})",
+        f"Empfindlichkeit: {a['ziehungen']} Gewichtsziehungen (Seed {a['seed']}), Top {top}; "
+        "robust = in mindestens 90 % oder höchstens 10 % der Ziehungen in den Top " + str(top),
+        "Alle Fallzahlen, Zeiten und Gewichte sind Annahmen der Wissensbasis (siehe Hinweise).",
+    ]
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column == "rang":
+        return f"{value:.0f}"
+    if column == "robust":
+        return "ja" if value else "nein"
+    if column == "p_top":
+        return f"{100 * value:.0f} %"
+    if column in _DIGITS:
+        text = f"{float(value):,.{_DIGITS[column]}f}"
+        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return str(value)
+
+
+def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    keep = [c for c in rows.columns if c != "rang_spanne"]
+    out = []
+    for record in rows[keep].to_dict("records"):
+        out.append({k: (None if isinstance(v, float) and math.isnan(v) else
+                        v.item() if hasattr(v, "item") else v) for k, v in record.items()})
+    return out
+
+
+def _json(title: str, result: Any, rows: pd.DataFrame) -> dict[str, Any]:
+    return {"titel": title, "parameter": result.parameter.as_dict(),
+            "annahmen": result.annahmen, "rangliste": _records(rows),
+            "efa": _records(result.efa), "hinweise": result.hinweise}
+
+
+def _csv(rows: pd.DataFrame, result: Any) -> None:
+    out = rows.drop(columns=["rang_spanne"]).assign(
+        jahresarbeitszeit_stunden=result.parameter.jahresarbeitszeit_stunden,
+        personalkostensatz_euro_stunde=result.parameter.personalkostensatz_euro_stunde,
+        fallzahl_jahr=result.parameter.fallzahl_jahr or "letztes gemeldetes",
+        fehlende_bewertung=result.annahmen["fehlende_bewertung"])
+    out.to_csv(sys.stdout, index=False, lineterminator="\n")
