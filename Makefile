@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPO ?= processes
 
-.PHONY: setup system-packages run test bench lab lint clean
+.PHONY: setup system-packages test-packages run test bench lab lint clean
 
 setup: system-packages $(STAMP)
 
@@ -23,15 +23,32 @@ system-packages:
 	  echo "Graphviz (dot) fehlt – installiere das Debian-Paket graphviz …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz >/dev/null; }
 
+# Only the tests need a browser (Voilà workshop page, bpmn-js interoperability, PDF reports)
+test-packages: system-packages
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Chromium fehlt – installiere die Debian-Pakete chromium und fonts-dejavu-core …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Node.js/npm fehlt – installiere die Debian-Pakete nodejs und npm …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@test -d tests/interop/node_modules || { \
+	  echo "Installiere bpmn-js für den Interoperabilitätstest (npm ci) …"; \
+	  npm ci --prefix tests/interop --no-audit --no-fund --silent; }
+
 run: setup
 	@$(BIN)/workbench validate --repository $(REPO)
 	@$(BIN)/workbench katalog --repository $(REPO)
 
-test: setup
+test: setup test-packages
 	@$(BIN)/pytest -q
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lab: setup
+	@echo "JupyterLab auf dem Beispiel: http://127.0.0.1:8888/lab (Strg+C beendet)"
+	@WERKBENCH_REPOSITORY=$(CURDIR)/$(REPO) $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser \
+	  --notebook-dir=$(CURDIR)/notebooks
 
 lint: setup
 	@$(BIN)/ruff check .

@@ -15,7 +15,7 @@ def test_shapes_at_their_bounds(ist):
     shape = ist.diagrams[0].shape_for("pruefen")
     group = next(el for el in root.iter() if el.get("data-bpmn-id") == "pruefen")
     rect = next(c for c in group if c.tag.endswith("rect"))
-    assert float(rect.get("x")) == shape.bounds.x and float(rect.get("width")) == 100
+    assert float(rect.get("x")) == shape.bounds.x and float(rect.get("width")) == shape.bounds.width
     assert ids_by_class(root, "bpmn-activity") == {a.id for a in ist.activities()}
     assert ids_by_class(root, "bpmn-lane") == {"Lane_1", "Lane_2", "Lane_3"}
     assert ids_by_class(root, "bpmn-pool") == {"Pool_gewerbe_ist"}

@@ -279,9 +279,11 @@ class ModelBuilder:
                               else "event" if node.tag in voc.EVENTS else "activity")
         lane_index = {name: i for i, name in enumerate(lanes)}
         layout = compute_layout(
-            [LayoutNode(n.id, kinds[n.id], lane_index.get(n.lane or "", 0)) for n in self.nodes],
+            [LayoutNode(n.id, kinds[n.id], lane_index.get(n.lane or "", 0), n.name or "")
+             for n in self.nodes],
             [(f.id, f.source, f.target) for f in self.flows],
             len(lanes),
+            {f.id: f.name for f in self.flows if f.name},
         )
         di = ns.q(ns.BPMNDI, "BPMNDiagram")
         diagram = etree.SubElement(root, di, id=f"Diagramm_{self.process_id}", name=self.name)
@@ -301,12 +303,9 @@ class ModelBuilder:
                                     bpmnElement=f.id)
             for x, y in layout.edges.get(f.id, []):
                 etree.SubElement(edge, ns.q(ns.DI, "waypoint"), x=_num(x), y=_num(y))
-            if f.name:
-                points = layout.edges.get(f.id, [])
-                if len(points) >= 2:
-                    (x1, y1), (x2, y2) = points[0], points[1]
-                    label = etree.SubElement(edge, ns.q(ns.BPMNDI, "BPMNLabel"))
-                    _bounds_el(label, Bounds(min(x1, x2) + 4, min(y1, y2) - 18, 80, 14))
+            if f.id in layout.edge_labels:
+                label = etree.SubElement(edge, ns.q(ns.BPMNDI, "BPMNLabel"))
+                _bounds_el(label, layout.edge_labels[f.id])
 
     @staticmethod
     def _shape(plane: etree._Element, element_id: str, bounds: Bounds, *,
