@@ -124,8 +124,7 @@ class DotBuilder:
         best: tuple[float, list[_Segment]] | None = None
         full = NODE_INCHES["activity"] + COLUMN_GAP
         for rows in range(1, 9):
-            limit = sum(widths) / rows
-            segments = _cut(columns, spans, widths, limit * 1.04)
+            segments = _balanced_cut(columns, spans, widths, rows)
             # rows share graphviz ranks: a column is as wide as its widest node in any row
             row_width = HEADER_INCHES + (max(g.end - g.start for g in segments) * full + 1.0
                                          if len(segments) > 1 else sum(widths))
@@ -409,6 +408,24 @@ def _cut(columns: int, spans: list[tuple[int, int]], widths: list[float],
         segments.append(_Segment(start, end))
         start = end
     return segments or [_Segment(0, 1)]
+
+
+def _balanced_cut(columns: int, spans: list[tuple[int, int]], widths: list[float],
+                  rows: int) -> list[_Segment]:
+    """At most ``rows`` rows of similar width: the smallest row limit (bisection) that needs no
+    more rows — so the last row is never a lonely end event."""
+    low, high = max(widths, default=1.0), max(sum(widths), 1.0)
+    best = _cut(columns, spans, widths, high)
+    for _ in range(30):
+        mid = (low + high) / 2
+        segments = _cut(columns, spans, widths, mid)
+        if len(segments) <= rows:
+            best, high = segments, mid
+        else:
+            low = mid
+        if high - low < 0.05:
+            break
+    return best
 
 
 def _find(segments: list[_Segment], column: int) -> int:
