@@ -36,8 +36,8 @@ test-packages: system-packages
 	  npm ci --prefix tests/interop --no-audit --no-fund --silent; }
 
 run: setup
-	@$(BIN)/workbench validate --repository $(REPO)
-	@$(BIN)/workbench katalog --repository $(REPO)
+	@$(BIN)/workbench validate --repository $(REPO) --nur-fehler
+	@$(BIN)/workbench report --alle --repository $(REPO) --out reports
 
 test: setup test-packages
 	@$(BIN)/pytest -q
