@@ -1,0 +1,119 @@
+"""`workbench report` — one report per Kommune plus the Verbund overview, as a batch."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from ..repository import Repository, RepositoryError
+from .common import EXIT_FINDINGS, EXIT_OK, fail
+
+DEFAULT_TEMPLATE_DIR = Path("notebooks")
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``report`` to the command line."""
+    p = sub.add_parser(
+        "report", help="Berichte je Kommune und für den Verbund erzeugen (HTML/PDF, parallel)",
+        description="Erzeugt je Kommune einen Bericht (und den Verbundbericht) aus der "
+        "Wissensbasis. Unveränderte Berichte werden übersprungen (manifest.json im Ausgabeordner).")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--alle", action="store_true", help="alle Kommunen aus kommunen.csv")
+    which.add_argument("--kommune", nargs="+", metavar="SCHLÜSSEL",
+                       help="nur diese Kommunen (Gemeindeschlüssel oder genauer Name)")
+    verbund = p.add_mutually_exclusive_group()
+    verbund.add_argument("--verbund", dest="verbund", action="store_true", default=None,
+                         help="Verbundbericht erzeugen (Standard bei --alle)")
+    verbund.add_argument("--ohne-verbund", dest="verbund", action="store_false",
+                         help="keinen Verbundbericht erzeugen")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help=f"parallele Worker-Prozesse (Standard: {os.cpu_count() or 1})")
+    p.add_argument("--format", default="html", metavar="FORMATE",
+                   help="html, pdf oder html,pdf (Standard: html); PDF braucht Chromium")
+    p.add_argument("--out", default="reports", metavar="ORDNER",
+                   help="Ausgabeordner (Standard: reports/)")
+    p.add_argument("--force", action="store_true",
+                   help="alle Berichte neu erstellen, auch unveränderte")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="auf einem Dask-Cluster rechnen statt lokal")
+    p.add_argument("--repository", "-r", default="processes", metavar="PFAD",
+                   help="Ordner der Wissensbasis (Standard: processes)")
+    p.add_argument("--stand", metavar="JJJJ-MM-TT",
+                   help="Stichtag der Berichte (Standard: 'stand' aus verbund.yaml)")
+    p.add_argument("--top", type=int, default=None, metavar="N",
+                   help="Länge der Ranglisten (Standard: top_n aus verbund.yaml, sonst 5)")
+    p.add_argument("--vorlage", metavar="PFAD",
+                   help="andere Berichtsvorlage: Ordner mit report_kommune.ipynb und "
+                        "report_verbund.ipynb, oder eine .ipynb-Datei für die Kommunenberichte")
+    p.add_argument("--ohne-fortschritt", action="store_true",
+                   help="keinen Fortschrittsbalken zeigen")
+    p.set_defaults(func=cmd_report)
+    return p
+
+
+def _stand(args: argparse.Namespace, repo: Repository) -> str | None:
+    if args.stand:
+        try:
+            return dt.date.fromisoformat(args.stand).isoformat()
+        except ValueError:
+            return None
+    stand = repo.verbund.stand
+    return stand.isoformat() if stand else None
+
+
+def _templates(vorlage: str | None) -> tuple[Path, Path | None]:
+    if not vorlage:
+        return DEFAULT_TEMPLATE_DIR, None
+    path = Path(vorlage)
+    return (path, None) if path.is_dir() else (DEFAULT_TEMPLATE_DIR, path)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build the jobs from the knowledge base, run the batch, print the summary."""
+    from ..reports.batch import BatchError, jobs_for_repository, run_batch
+
+    if args.jobs is not None and args.jobs < 1:
+        return fail("--jobs muss mindestens 1 sein.")
+    if args.top is not None and args.top < 1:
+        return fail("--top muss mindestens 1 sein.")
+    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        return fail(f"--scheduler '{args.scheduler}' ist keine Dask-Adresse (tcp://HOST:PORT).")
+    try:
+        repo = Repository.load(args.repository)
+    except RepositoryError as err:
+        return fail(str(err))
+    stand = _stand(args, repo)
+    if stand is None:
+        return fail("Kein gültiger Stichtag: bitte --stand JJJJ-MM-TT angeben oder 'stand' in "
+                    "verbund.yaml eintragen." if not args.stand else
+                    f"--stand '{args.stand}' ist kein Datum der Form JJJJ-MM-TT.")
+    top_n = args.top or int(repo.verbund.parameter.get("top_n", 5) or 5)
+    include_verbund = bool(args.alle) if args.verbund is None else args.verbund
+    template_dir, kommune_template = _templates(args.vorlage)
+    try:
+        jobs = jobs_for_repository(repo, kommunen=None if args.alle else args.kommune,
+                                   include_verbund=include_verbund, stand=stand, top_n=top_n,
+                                   template_dir=template_dir, kommune_template=kommune_template)
+    except RepositoryError as err:
+        return fail(str(err))
+    if not jobs:
+        return fail("Keine Berichte zu erstellen: kommunen.csv ist leer.")
+    try:
+        result = run_batch(jobs, out_dir=Path(args.out), jobs_n=args.jobs,
+                           formats=args.format.split(","), force=args.force,
+                           scheduler=args.scheduler,
+                           progress=not args.ohne_fortschritt and sys.stderr.isatty())
+    except BatchError as err:
+        return fail(str(err))
+    print(result.summary())
+    if result.failed:
+        print(f"{len(result.failed)} Bericht(e) fehlgeschlagen; Gründe oben und in "
+              f"{result.log_path}.", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if result.warnings else EXIT_OK
+
+
+__all__ = ["cmd_report", "register"]

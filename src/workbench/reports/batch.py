@@ -1,0 +1,340 @@
+"""The report batch: jobs → warm-kernel workers (local processes or Dask) → atomic files.
+
+``run_batch`` decides per job from the content-hash manifest whether it must run, executes the
+rest in parallel (``jobs_n`` local worker processes, or a Dask cluster with ``scheduler``), writes
+every output atomically in this process, keeps ``<stem>.fehler.ipynb`` for failed jobs, and ends
+with ``manifest.json``, ``index.html`` and ``batch.log`` in the output folder. One failing report
+never stops the others; ``BatchResult.exit_code`` is 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..fileio import atomic_write_bytes, atomic_write_text
+from .jobs import ReportJob, jobs_for_repository, slugify, source_date_epoch, template_imports
+from .manifest import InputHasher, Manifest
+from .summary import STATUS_CREATED, STATUS_FAILED, STATUS_SKIPPED, format_summary, index_html
+
+__all__ = ["BatchError", "BatchResult", "JobResult", "ReportJob", "jobs_for_repository", "run_batch",
+           "slugify", "template_imports"]
+
+FORMATS = ("html", "pdf")
+KINDS = ("kommune", "verbund")
+CACHE_DIR_NAME = ".cache"
+LOG_NAME = "batch.log"
+INDEX_NAME = "index.html"
+MANIFEST_FLUSH_SECONDS = 5.0
+DEFAULT_CELL_TIMEOUT = int(os.environ.get("WERKBENCH_CELL_TIMEOUT", "600"))
+
+
+class BatchError(RuntimeError):
+    """The batch cannot start (German message; nothing was written)."""
+
+
+@dataclass
+class JobResult:
+    """What happened to one job."""
+
+    stem: str
+    title: str
+    kind: str
+    status: str
+    duration: float = 0.0
+    files: list[str] = field(default_factory=list)
+    reason: str = ""
+    notebook: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """All job results plus where the index and log are."""
+
+    out_dir: Path
+    results: list[JobResult]
+    elapsed: float
+    index_path: Path | None
+    log_path: Path
+    workers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> Counter[str]:
+        counts = Counter({STATUS_CREATED: 0, STATUS_SKIPPED: 0, STATUS_FAILED: 0})
+        counts.update(r.status for r in self.results)
+        return counts
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == STATUS_FAILED]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.warnings else 0
+
+    def summary(self) -> str:
+        """The German summary table."""
+        return format_summary(self)
+
+
+# ----------------------------------------------------------------------------- batch
+def _check(jobs: Sequence[ReportJob], formats: Sequence[str]) -> list[str]:
+    wanted = [f.strip().lower() for f in formats if f.strip()]
+    unknown = sorted(set(wanted) - set(FORMATS))
+    if unknown or not wanted:
+        raise BatchError(f"Unbekanntes Format {', '.join(unknown) or '(leer)'}; erlaubt: html, pdf.")
+    stems = Counter(job.stem for job in jobs)
+    double = sorted(s for s, n in stems.items() if n > 1)
+    if double:
+        raise BatchError(f"Doppelte Berichtsnamen: {', '.join(double)}.")
+    for job in jobs:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", job.stem):
+            raise BatchError(f"Ungültiger Berichtsname '{job.stem}'.")
+        if job.kind not in KINDS:
+            raise BatchError(f"Unbekannte Berichtsart '{job.kind}' ({job.stem}).")
+        if not Path(job.template).is_file():
+            raise BatchError(f"Berichtsvorlage '{job.template}' nicht gefunden. Bitte mit "
+                             "--vorlage PFAD angeben.")
+    if "pdf" in wanted:
+        from .pdf import PdfError, require_chromium
+
+        try:
+            require_chromium()
+        except PdfError as err:
+            raise BatchError(str(err)) from err
+    return [f for f in FORMATS if f in wanted]
+
+
+def _open_log(out_dir: Path) -> tuple[logging.Logger, logging.Handler]:
+    log = logging.getLogger(f"workbench.reports.batch.{id(out_dir)}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = logging.FileHandler(out_dir / LOG_NAME, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    return log, handler
+
+
+def _reset_cache(out_dir: Path) -> Path:
+    cache = out_dir / CACHE_DIR_NAME
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    return cache
+
+
+def _progress(total: int, enabled: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="Bericht", desc="Berichte", file=sys.stderr, disable=not enabled,
+                dynamic_ncols=True, smoothing=0.1, mininterval=0.5,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+                           "[{elapsed} vergangen, Restzeit {remaining}, {rate_fmt}]")
+
+
+def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
+              jobs_n: int | None = None, formats: Sequence[str] = ("html",), force: bool = False,
+              scheduler: str | None = None, progress: bool = True,
+              cell_timeout: int | None = DEFAULT_CELL_TIMEOUT) -> BatchResult:
+    """Render every job that is not up to date; see the module docstring."""
+    started = time.perf_counter()
+    fmts = _check(jobs, formats)
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock(out_dir)
+        log, handler = _open_log(out_dir)
+    except OSError as err:
+        raise BatchError(f"Ausgabeordner '{out_dir}' nicht beschreibbar: {err.strerror or err}") from err
+    try:
+        return _run_locked(jobs, out_dir, fmts, log, handler, started, jobs_n=jobs_n, force=force,
+                           scheduler=scheduler, progress=progress, cell_timeout=cell_timeout)
+    finally:
+        os.close(lock)
+
+
+def _lock(out_dir: Path) -> int:
+    """Hold an exclusive lock on the output folder (one batch per folder at a time)."""
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as err:
+        os.close(fd)
+        raise BatchError(f"In '{out_dir}' läuft bereits ein anderer Batch; bitte warten oder "
+                         "einen anderen Ausgabeordner (--out) wählen.") from err
+    return fd
+
+
+def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: logging.Logger,
+                handler: logging.Handler, started: float, *, jobs_n: int | None, force: bool,
+                scheduler: str | None, progress: bool, cell_timeout: int | None) -> BatchResult:
+    warnings: list[str] = []
+    manifest = Manifest.load(out_dir)
+    if manifest.warning:
+        warnings.append(manifest.warning)
+        log.warning(manifest.warning)
+    log.info("Batch mit %d Berichten (%s) nach %s%s.", len(jobs), ",".join(fmts), out_dir,
+             f" über {scheduler}" if scheduler else "")
+    hasher = InputHasher()
+    template_text: dict[Path, str] = {}
+    results: dict[str, JobResult] = {}
+    digests: dict[str, str] = {}
+    by_stem = {job.stem: job for job in jobs}
+    to_run: list[ReportJob] = []
+    for job in jobs:
+        digest = hasher.digest(inputs=job.inputs, template=job.template,
+                               parameters=job.parameters, title=job.title)
+        digests[job.stem] = digest
+        files = [f"{job.stem}.{fmt}" for fmt in fmts]
+        if not force and manifest.is_current(job.stem, digest, files):
+            results[job.stem] = JobResult(job.stem, job.title, job.kind, STATUS_SKIPPED, files=files)
+        else:
+            to_run.append(job)
+    log.info("%d unverändert (übersprungen), %d zu erstellen.", len(results), len(to_run))
+    cache = _reset_cache(out_dir) if to_run else out_dir / CACHE_DIR_NAME
+    payloads = []
+    preload: dict[Path, list[str]] = {}
+    for job in sorted(to_run, key=lambda j: j.kind != "verbund"):  # stable: Verbund first
+        path = Path(job.template).resolve()
+        if path not in template_text:
+            template_text[path] = path.read_text(encoding="utf-8")
+            preload[path] = template_imports(template_text[path])
+        text = template_text[path]
+        env = {"WERKBENCH_CACHE_DIR": str(cache.resolve()),
+               "WERKBENCH_INPUTS_SHA256": hasher.inputs_digest(job.inputs)}
+        epoch = source_date_epoch(job.parameters.get("stand"))
+        if epoch:
+            env["SOURCE_DATE_EPOCH"] = epoch
+        payloads.append({
+            "stem": job.stem, "title": job.title, "kind": job.kind, "template_text": text,
+            "template_sha": hashlib.sha256(text.encode()).hexdigest(),  # workers parse once
+            "parameters": dict(job.parameters), "formats": fmts, "cwd": os.getcwd(), "env": env,
+            "preload": preload[path], "cell_timeout": cell_timeout})
+    bar = _progress(len(payloads), progress and bool(payloads))
+    last_flush = [time.monotonic()]
+
+    def on_outcome(outcome: dict[str, Any]) -> None:
+        job = by_stem[outcome["stem"]]
+        result = _store(out_dir, job, outcome, fmts, digests[job.stem], manifest, log)
+        results[job.stem] = result
+        if result.status == STATUS_FAILED:
+            bar.write(f"Fehlgeschlagen: {job.title}: {result.reason}", file=sys.stderr)
+        bar.update(1)
+        if time.monotonic() - last_flush[0] > MANIFEST_FLUSH_SECONDS:
+            _save_manifest(manifest, warnings, log)
+            last_flush[0] = time.monotonic()
+
+    def on_retry(payload: dict[str, Any], reason: str) -> None:
+        bar.write(f"Worker abgebrochen ({reason}) bei {payload['title']} – neuer Versuch.",
+                  file=sys.stderr)
+
+    workers: dict[str, dict[str, Any]] = {}
+    try:
+        if payloads:
+            workers = _execute(payloads, scheduler, jobs_n, on_outcome, on_retry, log)
+    except Exception as err:  # pool could not run: report remaining jobs as failed
+        from .cluster import ClusterError
+
+        if isinstance(err, ClusterError):
+            raise BatchError(str(err)) from err
+        log.error("Batch abgebrochen: %s", err)
+        for job in to_run:
+            if job.stem not in results:
+                results[job.stem] = JobResult(job.stem, job.title, job.kind, STATUS_FAILED,
+                                              reason=f"nicht ausgeführt: {err}")
+    finally:
+        bar.close()
+        _save_manifest(manifest, warnings, log)
+        ordered = [results[j.stem] for j in jobs if j.stem in results]
+        index_path: Path | None = out_dir / INDEX_NAME
+        try:
+            stand = next((str(j.parameters["stand"]) for j in jobs if j.parameters.get("stand")), "")
+            title = f"Berichte – Stand {_german_date(stand)}" if stand else "Berichte"
+            atomic_write_bytes(out_dir / INDEX_NAME,
+                               index_html(ordered, manifest.reports, out_dir, title=title))
+        except OSError as err:
+            warnings.append(f"{INDEX_NAME} konnte nicht geschrieben werden: {err.strerror or err}")
+            index_path = None
+        result = BatchResult(out_dir, ordered, time.perf_counter() - started, index_path,
+                             out_dir / LOG_NAME, workers, warnings)
+        counts = result.counts()
+        log.info("Fertig: %d erstellt, %d übersprungen, %d fehlgeschlagen in %.1f s.",
+                 counts[STATUS_CREATED], counts[STATUS_SKIPPED], counts[STATUS_FAILED],
+                 result.elapsed)
+        log.removeHandler(handler)
+        handler.close()
+    return result
+
+
+def _execute(payloads: list[dict[str, Any]], scheduler: str | None, jobs_n: int | None,
+             on_outcome: Any, on_retry: Any, log: logging.Logger) -> dict[str, dict[str, Any]]:
+    if scheduler:
+        from .cluster import run_on_cluster
+
+        return run_on_cluster(payloads, scheduler, on_outcome, log=log)
+    from .worker import LocalPool
+
+    pool = LocalPool(jobs_n or os.cpu_count() or 1, log)
+    pool.run(payloads, on_outcome, on_retry)
+    return {str(pid): stats for pid, stats in pool.stats.items()}
+
+
+def _store(out_dir: Path, job: ReportJob, outcome: dict[str, Any], fmts: Iterable[str],
+           digest: str, manifest: Manifest, log: logging.Logger) -> JobResult:
+    """Write one outcome atomically; a write error turns it into a failure."""
+    result = JobResult(job.stem, job.title, job.kind, STATUS_FAILED,
+                       duration=float(outcome.get("duration", 0.0)), reason=outcome.get("reason", ""))
+    debug_nb = out_dir / f"{job.stem}.fehler.ipynb"
+    if outcome.get("ok"):
+        target = out_dir
+        try:
+            for fmt in fmts:
+                target = out_dir / f"{job.stem}.{fmt}"
+                atomic_write_bytes(target, outcome["files"][fmt])
+                result.files.append(target.name)
+            manifest.record(job.stem, digest, result.files, title=job.title, kind=job.kind)
+            debug_nb.unlink(missing_ok=True)
+            result.status, result.reason = STATUS_CREATED, ""
+            log.info("erstellt: %s (%.2f s)", job.stem, result.duration)
+            return result
+        except OSError as err:
+            result.reason = f"Schreibfehler bei {target}: {err.strerror or err}"
+            result.files = []
+    manifest.forget(job.stem)
+    if outcome.get("notebook"):
+        try:
+            atomic_write_text(debug_nb, outcome["notebook"])
+            result.notebook = debug_nb.name
+        except OSError as err:
+            log.error("Notebook zur Fehlersuche nicht gespeichert (%s): %s", debug_nb, err)
+    log.error("fehlgeschlagen: %s: %s", job.stem, result.reason)
+    return result
+
+
+def _german_date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).strftime("%d.%m.%Y")
+    except ValueError:
+        return text
+
+
+def _save_manifest(manifest: Manifest, warnings: list[str], log: logging.Logger) -> None:
+    try:
+        manifest.save()
+    except OSError as err:
+        message = f"Manifest nicht gespeichert ({err.strerror or err}); der nächste Lauf erstellt " \
+                  "mehr Berichte neu als nötig."
+        if message not in warnings:
+            warnings.append(message)
+            log.error(message)

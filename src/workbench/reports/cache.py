@@ -1,0 +1,90 @@
+"""Per-batch cache for work shared by many reports (e.g. the Verbund SOLL maps).
+
+The batch runner sets ``WERKBENCH_CACHE_DIR`` (``<out>/.cache/``, emptied at the start of each
+batch) in every report's kernel. Template code wraps expensive, report-independent rendering::
+
+    from workbench.reports.cache import cached_text
+    svg = cached_text(f"soll-{leistung}-{digest}.svg", lambda: render_soll_map(...))
+
+The first worker renders and stores the value atomically (a file lock makes the others wait), all
+later reports of the batch read it. Without the variable (a notebook run by hand) the function
+simply renders. Keys must be file names; include a content hash when the value depends on data.
+
+:func:`memo` keeps a Python object in the warm kernel across reports (modules survive the
+namespace reset), keyed by ``WERKBENCH_INPUTS_SHA256`` — the digest of the report's input files that
+the batch sets — so e.g. the loaded knowledge base is parsed once per kernel, not once per report.
+The object is shared: treat it as read-only. ``WERKBENCH_MEMO=0`` switches the memo off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..fileio import atomic_write_bytes
+
+T = TypeVar("T")
+
+ENV_VAR = "WERKBENCH_CACHE_DIR"
+INPUTS_ENV_VAR = "WERKBENCH_INPUTS_SHA256"
+MEMO_SIZE = 4
+_memo: dict[str, Any] = {}
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+
+
+def cache_dir() -> Path | None:
+    """The batch cache folder, or None outside a batch."""
+    value = os.environ.get(ENV_VAR)
+    return Path(value) if value else None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def cached_bytes(key: str, produce: Callable[[], bytes]) -> bytes:
+    """``produce()`` once per batch; later calls with the same key read the stored bytes."""
+    if not _KEY.match(key):
+        raise ValueError(f"Ungültiger Cache-Schlüssel '{key}' (nur Buchstaben, Ziffern, . _ -).")
+    folder = cache_dir()
+    if folder is None:
+        return produce()
+    target = folder / key
+    if target.is_file():
+        return target.read_bytes()
+    with _locked(folder / f".{key}.lock"):
+        if target.is_file():
+            return target.read_bytes()
+        data = produce()
+        atomic_write_bytes(target, data)
+        return data
+
+
+def cached_text(key: str, produce: Callable[[], str]) -> str:
+    """Like :func:`cached_bytes` for UTF-8 text."""
+    return cached_bytes(key, lambda: produce().encode("utf-8")).decode("utf-8")
+
+
+def memo(name: str, produce: Callable[[], T]) -> T:
+    """``produce()`` once per warm kernel and set of input files (outside a batch: every time)."""
+    digest = os.environ.get(INPUTS_ENV_VAR)
+    if not digest or os.environ.get("WERKBENCH_MEMO", "1") == "0":
+        return produce()
+    key = f"{name}\0{digest}"
+    if key not in _memo:
+        while len(_memo) >= MEMO_SIZE:
+            _memo.pop(next(iter(_memo)))
+        _memo[key] = produce()
+    return _memo[key]

@@ -1,0 +1,99 @@
+"""Report jobs: what to render (template + parameters → ``<out>/<stem>.html``) and from which inputs."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                          "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report: template + parameters → ``<out>/<stem>.html`` (and ``.pdf``)."""
+
+    stem: str
+    title: str
+    template: Path
+    parameters: dict[str, Any]
+    inputs: list[Path] = field(default_factory=list)
+    kind: str = "kommune"  # or "verbund"
+
+
+def slugify(name: str) -> str:
+    """``Osterholz-Scharmbeck, Stadt`` → ``osterholz-scharmbeck-stadt`` (ASCII, umlauts spelled out)."""
+    text = unicodedata.normalize("NFKD", str(name).translate(_UMLAUTS))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "bericht"
+
+
+def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
+                        include_verbund: bool = True, stand: str | dt.date, top_n: int,
+                        template_dir: Path, kommune_template: Path | None = None,
+                        verbund_template: Path | None = None) -> list[ReportJob]:
+    """One job per Kommune (all, or the given keys/names) plus the Verbund overview.
+
+    Each report's inputs are *all* knowledge-base files: a Kommune is compared with the Verbund
+    average, so a change anywhere in the knowledge base re-renders every report.
+    """
+    template_dir = Path(template_dir)
+    kommune_template = Path(kommune_template or template_dir / "report_kommune.ipynb")
+    verbund_template = Path(verbund_template or template_dir / "report_verbund.ipynb")
+    stand_text = stand.isoformat() if isinstance(stand, dt.date) else str(stand)
+    inputs = list(repo.files())
+    base = {"repository": str(repo.root), "stand": stand_text, "top_n": int(top_n),
+            "bewertung": None}
+    jobs: list[ReportJob] = []
+    if include_verbund:
+        jobs.append(ReportJob("verbund", f"Verbundbericht {repo.verbund.name}", verbund_template,
+                              dict(base), list(inputs), "verbund"))
+    rows = ([repo.kommune(key) for key in kommunen] if kommunen is not None
+            else [row for _, row in repo.kommunen.iterrows()])
+    seen = set()
+    for row in rows:
+        key = str(row["schluessel"])
+        if key in seen:
+            continue
+        seen.add(key)
+        jobs.append(ReportJob(f"{key}_{slugify(row['name'])}", f"Bericht {row['name']}",
+                              kommune_template, {"kommune": key, **base}, list(inputs),
+                              "kommune"))
+    return jobs
+
+
+def template_imports(nb_text: str) -> list[str]:
+    """Modules a template imports at top level (preloaded once per warm kernel)."""
+    import nbformat
+
+    names: list[str] = []
+    for cell in nbformat.reads(nb_text, as_version=4).cells:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "\n".join(ln for ln in cell.source.splitlines()
+                           if not ln.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    return sorted({n for n in names if n != "__future__"})
+
+
+def source_date_epoch(stand: Any) -> str | None:
+    """``SOURCE_DATE_EPOCH`` for the Stand date (matplotlib & co. then embed it, not the clock)."""
+    try:
+        day = dt.date.fromisoformat(str(stand))
+    except ValueError:
+        return None
+    return str(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))

@@ -1,0 +1,69 @@
+"""The report and index stylesheet: system fonts only, no external resources, print-ready.
+
+Classes for report fragments (the template functions may use them): ``box``/``steckbrief``
+(framed box), ``kacheln`` + ``kachel`` (key figures), ``ampel gruen|gelb|rot`` (traffic light),
+``hinweis`` (note), ``annahmen`` (assumptions list), ``seitenumbruch`` (page break in print),
+``fehlerbox`` (error), ``klein`` (small print), ``zahl`` (right-aligned number cell).
+"""
+
+REPORT_CSS = """\
+:root {
+  --text: #1f2328; --muted: #59636e; --line: #d0d7de; --accent: #1d4f91; --bg-soft: #f4f6f8;
+  --gruen: #2e7d32; --gelb: #f9a825; --rot: #c62828;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; color: var(--text); background: #fff;
+  font-family: "Segoe UI", "Noto Sans", "Liberation Sans", "DejaVu Sans", Arial, sans-serif;
+  font-size: 16px; line-height: 1.5;
+}
+main.bericht { max-width: 60rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+h1, h2, h3, h4 { line-height: 1.25; color: var(--accent); margin: 1.6em 0 0.5em; }
+h1 { font-size: 1.9rem; margin-top: 0.5rem; }
+h2 { font-size: 1.45rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2em; }
+h3 { font-size: 1.15rem; }
+p, ul, ol { margin: 0.5em 0 0.9em; }
+a { color: var(--accent); }
+table { border-collapse: collapse; margin: 0.8em 0 1.2em; width: auto; max-width: 100%;
+        font-size: 0.92rem; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid var(--line); padding: 0.35em 0.6em; text-align: left; vertical-align: top; }
+th { background: var(--bg-soft); font-weight: 600; }
+td.zahl, th.zahl { text-align: right; }
+tbody tr:nth-child(even) td { background: #fafbfc; }
+figure.grafik { margin: 1em 0 1.4em; }
+figure.grafik svg, figure.grafik img { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 0.3em; }
+pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px solid var(--line);
+              padding: 0.6em 0.8em; border-radius: 4px; font-size: 0.85rem; overflow-x: auto; }
+.box, .steckbrief { border: 1px solid var(--line); border-left: 4px solid var(--accent);
+                    border-radius: 4px; padding: 0.8em 1em; margin: 1em 0; background: #fff; }
+.kacheln { display: flex; flex-wrap: wrap; gap: 0.8em; margin: 1em 0; }
+.kachel { flex: 1 1 10rem; border: 1px solid var(--line); border-radius: 4px; padding: 0.7em 0.9em; }
+.kachel .wert { font-size: 1.5rem; font-weight: 600; color: var(--accent); display: block; }
+.ampel { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%;
+         vertical-align: -0.1em; border: 1px solid rgba(0,0,0,0.25); }
+.ampel.gruen { background: var(--gruen); } .ampel.gelb { background: var(--gelb); }
+.ampel.rot { background: var(--rot); }
+.hinweis, .annahmen { background: #fff8e1; border: 1px solid #f0d48a; border-radius: 4px;
+                      padding: 0.6em 0.9em; margin: 1em 0; }
+.fehlerbox { background: #fdecea; border: 2px solid var(--rot); border-radius: 4px;
+             padding: 0.7em 1em; margin: 1em 0; color: #611a15; }
+.fehlerbox p { margin: 0.3em 0 0; }
+.klein { font-size: 0.85rem; color: var(--muted); }
+.status-erstellt { color: var(--gruen); } .status-uebersprungen { color: var(--muted); }
+.status-fehlgeschlagen { color: var(--rot); font-weight: 600; }
+@media print {
+  @page { size: A4; margin: 18mm 16mm 20mm; }
+  body { font-size: 10.5pt; }
+  main.bericht { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  table, figure, .box, .steckbrief, .kachel, .hinweis, .annahmen, .fehlerbox, tr {
+    break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  .seitenumbruch { break-before: page; page-break-before: always; }
+  .nicht-drucken { display: none !important; }
+  tbody tr:nth-child(even) td { background: none; }
+}
+"""

@@ -1,0 +1,82 @@
+"""The warm-kernel papermill engine: registered, identical to a fresh kernel, no leaks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from importlib.metadata import entry_points
+
+import papermill
+import pytest
+from papermill.engines import papermill_engines
+
+from tests.reports.conftest import NOTEBOOKS, normalized
+from workbench.reports.engine import WarmKernelEngine, shutdown_warm_kernels, warm_kernel
+
+PARAMS = {"kommune": "033560005", "stand": "2026-01-01", "top_n": 3}
+
+
+@pytest.fixture
+def fresh_warm_kernel():
+    """Each test starts without a warm kernel in this thread and stops it afterwards."""
+    shutdown_warm_kernels()
+    kernel = warm_kernel()
+    kernel.starts = 0
+    yield kernel
+    shutdown_warm_kernels()
+
+
+def run(name: str, engine: str | None = "werkbench", **params):
+    return papermill.execute_notebook(str(NOTEBOOKS / name), None, parameters=params,
+                                      engine_name=engine, progress_bar=False)
+
+
+def test_engine_registered_through_entry_point():
+    names = {ep.name: ep.value for ep in entry_points(group="papermill.engine")}
+    assert names.get("werkbench") == "workbench.reports.engine:WarmKernelEngine"
+    assert papermill_engines.get_engine("werkbench") is WarmKernelEngine
+
+
+def test_output_identical_to_fresh_kernel_run(fresh_warm_kernel):
+    fresh = run("equality.ipynb", engine=None, **PARAMS)
+    warm_first = run("equality.ipynb", **PARAMS)
+    pid = fresh_warm_kernel.pid
+    warm_second = run("equality.ipynb", **PARAMS)  # same kernel, reset in between
+    assert fresh_warm_kernel.pid == pid and fresh_warm_kernel.starts == 1
+    expected = normalized(fresh)
+    assert normalized(warm_first) == expected
+    assert normalized(warm_second) == expected
+    counts = [c.execution_count for c in warm_second.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert any("image/png" in o.get("data", {}) for c in warm_second.cells
+               if c.cell_type == "code" for o in c.outputs)
+
+
+def test_second_report_cannot_see_the_first(fresh_warm_kernel):
+    fresh = run("leak.ipynb", engine=None, setzen=False)
+    polluter = run("leak.ipynb", setzen=True)  # sets variables, env, rcParams, options, cwd …
+    clean = run("leak.ipynb", setzen=False)
+    assert fresh_warm_kernel.starts == 1
+    first_output = clean.cells[2].outputs[0]["text"]
+    assert first_output.startswith("False False ")
+    assert "geheim'" not in first_output
+    assert normalized(clean) == normalized(fresh)
+    assert normalized(polluter) != normalized(fresh)
+
+
+def test_kernel_restarts_after_budget_and_after_death(fresh_warm_kernel):
+    def budget_one():
+        papermill.execute_notebook(str(NOTEBOOKS / "leak.ipynb"), None, engine_name="werkbench",
+                                   parameters={"setzen": True}, progress_bar=False, max_reports=1)
+
+    budget_one()
+    first = fresh_warm_kernel.pid
+    budget_one()
+    second = fresh_warm_kernel.pid
+    assert second != first and fresh_warm_kernel.starts == 2
+    os.kill(second, signal.SIGKILL)
+    time.sleep(0.2)
+    nb = run("leak.ipynb", setzen=False)
+    assert fresh_warm_kernel.pid not in (first, second) and fresh_warm_kernel.starts == 3
+    assert nb.cells[2].outputs[0]["text"].startswith("False False ")
