@@ -6,6 +6,7 @@ text kept as text (searchable, escapable), fonts named generically.
 
 from __future__ import annotations
 
+import html
 import io
 import textwrap
 from collections.abc import Sequence
@@ -49,52 +50,78 @@ def portfolio_svg(frame: pd.DataFrame, *, highlight: Sequence[str] = (), thresho
     """Scatter of Leistungen by Eignung (x) and Nutzen (y), quadrants at ``threshold``.
 
     ``frame`` needs ``leistung_name``, ``nutzen``, ``eignung``, ``quadrant`` and optionally
-    ``rang`` and ``stunden_gespart`` (bubble size). Points carry their rank number (or a running
+    ``rang`` and ``stunden_gespart`` (bubble area). Points carry their rank number (or a running
     number) and a key beside the chart names them, so labels never pile up; Leistungen in
-    ``highlight`` are set bold.
+    ``highlight`` are set bold. Written as plain SVG (fast, deterministic, text stays text).
     """
     data = frame.dropna(subset=["nutzen", "eignung"]).copy()
     order = ["rang", "leistung_name"] if "rang" in data else ["leistung_name"]
     data = data.sort_values(order, na_position="last").reset_index(drop=True)
-    numbers = [str(int(r)) if "rang" in data and r == r else str(i + 1)
-               for i, r in enumerate(data["rang"] if "rang" in data else data.index)]
+    ranks = data["rang"] if "rang" in data else pd.Series([float("nan")] * len(data))
+    numbers = [str(int(r)) if r == r else str(i + 1) for i, r in enumerate(ranks)]
     hours = (data["stunden_gespart"].fillna(0).clip(lower=0) if "stunden_gespart" in data
              else pd.Series(0.0, index=data.index))
     largest = float(hours.max()) if len(hours) and hours.max() > 0 else 1.0
-    with plt.rc_context(_RC):
-        fig, (ax, key) = plt.subplots(1, 2, figsize=(9.6, 5.4),
-                                      gridspec_kw={"width_ratios": [3, 1.35]})
-        ax.axhline(threshold, color="#9e9e9e", lw=0.8, ls="--")
-        ax.axvline(threshold, color="#9e9e9e", lw=0.8, ls="--")
-        for name, x, y, ha in (("strategisch", 2, 98, "left"), ("quick_win", 98, 98, "right"),
-                               ("zurueckstellen", 2, 2, "left"), ("pruefen", 98, 2, "right")):
-            label = QUADRANTS[name]
-            ax.text(x, y, label, ha=ha, va="top" if y > 50 else "bottom", fontsize=9,
-                    color=QUADRANT_COLORS[label], fontweight="bold", alpha=0.85)
-        lines = []
-        for row, saved, number in zip(data.itertuples(), hours, numbers, strict=True):
-            color = QUADRANT_COLORS.get(str(row.quadrant), "#607d8b")
-            bold = row.leistung_name in highlight
-            ax.scatter(row.eignung, row.nutzen, s=40 + 500 * saved / largest, color=color,
-                       alpha=0.5, edgecolors="white", linewidths=0.8, zorder=3)
-            ax.annotate(number, (row.eignung, row.nutzen), ha="center", va="center",
-                        fontsize=8, fontweight="bold" if bold else "normal", zorder=4)
-            lines.append((number, str(row.leistung_name), color, bold))
-        ax.set_xlim(0, 100)
-        ax.set_ylim(0, 100)
-        ax.set_xlabel("Eignung (0–100)")
-        ax.set_ylabel("Nutzen (0–100)")
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-        ax.text(0, -0.14, "Kreisgröße: eingesparte Stunden pro Jahr; Zahl: Rang",
-                transform=ax.transAxes, fontsize=7.5, color="#616161")
-        key.axis("off")
-        step = min(0.055, 0.98 / max(len(lines), 1))
-        for i, (number, name, color, bold) in enumerate(lines):
-            y = 0.98 - i * step
-            key.text(0.0, y, number, color=color, fontsize=8, fontweight="bold", va="top")
-            key.text(0.1, y, textwrap.shorten(name, 38, placeholder=" …"), fontsize=7.5,
-                     va="top", fontweight="bold" if bold else "normal")
-        return _svg(fig)
+    left, top, size = 60.0, 40.0, 400.0
+    width, height = left + size + 300.0, top + size + 60.0
+
+    def x(value: float) -> float:
+        return left + size * min(max(value, 0.0), 100.0) / 100.0
+
+    def y(value: float) -> float:
+        return top + size * (1 - min(max(value, 0.0), 100.0) / 100.0)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="wb-portfolio" width="{width:.0f}" '
+           f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" role="img" '
+           f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
+           f'<title>{_x(title)}</title>',
+           f'<text x="{left}" y="22" font-size="15" font-weight="bold">{_x(title)}</text>',
+           f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="#fafbfc" '
+           'stroke="#9e9e9e"/>',
+           f'<line x1="{x(threshold):.1f}" y1="{top}" x2="{x(threshold):.1f}" y2="{top + size}" '
+           'stroke="#9e9e9e" stroke-dasharray="4 3"/>',
+           f'<line x1="{left}" y1="{y(threshold):.1f}" x2="{left + size}" y2="{y(threshold):.1f}" '
+           'stroke="#9e9e9e" stroke-dasharray="4 3"/>']
+    for name, px, py, anchor in (("strategisch", left + 6, top + 16, "start"),
+                                 ("quick_win", left + size - 6, top + 16, "end"),
+                                 ("zurueckstellen", left + 6, top + size - 8, "start"),
+                                 ("pruefen", left + size - 6, top + size - 8, "end")):
+        label = QUADRANTS[name]
+        out.append(f'<text x="{px}" y="{py}" text-anchor="{anchor}" font-weight="bold" '
+                   f'fill="{QUADRANT_COLORS[label]}">{_x(label)}</text>')
+    for tick in range(0, 101, 20):
+        out.append(f'<text x="{x(tick):.1f}" y="{top + size + 16}" text-anchor="middle" '
+                   f'font-size="10">{tick}</text>')
+        out.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
+                   f'font-size="10">{tick}</text>')
+    out.append(f'<text x="{left + size / 2}" y="{top + size + 34}" text-anchor="middle">'
+               'Eignung (0–100)</text>')
+    out.append(f'<text transform="translate(18 {top + size / 2}) rotate(-90)" '
+               'text-anchor="middle">Nutzen (0–100)</text>')
+    out.append(f'<text x="{left}" y="{top + size + 52}" font-size="10" fill="#616161">'
+               'Kreisfläche: eingesparte Stunden pro Jahr; Zahl: Rang</text>')
+    step = min(20.0, (size - 10) / max(len(data), 1))
+    for i, (row, saved, number) in enumerate(zip(data.itertuples(), hours, numbers, strict=True)):
+        color = QUADRANT_COLORS.get(str(row.quadrant), "#607d8b")
+        bold = ' font-weight="bold"' if row.leistung_name in highlight else ""
+        radius = 7 + 18 * (saved / largest) ** 0.5
+        cx, cy = x(float(row.eignung)), y(float(row.nutzen))
+        out.append(f'<g class="wb-punkt"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" '
+                   f'fill="{color}" fill-opacity="0.45" stroke="#ffffff"/>'
+                   f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-size="11"'
+                   f'{bold}>{number}</text></g>')
+        ky = top + 10 + i * step
+        out.append(f'<text x="{left + size + 24}" y="{ky:.1f}" fill="{color}" font-size="11" '
+                   f'font-weight="bold">{number}</text><text x="{left + size + 50}" '
+                   f'y="{ky:.1f}" font-size="11"{bold}>'
+                   f'{_x(textwrap.shorten(str(row.leistung_name), 40, placeholder=" …"))}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _x(text: str) -> str:
+    """Escape text for SVG."""
+    return html.escape(text, quote=True)
 
 
 def heatmap_svg(matrix: pd.DataFrame, *, title: str, value_label: str, fmt: str = "{:.0f}",

@@ -13,14 +13,15 @@ import pandas as pd
 
 from .. import __version__
 from ..charts import portfolio_svg
-from ..metrics import ModelMetrics, compute
+from ..metrics import ModelMetrics
 from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
-from .data import SENSITIVITY_DRAWS, ReportContext
+from .data import SENSITIVITY_DRAWS, ReportContext, model_metrics
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
 
 QUADRANT_LIGHT = {QUADRANTS["quick_win"]: "gruen", QUADRANTS["strategisch"]: "gelb",
                   QUADRANTS["pruefen"]: "gelb", QUADRANTS["zurueckstellen"]: "rot"}
+_SVG_MEMO: dict[str, str] = {}
 PHASE_LABELS = {"antrag": "Antrag", "bearbeitung": "Bearbeitung", "bezahlung": "Bezahlung",
                 "bescheid": "Bescheid", "archivierung": "Archivierung"}
 
@@ -157,12 +158,6 @@ def portfolio(ctx: ReportContext, kommune: str) -> str:
                           "Stunden pro Jahr; Zahl: Rang.") + "".join(text))
 
 
-def _metrics(ctx: ReportContext, leistung: str, variant: str, kommune: str | None
-             ) -> ModelMetrics | None:
-    defs = ctx.repo.model(leistung, variant, kommune)
-    return compute(defs) if defs is not None else None
-
-
 def _comparison_svg(ctx: ReportContext, leistung: str, kommune: str) -> str:
     """The IST/SOLL comparison map, rendered once per model pair and batch."""
     from ..maps import compare_models
@@ -172,8 +167,10 @@ def _comparison_svg(ctx: ReportContext, leistung: str, kommune: str) -> str:
     if ist is None or soll is None:
         return "<p>Kein IST- oder SOLL-Modell vorhanden.</p>"
     digest = hashlib.sha256(ist.to_bytes() + b"\0" + soll.to_bytes()).hexdigest()[:20]
-    return cached_text(f"vergleich-{leistung}-{digest}.svg",
-                       lambda: compare_models(ist, soll).svg)
+    key = f"vergleich-{leistung}-{digest}.svg"
+    if key not in _SVG_MEMO:  # warm kernels: once per process; batches: once per batch
+        _SVG_MEMO[key] = cached_text(key, lambda: compare_models(ist, soll).svg)
+    return _SVG_MEMO[key]
 
 
 def steckbrief_box(ctx: ReportContext, leistung: str) -> str:
@@ -206,8 +203,8 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
     """For each top Leistung: Steckbrief, IST/SOLL map, metrics and E2E phases."""
     parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>"]
     for r in top_rows(ctx, kommune).itertuples():
-        ist = _metrics(ctx, r.leistung, "ist", kommune)
-        soll = _metrics(ctx, r.leistung, "soll", None)
+        ist = model_metrics(ctx, r.leistung, "ist", kommune)
+        soll = model_metrics(ctx, r.leistung, "soll", None)
         source = ctx.repo.model_source(r.leistung, "ist", kommune) or ""
         own = f".{kommune}." in source
         parts.append(f"<div class='seitenumbruch'></div><h3>{number(r.rang)}. "
