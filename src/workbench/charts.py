@@ -14,10 +14,10 @@ from collections.abc import Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from .ranking import QUADRANTS  # noqa: E402
+from .ranking import QUADRANTS
 
 QUADRANT_COLORS = {
     QUADRANTS["quick_win"]: "#2e7d32",

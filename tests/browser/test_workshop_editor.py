@@ -3,8 +3,6 @@ widgets, see the map change, save, and find a valid model on disk."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
@@ -33,7 +31,7 @@ def test_edit_step_redraws_map_and_saves_valid_model(browser, voila) -> None:
     minutes.fill("17")
     minutes.press("Enter")
     page.wait_for_function(
-        f"() => document.querySelector('.wb-kartenrahmen').dataset.revision !== "
+        "() => document.querySelector('.wb-kartenrahmen').dataset.revision !== "
         f"'{first_revision}'", timeout=60_000)
     after_svg = page.locator(".wb-kartenrahmen").inner_html()
     assert after_svg != before_svg
@@ -57,7 +55,8 @@ def test_edit_step_redraws_map_and_saves_valid_model(browser, voila) -> None:
 def test_workshop_view_shows_large_map(browser, voila) -> None:
     base, _ = voila
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
-    page.goto(f"{base}/voila/render/02_modellieren.ipynb?workshop=1&leistung=anmeldung_einwohner", timeout=120_000)
+    url = f"{base}/voila/render/02_modellieren.ipynb?workshop=1&leistung=anmeldung_einwohner"
+    page.goto(url, timeout=120_000)
     page.locator(".wb-workshop .wb-kartenrahmen svg").wait_for(timeout=120_000)
     assert page.locator(".wb-feld-schritt input").input_value()  # editor is filled
     assert "Anmeldung/Ummeldung Einwohner" in page.locator(".wb-kartenrahmen").inner_text()

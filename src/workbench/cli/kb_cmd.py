@@ -11,7 +11,7 @@ from ..kb.findings import SEVERITY_DE
 from ..kb.imports import ImportReport, attribute_gaps, import_fallzahlen, import_katalog
 from ..kb.tabular import TableError
 from ..repository import Repository, RepositoryError
-from .common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, fail, print_json_lines, print_table
+from .common import EXIT_FINDINGS, EXIT_OK, fail, print_json_lines, print_table
 
 DEFAULT_REPOSITORY = "processes"
 

@@ -302,7 +302,7 @@ def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
             fallzahl = float(raw.replace(",", "."))
         except ValueError:
             fallzahl = float("nan")
-        if not fallzahl == fallzahl or fallzahl < 0:
+        if fallzahl != fallzahl or fallzahl < 0:
             findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist keine Zahl ≥ 0; die "
                                "Zeile wird ignoriert.", "value"))
             continue

@@ -76,7 +76,7 @@ def load_context(repository: str | Path, *, stand: str | dt.date | None = None,
         data = cached_bytes(f"analyse-{state}-top{top}.pickle",
                             lambda: pickle.dumps(analyse(repo, top=top, draws=SENSITIVITY_DRAWS)))
         _MEMO.clear()  # keep one knowledge-base state per process
-        _MEMO[key] = (repo, pickle.loads(data), top)  # noqa: S301 - written by this batch
+        _MEMO[key] = (repo, pickle.loads(data), top)
     repo, analysis, top = _MEMO[key]
     when = stand if isinstance(stand, dt.date) else (
         dt.date.fromisoformat(stand) if stand else repo.verbund.stand)

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 
 from IPython.display import HTML
 
-
 #: Report additions to the batch stylesheet (wide tables, subtitle); sent once per report.
 EXTRA_CSS = """<style>
 table.breit { font-size: 0.8rem; }

@@ -91,15 +91,15 @@ def summary(ctx: ReportContext, kommune: str) -> str:
 
 
 def _reason(r: object) -> str:
-    parts = [f"{number(getattr(r, 'fallzahl'))} Fälle/Jahr"
-             + (" (geschätzt)" if getattr(r, "fallzahl_art") == "geschätzt" else "")]
-    saved = getattr(r, "minuten_gespart_je_fall")
+    parts = [f"{number(r.fallzahl)} Fälle/Jahr"
+             + (" (geschätzt)" if r.fallzahl_art == "geschätzt" else "")]
+    saved = r.minuten_gespart_je_fall
     if saved == saved and saved:
         parts.append(f"{number(saved, 1)} Min. je Fall weniger")
-    breaks = getattr(r, "medienbrueche_vermieden_je_fall")
+    breaks = r.medienbrueche_vermieden_je_fall
     if breaks == breaks and breaks > 0:
         parts.append(f"{number(breaks, 1)} Medienbrüche je Fall weniger")
-    hours = getattr(r, "stunden_gespart")
+    hours = r.stunden_gespart
     if hours == hours:
         parts.append(f"{number(hours)} Std./Jahr")
     return esc(", ".join(parts))
@@ -239,9 +239,9 @@ def _metrics_table(ist: ModelMetrics, soll: ModelMetrics, r: object) -> str:
     phases = "".join(
         f"<tr><td>{PHASE_LABELS.get(p, esc(p))}</td><td>{_phase(ist, p)}</td>"
         f"<td>{_phase(soll, p)}</td></tr>" for p in PHASE_LABELS)
-    declared = getattr(r, "ozg_reifegrad_ist")
+    declared = r.ozg_reifegrad_ist
     flag = ""
-    if getattr(r, "ozg_abweichung") is True:
+    if r.ozg_abweichung is True:
         flag = (f"<p class='hinweis'>Der im Katalog angegebene OZG-Reifegrad ({number(declared)}) "
                 f"weicht von der Schätzung aus dem IST-Modell ({ist.ozg_estimate}) ab – bitte "
                 "prüfen.</p>")

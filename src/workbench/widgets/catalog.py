@@ -57,7 +57,7 @@ class CatalogView:
             f"<td>{html.escape(str(r.name))}</td><td>{html.escape(str(r.fachbereich))}</td>"
             f"<td>{html.escape(str(r.prozesstyp))}</td><td>{html.escape(str(r.erfassung))}</td>"
             f"<td>{'' if r.quadrant != r.quadrant else html.escape(str(r.quadrant))}</td>"
-            f"<td style='text-align:right'>{0 if r.stunden_gespart != r.stunden_gespart else r.stunden_gespart:,.0f}</td></tr>"
+            f"<td style='text-align:right'>{_hours(r.stunden_gespart)}</td></tr>"
             for r in frame.itertuples())
         self.out_table.value = (
             "<table class='wb-katalog'><thead><tr><th>Rang (Verbund)</th><th>Leistung</th>"
@@ -65,6 +65,10 @@ class CatalogView:
             "<th>Stunden/Jahr gespart</th></tr></thead>"
             f"<tbody>{rows}</tbody></table><p>{len(frame)} von {len(self.table)} Leistungen.</p>")
         self.out_map.value = repository_landscape(self.repo, self.color.value).svg
+
+
+def _hours(value: float) -> str:
+    return "0" if value != value else f"{value:,.0f}".replace(",", ".")
 
 
 def findings_table(repo: Repository) -> str:
