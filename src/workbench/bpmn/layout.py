@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .model import Bounds
+from .order import back_edges
 
 SIZES = {"activity": (100.0, 80.0), "event": (36.0, 36.0), "gateway": (50.0, 50.0)}
 COLUMN_WIDTH = 180.0
@@ -53,28 +54,6 @@ class Layout:
     edge_labels: dict[str, Bounds] = field(default_factory=dict)
 
 
-def _back_edges(order: list[str], succ: dict[str, list[str]], starts: list[str]) -> set[tuple[str, str]]:
-    back: set[tuple[str, str]] = set()
-    state: dict[str, int] = {}
-    for root in starts + order:
-        if root in state:
-            continue
-        stack = [(root, iter(succ.get(root, [])))]
-        state[root] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(nxt) == 1:
-                back.add((node, nxt))
-            elif nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(succ.get(nxt, []))))
-    return back
-
-
 def compute_layout(
     nodes: Sequence[LayoutNode],
     edges: Sequence[tuple[str, str, str]],
@@ -91,9 +70,7 @@ def compute_layout(
     for _, s, t in edges:
         if s in succ and t in by_id:
             succ[s].append(t)
-    has_pred = {t for _, _, t in edges}
-    starts = [n for n in order if n not in has_pred]
-    back = _back_edges(order, succ, starts)
+    back = back_edges(order, succ)
 
     # longest-path layering on the acyclic part (Kahn order keeps it linear)
     indeg = {n: 0 for n in order}

@@ -21,6 +21,7 @@ from ..bpmn.model import (
     Process,
     SubProcess,
 )
+from ..bpmn.order import back_edges
 
 
 @dataclass(slots=True)
@@ -145,27 +146,7 @@ def _layer(ids: list[str], edges: list[tuple[str, str, int]]) -> tuple[dict[str,
         if s in succ and t in succ:
             succ[s].append((t, length))
             has_pred.add(t)
-    back: set[tuple[str, str]] = set()
-    state: dict[str, int] = {}
-    roots = [i for i in ids if i not in has_pred] + ids
-    for root in roots:
-        if root in state:
-            continue
-        state[root] = 1
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, it = stack[-1]
-            step = next(it, None)
-            if step is None:
-                state[node] = 2
-                stack.pop()
-                continue
-            nxt = step[0]
-            if state.get(nxt) == 1:
-                back.add((node, nxt))
-            elif nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(succ[nxt])))
+    back = back_edges(ids, {s: [t for t, _ in targets] for s, targets in succ.items()})
     indeg = dict.fromkeys(ids, 0)
     for s in ids:
         for t, _ in succ[s]:

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import bpmn
 from ..bpmn.errors import Finding
 from ..bpmn.model import Activity, Definitions, Event, FlowNode, Gateway, Process, SubProcess
+from ..bpmn.order import back_edges
 from .model import ALLOWS_DEFAULT, DEFAULT_MARK, ELEMENTS, NODE_PREFIX, StepRow, StepTable
 from .parse import is_default_label
 
@@ -228,7 +229,7 @@ class _Converter:
             return document
         index = {n: i for i, n in enumerate(document)}
         succ = {n: [t for t, *_ in self.nodes[n].successors] for n in document}
-        back = _back_edges(document, succ)
+        back = back_edges(document, succ)
         indegree = dict.fromkeys(document, 0)
         for source, targets in succ.items():
             for target in targets:
@@ -260,31 +261,6 @@ class _Converter:
                     number += 1
                 out[node] = str(number)
         return out
-
-
-def _back_edges(order: list[str], succ: dict[str, list[str]]) -> set[tuple[str, str]]:
-    """Edges closing a cycle in a depth-first search from the sources (document order)."""
-    has_pred = {t for targets in succ.values() for t in targets}
-    roots = [n for n in order if n not in has_pred] + order
-    state: dict[str, int] = {}
-    back: set[tuple[str, str]] = set()
-    for root in roots:
-        if root in state:
-            continue
-        state[root] = 1
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, successors = stack[-1]
-            target = next(successors, None)
-            if target is None:
-                state[node] = 2
-                stack.pop()
-            elif state.get(target) == 1:
-                back.add((node, target))
-            elif target not in state:
-                state[target] = 1
-                stack.append((target, iter(succ[target])))
-    return back
 
 
 def _table_nr(node_id: str) -> str:
