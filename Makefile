@@ -46,9 +46,9 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lab: setup
-	@echo "JupyterLab auf dem Beispiel: http://127.0.0.1:8888/lab (Strg+C beendet)"
+	@echo "JupyterLab auf dem Beispiel – die Adresse mit Token steht unten (Strg+C beendet)"
 	@WERKBENCH_REPOSITORY=$(CURDIR)/$(REPO) $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser \
-	  --notebook-dir=$(CURDIR)/notebooks
+	  --notebook-dir=$(CURDIR)/notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: setup
 	@$(BIN)/ruff check .

@@ -1,0 +1,92 @@
+"""The workshop widgets without a browser: editing, saving, weights (the browser test drives
+the same code through Voilà)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench import bpmn
+from workbench.bpmn.lint import has_errors, lint
+from workbench.repository import Repository
+from workbench.widgets import CatalogView, ModelEditor, WeightTuner
+
+
+def _select(editor: ModelEditor, startswith: str) -> None:
+    index = next(i for label, i in editor.steps.options if label.split(" · ", 1)[1]
+                 .startswith(startswith))
+    editor.steps.value = index
+
+
+def test_attribute_edit_keeps_the_original_diagram(example_copy: Path) -> None:
+    path = example_copy / "hundeanmeldung" / "ist.bpmn"
+    original = bpmn.read(path)
+    bounds_before = [s.bounds for s in original.diagrams[0].shapes]
+    editor = ModelEditor(example_copy, "hundeanmeldung", "ist")
+    revision = editor.revision
+    _select(editor, "Formular entgegennehmen")
+    editor.fields["Minuten"].value = 11.0
+    editor.fields["Medium"].value = "E-Mail"
+    assert editor.revision > revision and "11 Min." in editor.map.value
+    message = editor.save()
+    assert "Diagramm und Erweiterungen des Originals beibehalten" in message
+    saved = bpmn.read(path)
+    step = next(a for a in saved.activities() if a.name.startswith("Formular entgegennehmen"))
+    assert step.minutes == 11 and step.medium == "email"
+    assert [s.bounds for s in saved.diagrams[0].shapes] == bounds_before
+    assert not has_errors(lint(saved))
+
+
+def test_structural_edit_relayouts_and_stays_valid(example_copy: Path) -> None:
+    editor = ModelEditor(example_copy, "fundsachen", "soll")
+    steps_before = len(editor.table)
+    editor.steps.value = 1
+    editor.insert_step()
+    editor.fields["Schritt"].value = "Eingang im Postfach bestätigen"
+    editor.fields["Medium"].value = "automatisch"
+    editor.move_step(1)
+    message = editor.save()
+    assert "automatisch neu angeordnet" in message
+    saved = Repository.load(example_copy).model("fundsachen", "soll")
+    assert saved is not None and saved.has_di
+    names = [a.name for a in saved.activities()]
+    assert "Eingang im Postfach bestätigen" in names
+    assert len(saved.flow_nodes()) == steps_before + 1
+    assert not has_errors(lint(saved))
+
+
+def test_invalid_table_shows_german_error_and_saves_nothing(example_copy: Path) -> None:
+    path = example_copy / "hundeanmeldung" / "soll.bpmn"
+    before = path.read_bytes()
+    editor = ModelEditor(example_copy, "hundeanmeldung", "soll")
+    editor.steps.value = 1
+    editor.fields["Weiter"].value = "999"
+    assert "999" in editor.findings.value and "Zeile" in editor.findings.value
+    assert "Nicht gespeichert" in editor.save()
+    assert path.read_bytes() == before
+
+
+def test_kommune_variant_is_created_on_save(example_copy: Path) -> None:
+    editor = ModelEditor(example_copy, "geburtsurkunde", "ist", kommune="033560011")
+    assert "eigene Variante" in editor.status.value
+    editor.save()
+    assert (example_copy / "geburtsurkunde" / "ist.033560011.bpmn").exists()
+
+
+def test_weight_tuner_reranks_and_saves_weights_keeping_comments(example_copy: Path) -> None:
+    tuner = WeightTuner(example_copy, "033560005")
+    first = tuner.ranking.value
+    for group_id, slider in tuner.sliders.items():
+        slider.value = 3.0 if group_id == "eignung_wirtschaft" else 0.1
+    assert tuner.ranking.value != first
+    tuner.save()
+    text = (example_copy / "bewertung.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Priorisierungsmodell")  # comments kept
+    model = Repository.load(example_copy).scoring
+    assert {g.id: g.weight for g in model.groups}["eignung_wirtschaft"] == 3.0
+
+
+def test_catalog_filters(example_copy: Path) -> None:
+    view = CatalogView(example_copy)
+    view.fachbereich.value = "Finanzen"
+    assert "Hundeanmeldung" in view.out_table.value and "Briefwahl" not in view.out_table.value
+    assert "<svg" in view.out_map.value
