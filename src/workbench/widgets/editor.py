@@ -180,8 +180,11 @@ class ModelEditor:
         self.refresh()
 
     def _labels(self) -> list[tuple[str, int]]:
-        return [(f"{r['Nr']} · {r['Schritt'] or r['Element']}", i)
-                for i, r in self.table.fillna("").iterrows()]
+        def text(value: object) -> str:
+            return "" if value is None or value != value else str(value)
+
+        return [(f"{text(r['Nr'])} · {text(r['Schritt']) or text(r['Element'])}", i)
+                for i, r in self.table.iterrows()]
 
     def _fill_steps(self, index: int) -> None:
         self._quiet = True
