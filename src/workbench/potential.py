@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import ranking
 from .metrics import MetricsError, ModelMetrics, compute
+from .text import german_number
 
 FALLZAHL_ART = ("gemeldet", "geschätzt", "keine")
 IST_MODELL = ("eigen", "Verbund", "fehlt")
@@ -71,8 +72,7 @@ class Parameters:
 
 
 def _de(value: float, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return german_number(value, digits)
 
 
 # --------------------------------------------------------------------------- Fallzahlen

@@ -321,15 +321,18 @@ def _load_scoring(root: Path, findings: list[Finding]
     try:
         model = load_scoring_model(path)
     except ScoringModelError as err:
-        text = str(err)
-        for prefix in (f"{path}: ", f"{path}, ", "bewertung.yaml: ", "bewertung.yaml, "):
-            text = text.removeprefix(prefix)
-        findings.append(Finding("error", "bewertung.yaml", "", text, "scoring"))
+        findings.append(Finding("error", "bewertung.yaml", "", _without_path(str(err), path),
+                                "scoring"))
         return None, None, (0.0, 3.0)
     for note in model.findings:
-        text = str(note)
-        for prefix in (f"{path}: ", f"{path}, ", "bewertung.yaml: ", "bewertung.yaml, "):
-            text = text.removeprefix(prefix)
-        findings.append(Finding("warning", "bewertung.yaml", "", text, "scoring"))
+        findings.append(Finding("warning", "bewertung.yaml", "", _without_path(str(note), path),
+                                "scoring"))
     rated = {c.id for c in model.rated}
     return model, rated, (float(model.scale.min), float(model.scale.max))
+
+
+def _without_path(message: str, path: Path) -> str:
+    """A scoring-model message without its leading file name (the finding names the file)."""
+    for prefix in (f"{path}: ", f"{path}, ", "bewertung.yaml: ", "bewertung.yaml, "):
+        message = message.removeprefix(prefix)
+    return message

@@ -12,9 +12,9 @@ Enumerations are stored as lowercase ASCII keys; reading accepts the German labe
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
+from ..text import ascii_fold
 from . import namespaces as ns
 
 MEDIA: dict[str, str] = {
@@ -82,9 +82,7 @@ ATTRIBUTES: dict[str, Attribute] = {
 
 
 def _fold(text: str) -> str:
-    text = text.strip().lower()
-    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return ascii_fold(text)
 
 
 def normalize_enum(attribute: str, raw: str | None) -> str | None:

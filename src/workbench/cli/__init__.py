@@ -51,7 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as err:
-        print(f"Fehler: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"Fehler: {where}Datei konnte nicht gelesen oder geschrieben werden "
+              f"(Betriebssystem: {err.strerror or err}). Bitte Pfad, Rechte und freien "
+              "Speicherplatz prüfen.", file=sys.stderr)
         return EXIT_INPUT
 
 

@@ -7,6 +7,7 @@ import argparse
 from .. import bpmn
 from ..bpmn.extensions import PHASES
 from ..metrics import MetricsError, ModelMetrics, compute
+from ..text import german_number
 from .common import EXIT_INPUT, EXIT_OK, fail, print_json_lines
 
 
@@ -44,10 +45,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _de(value: float | None, digits: int = 1, suffix: str = "") -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".") \
-        + suffix
+    return "–" if value is None else german_number(value, digits) + suffix
 
 
 def print_metrics(name: str, m: ModelMetrics) -> None:

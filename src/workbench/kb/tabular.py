@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
+from ..text import fold_key as fold
+from ..text import slug as _slug
+
 
 class TableError(ValueError):
     """A table file that cannot be read; German message naming the file."""
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII form for matching column names (umlauts → ae/oe/ue, no punctuation)."""
-    text = str(text).strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -74,9 +66,4 @@ def find_column(frame: pd.DataFrame, *aliases: str) -> str | None:
 
 def slug(text: str, max_length: int = 60) -> str:
     """An id for the catalogue from a Leistung name (a–z, 0–9, '_')."""
-    text = str(text).strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-    return text[:max_length].rstrip("_") or "leistung"
+    return _slug(text, max_length=max_length, fallback="leistung")

@@ -9,10 +9,10 @@ through in IST), unmatched SOLL steps are new (green border and "neu").
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..bpmn.model import Activity, Definitions
+from ..text import ascii_fold
 from .auto import DotBuilder, Section
 from .export import Map
 from .highlights import Highlights, highlights_for
@@ -61,9 +61,7 @@ def _num(value: float | None) -> str:
 
 
 def _fold(text: str) -> str:
-    text = " ".join(text.casefold().split())
-    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(ascii_fold(text).split())
 
 
 def _steps(model: Definitions) -> list[Activity]:

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from IPython.display import HTML
 
+from ..text import german_number
+
 #: Report additions to the batch stylesheet (wide tables, subtitle); sent once per report.
 EXTRA_CSS = """<style>
 table.breit { font-size: 0.8rem; }
@@ -31,11 +33,7 @@ def esc(value: object) -> str:
 
 def number(value: object, digits: int = 0, unit: str = "") -> str:
     """German number format (1.234,5) with optional unit; missing → en dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{float(value):,.{digits}f}".replace(",", "\u2009").replace(".", ",")
-    text = text.replace("\u2009", ".")
-    return f"{text}\u00a0{unit}" if unit else text
+    return german_number(value, digits, unit)
 
 
 def percent(value: object, digits: int = 0) -> str:

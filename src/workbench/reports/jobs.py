@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
-                          "ß": "ss"})
+from ..text import slug
 
 
 @dataclass(frozen=True)
@@ -29,9 +26,7 @@ class ReportJob:
 
 def slugify(name: str) -> str:
     """``Osterholz-Scharmbeck, Stadt`` → ``osterholz-scharmbeck-stadt`` (ASCII, umlauts spelled out)."""
-    text = unicodedata.normalize("NFKD", str(name).translate(_UMLAUTS))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "bericht"
+    return slug(name, separator="-", fallback="bericht")
 
 
 def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,

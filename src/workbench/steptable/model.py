@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -83,15 +81,6 @@ ALLOWS_DEFAULT = frozenset(
     label for label, e in ELEMENTS.items()
     if e.category == "task" or e.tag in ("exclusiveGateway", "inclusiveGateway")
 )
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII letters and digits only: 'Wartezeit (Tage)' → 'wartezeittage'."""
-    text = text.strip().lower()
-    for umlaut, repl in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, repl)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "", text)
 
 
 def node_id(nr: str) -> str:

@@ -7,6 +7,7 @@ import re
 from ..activity_types import ACTIVITY_TYPES
 from ..bpmn import extensions as ext
 from ..bpmn.errors import Finding
+from ..text import fold_key as fold
 from .load import RawTable, Source, load
 from .model import (
     ALLOWS_DEFAULT,
@@ -19,7 +20,6 @@ from .model import (
     StepRow,
     StepTable,
     StepTableError,
-    fold,
     implicit_successors,
     node_id,
 )

@@ -10,6 +10,7 @@ import pandas as pd
 from ..kb.findings import SEVERITY_DE
 from ..potential import analyse
 from ..repository import Repository
+from ..text import german_number
 from .common import repository_of
 
 _ALL = "alle"
@@ -68,7 +69,7 @@ class CatalogView:
 
 
 def _hours(value: float) -> str:
-    return "0" if value != value else f"{value:,.0f}".replace(",", ".")
+    return "0" if value != value else german_number(value)
 
 
 def findings_table(repo: Repository) -> str:
