@@ -26,8 +26,11 @@ def test_edit_step_redraws_map_and_saves_valid_model(browser, voila) -> None:
     # select step 3 ("Formular entgegennehmen …") and set its minutes to 17
     steps.select_option(index=2)
     minutes = page.locator(".wb-feld-minuten input")
+    # the kernel fills the form field by field: wait until the row's minutes (2) arrived too,
+    # so a late update cannot overwrite what we type
     page.wait_for_function(
-        "() => document.querySelector('.wb-feld-schritt input').value.startsWith('Formular')")
+        "() => document.querySelector('.wb-feld-schritt input').value.startsWith('Formular')"
+        " && document.querySelector('.wb-feld-minuten input').value === '2'", timeout=60_000)
     minutes.fill("17")
     minutes.press("Enter")
     page.wait_for_function(
