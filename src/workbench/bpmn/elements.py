@@ -138,6 +138,8 @@ class FlowNode(Element):
     def default_flow_id(self) -> str | None:
         return self.element.get("default")
 
+    wait_days = property(lambda self: self.get_ext("waitDays"))
+
 
 class Activity(FlowNode):
     """Tasks, sub-processes and call activities, with the workbench step attributes."""
@@ -145,12 +147,12 @@ class Activity(FlowNode):
     __slots__ = ()
 
     minutes = property(lambda self: self.get_ext("minutes"))
-    wait_days = property(lambda self: self.get_ext("waitDays"))
     medium = property(lambda self: self.get_ext("medium"))
     system = property(lambda self: self.get_ext("system"))
     phase = property(lambda self: self.get_ext("phase"))
     automation = property(lambda self: self.get_ext("automation"))
     activity_type = property(lambda self: self.get_ext("activityType"))
+    laufbahn = property(lambda self: self.get_ext("laufbahn"))
 
     @property
     def is_sub_process(self) -> bool:
@@ -316,6 +318,9 @@ class Lane(Element):
             return Lane(self.defs, up.getparent())
         return None
 
+    role = property(lambda self: self.get_ext("participantRole"))
+    laufbahn = property(lambda self: self.get_ext("laufbahn"))
+
     @property
     def depth(self) -> int:
         depth, lane = 0, self.parent
@@ -330,6 +335,7 @@ class Participant(Element):
     __slots__ = ()
 
     process_id = property(lambda self: self.element.get("processRef"))
+    role = property(lambda self: self.get_ext("participantRole"))
 
     @property
     def process(self) -> Process | None:
@@ -356,6 +362,7 @@ class Process(Element):
 
     flow_nodes = property(lambda self: _flow_nodes(self))
     sequence_flows = property(lambda self: _sequence_flows(self))
+    role = property(lambda self: self.get_ext("participantRole"))
 
     @property
     def all_flow_nodes(self) -> list[FlowNode]:

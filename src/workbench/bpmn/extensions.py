@@ -40,6 +40,20 @@ PHASES: dict[str, str] = {
     "bescheid": "Bescheid",
     "archivierung": "Archivierung",
 }
+#: Who a pool (or a role lane) stands for; drives the split of administration and customer effort.
+PARTICIPANT_ROLES: dict[str, str] = {
+    "verwaltung": "Verwaltung",
+    "buerger": "Bürger:in",
+    "unternehmen": "Unternehmen",
+    "extern": "externe Stelle",
+}
+#: Laufbahngruppen of the Standardkostenmodell's Lohnkostentabelle (see workbench.labour_costs).
+LAUFBAHNEN: dict[str, str] = {
+    "einfach": "einfacher Dienst",
+    "mittel": "mittlerer Dienst",
+    "gehoben": "gehobener Dienst",
+    "hoeher": "höherer Dienst",
+}
 AUTOMATION: dict[str, str] = {
     "keine": "keine (menschliche Entscheidung)",
     "assistiert": "assistiert (IT-Unterstützung)",
@@ -52,6 +66,10 @@ _ALIASES = {
     "post": "papier", "brief": "papier", "vor ort": "persoenlich", "persönlich": "persoenlich",
     "automatisiert": "automatisch", "auto": "automatisch", "rpa": "regelbasiert",
     "regel": "regelbasiert", "keine automatisierung": "keine", "nein": "keine",
+    "bürger": "buerger", "buergerin": "buerger", "kunde": "buerger", "kundin": "buerger",
+    "citizen": "buerger", "customer": "buerger", "wirtschaft": "unternehmen",
+    "business": "unternehmen", "administration": "verwaltung", "external": "extern",
+    "höher": "hoeher", "hoeherer dienst": "hoeher", "höherer dienst": "hoeher",
 }
 
 
@@ -62,7 +80,7 @@ class Attribute:
     name: str
     label: str
     kind: str  # "number" | "probability" | "enum" | "text"
-    applies_to: str  # "activity" | "sequenceFlow"
+    applies_to: str  # space-separated: activity, event, sequenceFlow, lane, participant, process
     values: dict[str, str] | None = None
 
 
@@ -70,13 +88,16 @@ ATTRIBUTES: dict[str, Attribute] = {
     a.name: a
     for a in (
         Attribute("minutes", "Bearbeitungszeit (Minuten je Ausführung)", "number", "activity"),
-        Attribute("waitDays", "Liegezeit (Tage)", "number", "activity"),
+        Attribute("waitDays", "Liegezeit (Tage)", "number", "activity event"),
         Attribute("medium", "Medium", "enum", "activity", MEDIA),
         Attribute("system", "System (Fachverfahren)", "text", "activity"),
         Attribute("phase", "E2E-Phase", "enum", "activity", PHASES),
         Attribute("automation", "Automatisierbarkeit", "enum", "activity", AUTOMATION),
         Attribute("activityType", "Aktivitätstyp", "text", "activity"),
         Attribute("probability", "Wahrscheinlichkeit", "probability", "sequenceFlow"),
+        Attribute("participantRole", "Rolle des Beteiligten", "enum",
+                  "participant process lane", PARTICIPANT_ROLES),
+        Attribute("laufbahn", "Laufbahngruppe", "enum", "lane activity", LAUFBAHNEN),
     )
 }
 
