@@ -32,8 +32,16 @@ from .bpmn.elements import Activity, FlowNode, Lane
 from .bpmn.extensions import LAUFBAHNEN, normalize_enum
 
 __all__ = [
-    "EDITION", "KOMMUNEN", "LAUFBAHNEN", "LabourCostError", "LabourCostTable", "SOURCE",
-    "STANDARD_TABLES", "cost_per_case", "from_parameters", "laufbahn_of",
+    "EDITION",
+    "KOMMUNEN",
+    "LAUFBAHNEN",
+    "SOURCE",
+    "STANDARD_TABLES",
+    "LabourCostError",
+    "LabourCostTable",
+    "cost_per_case",
+    "from_parameters",
+    "laufbahn_of",
 ]
 
 #: Edition and source of the built-in figures (see docs/kennzahlen.md, "Lohnkosten").
