@@ -38,7 +38,7 @@ from workbench.reports.batch import jobs_for_repository, run_batch  # noqa: E402
 from workbench.repository import Repository  # noqa: E402
 
 GVZ = ROOT.parent / "shared" / "data" / "gemeindeverzeichnis"
-DEFAULT_TEMPLATE = ROOT / "notebooks" / "report_kommune.ipynb"
+DEFAULT_TEMPLATE = ROOT / "src" / "workbench" / "templates" / "report_kommune.ipynb"
 FALLBACK_TEMPLATE = ROOT / "tests" / "reports" / "notebooks" / "bench_kommune.ipynb"
 SEED = 20261124
 SOURCE = f"Synthetischer Beispielwert (Benchmark, Startwert {SEED})"

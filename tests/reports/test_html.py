@@ -104,10 +104,9 @@ def test_deterministic():
 
 
 def test_sanitize_keeps_harmless_markup():
-    fragment = ('<div class="box" style="color: red"><a href="#abschnitt">Sprung</a>'
-                '<span title="a &gt; b">x</span><br/></div>')
+    fragment = ('<div class="box" style="color:red"><a href="#abschnitt">Sprung</a>'
+                '<span title="a &gt; b">x</span><br></div>')
     assert sanitize(fragment) == fragment
     assert sanitize('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
-    assert sanitize('<div style="background:url(http://x/y.png)">x</div>') == \
-        '<div style="background:">x</div>'
+    assert sanitize('<div style="background:url(http://x/y.png)">x</div>') == "<div>x</div>"
     assert sanitize("<iframe src='x'></iframe><p>ok</p>") == "<p>ok</p>"

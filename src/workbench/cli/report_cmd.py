@@ -11,8 +11,6 @@ from pathlib import Path
 from ..repository import Repository, RepositoryError
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
-DEFAULT_TEMPLATE_DIR = Path("notebooks")
-
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``report`` to the command line."""
@@ -45,9 +43,11 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                    help="Stichtag der Berichte (Standard: 'stand' aus verbund.yaml)")
     p.add_argument("--top", type=int, default=None, metavar="N",
                    help="Länge der Ranglisten (Standard: top_n aus verbund.yaml, sonst 5)")
-    p.add_argument("--vorlage", metavar="PFAD",
-                   help="andere Berichtsvorlage: Ordner mit report_kommune.ipynb und "
-                        "report_verbund.ipynb, oder eine .ipynb-Datei für die Kommunenberichte")
+    p.add_argument("--vorlagen", "--vorlage", dest="vorlage", metavar="PFAD",
+                   help="eigene Berichtsvorlagen: Ordner mit report_kommune.ipynb und "
+                        "report_verbund.ipynb, oder eine .ipynb-Datei für die Kommunenberichte. "
+                        "Ohne diese Angabe gelten die Vorlagen der installierten Werkbench – nie "
+                        "Notebooks aus dem aktuellen Ordner (sie würden ausgeführt).")
     p.add_argument("--ohne-fortschritt", action="store_true",
                    help="keinen Fortschrittsbalken zeigen")
     p.set_defaults(func=cmd_report)
@@ -65,10 +65,13 @@ def _stand(args: argparse.Namespace, repo: Repository) -> str | None:
 
 
 def _templates(vorlage: str | None) -> tuple[Path, Path | None]:
+    """The installed templates, unless the user names others explicitly."""
+    from ..reports.jobs import installed_templates
+
     if not vorlage:
-        return DEFAULT_TEMPLATE_DIR, None
+        return installed_templates(), None
     path = Path(vorlage)
-    return (path, None) if path.is_dir() else (DEFAULT_TEMPLATE_DIR, path)
+    return (path, None) if path.is_dir() else (installed_templates(), path)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -1,6 +1,6 @@
 """Report content: escaped HTML sections for the papermill report templates.
 
-The templates (``notebooks/report_kommune.ipynb``, ``report_verbund.ipynb``) call these and
+The templates (``workbench/templates/report_kommune.ipynb``, ``report_verbund.ipynb``) call these and
 display what comes back; no logic a report depends on lives in a notebook.
 """
 

@@ -3,18 +3,19 @@
 Loading the repository and running the potential analysis is the expensive part of a report.
 It is memoized per process (warm kernels keep modules between reports) and, inside a batch,
 stored once in the batch cache (``WERKBENCH_CACHE_DIR``) so every worker reads the same result.
+The cache holds JSON (:mod:`workbench.dataio`), never pickle: reading it cannot run code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import dataio
 from ..metrics import ModelMetrics, compute
-from ..potential import Analyse, analyse
+from ..potential import Analyse, Parameters, analyse
 from ..reports.cache import cached_bytes
 from ..repository import Repository
 
@@ -73,14 +74,44 @@ def load_context(repository: str | Path, *, stand: str | dt.date | None = None,
         top = int(top_n or repo.verbund.parameter.get("top_n") or 5)
         state = repo.content_hash()[:24] + (
             hashlib.sha256(Path(bewertung).read_bytes()).hexdigest()[:12] if bewertung else "")
-        data = cached_bytes(f"analyse-{state}-top{top}.pickle",
-                            lambda: pickle.dumps(analyse(repo, top=top, draws=SENSITIVITY_DRAWS)))
+        data = cached_bytes(f"analyse-{state}-top{top}.json", lambda: analysis_to_json(
+            analyse(repo, top=top, draws=SENSITIVITY_DRAWS)))
         _MEMO.clear()  # keep one knowledge-base state per process
-        _MEMO[key] = (repo, pickle.loads(data), top)
+        try:
+            analysis = analysis_from_json(data)
+        except dataio.DataFormatError:  # not what a worker of this batch wrote: compute anew
+            analysis = analyse(repo, top=top, draws=SENSITIVITY_DRAWS)
+        _MEMO[key] = (repo, analysis, top)
     repo, analysis, top = _MEMO[key]
     when = stand if isinstance(stand, dt.date) else (
         dt.date.fromisoformat(stand) if stand else repo.verbund.stand)
     return ReportContext(repo, analysis, when, top)
+
+
+def analysis_to_json(analysis: Analyse) -> bytes:
+    """The analysis as JSON bytes: data only, so a planted cache file can never run code."""
+    return dataio.dumps({
+        "format": "werkbench-analyse-1",
+        "parameter": dataio.encode(analysis.parameter.as_dict()),
+        "annahmen": dataio.encode(analysis.annahmen),
+        "frame": dataio.frame_to_json(analysis.frame),
+        "verbund": dataio.frame_to_json(analysis.verbund),
+        "efa": dataio.frame_to_json(analysis.efa),
+        "hinweise": list(analysis.hinweise),
+    })
+
+
+def analysis_from_json(data: bytes) -> Analyse:
+    """The analysis written by :func:`analysis_to_json` (:class:`dataio.DataFormatError` else)."""
+    doc = dataio.loads(data)
+    if not isinstance(doc, dict) or doc.get("format") != "werkbench-analyse-1":
+        raise dataio.DataFormatError("Keine gespeicherte Potenzialanalyse der Werkbench.")
+    try:
+        return Analyse(Parameters(**dataio.decode(doc["parameter"])), dataio.decode(doc["annahmen"]),
+                       dataio.frame_from_json(doc["frame"]), dataio.frame_from_json(doc["verbund"]),
+                       dataio.frame_from_json(doc["efa"]), [str(h) for h in doc["hinweise"]])
+    except (KeyError, TypeError, ValueError) as err:
+        raise dataio.DataFormatError(f"Gespeicherte Potenzialanalyse unvollständig ({err}).") from None
 
 
 def model_metrics(ctx: ReportContext, leistung: str, variant: str, kommune: str | None

@@ -12,16 +12,12 @@ from collections.abc import Iterable, Sequence
 
 from IPython.display import HTML
 
+from ..reports.style import FRAGMENT_CSS
 from ..text import german_number
 
-#: Report additions to the batch stylesheet (wide tables, subtitle); sent once per report.
-EXTRA_CSS = """<style>
-table.breit { font-size: 0.8rem; }
-table.breit td, table.breit th { padding: 0.25em 0.4em; }
-.untertitel { font-size: 1.15rem; color: #59636e; margin-top: -0.4em; }
-dl dd { margin: 0 0 0.6em 1.2em; }
-@media print { table.breit { font-size: 7.5pt; } }
-</style>"""
+#: The report rules (wide tables, subtitle) for notebooks shown in JupyterLab; the exported page
+#: carries them in its own stylesheet (the sanitiser drops ``<style>`` blocks from outputs).
+EXTRA_CSS = f"<style>\n{FRAGMENT_CSS}</style>"
 
 
 def esc(value: object) -> str:

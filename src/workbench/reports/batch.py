@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -106,7 +107,7 @@ def _check(jobs: Sequence[ReportJob], formats: Sequence[str]) -> list[str]:
             raise BatchError(f"Unbekannte Berichtsart '{job.kind}' ({job.stem}).")
         if not Path(job.template).is_file():
             raise BatchError(f"Berichtsvorlage '{job.template}' nicht gefunden. Bitte mit "
-                             "--vorlage PFAD angeben.")
+                             "--vorlagen PFAD angeben.")
     if "pdf" in wanted:
         from .pdf import PdfError, require_chromium
 
@@ -127,11 +128,31 @@ def _open_log(out_dir: Path) -> tuple[logging.Logger, logging.Handler]:
     return log, handler
 
 
-def _reset_cache(out_dir: Path) -> Path:
-    cache = out_dir / CACHE_DIR_NAME
-    shutil.rmtree(cache, ignore_errors=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    return cache
+def _reset_cache(out_dir: Path, log: logging.Logger) -> Path:
+    """A fresh cache folder only this batch knows: new name, mode 0700, created by us.
+
+    Old cache folders (also a planted ``.cache`` symlink) are removed without following links;
+    nothing in them is ever read. So neither a prepared folder nor a race after the reset can put
+    something into this batch's cache, and the cache holds data only anyway (see reports.cache).
+    """
+    _remove_caches(out_dir, log)
+    return Path(tempfile.mkdtemp(prefix=f"{CACHE_DIR_NAME}-", dir=out_dir))
+
+
+def _remove_caches(out_dir: Path, log: logging.Logger, keep: Path | None = None) -> None:
+    for entry in out_dir.iterdir():
+        if not (entry.name == CACHE_DIR_NAME or entry.name.startswith(f"{CACHE_DIR_NAME}-")):
+            continue
+        if keep is not None and entry == keep:
+            continue
+        try:
+            if entry.is_symlink() or not entry.is_dir():
+                entry.unlink()
+            else:
+                shutil.rmtree(entry)  # fd-based on Linux: never follows links inside
+        except OSError as err:
+            log.warning("Alter Cache-Ordner %s nicht entfernt (%s); er wird nicht benutzt.",
+                        entry, err.strerror or err)
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -202,7 +223,7 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
         else:
             to_run.append(job)
     log.info("%d unverändert (übersprungen), %d zu erstellen.", len(results), len(to_run))
-    cache = _reset_cache(out_dir) if to_run else out_dir / CACHE_DIR_NAME
+    cache = _reset_cache(out_dir, log) if to_run else None
     payloads = []
     preload: dict[Path, list[str]] = {}
     for job in sorted(to_run, key=lambda j: j.kind != "verbund"):  # stable: Verbund first
@@ -211,7 +232,7 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
             template_text[path] = path.read_text(encoding="utf-8")
             preload[path] = template_imports(template_text[path])
         text = template_text[path]
-        env = {"WERKBENCH_CACHE_DIR": str(cache.resolve()),
+        env = {"WERKBENCH_CACHE_DIR": str(cache.resolve()) if cache else "",
                "WERKBENCH_INPUTS_SHA256": hasher.inputs_digest(job.inputs)}
         epoch = source_date_epoch(job.parameters.get("stand"))
         if epoch:
@@ -255,6 +276,8 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
                                               reason=f"nicht ausgeführt: {err}")
     finally:
         bar.close()
+        if cache is not None:
+            _remove_caches(out_dir, log)
         _save_manifest(manifest, warnings, log)
         ordered = [results[j.stem] for j in jobs if j.stem in results]
         index_path: Path | None = out_dir / INDEX_NAME

@@ -6,6 +6,10 @@ batch) in every report's kernel. Template code wraps expensive, report-independe
     from workbench.reports.cache import cached_text
     svg = cached_text(f"soll-{leistung}-{digest}.svg", lambda: render_soll_map(...))
 
+The folder is private to one batch (created fresh with mode 0700, see ``reports.batch``) and holds
+data only — text, SVG, JSON —, never pickle: whatever is found there is read as bytes, so a planted
+file cannot run code. Files are opened without following symbolic links.
+
 The first worker renders and stores the value atomically (a file lock makes the others wait), all
 later reports of the batch read it. Without the variable (a notebook run by hand) the function
 simply renders. Keys must be file names; include a content hash when the value depends on data.
@@ -22,6 +26,7 @@ import contextlib
 import fcntl
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,14 +67,30 @@ def cached_bytes(key: str, produce: Callable[[], bytes]) -> bytes:
     if folder is None:
         return produce()
     target = folder / key
-    if target.is_file():
-        return target.read_bytes()
+    stored = _read(target)
+    if stored is not None:
+        return stored
     with _locked(folder / f".{key}.lock"):
-        if target.is_file():
-            return target.read_bytes()
+        stored = _read(target)
+        if stored is not None:
+            return stored
         data = produce()
         atomic_write_bytes(target, data)
         return data
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of a regular file, None when missing; never follows a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError:  # a symbolic link (ELOOP) or unreadable: not ours, produce anew
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read()
 
 
 def cached_text(key: str, produce: Callable[[], str]) -> str:

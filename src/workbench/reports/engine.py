@@ -118,8 +118,11 @@ class WarmKernel:
         km = AsyncKernelManager(kernel_name=kernel_name)
         log_path = os.environ.get("WERKBENCH_KERNEL_LOG")  # kernel process chatter, not outputs
         with open(log_path or os.devnull, "ab") as sink:
-            await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                                  cwd=cwd, stdout=sink, stderr=sink)
+            # ignore_cwd: the working folder (possibly untrusted) is not put on sys.path, so a
+            # planted pandas.py or workbench/ there is never imported by a report
+            await km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:",
+                                                   "--InteractiveShellApp.ignore_cwd=True"],
+                                  cwd=cwd, stdout=sink, stderr=sink, env=_kernel_env())
         self.km, self.kernel_name, self.reports = km, kernel_name, 0
         self.starts += 1
         kc = None
@@ -190,6 +193,18 @@ class WarmKernel:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # already dead or loop gone: kill the process
             _kill(getattr(km.provisioner, "pid", None) if km.provisioner else None)
+
+
+def _kernel_env() -> dict[str, str]:
+    """The kernel's environment: ours, without the current folder on the import path."""
+    env = dict(os.environ)
+    env["PYTHONSAFEPATH"] = "1"
+    path = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != "."]
+    if path:
+        env["PYTHONPATH"] = os.pathsep.join(path)
+    else:
+        env.pop("PYTHONPATH", None)
+    return env
 
 
 def _existing_cwd() -> str:

@@ -5,8 +5,9 @@ Markdown cells are rendered with mistune (the one nbconvert depends on); of each
 supported type is used: ``text/html``, ``image/svg+xml`` (inline), ``image/png``/``image/jpeg`` (data
 URI), ``text/markdown`` (raw HTML escaped), ``text/plain`` (escaped). ``stdout`` appears as text,
 ``stderr`` (warnings, logs) does not; errors become a German error box. Every fragment is
-sanitised (no scripts, event handlers, frames or external references) and a Content-Security-Policy
-forbids scripts and remote loads, so the page is safe and works offline.
+sanitised by an HTML5 parser with an allowlist (``reports.sanitize``, nh3: no scripts, event handlers,
+frames, style blocks or external references) and a Content-Security-Policy forbids scripts and remote
+loads as a second wall, so the page is safe and works offline.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import mistune
 
 from .. import __version__
+from .sanitize import sanitize
 from .style import REPORT_CSS
 
 HIDDEN_TAGS = frozenset({"remove-cell", "remove_cell", "remove-output", "remove_output",
@@ -27,68 +29,19 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src d
        "form-action 'none'; base-uri 'none'")
 _MIME_ORDER = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown",
                "text/plain")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 _markdown_trusted = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 _markdown_escaped = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 
 # ----------------------------------------------------------------------------- sanitising
-_DANGEROUS_BLOCKS = re.compile(
-    r"<(script|iframe|object|embed|noscript|template|frameset|applet)\b.*?</\1\s*>",
-    re.IGNORECASE | re.DOTALL)
-_DANGEROUS_TAGS = re.compile(
-    r"</?(script|iframe|object|embed|noscript|template|frameset|frame|applet|link|meta|base|form)"
-    r"\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)(\s[^<>]*?)?(/?)>", re.DOTALL)
-_ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
-_URL_ATTRS = frozenset({"href", "src", "xlink:href", "action", "formaction", "poster",
-                        "background", "srcset", "data"})
-_SAFE_URL = re.compile(r"^(#|data:image/(png|jpeg|gif|webp|svg\+xml)[;,])", re.IGNORECASE)
-_RELATIVE_URL = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s]*$")
 _CSS_URL = re.compile(r"(@import[^;]*;?|url\(\s*['\"]?\s*(?!data:|#)[^)]*\))", re.IGNORECASE)
-_XML_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>[]*(\[[^\]]*\])?\s*>|<!--.*?-->",
-                         re.DOTALL | re.IGNORECASE)
-_SVG_METADATA = re.compile(r"<metadata\b.*?</metadata\s*>", re.DOTALL | re.IGNORECASE)
-
-
-def sanitize(fragment: str) -> str:
-    """Remove what could run code or load something from outside; keep everything else."""
-    text = _DANGEROUS_BLOCKS.sub("", fragment)
-    text = _DANGEROUS_TAGS.sub("", text)
-    text = _TAG.sub(_clean_tag, text)
-    if "<style" in text.lower():
-        text = re.sub(r"(<style\b[^>]*>)(.*?)(</style\s*>)",
-                      lambda m: m.group(1) + _CSS_URL.sub("", m.group(2)) + m.group(3),
-                      text, flags=re.DOTALL | re.IGNORECASE)
-    return text
-
-
-def _clean_tag(match: re.Match[str]) -> str:
-    name, attrs, close = match.group(1), match.group(2) or "", match.group(3)
-    if not attrs.strip():
-        return match.group(0)
-    kept = []
-    for attr in _ATTR.finditer(attrs):
-        key, raw = attr.group(1), attr.group(2)
-        lower = key.lower()
-        if lower.startswith("on") or lower in ("srcdoc", "formaction"):
-            continue
-        value = raw[1:-1] if raw and raw[0] in "\"'" else raw
-        if lower in _URL_ATTRS and value is not None:
-            target = html.unescape(value).strip()
-            if not (_SAFE_URL.match(target) or (_RELATIVE_URL.match(target)
-                                                and lower in ("href", "xlink:href"))):
-                continue
-        if lower == "style" and value is not None:
-            value = _CSS_URL.sub("", html.unescape(value))
-            raw = '"' + html.escape(value, quote=True) + '"'
-        kept.append(key if raw is None else f"{key}={raw}")
-    return f"<{name}{''.join(' ' + k for k in kept)}{close}>"
 
 
 def inline_svg(svg: str) -> str:
-    """An SVG document as an inline fragment: no prolog, DOCTYPE, comments or metadata."""
-    return sanitize(_SVG_METADATA.sub("", _XML_PROLOG.sub("", svg))).strip()
+    """An SVG document as an inline fragment (prolog, comments and metadata are dropped)."""
+    return sanitize(svg).strip()
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -124,6 +77,8 @@ def _render_mime(mime: str, value: str, meta: Mapping[str, Any]) -> str:
         size = "".join(f' {k}="{int(meta[k])}"' for k in ("width", "height")
                        if isinstance(meta, Mapping) and isinstance(meta.get(k), int | float))
         data = re.sub(r"\s+", "", value)
+        if not _BASE64.fullmatch(data):
+            return ""
         return (f'<figure class="grafik"><img src="data:{mime};base64,{data}" '
                 f'alt="Abbildung"{size}></figure>')
     if mime == "text/markdown":

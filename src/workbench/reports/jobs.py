@@ -24,6 +24,17 @@ class ReportJob:
     kind: str = "kommune"  # or "verbund"
 
 
+def installed_templates() -> Path:
+    """The folder of the report templates shipped inside the installed package.
+
+    ``workbench report`` uses these unless ``--vorlagen`` names others: notebooks lying in the
+    current folder are never executed by accident (a report run inside an untrusted folder must
+    not run that folder's code)."""
+    from importlib.resources import files
+
+    return Path(str(files("workbench") / "templates"))
+
+
 def slugify(name: str) -> str:
     """``Osterholz-Scharmbeck, Stadt`` → ``osterholz-scharmbeck-stadt`` (ASCII, umlauts spelled out)."""
     return slug(name, separator="-", fallback="bericht")

@@ -6,6 +6,17 @@ Classes for report fragments (the template functions may use them): ``box``/``st
 ``fehlerbox`` (error), ``klein`` (small print), ``zahl`` (right-aligned number cell).
 """
 
+#: Rules of the report fragments themselves (wide tables, subtitle). They are part of the page
+#: stylesheet because the sanitiser removes ``<style>`` blocks from outputs; notebooks shown in
+#: JupyterLab get them through ``report_content.fmt.EXTRA_CSS``.
+FRAGMENT_CSS = """\
+table.breit { font-size: 0.8rem; }
+table.breit td, table.breit th { padding: 0.25em 0.4em; }
+.untertitel { font-size: 1.15rem; color: #59636e; margin-top: -0.4em; }
+dl dd { margin: 0 0 0.6em 1.2em; }
+@media print { table.breit { font-size: 7.5pt; } }
+"""
+
 REPORT_CSS = """\
 :root {
   --text: #1f2328; --muted: #59636e; --line: #d0d7de; --accent: #1d4f91; --bg-soft: #f4f6f8;
@@ -67,3 +78,5 @@ pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px sol
   tbody tr:nth-child(even) td { background: none; }
 }
 """
+
+REPORT_CSS += FRAGMENT_CSS

@@ -1,0 +1,152 @@
+"""Frames and plain values as JSON — exact, typed, and without any code path.
+
+Caches hold data, never code: a value read from a folder someone else can write must not be able
+to run anything (no pickle). :func:`frame_to_json` keeps what the reports rely on: column order and
+dtypes (float, int, bool, string, nullable ``Int64``/``boolean``, categories with their order),
+the index, ``attrs``, and every float bit for bit (``repr`` round-trips; NaN and ±inf are tagged).
+Anything else is refused with :class:`DataFormatError` instead of being guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+FORMAT = "werkbench-frame-1"
+_PLAIN_DTYPES = {"float64", "int64", "bool", "object", "str", "string", "Int64", "boolean",
+                 "float32", "int32"}
+
+
+class DataFormatError(ValueError):
+    """The value cannot be stored as data, or stored data is not what we wrote."""
+
+
+def _encode_value(value: Any) -> Any:
+    """A JSON-safe form of one cell or attribute value (floats tagged when not finite)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return {"$f": "nan"}
+        if math.isinf(number):
+            return {"$f": "inf" if number > 0 else "-inf"}
+        return number
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_encode_value(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise DataFormatError("Nur Zuordnungen mit Text-Schlüsseln lassen sich speichern.")
+        return {"$d": {k: _encode_value(v) for k, v in value.items()}}
+    raise DataFormatError(f"Wert vom Typ {type(value).__name__} lässt sich nicht als Daten "
+                          "speichern.")
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode_value(v) for v in value]
+    if isinstance(value, dict):
+        if "$f" in value:
+            return float(value["$f"])
+        if "$d" in value and isinstance(value["$d"], dict):
+            return {k: _decode_value(v) for k, v in value["$d"].items()}
+        raise DataFormatError("Unbekannter Eintrag in gespeicherten Daten.")
+    return value
+
+
+def _encode_series(values: pd.Series | pd.Index) -> dict[str, Any]:
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return {"dtype": "category", "ordered": bool(dtype.ordered),
+                "categories": _encode_series(pd.Index(dtype.categories)),
+                "categories_name": _encode_value(dtype.categories.name),
+                "codes": [int(c) for c in np.asarray(values.codes if isinstance(values, pd.Index)
+                                                      else values.cat.codes)]}
+    name = str(dtype)
+    if name not in _PLAIN_DTYPES:
+        raise DataFormatError(f"Spaltentyp {name} lässt sich nicht als Daten speichern.")
+    return {"dtype": name, "values": [_encode_value(v) for v in values.tolist()]}
+
+
+def _decode_series(data: dict[str, Any]) -> pd.Index:
+    dtype = data.get("dtype")
+    if dtype == "category":
+        categories = _decode_series(data["categories"])
+        categories.name = _decode_value(data.get("categories_name"))
+        cat = pd.CategoricalDtype(categories, ordered=bool(data["ordered"]))
+        return pd.Index(pd.Categorical.from_codes(data["codes"], dtype=cat))
+    if dtype not in _PLAIN_DTYPES:
+        raise DataFormatError(f"Unbekannter Spaltentyp {dtype!r} in gespeicherten Daten.")
+    values = [_decode_value(v) for v in data["values"]]
+    if dtype in ("object", "str", "string"):
+        return pd.Index(values, dtype=dtype, tupleize_cols=False)
+    return pd.Index(pd.array(values, dtype=dtype))
+
+
+def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame as a JSON-ready dict (see the module docstring)."""
+    index = frame.index
+    if isinstance(index, pd.MultiIndex) or frame.columns.has_duplicates:
+        raise DataFormatError("Mehrstufige Indizes und doppelte Spalten lassen sich nicht speichern.")
+    if isinstance(index, pd.RangeIndex):
+        index_data: dict[str, Any] = {"range": [index.start, index.stop, index.step]}
+    else:
+        index_data = _encode_series(index)
+    return {
+        "format": FORMAT,
+        "columns": [str(c) for c in frame.columns],
+        "data": [_encode_series(frame[c]) for c in frame.columns],
+        "index": index_data, "index_name": _encode_value(index.name),
+        "attrs": {k: _encode_value(v) for k, v in frame.attrs.items()},
+    }
+
+
+def frame_from_json(data: dict[str, Any]) -> pd.DataFrame:
+    """The frame written by :func:`frame_to_json`."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DataFormatError("Keine gespeicherte Tabelle der Werkbench.")
+    index_data = data["index"]
+    if "range" in index_data:
+        index: pd.Index = pd.RangeIndex(*index_data["range"])
+    else:
+        index = _decode_series(index_data)
+    index.name = _decode_value(data.get("index_name"))
+    columns = {name: pd.Series(_decode_series(col), index=index, copy=False).set_axis(index)
+               for name, col in zip(data["columns"], data["data"], strict=True)}
+    frame = pd.DataFrame(columns, index=index, columns=data["columns"])
+    frame.attrs.update({k: _decode_value(v) for k, v in data.get("attrs", {}).items()})
+    return frame
+
+
+def encode(value: Any) -> Any:
+    """A plain value (numbers, text, lists, dicts) in its JSON-safe form."""
+    return _encode_value(value)
+
+
+def decode(value: Any) -> Any:
+    """The value written by :func:`encode`."""
+    return _decode_value(value)
+
+
+def dumps(document: Any) -> bytes:
+    """Deterministic JSON bytes (sorted keys are not used: order carries meaning)."""
+    return json.dumps(document, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def loads(data: bytes) -> Any:
+    """Parse JSON bytes written by :func:`dumps`; anything else is a :class:`DataFormatError`."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise DataFormatError(f"Gespeicherte Daten nicht lesbar ({err}).") from None
