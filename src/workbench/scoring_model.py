@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .kb.yamlio import SafeKbLoader, UnsafeYaml
+
 DIMENSIONS: dict[str, str] = {"nutzen": "Nutzen", "eignung": "Eignung"}
 DIRECTIONS: dict[str, str] = {"hoch": "höher ist besser", "niedrig": "niedriger ist besser"}
 #: Computed criteria (``quelle: "berechnet:<key>"``) and their German labels.
@@ -138,7 +140,11 @@ def load_scoring_model(path: str | Path) -> ScoringModel:
     except (OSError, UnicodeDecodeError) as err:
         raise ScoringModelError(f"{path}: Datei nicht lesbar ({err}).") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SafeKbLoader)  # safe, no aliases, bounded depth
+    except UnsafeYaml as err:
+        mark = err.problem_mark
+        where = f", Zeile {mark.line + 1}" if mark is not None else ""
+        raise ScoringModelError(f"{path}{where}: {err.problem}") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", Zeile {mark.line + 1}" if mark is not None else ""

@@ -39,6 +39,63 @@ _NAME_CHAR = re.compile(r"[A-Za-z_:\u00c0-\uffff]")
 _PROLOG_WINDOW = 65536
 
 
+_UTF32 = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
+          (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"))
+#: Markup characters that must keep their ASCII bytes for the prolog check to see them.
+_MARKUP = "<?!>[]\"'=&%; \t\r\nDOCTYPEdoctypeENTITYSYSTEMPUBLIC"
+
+
+def _transcode(data: bytes, source: str | None,
+               findings: list[Finding]) -> bytes:
+    """Input in an encoding whose markup bytes are not ASCII, as UTF-8 — or a refusal.
+
+    The DTD check reads the prolog as ASCII; an encoding that writes ``<!DOCTYPE`` differently
+    (UTF-32, UTF-7, EBCDIC …) would hide a DTD from it. UTF-32 is decoded here and continues as
+    UTF-8 (with a warning); other such encodings are refused. UTF-16 is handled by the parser path.
+    """
+    for bom, codec in _UTF32:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise NotXml("Die Datei sieht nach UTF-32 aus, ist aber nicht gültig kodiert.",
+                             source=source, code="not-xml") from None
+            findings.append(Finding(
+                "encoding-mismatch", "Die Datei ist UTF-32-kodiert; sie wurde gelesen und wird "
+                "beim Speichern als UTF-8 geschrieben.", line=1, file=source))
+            return _as_utf8(text)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
+        return data
+    declared = _declared_encoding(data)
+    start = data.lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
+    if start != b"<" or (declared and not _ascii_markup(declared)):
+        name = f"'{declared}'" if declared else "eine unbekannte Zeichenkodierung"
+        raise NotXml(f"Die Datei verwendet {name}; unterstützt werden UTF-8, UTF-16, UTF-32 und "
+                     "die Latin-/Windows-Kodierungen. Bitte als UTF-8 exportieren.",
+                     source=source, code="unsupported-encoding")
+    return data
+
+
+def _ascii_markup(encoding: str) -> bool:
+    """True when the encoding writes markup characters as their ASCII bytes."""
+    if encoding in _UTF16:
+        return True
+    try:
+        return _MARKUP.encode(encoding) == _MARKUP.encode("ascii")
+    except (LookupError, UnicodeError, ValueError):
+        return False
+
+
+def _as_utf8(text: str) -> bytes:
+    """XML text as UTF-8 bytes whose declaration says so."""
+    text = text.lstrip("\ufeff")
+    if text.startswith("<?xml"):
+        end = text.find("?>")
+        decl = re.sub(r"""\s+encoding\s*=\s*["'][^"']*["']""", ' encoding="UTF-8"', text[: end + 2])
+        text = decl + text[end + 2 :]
+    return text.encode("utf-8")
+
+
 def _prolog_text(data: bytes, size: int | None = _PROLOG_WINDOW) -> str:
     """The first bytes decoded well enough to see the markup of the prolog."""
     head = data if size is None else data[:size]
@@ -47,6 +104,13 @@ def _prolog_text(data: bytes, size: int | None = _PROLOG_WINDOW) -> str:
     if head[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
         return head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="replace")
     return head.decode("latin-1")
+
+
+_DTD_ENTITIES = ("Die Datei enthält eine DTD mit Entity-Deklarationen; das ist aus "
+                 "Sicherheitsgründen nicht erlaubt (XXE/Entity-Expansion). Bitte ohne DOCTYPE "
+                 "aus dem Modellierungswerkzeug exportieren.")
+_DTD_EXTERNAL = ("Die Datei verweist auf eine externe DTD; externe Ressourcen werden aus "
+                 "Sicherheitsgründen nicht geladen. Bitte ohne DOCTYPE exportieren.")
 
 
 def _check_prolog(data: bytes, source: str | None, findings: list[Finding]) -> None:
@@ -77,18 +141,9 @@ def _scan_prolog(text: str, source: str | None, findings: list[Finding]) -> bool
             end = text.find(">", pos)
             decl = text[pos : (n if end < 0 else end + 1)]
             if "[" in decl:
-                raise UnsafeXml(
-                    "Die Datei enthält eine DTD mit Entity-Deklarationen; das ist aus "
-                    "Sicherheitsgründen nicht erlaubt (XXE/Entity-Expansion). Bitte ohne DOCTYPE "
-                    "aus dem Modellierungswerkzeug exportieren.",
-                    source=source, code="unsafe-dtd",
-                )
+                raise UnsafeXml(_DTD_ENTITIES, source=source, code="unsafe-dtd")
             if re.search(r"\b(SYSTEM|PUBLIC)\b", decl):
-                raise UnsafeXml(
-                    "Die Datei verweist auf eine externe DTD; externe Ressourcen werden aus "
-                    "Sicherheitsgründen nicht geladen. Bitte ohne DOCTYPE exportieren.",
-                    source=source, code="unsafe-dtd",
-                )
+                raise UnsafeXml(_DTD_EXTERNAL, source=source, code="unsafe-dtd")
             findings.append(Finding(
                 "doctype", "Eine DOCTYPE-Angabe ohne Inhalt wurde ignoriert.",
                 line=text.count("\n", 0, pos) + 1, file=source,
@@ -305,6 +360,7 @@ def parse(
         raise too_large(len(data), limits, source)
     if _is_blank(data):
         raise NotXml("Die Datei ist leer.", source=source, code="empty")
+    data = _transcode(data, source, findings)
     _check_prolog(data, source, findings)
     declared = _declared_encoding(data)
     override, why = _encoding_override(data, declared)
@@ -329,9 +385,25 @@ def parse(
             line=1, file=source,
         ))
     findings.extend(prefix_findings)
+    _check_parsed_doctype(root, source)
     _check_depth(root, limits, source)
     root = _normalize_namespaces(root, data, override, source, findings)
     return root, findings
+
+
+def _check_parsed_doctype(root: etree._Element, source: str | None) -> None:
+    """After decoding: refuse any DTD content the parser saw, whatever the encoding was.
+
+    The prolog check above runs on bytes; this second check looks at what libxml2 actually parsed,
+    so no encoding trick can bring entity declarations or an external DTD through."""
+    info = root.getroottree().docinfo
+    dtd = info.internalDTD
+    if dtd is not None and (list(dtd.iterentities()) or list(dtd.iterelements())):
+        raise UnsafeXml(_DTD_ENTITIES, source=source, code="unsafe-dtd")
+    if info.system_url or info.public_id or info.externalDTD is not None:
+        raise UnsafeXml(_DTD_EXTERNAL, source=source, code="unsafe-dtd")
+    if any(isinstance(el, etree._Entity) for el in root.iter(etree.Entity)):
+        raise UnsafeXml(_DTD_ENTITIES, source=source, code="unsafe-dtd")
 
 
 def _check_depth(root: etree._Element, limits: Limits, source: str | None) -> None:

@@ -10,6 +10,7 @@ from lxml import etree
 
 from ..fileio import atomic_write_bytes
 from . import namespaces as ns
+from .errors import BpmnRejected
 
 if TYPE_CHECKING:
     from .model import Definitions
@@ -52,5 +53,25 @@ def _has_wb(el: etree._Element) -> bool:
 
 
 def write(defs: Definitions, path: str | os.PathLike[str]) -> Path:
-    """Save the model atomically (temp file + rename); the old file survives a failed write."""
-    return atomic_write_bytes(Path(path), to_bytes(defs))
+    """Save the model atomically (temp file + rename); the old file survives a failed write.
+
+    The bytes are read back with the safe reader before they replace anything: a model that
+    could not be opened again (e.g. an entity reference without its DTD) is never written, so a
+    readable file is never replaced by an unreadable one. Raises :class:`BpmnRejected` then.
+    """
+    data = to_bytes(defs)
+    check_readable(data, str(path))
+    return atomic_write_bytes(Path(path), data)
+
+
+def check_readable(data: bytes, name: str) -> None:
+    """Raise :class:`BpmnRejected` (German) when ``data`` would not be read back."""
+    from .read import read
+
+    try:
+        read(data, name=name)
+    except BpmnRejected as err:
+        raise BpmnRejected(
+            f"Das Modell ließe sich nach dem Speichern nicht wieder öffnen ({err.reason}); es "
+            "wurde nicht geschrieben, eine vorhandene Datei bleibt unverändert.",
+            source=name, code="unreadable-result") from None

@@ -70,6 +70,8 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
         print(f"Warnung: {warning}")
     try:
         bpmn.write(defs, args.output)
+    except bpmn.BpmnRejected as err:
+        return fail(str(err))
     except OSError as err:
         return fail(f"{args.output}: konnte nicht geschrieben werden ({err.strerror}).")
     print(f"Geschrieben: {Path(args.output)}")

@@ -8,7 +8,13 @@ from pathlib import Path
 
 from .. import bpmn
 from ..kb.findings import SEVERITY_DE
-from ..kb.imports import ImportReport, attribute_gaps, import_fallzahlen, import_katalog
+from ..kb.imports import (
+    ImportReport,
+    attribute_gaps,
+    computable_problem,
+    import_fallzahlen,
+    import_katalog,
+)
 from ..kb.tabular import TableError
 from ..repository import Repository, RepositoryError
 from .common import EXIT_FINDINGS, EXIT_OK, fail, print_json_lines, print_table
@@ -197,9 +203,17 @@ def _store_model(repo: Repository, args: argparse.Namespace, defs: bpmn.Definiti
                  target: Path) -> int:
     if target.exists() and not args.ueberschreiben:
         return fail(f"{target} existiert bereits. Mit --ueberschreiben ersetzen.")
+    refusal = computable_problem(defs)
+    if refusal:
+        return fail(f"{refusal} – nichts übernommen.")
     for warning in defs.warnings:
         print(f"Warnung: {warning}")
-    path = repo.save_model(args.leistung, args.variant, defs, args.kommune)
+    try:
+        path = repo.save_model(args.leistung, args.variant, defs, args.kommune)
+    except bpmn.BpmnRejected as err:
+        return fail(f"{err} – nichts übernommen.")
+    except OSError as err:
+        return fail(f"{target}: konnte nicht geschrieben werden ({err.strerror or err}).")
     print(f"Übernommen: {path} (Diagramm: {'ja' if defs.has_di else 'automatisch'}, "
           f"{len(defs.activities())} Aktivitäten)")
     gaps = attribute_gaps(defs)

@@ -297,6 +297,19 @@ _STEP_ATTRIBUTES = {"minutes": "Minuten", "medium": "Medium", "system": "System"
                     "phase": "Phase", "automation": "Automatisierung"}
 
 
+def computable_problem(defs: bpmn.Definitions) -> str | None:
+    """Why a model must not enter the knowledge base (no process, cannot end), else None.
+
+    Such a model would replace a working one with one no report can evaluate."""
+    from ..metrics import MetricsError, compute
+
+    try:
+        compute(defs)
+    except MetricsError as err:
+        return f"Das Modell ist nicht auswertbar: {err}"
+    return None
+
+
 def attribute_gaps(defs: bpmn.Definitions) -> list[str]:
     """German notes: which workbench attributes the model's activities lack."""
     activities = [a for a in defs.activities() if not a.is_sub_process]

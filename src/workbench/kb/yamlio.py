@@ -24,8 +24,61 @@ class YamlFileError(ValueError):
         self.message = message
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records the line of every mapping under ``__line__``."""
+#: Deepest nesting of lists and mappings a knowledge-base file may have (real files: < 6).
+MAX_DEPTH = 64
+
+
+class UnsafeYaml(yaml.YAMLError):
+    """YAML the knowledge base refuses (aliases, too deep); German ``problem`` and its mark."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+class SafeKbLoader(yaml.SafeLoader):
+    """SafeLoader without aliases and with a depth limit; dates that do not exist are errors.
+
+    Aliases (``*name``) are refused: nine levels of them expand a few bytes into gigabytes once
+    any code walks the data (an "alias bomb"), and the knowledge base never needs them.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise UnsafeYaml("YAML-Verweise (*name) sind in der Wissensbasis nicht erlaubt "
+                             "(Schutz vor Alias-Bomben). Bitte den Wert an dieser Stelle "
+                             "ausschreiben.", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise UnsafeYaml(f"Die Daten sind tiefer als {MAX_DEPTH} Ebenen verschachtelt; "
+                                 "das ist für die Wissensbasis nicht vorgesehen.",
+                                 self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise UnsafeYaml(f"'{node.value}' ist kein gültiges Datum (JJJJ-MM-TT, z. B. "
+                             "2026-11-24).", node.start_mark) from None
+
+
+SafeKbLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeKbLoader.construct_yaml_timestamp)
+
+
+def check_yaml_text(text: str) -> None:
+    """Raise :class:`UnsafeYaml` for aliases or excessive nesting (before any other loader)."""
+    yaml.compose(text, Loader=SafeKbLoader)
+
+
+class _LineLoader(SafeKbLoader):
+    """SafeKbLoader that records the line of every mapping under ``__line__``."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -46,6 +99,9 @@ def load_yaml(path: Path) -> Any:
                                   "speichern.") from None
     try:
         return yaml.load(text, Loader=_LineLoader)  # SafeLoader subclass: no arbitrary objects
+    except UnsafeYaml as err:
+        line = err.problem_mark.line + 1 if err.problem_mark else None
+        raise YamlFileError(path, err.problem, line=line) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -73,8 +129,16 @@ def roundtrip_yaml() -> YAML:
 
 
 def read_roundtrip(path: Path) -> Any:
-    """Load YAML for editing (comments kept)."""
-    return roundtrip_yaml().load(path.read_text(encoding="utf-8"))
+    """Load YAML for editing (comments kept); refused like :func:`load_yaml` (aliases, depth)."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        check_yaml_text(text)
+    except UnsafeYaml as err:
+        line = err.problem_mark.line + 1 if err.problem_mark else None
+        raise YamlFileError(path, err.problem, line=line) from None
+    except yaml.YAMLError:
+        pass  # ruamel reports syntax errors itself
+    return roundtrip_yaml().load(text)
 
 
 def write_roundtrip(path: Path, data: Any) -> Path:

@@ -300,7 +300,11 @@ class ModelEditor:
                 if self.original is not None else None)
         model = kept if kept is not None else built
         problems = [f for f in lint(model) if f.severity == "error"]
-        path = self.repo.save_model(leistung, variant, model, kommune)
+        try:
+            path = self.repo.save_model(leistung, variant, model, kommune)
+        except (ValueError, OSError) as err:  # refused (unreadable result) or not writable
+            self.status.value = f"<b>Nicht gespeichert:</b> {html.escape(str(err))}"
+            return self.status.value
         how = ("Diagramm und Erweiterungen des Originals beibehalten" if kept is not None
                else "Diagramm automatisch neu angeordnet")
         count = len(model.flow_nodes())
