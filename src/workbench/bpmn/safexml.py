@@ -41,6 +41,7 @@ _PROLOG_WINDOW = 65536
 
 _UTF32 = ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
           (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"))
+_EBCDIC_DECL = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC: libxml2 would switch to it
 #: Markup characters that must keep their ASCII bytes for the prolog check to see them.
 _MARKUP = "<?!>[]\"'=&%; \t\r\nDOCTYPEdoctypeENTITYSYSTEMPUBLIC"
 
@@ -67,8 +68,7 @@ def _transcode(data: bytes, source: str | None,
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
         return data
     declared = _declared_encoding(data)
-    start = data.lstrip(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
-    if start != b"<" or (declared and not _ascii_markup(declared)):
+    if data[:4] == _EBCDIC_DECL or (declared and not _ascii_markup(declared)):
         name = f"'{declared}'" if declared else "eine unbekannte Zeichenkodierung"
         raise NotXml(f"Die Datei verwendet {name}; unterstützt werden UTF-8, UTF-16, UTF-32 und "
                      "die Latin-/Windows-Kodierungen. Bitte als UTF-8 exportieren.",
