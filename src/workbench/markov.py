@@ -3,16 +3,18 @@
 Gateways split by their branch probabilities (exclusive: normalized, missing → even split with a
 warning; inclusive: independent branches; parallel: every branch), sub-processes are entered once
 per visit of their node, and rework loops count with their probability: a loop taken with 0.2
-gives 1.25 expected visits. ``(I − Q)⁻¹`` is solved with numpy; a chain that cannot end is a
-German :class:`MetricsError`.
+gives 1.25 expected visits. ``(I − Q)⁻¹`` is solved by :mod:`workbench.linalg` (dense for hand-drawn
+models, sparse for large ones); a chain that cannot end is a German :class:`MetricsError`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
+from . import linalg
 from .bpmn import Activity, Event, FlowNode, Gateway, Process, SequenceFlow, SubProcess
 
 TINY = 1e-12
@@ -92,19 +94,12 @@ class Chain:
         order = [n.id for n in self.nodes if n.id in reach]
         idx = {nid: i for i, nid in enumerate(order)}
         factor = self.factors = self._join_factors(reach)
-        m = np.zeros((len(order), len(order)))
-        for src in order:
-            for dst, w in self.edges.get(src, []):
-                if dst in idx:
-                    m[idx[src], idx[dst]] += w * factor.get(dst, 1.0)
+        m = linalg.matrix(len(order), ((idx[src], idx[dst], w * factor.get(dst, 1.0))
+                                       for src in order for dst, w in self.edges.get(src, [])
+                                       if dst in idx))
         e = np.array([self.entry.get(nid, 0.0) for nid in order])
-        if order and len(order) <= 1500 and max(abs(np.linalg.eigvals(m))) >= 1 - 1e-9:
-            raise MetricsError(self._no_exit(order, m))
-        try:
-            v = np.linalg.solve(np.eye(len(order)) - m.T, e)
-        except np.linalg.LinAlgError:
-            raise MetricsError(self._no_exit(order, m)) from None
-        if not np.all(np.isfinite(v)) or (len(v) and v.min() < -1e-9):
+        v = linalg.expected_visits(m, e)
+        if v is None:
             raise MetricsError(self._no_exit(order, m))
         self.per_entry = {nid: max(0.0, float(x)) for nid, x in zip(order, v, strict=True)}
         return self.per_entry
@@ -141,12 +136,12 @@ class Chain:
         graph.add_edges_from((s, d) for s in reach for d, w in self.edges.get(s, []) if w > 0)
         return dict(nx.immediate_dominators(graph, ENTRY))
 
-    def _no_exit(self, order: list[str], m: np.ndarray) -> str:
+    def _no_exit(self, order: list[str], m: Any) -> str:
         import networkx as nx
 
         graph = nx.DiGraph()
         graph.add_nodes_from(range(len(order)))
-        graph.add_edges_from(zip(*np.nonzero(m > 0), strict=True))
+        graph.add_edges_from(zip(*(m > 0).nonzero(), strict=True))
         names = {n.id: describe(n) for n in self.nodes}
         for comp in nx.strongly_connected_components(graph):
             looped = len(comp) > 1 or any(graph.has_edge(i, i) for i in comp)

@@ -17,9 +17,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from . import linalg
 from .activity_types import activity_type
 from .bpmn import Activity, Definitions, Process, SubProcess
 from .bpmn.extensions import MEDIA, MEDIUM_CLASS, PHASES
+from .limits import MAX_MODEL_NODES, german_int
 from .markov import ENTRY, TINY, Chain, MetricsError, Warnings, describe, has_content, solve
 
 __all__ = [
@@ -102,6 +104,11 @@ def compute(model: Definitions | Process) -> ModelMetrics:
             raise MetricsError(str(err)) from None
     else:
         process = model
+    size = len(process.all_flow_nodes)
+    if size > MAX_MODEL_NODES:
+        raise MetricsError(f"Der Prozess {describe(process)} hat {german_int(size)} Elemente; "
+                           f"ausgewertet werden Modelle bis {german_int(MAX_MODEL_NODES)} "
+                           "Elemente. Bitte in Teilprozesse gliedern.")
     warnings = Warnings()
     chains: dict[str, Chain] = {}
     visits: dict[str, float] = {}
@@ -137,7 +144,7 @@ def _leaf_activities(process: Process, visits: dict[str, float],
 
 
 def _activity_reach(process: Process, chains: dict[str, Chain], visits: dict[str, float],
-                    leaves: list[Activity]) -> tuple[np.ndarray, np.ndarray]:
+                    leaves: list[Activity]) -> tuple[Any, np.ndarray]:
     """How often, per visit of activity *a*, the next activity is *b* (through gateways,
     events and sub-process borders, with the same weights and join factors as the visits);
     and how often the case starts with each activity."""
@@ -162,12 +169,14 @@ def _activity_reach(process: Process, chains: dict[str, Chain], visits: dict[str
     leaf_ids = [a.id for a in leaves]
     names = leaf_ids + sorted({n for pair in edges for n in pair} - set(leaf_ids))
     index = {n: i for i, n in enumerate(names)}
-    w = np.zeros((len(names), len(names)))
-    for (src, dst), x in edges.items():
-        w[index[src], index[dst]] += x
+    w = linalg.matrix(len(names), ((index[src], index[dst], x) for (src, dst), x in edges.items()))
     na = len(leaf_ids)
-    through = np.linalg.lstsq(np.eye(len(names) - na) - w[na:, na:], w[na:, :na], rcond=None)[0]
-    return w[:na, :na] + w[:na, na:] @ through, through[index[ENTRY] - na]
+    try:
+        reach, through = linalg.absorb(w, na)
+    except ValueError:
+        raise MetricsError(f"Der Prozess {describe(process)} kann nicht enden: Verzweigungen "
+                           "bilden eine Schleife ohne Schritt und ohne Ausgang.") from None
+    return reach, linalg.row(through, index[ENTRY] - na)
 
 
 def _break_reason(a: Activity, b: Activity) -> str | None:
@@ -224,7 +233,7 @@ def _ids(items: list[Activity], limit: int = 6) -> str:
 
 
 def _assemble(process: Process, visits: dict[str, float], leaves: list[Activity],
-              reach: np.ndarray, first: np.ndarray, warnings: Warnings) -> ModelMetrics:
+              reach: Any, first: np.ndarray, warnings: Warnings) -> ModelMetrics:
     v = np.array([visits.get(a.id, 0.0) for a in leaves])
     live = [a for a, x in zip(leaves, v, strict=True) if x > TINY]
     minutes = np.array([float(a.minutes or 0.0) for a in leaves])
@@ -247,13 +256,13 @@ def _assemble(process: Process, visits: dict[str, float], leaves: list[Activity]
     waste = np.array([_is_waste(a) for a in leaves], dtype=bool) & (v > TINY)
 
     transitions: list[BreakTransition] = []
-    for i, a in enumerate(leaves):
-        for j, b in enumerate(leaves):
-            count = v[i] * reach[i, j]
-            if count > TINY:
-                reason = _break_reason(a, b)
-                if reason:
-                    transitions.append(BreakTransition(a.id, b.id, reason, float(count)))
+    for i, j, x in linalg.nonzero(reach):
+        count = v[i] * x
+        if count > TINY:
+            reason = _break_reason(leaves[i], leaves[j])
+            if reason:
+                transitions.append(BreakTransition(leaves[i].id, leaves[j].id, reason,
+                                                   float(count)))
 
     phases, missing = _phases(live, warnings)
     breaks = float(sum(t.expected_count for t in transitions))

@@ -229,7 +229,7 @@ class Repository:
         except bpmn.BpmnRejected as err:
             return [Finding("error", rel, "", f"Modell nicht lesbar: {err.reason}", err.code)]
         self._models[path] = defs
-        out = []
+        out = _size_findings(rel, len(defs.flow_nodes()))
         for f in [*defs.warnings, *lint(defs)]:
             if f.code == "duplicate-id" and f.severity != "error":
                 continue  # lint reports it as an error
@@ -306,6 +306,21 @@ class Repository:
         return sorted(p for p in self.root.rglob("*")
                       if p.is_file() and p.suffix in (".yaml", ".yml", ".csv", ".bpmn")
                       and not any(part.startswith(".") for part in p.relative_to(self.root).parts))
+
+
+def _size_findings(rel: str, count: int) -> list[Finding]:
+    """Models beyond the size limits (docs/sicherheit.md): no maps, or no metrics at all."""
+    from .limits import MAX_MAP_NODES, MAX_MODEL_NODES, german_int
+
+    if count > MAX_MODEL_NODES:
+        return [Finding("error", rel, "", f"Das Modell hat {german_int(count)} Elemente; "
+                        f"ausgewertet werden Modelle bis {german_int(MAX_MODEL_NODES)} Elemente. "
+                        "Bitte in Teilprozesse gliedern.", "too-large")]
+    if count > MAX_MAP_NODES:
+        return [Finding("warning", rel, "", f"Das Modell hat {german_int(count)} Elemente; "
+                        f"Karten werden nur bis {german_int(MAX_MAP_NODES)} Elemente gezeichnet, "
+                        "Kennzahlen und Berichtszahlen werden berechnet.", "too-large-for-map")]
+    return []
 
 
 def _load_scoring(root: Path, findings: list[Finding]

@@ -67,11 +67,11 @@ def _check_output(path: str) -> str | None:
 
 def _errors() -> tuple[type[BaseException], ...]:
     from ..bpmn import BpmnRejected
-    from ..maps import ExportUnavailable, GraphvizFailed, GraphvizMissing, NoDiagram
+    from ..maps import ExportUnavailable, GraphvizFailed, GraphvizMissing, MapTooLarge, NoDiagram
     from ..maps.kb import MapInputError
 
     found: list[type[BaseException]] = [BpmnRejected, ExportUnavailable, GraphvizFailed,
-                                        GraphvizMissing, NoDiagram, MapInputError]
+                                        GraphvizMissing, NoDiagram, MapInputError, MapTooLarge]
     try:
         from ..repository import RepositoryError
 

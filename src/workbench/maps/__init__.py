@@ -15,7 +15,7 @@ from ..bpmn.model import Definitions
 from .auto import auto_map
 from .compare import ComparisonSummary, StepMatch, compare_models, comparison_map, match_steps
 from .di import NoDiagram, di_map
-from .export import ExportUnavailable, Map, converters
+from .export import ExportUnavailable, Map, MapTooLarge, converters
 from .gv import GraphvizFailed, GraphvizMissing
 from .highlights import Highlights, automatable_steps, highlights_for
 from .landscape import landscape_map
@@ -58,7 +58,7 @@ def process_map(
 
 __all__ = [
     "STYLES", "ComparisonSummary", "ExportUnavailable", "GraphvizFailed", "GraphvizMissing",
-    "Highlights", "Map", "NoDiagram", "StepMatch", "auto_map", "automatable_steps",
+    "Highlights", "Map", "MapTooLarge", "NoDiagram", "StepMatch", "auto_map", "automatable_steps",
     "compare_models", "comparison_map", "converters", "di_map", "highlights_for",
     "landscape_map", "match_steps", "process_map",
 ]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..bpmn.model import Activity, Definitions, Event, Gateway
 from . import gvlabels as lb
 from . import shapes as sh
-from .export import Map
+from .export import Map, ensure_drawable
 from .gv import HtmlLabel, attrs, clean_svg, html, html_lines, map_prefix, quote, run_dot
 from .highlights import NONE, Highlights
 from .restack import LAYOUT_ONLY, StackPlan, restack
@@ -42,6 +42,9 @@ class Section:
     key: str = ""  # prefix of SVG ids ("ist", "soll"); "" for a single map
     label: str = ""  # heading above the section
     status: Mapping[str, str] = field(default_factory=dict)  # activity id → "neu"/"entfaellt"
+
+    def __post_init__(self) -> None:
+        ensure_drawable(self.defs)
 
 
 @dataclass

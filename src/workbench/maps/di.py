@@ -25,7 +25,7 @@ from ..bpmn.model import (
     TextAnnotation,
 )
 from . import shapes as sh
-from .export import Map
+from .export import Map, ensure_drawable
 from .flows import break_flows
 from .gv import map_prefix
 from .highlights import NONE, Highlights
@@ -122,6 +122,7 @@ def di_map(
     status: dict[str, str] | None = None,
 ) -> Map:
     """Draw a model as laid out in its BPMN DI (``diagram``: index or id) as SVG."""
+    ensure_drawable(model)
     chosen = select_diagram(model, diagram)
     drawer = _Drawer(model, chosen, highlights or NONE, show_attributes, status or {})
     if title is None:

@@ -24,6 +24,23 @@ FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_DPI = 96.0
 
 
+class MapTooLarge(ValueError):
+    """The model has more flow nodes than a map can show (German message)."""
+
+
+def ensure_drawable(model: object) -> None:
+    """Raise :class:`MapTooLarge` for models beyond :data:`workbench.limits.MAX_MAP_NODES`."""
+    from ..limits import MAX_MAP_NODES, german_int
+
+    count = len(model.flow_nodes())  # type: ignore[attr-defined]
+    if count > MAX_MAP_NODES:
+        raise MapTooLarge(
+            f"Das Modell hat {german_int(count)} Elemente; Karten werden bis "
+            f"{german_int(MAX_MAP_NODES)} Elemente gezeichnet (größere wären an der Wand nicht "
+            "lesbar und bräuchten Minuten). Bitte in Teilprozesse gliedern oder die Kennzahlen "
+            "(workbench bpmn metrics) verwenden.")
+
+
 class ExportUnavailable(RuntimeError):
     """No program is installed that can turn this SVG into PNG or PDF."""
 

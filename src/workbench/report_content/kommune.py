@@ -160,12 +160,18 @@ def portfolio(ctx: ReportContext, kommune: str) -> str:
 
 def _comparison_svg(ctx: ReportContext, leistung: str, kommune: str) -> str:
     """The IST/SOLL comparison map, rendered once per model pair and batch."""
-    from ..maps import compare_models
+    from ..maps import MapTooLarge, compare_models
+    from ..maps.export import ensure_drawable
 
     ist = ctx.repo.model(leistung, "ist", kommune)
     soll = ctx.repo.model(leistung, "soll")
     if ist is None or soll is None:
         return "<p>Kein IST- oder SOLL-Modell vorhanden.</p>"
+    try:
+        ensure_drawable(ist)
+        ensure_drawable(soll)
+    except MapTooLarge as err:
+        return f'<p class="hinweis">Keine Karte: {esc(str(err))}</p>'
     digest = hashlib.sha256(ist.to_bytes() + b"\0" + soll.to_bytes()).hexdigest()[:20]
     key = f"vergleich-{leistung}-{digest}.svg"
     if key not in _SVG_MEMO:  # warm kernels: once per process; batches: once per batch
