@@ -143,3 +143,48 @@ def open_viewer(scale: float = 1.0) -> Iterator[BpmnJsViewer]:
             yield viewer
         finally:
             browser.close()
+
+
+class BpmnJsModeler:
+    """The bpmn-js modeler page (``modeler.html``): round trips and scripted canvas edits."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.console_errors: list[str] = []
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+
+    def round_trip(self, xml: str | bytes) -> str:
+        """Import ``xml`` and return what bpmn-js saves (raises RuntimeError on import errors)."""
+        text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+        result = self.page.evaluate("x => window.roundTrip(x)", text)
+        if result["error"]:
+            raise RuntimeError(f"bpmn-js kann das Modell nicht öffnen: {result['error']}")
+        return result["xml"]
+
+    def edit(self, action: str, *args: Any) -> Any:
+        """Run ``window.edit[action](...args)`` (rename, setProperty, move, remove, append)."""
+        return self.page.evaluate("([a, args]) => window.edit[a](...args)", [action, list(args)])
+
+    def save(self) -> str:
+        return self.page.evaluate("() => window.saveXML()")
+
+
+@contextmanager
+def open_modeler() -> Iterator[BpmnJsModeler]:
+    """Headless Chromium with the bpmn-js modeler; raises ``Unavailable`` with a German reason."""
+    reason = missing_prerequisite()
+    if reason:
+        raise Unavailable(reason)
+    ensure_bpmn_js()
+    from playwright.sync_api import sync_playwright
+
+    with serve_folder() as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            modeler = BpmnJsModeler(page)
+            page.goto(base + "modeler.html")
+            page.wait_for_function("() => window.modelerReady === true", timeout=15_000)
+            yield modeler
+        finally:
+            browser.close()
