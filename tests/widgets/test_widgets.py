@@ -28,7 +28,7 @@ def test_attribute_edit_keeps_the_original_diagram(example_copy: Path) -> None:
     editor.fields["Medium"].value = "E-Mail"
     assert editor.revision > revision and "11 Min." in editor.map.value
     message = editor.save()
-    assert "Diagramm und Erweiterungen des Originals beibehalten" in message
+    assert "2 Änderung(en) am vorhandenen Modell" in message
     saved = bpmn.read(path)
     step = next(a for a in saved.activities() if a.name.startswith("Formular entgegennehmen"))
     assert step.minutes == 11 and step.medium == "email"
@@ -36,7 +36,10 @@ def test_attribute_edit_keeps_the_original_diagram(example_copy: Path) -> None:
     assert not has_errors(lint(saved))
 
 
-def test_structural_edit_relayouts_and_stays_valid(example_copy: Path) -> None:
+def test_structural_edit_is_a_patch_and_stays_valid(example_copy: Path) -> None:
+    path = example_copy / "fundsachen" / "soll.bpmn"
+    before = bpmn.read(path)
+    shapes_before = {s.bpmn_element: s.bounds for s in before.diagrams[0].shapes}
     editor = ModelEditor(example_copy, "fundsachen", "soll")
     steps_before = len(editor.table)
     editor.steps.value = 1
@@ -45,12 +48,16 @@ def test_structural_edit_relayouts_and_stays_valid(example_copy: Path) -> None:
     editor.fields["Medium"].value = "automatisch"
     editor.move_step(1)
     message = editor.save()
-    assert "automatisch neu angeordnet" in message
+    assert "am vorhandenen Modell" in message and "Neu: Aufgabe" in message
     saved = Repository.load(example_copy).model("fundsachen", "soll")
     assert saved is not None and saved.has_di
-    names = [a.name for a in saved.activities()]
-    assert "Eingang im Postfach bestätigen" in names
+    new = next(a for a in saved.activities() if a.name == "Eingang im Postfach bestätigen")
     assert len(saved.flow_nodes()) == steps_before + 1
+    assert saved.diagrams[0].shape_for(new.id) is not None
+    shapes_after = {s.bpmn_element: s.bounds for s in saved.diagrams[0].shapes}
+    moved = [k for k, b in shapes_before.items() if shapes_after.get(k) != b]
+    assert set(moved) <= {p.id for p in saved.participants} | {
+        lane.id for p in saved.processes for lane in p.all_lanes}  # only pool/lanes widened
     assert not has_errors(lint(saved))
 
 

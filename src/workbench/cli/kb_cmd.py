@@ -66,6 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = isub.add_parser("schritte", help="Schritttabelle (CSV/XLSX) als BPMN-Modell übernehmen")
     q.add_argument("file", metavar="DATEI")
     _model_target(q)
+    q.add_argument("--aktualisieren", action="store_true",
+                   help="Änderungen als Patch auf das vorhandene Modell anwenden (Diagramm, "
+                        "Pools und Erweiterungen bleiben erhalten)")
     q.set_defaults(func=cmd_import_schritte)
 
     p = sub.add_parser("export", help="Modelle als Schritttabelle ausgeben")
@@ -233,6 +236,8 @@ def cmd_import_schritte(args: argparse.Namespace) -> int:
         row = repo.leistung(args.leistung)
         pool = repo.kommune(args.kommune)["name"] if args.kommune else repo.verbund.name
         table = read_step_table(Path(args.file))
+        if args.aktualisieren:
+            return _update_model(repo, args, table)
         label = "SOLL" if args.variant == "soll" else "IST"
         defs = step_table_to_bpmn(table, name=f"{row['name']} – {label}", pool=str(pool),
                                   process_id=f"{args.leistung}_{args.variant}"
@@ -242,6 +247,35 @@ def cmd_import_schritte(args: argparse.Namespace) -> int:
     for finding in table.findings:
         print(f"Hinweis: {finding}")
     return _store_model(repo, args, defs, target)
+
+
+def _update_model(repo: Repository, args: argparse.Namespace, table: object) -> int:
+    """``import schritte --aktualisieren``: the table's changes as patches to the model."""
+    from ..edit import EditRefused
+    from ..edit.steps import apply_step_table
+
+    if args.ueberschreiben:
+        return fail("--aktualisieren und --ueberschreiben schließen sich aus: --aktualisieren "
+                    "ändert das vorhandene Modell, --ueberschreiben ersetzt es.")
+    current = repo.model(args.leistung, args.variant, args.kommune)
+    source = repo.model_source(args.leistung, args.variant, args.kommune)
+    if current is None:
+        return fail(f"Kein {args.variant.upper()}-Modell für '{args.leistung}' vorhanden, das "
+                    "aktualisiert werden könnte. Bitte ohne --aktualisieren importieren.")
+    for finding in table.findings:  # type: ignore[attr-defined]
+        print(f"Hinweis: {finding}")
+    try:
+        result = apply_step_table(current, table)  # type: ignore[arg-type]
+    except EditRefused as err:
+        return fail(f"{err} Nichts geschrieben.")
+    if not result.changed:
+        print(f"Keine Änderung: die Tabelle entspricht {source}.")
+        return EXIT_OK
+    for line in result.changes:
+        print(f"  {line}")
+    path = repo.save_model(args.leistung, args.variant, result.model, args.kommune)
+    print(f"Aktualisiert: {path} ({len(result.changes)} Änderung(en); alles Übrige unverändert)")
+    return EXIT_OK
 
 
 def cmd_export_schritte(args: argparse.Namespace) -> int:

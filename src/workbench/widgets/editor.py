@@ -2,9 +2,11 @@
 
 Choose Leistung, variant and Kommune; select a step, change its fields, add, remove or move
 steps. Every change re-reads the table, rebuilds the model, lints it and redraws the map. Save
-writes the model atomically into the knowledge base: an imported model whose structure did not
-change keeps its diagram (DI) and vendor extensions — only names and workbench attributes are
-written into it; a structural change rebuilds the diagram with the automatic layout.
+applies the table to the existing model as patches (:mod:`workbench.edit.steps`): names,
+attributes, types, lanes and flows change in place, new steps get a shape near their
+neighbours, and everything the table does not show (pools, message flows, sub-processes,
+vendor extensions, the diagram) stays as it was. An edit that would lose content is refused
+with a German message and nothing is written. A new model is built with the automatic layout.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import pandas as pd
 
 from ..bpmn.lint import lint
 from ..bpmn.model import Definitions
+from ..edit import EditRefused
+from ..edit.steps import apply_step_table
 from ..repository import Repository
 from ..steptable import StepTableError, bpmn_to_step_table, read_step_table, step_table_to_bpmn
 from ..steptable.model import ELEMENTS
-from .apply import apply_table_to_model
 from .common import findings_html, map_html, repository_of
 
 _MEDIA = ["", "Papier", "persönlich", "Telefon", "E-Mail", "Scan", "Fachverfahren",
@@ -293,23 +296,32 @@ class ModelEditor:
         leistung, variant, kommune = self.target
         try:
             built = self.build()
-        except StepTableError as err:
+            if self.original is not None:
+                patched = apply_step_table(self.original, read_step_table(self.table))
+                model, changes = patched.model, patched.changes
+            else:
+                model, changes = built, []
+        except (StepTableError, EditRefused) as err:
             self.status.value = f"<b>Nicht gespeichert:</b> {html.escape(str(err))}"
             return self.status.value
-        kept = (apply_table_to_model(self.original, built, self.origin)
-                if self.original is not None else None)
-        model = kept if kept is not None else built
+        target = self.repo.model_path(leistung, variant, kommune)
+        if self.original is not None and not changes and target.exists():
+            self.status.value = "Keine Änderung – nichts gespeichert."
+            return self.status.value
         problems = [f for f in lint(model) if f.severity == "error"]
         try:
             path = self.repo.save_model(leistung, variant, model, kommune)
         except (ValueError, OSError) as err:  # refused (unreadable result) or not writable
             self.status.value = f"<b>Nicht gespeichert:</b> {html.escape(str(err))}"
             return self.status.value
-        how = ("Diagramm und Erweiterungen des Originals beibehalten" if kept is not None
-               else "Diagramm automatisch neu angeordnet")
+        how = (f"{len(changes)} Änderung(en) am vorhandenen Modell, alles Übrige unverändert"
+               if self.original is not None else "Diagramm automatisch angeordnet")
         count = len(model.flow_nodes())
         message = (f"Gespeichert: <code>{html.escape(str(path))}</code> – {count} Elemente, "
                    f"{how}.")
+        if changes:
+            message += "<ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in changes[:12]) + \
+                "</ul>"
         if problems:
             message += f" Achtung: {len(problems)} Modellierungsfehler (siehe Befunde)."
         self.status.value = message
