@@ -98,6 +98,8 @@ ATTRIBUTES: dict[str, Attribute] = {
         Attribute("participantRole", "Rolle des Beteiligten", "enum",
                   "participant process lane", PARTICIPANT_ROLES),
         Attribute("laufbahn", "Laufbahngruppe", "enum", "lane activity", LAUFBAHNEN),
+        Attribute("replaces", "Ersetzt (IDs der IST-Elemente)", "text",
+                  "activity event gateway"),
     )
 }
 

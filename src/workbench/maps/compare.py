@@ -1,18 +1,19 @@
 """IST/SOLL comparison: both maps stacked under one title and one legend.
 
-Steps (activities) are matched by id first; the remaining ones by name and type: the same
-name after folding case, blanks and umlauts, and the same element category (any task type,
-sub-process or call activity counts as "Aktivität", so a manual IST step that becomes a user
-task in SOLL still matches). Unmatched IST steps are dropped in SOLL (greyed and struck
-through in IST), unmatched SOLL steps are new (green border and "neu").
+Steps (activities) are matched by the semantic diff (:mod:`workbench.diff`): by id (a step
+table's row-number id ``Schritt_<Nr>`` only together with a similar name), by explicit link
+(``wb:replaces``), then by name similarity within the same lane and the same element category
+(any task type, sub-process or call activity counts as "Aktivität", so a manual IST step that
+becomes a user task in SOLL still matches) – never by row number. Unmatched IST steps are
+dropped in SOLL (greyed and struck through in IST), unmatched SOLL steps are new (green border
+and "neu").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..bpmn.model import Activity, Definitions
-from ..text import ascii_fold
+from ..bpmn.model import Definitions
 from .auto import DotBuilder, Section
 from .export import Map
 from .highlights import Highlights, highlights_for
@@ -60,41 +61,22 @@ def _num(value: float | None) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _fold(text: str) -> str:
-    return " ".join(ascii_fold(text).split())
-
-
-def _steps(model: Definitions) -> list[Activity]:
-    return [a for a in model.activities()]
-
-
 def match_steps(ist: Definitions, soll: Definitions) -> StepMatch:
-    """Match IST and SOLL activities: by id, else by folded name and category (see module)."""
-    ist_steps, soll_steps = _steps(ist), _steps(soll)
-    soll_ids = {a.id for a in soll_steps}
-    pairs: dict[str, str] = {}
-    for step in ist_steps:
-        if step.id in soll_ids:
-            pairs[step.id] = step.id
-    taken = set(pairs.values())
-    free: dict[str, list[str]] = {}
-    for step in soll_steps:
-        if step.id not in taken and step.name:
-            free.setdefault(_fold(step.name), []).append(step.id)
-    by_name = []
-    for step in ist_steps:
-        if step.id in pairs or not step.name:
-            continue
-        candidates = free.get(_fold(step.name))
-        if candidates:
-            pairs[step.id] = candidates.pop(0)
-            by_name.append(step.id)
-    matched_soll = set(pairs.values())
+    """Match IST and SOLL activities with the semantic diff (see module)."""
+    from ..diff import diff_models
+
+    diff = diff_models(ist, soll)
+    steps = [e for e in diff.elements if e.is_step]
+    pairs = {e.a_id: e.b_id for e in steps if e.a_id and e.b_id}
+    for a_id, b_id in diff.matching.merged.items():
+        if b_id in pairs.values():
+            pairs[a_id] = b_id
     return StepMatch(
         pairs=pairs,
-        dropped=tuple(s.id for s in ist_steps if s.id not in pairs),
-        new=tuple(s.id for s in soll_steps if s.id not in matched_soll),
-        by_name=tuple(by_name),
+        dropped=tuple(e.a_id for e in steps if e.kind == "removed"),
+        new=tuple(e.b_id for e in steps if e.kind == "added"),
+        by_name=tuple(e.a_id for e in steps
+                      if e.a_id and e.matched_by in ("name", "name-lane")),
     )
 
 

@@ -16,6 +16,7 @@ from ..charts import portfolio_svg
 from ..metrics import ModelMetrics
 from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
+from .changes import deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_metrics
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
 
@@ -221,6 +222,7 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
                                              "gemeinsames IST des Verbunds")
                             + ") und SOLL (unten): entfallende Schritte grau, neue grün "
                               "umrandet, Medienbrüche rot."))
+        parts.append(ist_soll_changes(ctx, r.leistung, kommune))
         if ist is not None and soll is not None:
             parts.append(_metrics_table(ist, soll, r))
     return "".join(parts)
@@ -288,4 +290,4 @@ def against_verbund(ctx: ReportContext, kommune: str) -> str:
         body, numeric=(1, 2, 3, 4))
         + "<p class='klein'>Ø Verbund: ungewichtetes Mittel der Mitglieder mit Fällen; "
           "Minuten aus dem IST-Modell, das für das Mitglied gilt (eigene Variante oder "
-          "gemeinsames IST).</p>")
+          "gemeinsames IST).</p>" + deviations_from_verbund(ctx, kommune))
