@@ -236,6 +236,10 @@ def cmd_import_schritte(args: argparse.Namespace) -> int:
         row = repo.leistung(args.leistung)
         pool = repo.kommune(args.kommune)["name"] if args.kommune else repo.verbund.name
         table = read_step_table(Path(args.file))
+        from ..steptable.links import resolve_replaces
+
+        resolve_replaces(table, repo.model(args.leistung, "ist") if args.variant == "soll"
+                         else None)
         if args.aktualisieren:
             return _update_model(repo, args, table)
         label = "SOLL" if args.variant == "soll" else "IST"
@@ -288,6 +292,11 @@ def cmd_export_schritte(args: argparse.Namespace) -> int:
         return fail(str(err))
     if defs is None:
         return fail(f"Kein {args.variant.upper()}-Modell für '{args.leistung}' vorhanden.")
-    path = write_step_table(bpmn_to_step_table(defs), args.output)
+    from ..steptable.links import replaces_as_numbers
+
+    frame = bpmn_to_step_table(defs)
+    if args.variant == "soll":
+        frame = replaces_as_numbers(frame, repo.model(args.leistung, "ist"))
+    path = write_step_table(frame, args.output)
     print(f"Geschrieben: {path} (aus {repo.model_source(args.leistung, args.variant, args.kommune)})")
     return EXIT_OK

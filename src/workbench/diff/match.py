@@ -48,6 +48,14 @@ def _words(name: str) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", ascii_fold(name)) if w not in STOPWORDS]
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Equal, or one inflects the other ('gebuehr'/'gebuehren', 'nachweis'/'nachweise')."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 3
+
+
 def similarity(a: str, b: str) -> float:
     """Similarity of two step names in [0, 1]: shared meaningful words (Dice), or near-equal text.
 
@@ -57,7 +65,13 @@ def similarity(a: str, b: str) -> float:
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return 1.0 if ascii_fold(a) == ascii_fold(b) else 0.0
-    common = sum(min(wa.count(w), wb.count(w)) for w in set(wa))
+    free = list(wb)
+    common = 0
+    for word in wa:
+        same = next((w for w in free if _same_word(word, w)), None)
+        if same is not None:
+            free.remove(same)
+            common += 1
     dice = 2 * common / (len(wa) + len(wb))
     ratio = difflib.SequenceMatcher(None, " ".join(wa), " ".join(wb)).ratio()
     return max(dice, ratio if ratio >= 0.85 else 0.0)

@@ -122,6 +122,8 @@ class _Applier:
         for attr, key in EXT_FIELDS:
             if getattr(row, attr) != getattr(base, attr):
                 self.patch.set_ext(element_id, key, getattr(row, attr))
+        if row.replaces != base.replaces:
+            self.patch.set_ext(element_id, "replaces", " ".join(row.replaces) or None)
         if row.role != base.role and row.role:
             self._move(element_id, row.role, lanes)
 
@@ -202,6 +204,8 @@ class _Applier:
         for attr, key in EXT_FIELDS:
             if getattr(row, attr) is not None:
                 self.patch.set_ext(new_id, key, getattr(row, attr))
+        if row.replaces:
+            self.patch.set_ext(new_id, "replaces", " ".join(row.replaces))
 
     def _main_process(self) -> etree._Element:
         return self.defs.main_process().element

@@ -104,6 +104,7 @@ class _Converter:
         for key, value in node.ext.items():
             if key in _EXT:
                 setattr(row, _EXT[key], value)
+        row.replaces = tuple(str(node.ext.get("replaces", "")).split())
         if isinstance(node, Activity) and node.loop:
             self.lost("loop-marker", f"{_who(node)}: die Schleifen-/Mehrfach-Markierung "
                       f"({node.loop}) wurde nicht übernommen.", node.id)

@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 COLUMNS: tuple[str, ...] = (
     "Nr", "Schritt", "Element", "Rolle", "Aktivitätstyp", "Medium", "Minuten",
     "Wartezeit (Tage)", "System", "Phase", "Automatisierung", "Weiter", "Bedingungen",
-    "Wahrscheinlichkeiten",
+    "Wahrscheinlichkeiten", "Ersetzt",
 )
 #: Field name of each column (StepRow attribute or parse slot).
 FIELDS: dict[str, str] = dict(zip(COLUMNS, (
     "nr", "step", "element", "role", "activity_type", "medium", "minutes", "wait_days",
-    "system", "phase", "automation", "next", "conditions", "probabilities",
+    "system", "phase", "automation", "next", "conditions", "probabilities", "replaces",
 ), strict=True))
 COLUMN_OF: dict[str, str] = {v: k for k, v in FIELDS.items()}
 
@@ -114,6 +114,7 @@ class StepRow:
     conditions: tuple[str, ...] = ()  # one label per successor ("" = none)
     probabilities: tuple[float | None, ...] = ()  # one per successor
     default: int | None = None  # index of the default successor ("sonst")
+    replaces: tuple[str, ...] = ()  # IST rows (Nr) or element ids this step replaces
     line: int | None = field(default=None, compare=False)  # row in the file (header = 1)
 
     @property
@@ -212,4 +213,5 @@ def _record(rows: list[StepRow], index: int) -> dict[str, object]:
         "Phase": PHASE_LABELS.get(row.phase or "", row.phase or ""),
         "Automatisierung": AUTOMATION_LABELS.get(row.automation or "", row.automation or ""),
         "Weiter": weiter, "Bedingungen": conditions, "Wahrscheinlichkeiten": probabilities,
+        "Ersetzt": " ".join(row.replaces),
     }

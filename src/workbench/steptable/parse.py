@@ -43,6 +43,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
              "naechsterschritt"),
     "conditions": ("bedingung", "conditions", "condition", "zweig", "zweige"),
     "probabilities": ("wahrscheinlichkeit", "probabilities", "probability", "anteil", "anteile"),
+    "replaces": ("replaces", "ersetztist", "ersetzt", "ersetztschritt", "ersetztschritte",
+                 "vorgaenger", "istschritt", "istschritte"),
 }
 _COLUMN_KEYS: dict[str, str] = {fold(c): f for c, f in FIELDS.items()} | {
     alias: f for f, aliases in _ALIASES.items() for alias in aliases
@@ -202,6 +204,7 @@ class _Parser:
         for name, attribute in (("medium", "medium"), ("phase", "phase"),
                                 ("automation", "automation")):
             setattr(row, name, self.enum(attribute, value(cells, name), line, name))
+        row.replaces = tuple(p for p in re.split(r"[\s,;|]+", value(cells, "replaces")) if p)
         row.minutes = self.number(value(cells, "minutes"), line, "minutes")
         row.wait_days = self.number(value(cells, "wait_days"), line, "wait_days")
         return row

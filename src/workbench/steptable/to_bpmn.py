@@ -44,6 +44,8 @@ def step_table_to_bpmn(table: StepTable | Source, *, name: str, pool: str,
             )
     defs = builder.build()
     for row in table.rows:
+        if row.replaces:
+            defs[ids[row.nr]].set_ext("replaces", " ".join(row.replaces))
         if row.spec.category != "task":  # the builder takes step attributes on tasks only
             element = defs[ids[row.nr]]
             for attr, key in _EXT.items():

@@ -23,6 +23,7 @@ from ..edit import EditRefused
 from ..edit.steps import apply_step_table
 from ..repository import Repository
 from ..steptable import StepTableError, bpmn_to_step_table, read_step_table, step_table_to_bpmn
+from ..steptable.links import resolve_replaces
 from ..steptable.model import ELEMENTS
 from .common import findings_html, map_html, repository_of
 
@@ -297,7 +298,10 @@ class ModelEditor:
         try:
             built = self.build()
             if self.original is not None:
-                patched = apply_step_table(self.original, read_step_table(self.table))
+                table = read_step_table(self.table)
+                resolve_replaces(table, self.repo.model(leistung, "ist") if variant == "soll"
+                                 else None)
+                patched = apply_step_table(self.original, table)
                 model, changes = patched.model, patched.changes
             else:
                 model, changes = built, []
