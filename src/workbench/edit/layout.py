@@ -106,18 +106,24 @@ def set_waypoints(edge: etree._Element, points: list[tuple[float, float]]) -> No
 
 
 def route(source: Bounds, target: Bounds) -> list[tuple[float, float]]:
-    """An orthogonal line from source to target: right to left, else around below."""
+    """An orthogonal line from source to target: rightwards, down, up, else around below."""
     sx, sy = source.center
     tx, ty = target.center
     right = source.x + source.width
+    bottom, target_bottom = source.y + source.height, target.y + target.height
+    if target.x < right and target.y >= bottom:  # below: leave at the bottom, enter at the top
+        middle = (bottom + target.y) / 2
+        return [(sx, bottom), (sx, middle), (tx, middle), (tx, target.y)]
+    if target.x < right and target_bottom <= source.y:  # above
+        middle = (target_bottom + source.y) / 2
+        return [(sx, source.y), (sx, middle), (tx, middle), (tx, target_bottom)]
     if target.x >= right:
         if abs(sy - ty) < 1:
             return [(right, sy), (target.x, sy)]
         middle = (right + target.x) / 2
         return [(right, sy), (middle, sy), (middle, ty), (target.x, ty)]
-    below = max(source.y + source.height, target.y + target.height) + 30
-    return [(sx, source.y + source.height), (sx, below), (tx, below),
-            (tx, target.y + target.height)]
+    below = max(bottom, target_bottom) + 30
+    return [(sx, bottom), (sx, below), (tx, below), (tx, target_bottom)]
 
 
 def reroute(defs: Definitions, flow: etree._Element) -> None:
