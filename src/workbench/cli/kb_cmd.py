@@ -277,7 +277,12 @@ def _update_model(repo: Repository, args: argparse.Namespace, table: object) -> 
         return EXIT_OK
     for line in result.changes:
         print(f"  {line}")
-    path = repo.save_model(args.leistung, args.variant, result.model, args.kommune)
+    try:
+        path = repo.save_model(args.leistung, args.variant, result.model, args.kommune)
+    except bpmn.BpmnRejected as err:
+        return fail(f"{err} – nichts geschrieben.")
+    except OSError as err:
+        return fail(f"{args.leistung}: konnte nicht geschrieben werden ({err.strerror or err}).")
     print(f"Aktualisiert: {path} ({len(result.changes)} Änderung(en); alles Übrige unverändert)")
     return EXIT_OK
 
