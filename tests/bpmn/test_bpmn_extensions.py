@@ -24,10 +24,10 @@ def test_namespace_is_a_urn_and_every_attribute_has_a_german_label() -> None:
     assert ns.WB == "urn:prozess-werkbench:bpmn:1"
     assert set(ext.ATTRIBUTES) == {"minutes", "waitDays", "medium", "system", "phase",
                                    "automation", "activityType", "probability",
-                                   "participantRole", "laufbahn"}
+                                   "participantRole", "laufbahn", "replaces"}
     for attr in ext.ATTRIBUTES.values():
         assert attr.label and set(attr.applies_to.split()) <= {
-            "activity", "event", "sequenceFlow", "lane", "participant", "process"}
+            "activity", "event", "gateway", "sequenceFlow", "lane", "participant", "process"}
         if attr.kind == "enum":
             assert attr.values
 

@@ -80,7 +80,8 @@ class Attribute:
     name: str
     label: str
     kind: str  # "number" | "probability" | "enum" | "text"
-    applies_to: str  # space-separated: activity, event, sequenceFlow, lane, participant, process
+    applies_to: str  # space-separated: activity, event, gateway, sequenceFlow, lane, participant,
+    #                  process
     values: dict[str, str] | None = None
 
 
