@@ -8,12 +8,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.edit.helpers import line_changes
 from tests.interop.harness import ROOT, BpmnJsModeler, Unavailable, open_modeler
 from workbench import bpmn
 from workbench.edit import EditRefused, merge_canvas_xml
@@ -50,17 +50,6 @@ def modeler() -> Iterator[BpmnJsModeler]:
 def stored(path: Path) -> bytes:
     """The file as the knowledge base stores it (lossless import, lxml serialisation)."""
     return bpmn.read(path).to_bytes()
-
-
-def line_changes(before: bytes, after: bytes) -> tuple[list[str], list[str]]:
-    """Lines removed from and added to ``before`` (a plain line diff)."""
-    removed, added = [], []
-    for line in difflib.ndiff(before.decode().splitlines(), after.decode().splitlines()):
-        if line.startswith("- "):
-            removed.append(line[2:])
-        elif line.startswith("+ "):
-            added.append(line[2:])
-    return removed, added
 
 
 def test_round_trip_of_every_file_merges_to_the_original_bytes(modeler: BpmnJsModeler) -> None:

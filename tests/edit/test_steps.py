@@ -107,6 +107,13 @@ def test_inserted_step_is_wired_drawn_near_its_neighbours_and_in_its_lane() -> N
     # the flow 13 → 14 was re-pointed (its id and content stay), not deleted and made anew
     assert after["Fluss_13_14"].source_id == "Schritt_13"
     assert after["Fluss_13_14"].target_id == "Schritt_20"
+    # byte for byte: everything but the new step's neighbours, the lane, pool and the flow
+    lane, pool = task.lane.id, after.participants[0].id
+    untouched(defs, after, {"Schritt_13", "Schritt_14", "Fluss_13_14", lane, pool,
+                            "Steueramt_di", *[s.id for s in after.diagrams[0].shapes
+                                              if s.bpmn_element in (lane, pool)],
+                            *[e.id for e in after.diagrams[0].edges
+                              if e.bpmn_element == "Fluss_13_14"]})
 
 
 def _overlap(a, b) -> bool:
@@ -125,6 +132,9 @@ def test_removed_step_rewires_its_neighbours() -> None:
     assert [f.target_id for f in after["Schritt_13"].outgoing] == ["Schritt_15"]
     assert "Schritt_14" not in after.to_bytes().decode()
     assert not has_errors(lint(after))
+    kept = after["Schritt_13"].outgoing[0].id
+    untouched(defs, after, {"Schritt_13", "Schritt_15", kept, after["Schritt_13"].lane.id, *[
+        e.id for e in after.diagrams[0].edges if e.bpmn_element == kept]})
 
 
 def test_moved_step_changes_lane_and_only_its_own_shape() -> None:

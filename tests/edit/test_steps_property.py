@@ -8,12 +8,12 @@ namespace, on the root element or on the element itself, when the file had none)
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.edit.helpers import line_changes
 from workbench.cli import main
 from workbench.steptable import read_step_table, write_step_table
 
@@ -54,7 +54,7 @@ def test_one_minutes_value_changes_exactly_that_attribute(
     assert main(["import", "schritte", str(table), "--leistung", "fundsachen", "--variant", "ist",
                  "--aktualisieren", "--repository", str(repo)]) == 0
     after = stored.read_bytes()
-    removed, added = _line_diff(before, after)
+    removed, added = line_changes(before, after)
     assert len(removed) == len(added) and 1 <= len(added) <= 2, (removed, added)
     if len(added) == 2:  # the wb namespace is declared on the root element
         assert removed[0].lstrip().startswith("<") and 'xmlns:wb="urn:prozess-werkbench:bpmn:1"' \
@@ -67,13 +67,3 @@ def test_one_minutes_value_changes_exactly_that_attribute(
     assert re.search(r'wb:minutes="(17\.5|3)"', new_line)
     out = capsys.readouterr().out
     assert "Bearbeitungszeit (Minuten je Ausführung)" in out and "Aktualisiert:" in out
-
-
-def _line_diff(before: bytes, after: bytes) -> tuple[list[str], list[str]]:
-    removed, added = [], []
-    for line in difflib.ndiff(before.decode().splitlines(), after.decode().splitlines()):
-        if line.startswith("- "):
-            removed.append(line[2:])
-        elif line.startswith("+ "):
-            added.append(line[2:])
-    return removed, added

@@ -123,8 +123,8 @@ class BpmnJsViewer:
 
 
 @contextmanager
-def open_viewer(scale: float = 1.0) -> Iterator[BpmnJsViewer]:
-    """Headless Chromium with viewer.html loaded; raises ``Unavailable`` with a German reason."""
+def _page(html: str, ready: str, scale: float = 1.0) -> Iterator[Any]:
+    """Headless Chromium with ``html`` of this folder loaded, once ``window[ready]`` is true."""
     reason = missing_prerequisite()
     if reason:
         raise Unavailable(reason)
@@ -137,13 +137,18 @@ def open_viewer(scale: float = 1.0) -> Iterator[BpmnJsViewer]:
             context = browser.new_context(viewport={"width": 1400, "height": 900},
                                           device_scale_factor=scale)
             page = context.new_page()
-            viewer = BpmnJsViewer(page)
-            page.goto(base + "viewer.html")
-            page.wait_for_function("() => window.viewerReady === true", timeout=15_000)
-            yield viewer
+            page.goto(base + html)
+            page.wait_for_function(f"() => window.{ready} === true", timeout=15_000)
+            yield page
         finally:
             browser.close()
 
+
+@contextmanager
+def open_viewer(scale: float = 1.0) -> Iterator[BpmnJsViewer]:
+    """Headless Chromium with viewer.html loaded; raises ``Unavailable`` with a German reason."""
+    with _page("viewer.html", "viewerReady", scale) as page:
+        yield BpmnJsViewer(page)
 
 class BpmnJsModeler:
     """The bpmn-js modeler page (``modeler.html``): round trips and scripted canvas edits."""
@@ -172,19 +177,5 @@ class BpmnJsModeler:
 @contextmanager
 def open_modeler() -> Iterator[BpmnJsModeler]:
     """Headless Chromium with the bpmn-js modeler; raises ``Unavailable`` with a German reason."""
-    reason = missing_prerequisite()
-    if reason:
-        raise Unavailable(reason)
-    ensure_bpmn_js()
-    from playwright.sync_api import sync_playwright
-
-    with serve_folder() as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-            modeler = BpmnJsModeler(page)
-            page.goto(base + "modeler.html")
-            page.wait_for_function("() => window.modelerReady === true", timeout=15_000)
-            yield modeler
-        finally:
-            browser.close()
+    with _page("modeler.html", "modelerReady") as page:
+        yield BpmnJsModeler(page)

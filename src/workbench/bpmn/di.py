@@ -28,7 +28,8 @@ class Bounds:
         return self.x + self.width / 2, self.y + self.height / 2
 
 
-def _bounds(el: etree._Element | None) -> Bounds | None:
+def parse_bounds(el: etree._Element | None) -> Bounds | None:
+    """The Bounds of a ``dc:Bounds`` element (None when missing or not numeric)."""
     if el is None:
         return None
     try:
@@ -43,7 +44,7 @@ class Shape(Element):
     __slots__ = ()
 
     bpmn_element = property(lambda self: self.element.get("bpmnElement") or "")
-    bounds = property(lambda self: _bounds(self.element.find(_DC + "Bounds")))
+    bounds = property(lambda self: parse_bounds(self.element.find(_DC + "Bounds")))
 
     @property
     def is_expanded(self) -> bool | None:
@@ -58,7 +59,7 @@ class Shape(Element):
     @property
     def label_bounds(self) -> Bounds | None:
         label = self.element.find(_DI + "BPMNLabel")
-        return _bounds(label.find(_DC + "Bounds")) if label is not None else None
+        return parse_bounds(label.find(_DC + "Bounds")) if label is not None else None
 
 
 class Edge(Element):
@@ -81,7 +82,7 @@ class Edge(Element):
     @property
     def label_bounds(self) -> Bounds | None:
         label = self.element.find(_DI + "BPMNLabel")
-        return _bounds(label.find(_DC + "Bounds")) if label is not None else None
+        return parse_bounds(label.find(_DC + "Bounds")) if label is not None else None
 
 
 class Diagram(Element):

@@ -187,6 +187,9 @@ def _show(value: Any, key: str = "") -> str:
         return "–"
     if key == "type":
         return voc.german_type(str(value))
+    spec = ext.ATTRIBUTES.get(key)
+    if spec is not None and spec.values and str(value) in spec.values:
+        return spec.values[str(value)]
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return f"„{value}“" if isinstance(value, str) else str(value)

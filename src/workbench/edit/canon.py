@@ -143,8 +143,10 @@ Canon = tuple  # (tag, attributes, text, children): hashable; children sorted (o
 class Snapshot:
     """One document seen through its keys: the keyed elements and their canonical content."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, *, frozen: bool = False) -> None:
+        """``frozen``: the tree will not change, so canonical contents may be cached."""
         self.root = root
+        self._cache: dict[etree._Element, Canon] | None = {} if frozen else None
         self.ids = {el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
         self.entries: dict[str, Entry] = {}
         self.duplicates: list[str] = []
@@ -214,6 +216,14 @@ class Snapshot:
 
     def content(self, el: etree._Element) -> Canon:
         """Canonical content of an element without its keyed descendants (see module doc)."""
+        if self._cache is not None:
+            found = self._cache.get(el)
+            if found is None:
+                found = self._cache[el] = self._content(el)
+            return found
+        return self._content(el)
+
+    def _content(self, el: etree._Element) -> Canon:
         children = self.children(el)
         ordered = tuple(self.content(c) for c in children if c.tag in ORDERED)
         rest = tuple(sorted(self.content(c) for c in children if c.tag not in ORDERED))

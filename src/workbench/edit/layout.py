@@ -10,7 +10,7 @@ from lxml import etree
 
 from ..bpmn import namespaces as ns
 from ..bpmn import vocabulary as voc
-from ..bpmn.di import Bounds
+from ..bpmn.di import Bounds, parse_bounds
 from ..bpmn.model import Definitions
 from . import tree
 
@@ -47,15 +47,7 @@ def edge_of(defs: Definitions, element_id: str) -> etree._Element | None:
 
 
 def bounds_of(shape: etree._Element | None) -> Bounds | None:
-    if shape is None:
-        return None
-    node = shape.find(_DC + "Bounds")
-    if node is None:
-        return None
-    try:
-        return Bounds(*(float(node.get(k, "0")) for k in ("x", "y", "width", "height")))
-    except ValueError:
-        return None
+    return parse_bounds(shape.find(_DC + "Bounds")) if shape is not None else None
 
 
 def set_bounds(shape: etree._Element, box: Bounds) -> None:
