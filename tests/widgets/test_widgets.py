@@ -61,6 +61,19 @@ def test_structural_edit_is_a_patch_and_stays_valid(example_copy: Path) -> None:
     assert not has_errors(lint(saved))
 
 
+def test_ersetzt_links_a_soll_step_to_its_ist_step(example_copy: Path) -> None:
+    editor = ModelEditor(example_copy, "hundeanmeldung", "soll")
+    _select(editor, "Steuerfall prüfen und freigeben")
+    editor.fields["Ersetzt"].value = "9"  # Nr 9 of the IST table
+    assert "1 Änderung(en)" in editor.save()
+    soll = bpmn.read(example_copy / "hundeanmeldung" / "soll.bpmn")
+    step = next(a for a in soll.activities() if a.name == "Steuerfall prüfen und freigeben")
+    assert step.get_ext("replaces") == "Schritt_9"
+    reopened = ModelEditor(example_copy, "hundeanmeldung", "soll")
+    _select(reopened, "Steuerfall prüfen und freigeben")
+    assert reopened.fields["Ersetzt"].value == "9"
+
+
 def test_invalid_table_shows_german_error_and_saves_nothing(example_copy: Path) -> None:
     path = example_copy / "hundeanmeldung" / "soll.bpmn"
     before = path.read_bytes()

@@ -23,7 +23,7 @@ from ..edit import EditRefused
 from ..edit.steps import apply_step_table
 from ..repository import Repository
 from ..steptable import StepTableError, bpmn_to_step_table, read_step_table, step_table_to_bpmn
-from ..steptable.links import resolve_replaces
+from ..steptable.links import replaces_as_numbers, resolve_replaces
 from ..steptable.model import ELEMENTS
 from .common import findings_html, map_html, repository_of
 
@@ -53,6 +53,9 @@ _FIELDS = {  # table column → (widget factory, css class)
                     "wb-feld-bedingungen"),
     "Wahrscheinlichkeiten": (lambda: w.Text(description="Wahrsch.", placeholder="0,8|0,2"),
                              "wb-feld-wahrscheinlichkeiten"),
+    "Ersetzt": (lambda: w.Text(description="Ersetzt (IST)",
+                               placeholder="nur SOLL: IST-Nrn oder -IDs, z. B. 3 5"),
+                "wb-feld-ersetzt"),
 }
 _NUMERIC = ("Minuten", "Wartezeit (Tage)")
 
@@ -175,6 +178,8 @@ class ModelEditor:
         else:
             self.table = bpmn_to_step_table(self.original)
             self.origin = dict(self.table.attrs.get("origin", {}))
+            if variant == "soll":  # „Ersetzt“ shows the Nrs of the IST table
+                self.table = replaces_as_numbers(self.table, self.repo.model(leistung, "ist"))
             note = f"Geladen: {html.escape(source or '')}"
             if kommune and source and f".{kommune}." not in source:
                 note += (" (gemeinsames IST des Verbunds; Speichern legt eine eigene Variante "
