@@ -20,6 +20,7 @@ import pandas as pd
 from . import bpmn
 from .bpmn.lint import lint
 from .kb.findings import Finding, sort_findings
+from .kb.imports import is_step
 from .kb.loaders import (
     ID_PATTERN,
     Verbund,
@@ -237,7 +238,7 @@ class Repository:
                                           f"Element '{f.element_id}'" if f.element_id else "") if p)
             out.append(Finding(f.severity, rel, where, f.message, f.code))
         for activity in defs.activities():
-            if activity.is_sub_process:
+            if not is_step(activity):
                 continue
             missing = [label for attr, label in _STEP_ATTRIBUTES.items()
                        if activity.get_ext(attr) is None]

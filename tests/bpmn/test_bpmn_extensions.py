@@ -22,9 +22,10 @@ def _one_task(attrs: str = "", flow_attrs: str = "") -> bpmn.Definitions:
 
 def test_namespace_is_a_urn_and_every_attribute_has_a_german_label() -> None:
     assert ns.WB == "urn:prozess-werkbench:bpmn:1"
-    assert set(ext.ATTRIBUTES) == {"minutes", "waitDays", "medium", "system", "phase",
+    assert set(ext.ATTRIBUTES) >= {"minutes", "waitDays", "medium", "system", "phase",
                                    "automation", "activityType", "probability",
                                    "participantRole", "laufbahn", "replaces"}
+    assert set(ext.FIM_ATTRIBUTES) <= set(ext.ATTRIBUTES)
     for attr in ext.ATTRIBUTES.values():
         assert attr.label and set(attr.applies_to.split()) <= {
             "activity", "event", "gateway", "sequenceFlow", "lane", "participant", "process"}

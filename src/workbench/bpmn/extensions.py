@@ -101,8 +101,31 @@ ATTRIBUTES: dict[str, Attribute] = {
         Attribute("laufbahn", "Laufbahngruppe", "enum", "lane activity", LAUFBAHNEN),
         Attribute("replaces", "Ersetzt (IDs der IST-Elemente)", "text",
                   "activity event gateway"),
+        # FIM (XProzess): the Aktivitätengruppe a (collapsed) sub-process stands for
+        Attribute("fimGroupId", "FIM-Aktivitätengruppe (ID)", "text", "activity"),
+        Attribute("fimGroupType", "FIM-Referenzaktivitätengruppe (Typ-Code)", "text", "activity"),
+        Attribute("fimGroupName", "FIM-Aktivitätengruppe (Name laut FIM)", "text", "activity"),
     )
 }
+#: FIM attributes (names start with ``fim``): kept from an XProzess import, never computed.
+FIM_ATTRIBUTES = ("fimGroupId", "fimGroupType", "fimGroupName")
+#: Names of the FIM Referenzaktivitätengruppen (RAG) types, as the FIM Modellreport of the
+#: shared Mutterschutz process prints them; other codes are shown as "RAG-Typ <code>".
+FIM_GROUP_TYPES: dict[str, str] = {
+    "1": "Information empfangen",
+    "2": "Information bereitstellen",
+    "3": "Sachverhalt formell prüfen",
+    "4": "Sachverhalt beurteilen/entscheiden ohne Spielraum",
+    "5": "Sachverhalt beurteilen/entscheiden mit Spielraum",
+    "7": "Beteiligung durchführen",
+}
+
+
+def fim_group_type_label(code: str | None) -> str:
+    """German name of a FIM RAG type code ('3' → 'Sachverhalt formell prüfen')."""
+    if not code:
+        return ""
+    return FIM_GROUP_TYPES.get(str(code).strip(), f"RAG-Typ {code}")
 
 
 def _fold(text: str) -> str:

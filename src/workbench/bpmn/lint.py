@@ -38,11 +38,30 @@ def _containers(defs: Definitions) -> Iterator[Process | SubProcess]:
                 yield node
 
 
+def _message_stub(defs: Definitions, container: Process | SubProcess) -> bool:
+    """A pool that only shows activities of other processes (FIM draws the processes it calls
+    this way): no sequence flows, and every node an activity with a message flow."""
+    if not isinstance(container, Process) or container.sequence_flows:
+        return False
+    linked = {ref for flow in defs.message_flows for ref in (flow.element.get("sourceRef"),
+                                                            flow.element.get("targetRef"))}
+    nodes = container.flow_nodes
+    return bool(nodes) and all(n.local_name in ("callActivity", "task", "subProcess")
+                               and n.id in linked for n in nodes)
+
+
 def start_and_end_events(defs: Definitions) -> Iterator[Finding]:
-    """Every process and sub-process with flow nodes has a start and an end event."""
+    """Every process and sub-process with flow nodes has a start and an end event (a pool of
+    activities reached only by message flows is noted once instead, see :func:`_message_stub`)."""
     for container in _containers(defs):
         nodes = container.flow_nodes
         if not nodes or container.local_name == "adHocSubProcess":
+            continue
+        if _message_stub(defs, container):
+            yield _finding(defs, "message-stub", container,
+                           f"{_who(container)} zeigt nur Aktivitäten anderer Prozesse, die über "
+                           "Nachrichtenflüsse angesprochen werden (ohne Sequenzflüsse); er wird "
+                           "nicht als eigener Ablauf geprüft.", severity="info")
             continue
         kinds = {n.local_name for n in nodes}
         if "startEvent" not in kinds:
@@ -140,7 +159,7 @@ def _reachable(container: Process | SubProcess) -> set[str]:
 def connectivity(defs: Definitions) -> Iterator[Finding]:
     """No disconnected flow nodes; every node reachable from a start."""
     for container in _containers(defs):
-        if container.local_name == "adHocSubProcess":
+        if container.local_name == "adHocSubProcess" or _message_stub(defs, container):
             continue
         reachable = _reachable(container)
         for node in container.flow_nodes:

@@ -355,6 +355,27 @@ def parse(
 
     Raises :class:`UnsafeXml`, :class:`NotXml` or :class:`NotBpmn` with a one-line German reason.
     """
+    root, findings, override = _parse_safely(data, source, limits)
+    return _normalize_namespaces(root, data, override, source, findings), findings
+
+
+def parse_xml(
+    data: bytes, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[etree._Element, list[Finding]]:
+    """Parse untrusted XML of any vocabulary with the same safety rules as BPMN.
+
+    DTDs with entities or external references, oversized and too deeply nested input are
+    refused (:class:`UnsafeXml`), input that is not well-formed raises :class:`NotXml`. The
+    caller checks the root element and namespace.
+    """
+    root, findings, _ = _parse_safely(data, source, limits)
+    return root, findings
+
+
+def _parse_safely(
+    data: bytes, source: str | None, limits: Limits
+) -> tuple[etree._Element, list[Finding], str | None]:
+    """The vocabulary-independent part of :func:`parse`: root, findings, forced encoding."""
     findings: list[Finding] = []
     if len(data) > limits.max_bytes:
         raise too_large(len(data), limits, source)
@@ -387,8 +408,7 @@ def parse(
     findings.extend(prefix_findings)
     _check_parsed_doctype(root, source)
     _check_depth(root, limits, source)
-    root = _normalize_namespaces(root, data, override, source, findings)
-    return root, findings
+    return root, findings, override
 
 
 def _check_parsed_doctype(root: etree._Element, source: str | None) -> None:

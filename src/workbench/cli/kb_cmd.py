@@ -17,6 +17,7 @@ from ..kb.imports import (
 )
 from ..kb.tabular import TableError
 from ..repository import Repository, RepositoryError
+from . import xprozess_cmd
 from .common import EXIT_FINDINGS, EXIT_OK, fail, print_json_lines, print_table
 
 DEFAULT_REPOSITORY = "processes"
@@ -47,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fachbereich", help="nur diesen Fachbereich")
     p.set_defaults(func=cmd_katalog)
 
-    p = sub.add_parser("import", help="Katalog, Fallzahlen, BPMN-Modelle oder Schritttabellen "
-                                      "übernehmen")
+    p = sub.add_parser("import", help="Katalog, Fallzahlen, BPMN-Modelle, Schritttabellen oder "
+                                      "FIM-Prozesse (XProzess) übernehmen")
     isub = p.add_subparsers(dest="import_command", metavar="ART", required=True)
     q = isub.add_parser("katalog", help="Leistungsliste (CSV/XLSX) in leistungen.yaml übernehmen")
     q.add_argument("file", metavar="DATEI")
@@ -70,8 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="Änderungen als Patch auf das vorhandene Modell anwenden (Diagramm, "
                         "Pools und Erweiterungen bleiben erhalten)")
     q.set_defaults(func=cmd_import_schritte)
+    xprozess_cmd.add_import_parser(isub, add_repository_option)
 
-    p = sub.add_parser("export", help="Modelle als Schritttabelle ausgeben")
+    p = sub.add_parser("export", help="Modelle als Schritttabelle oder XProzess ausgeben")
     esub = p.add_subparsers(dest="export_command", metavar="ART", required=True)
     q = esub.add_parser("schritte", help="ein Modell als Schritttabelle (CSV/XLSX) schreiben")
     q.add_argument("leistung", metavar="LEISTUNG")
@@ -80,6 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("-o", "--output", required=True, metavar="DATEI", help=".csv oder .xlsx")
     add_repository_option(q)
     q.set_defaults(func=cmd_export_schritte)
+    xprozess_cmd.add_export_parser(esub, add_repository_option)
 
 
 def _model_target(q: argparse.ArgumentParser) -> None:

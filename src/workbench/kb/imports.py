@@ -310,9 +310,15 @@ def computable_problem(defs: bpmn.Definitions) -> str | None:
     return None
 
 
+def is_step(activity: bpmn.Activity) -> bool:
+    """True for an activity that carries work itself: not a sub-process with content
+    (a collapsed sub-process without content, like a FIM Aktivitätengruppe, is a step)."""
+    return not (activity.is_sub_process and getattr(activity, "flow_nodes", None))
+
+
 def attribute_gaps(defs: bpmn.Definitions) -> list[str]:
     """German notes: which workbench attributes the model's activities lack."""
-    activities = [a for a in defs.activities() if not a.is_sub_process]
+    activities = [a for a in defs.activities() if is_step(a)]
     notes = []
     for attr, label in _STEP_ATTRIBUTES.items():
         missing = [a for a in activities if a.get_ext(attr) is None and not (

@@ -24,7 +24,7 @@ KEY_PATTERN = re.compile(r"^\d{2,12}$")
 PROCESS_TYPES = ("Führungsprozess", "Kernprozess", "Unterstützungsprozess")
 CAPTURE_LEVELS = ("modelliert", "steckbrief")
 LEISTUNG_COLUMNS = ["id", "name", "fachbereich", "prozesstyp", "leika", "ozg_relevant",
-                    "leistungsbuendel", "reifegrad_ist", "reifegrad_ziel", "erfassung"]
+                    "leistungsbuendel", "reifegrad_ist", "reifegrad_ziel", "erfassung", "ozg_id"]
 KOMMUNE_COLUMNS = ["schluessel", "name", "typ", "einwohner", "einwohner_quelle"]
 FALLZAHL_COLUMNS = ["kommune", "leistung", "jahr", "fallzahl", "quelle"]
 DEFAULT_PARAMETERS = {"jahresarbeitszeit_stunden": 1600.0, "personalkostensatz_euro_stunde": 60.0,
@@ -260,10 +260,15 @@ def _leistung_row(entry: dict[str, Any], n: int, where: str, name: str, root: Pa
     if leika and not re.fullmatch(r"\d{14}", leika):
         findings.append(_f("warning", name, where, f"{label}: LeiKa-Schlüssel '{leika}' hat nicht "
                            "14 Ziffern.", "value"))
+    ozg_id = str(ozg.get("id") or "").strip()
+    if ozg_id and not re.fullmatch(r"\d{5}", ozg_id):
+        findings.append(_f("warning", name, where, f"{label}: OZG-ID '{ozg_id}' hat nicht 5 "
+                           "Ziffern.", "value"))
     return {
         "id": lid, "name": title or lid, "fachbereich": fachbereich, "prozesstyp": prozesstyp,
         "leika": leika or None, "ozg_relevant": bool(ozg.get("relevant", False)),
         "leistungsbuendel": ozg.get("leistungsbuendel"), **grades, "erfassung": erfassung,
+        "ozg_id": ozg_id or None,
     }
 
 

@@ -71,8 +71,30 @@ def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
+        items = [_item_text(v) for v in value]
+        return [v for v in items if v]
     return [s.strip() for s in str(value).split(";") if s.strip()]
+
+
+def _item_text(item: Any) -> str:
+    """A list item as text; a mapping ``{name: …, uri: …}`` (e.g. a Rechtsgrundlage) by name."""
+    if isinstance(item, dict):
+        return str(item.get("name") or "").strip()
+    return str(item).strip()
+
+
+def legal_links(steckbrief: dict[str, Any]) -> list[tuple[str, str | None]]:
+    """The Rechtsgrundlagen of a raw Steckbrief as (name, link or None), in file order."""
+    out: list[tuple[str, str | None]] = []
+    for item in steckbrief.get("rechtsgrundlagen") or []:
+        if isinstance(item, dict):
+            name = str(item.get("name") or "").strip()
+            uri = str(item.get("uri") or "").strip()
+            if name:
+                out.append((name, uri if uri.startswith(("https://", "http://")) else None))
+        elif str(item).strip():
+            out.append((str(item).strip(), None))
+    return out
 
 
 def _row(lid: str, data: dict[str, Any], rel: str, stand: dt.date | None,

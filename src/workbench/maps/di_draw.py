@@ -51,6 +51,8 @@ def is_expanded(el: Element, shape: Shape) -> bool:
     if shape.bounds is None:
         return False
     if isinstance(el, SubProcess):
+        if not el.flow_nodes:  # nothing to show inside (FIM draws its groups this way): collapsed
+            return False
         return shape.is_expanded is True or (shape.is_expanded is None
                                              and shape.bounds.width > 140)
     return isinstance(el, Activity) and shape.is_expanded is True
