@@ -23,7 +23,8 @@ from .. import bpmn
 from ..bpmn import namespaces as ns
 from ..bpmn.extensions import fim_group_type_label
 from ..fileio import atomic_write_bytes
-from .xprozess import NS, XProzessDocument, read_xprozess
+from .imports import computable_problem
+from .xprozess import NS, XProzessDocument, XProzessError, read_xprozess
 from .yamlio import read_roundtrip, write_roundtrip
 
 _X = {"x": NS}
@@ -209,6 +210,9 @@ def import_xprozess(root: Path, file: Path, leistung: str, variant: str, *,
     if target.exists() and not overwrite:
         raise RepositoryError(f"{target} existiert bereits. Mit --ueberschreiben ersetzen.")
     doc = read_xprozess(file, process_id=process_id)
+    refusal = computable_problem(doc.model)
+    if refusal:
+        raise XProzessError(f"{doc.source}: {refusal} Nichts übernommen.")
     notes = list(doc.notes) + annotate_groups(doc)
     ozg = catalog.ozg_for_leika(doc.leika_key) if catalog is not None and doc.leika_key else None
     if doc.leika_key is None:
