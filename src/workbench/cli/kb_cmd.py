@@ -17,7 +17,7 @@ from ..kb.imports import (
 )
 from ..kb.tabular import TableError
 from ..repository import Repository, RepositoryError
-from . import xprozess_cmd
+from . import katalog_cmd, xprozess_cmd
 from .common import EXIT_FINDINGS, EXIT_OK, fail, print_json_lines, print_table
 
 DEFAULT_REPOSITORY = "processes"
@@ -42,11 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--nur-fehler", action="store_true", help="nur Fehler zeigen")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("katalog", help="den Leistungskatalog als Tabelle zeigen")
+    p = sub.add_parser("katalog", help="den Leistungskatalog zeigen; abgleichen mit LeiKa/OZG "
+                                       "(vorschlagen, uebernehmen, themenfeld)")
     add_repository_option(p)
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument("--fachbereich", help="nur diesen Fachbereich")
     p.set_defaults(func=cmd_katalog)
+    katalog_cmd.add_parsers(p, add_repository_option)
 
     p = sub.add_parser("import", help="Katalog, Fallzahlen, BPMN-Modelle, Schritttabellen oder "
                                       "FIM-Prozesse (XProzess) übernehmen")

@@ -114,6 +114,9 @@ class CatalogMatcher:
                             zip(self.entry_base, self.entry_parts, self.entry_weights, strict=True)]
         self.entry_total = [sum(g) for g in self.entry_weights]
         self.object_keys = [e.object_key for e in self.entries]
+        self._total_array = np.asarray(self.entry_total)
+        codes = {k: n for n, k in enumerate(dict.fromkeys(self.object_keys))}
+        self._object_codes = np.asarray([codes[k] for k in self.object_keys])
         self._build_index()
         self._build_word_index()
 
@@ -121,10 +124,10 @@ class CatalogMatcher:
         """How much a word counts: rarer words more, Verrichtungen (Anmeldung …) half. A word
         the catalogue does not have counts like its closest catalogue word or its parts."""
         if word not in self.idf and hasattr(self, "_similar_cache"):
-            near = self.similar(word)
+            near = {w: v for w, v in self.similar(word).items() if w in self.idf}
             if near:
                 return self.weight(max(near, key=lambda w: (near[w], w)))
-            parts = self._split(word)
+            parts = [p for p in self._split(word) if p in self.idf]
             if parts:
                 return sum(self.weight(p) for p in parts) / len(parts)
         value = self.idf.get(word, self.unknown_idf)
@@ -181,6 +184,53 @@ class CatalogMatcher:
                 for variant in {word, *_deletions(word)}:
                     self._deletes[variant].append(word)
         self._similar_cache: dict[str, dict[str, float]] = {}
+        # the entries' own words as flat arrays, for the entry coverage of all entries at once
+        self._vid = {w: i for i, w in enumerate(self._vocab)}
+        slot_entry, slot_word, slot_weight, part_slot, part_word, nparts = [], [], [], [], [], []
+        for i, items in enumerate(self.entry_items):
+            for word, parts, weight in items:
+                slot = len(slot_entry)
+                slot_entry.append(i)
+                slot_word.append(self._vid[word])
+                slot_weight.append(weight)
+                nparts.append(len(parts))
+                for part in parts:
+                    part_slot.append(slot)
+                    part_word.append(self._vid[part])
+        self._slot_entry = np.asarray(slot_entry, dtype=np.int64)
+        bounds = np.searchsorted(self._slot_entry, np.arange(len(self.entries) + 1))
+        self._slot_start = bounds[:-1]
+        self._slot_len = np.diff(bounds)
+
+        self._slot_word = np.asarray(slot_word, dtype=np.int64)
+        self._slot_weight = np.asarray(slot_weight)
+        self._part_slot = np.asarray(part_slot, dtype=np.int64)
+        self._part_word = np.asarray(part_word, dtype=np.int64)
+        self._nparts = np.asarray(nparts)
+
+    def _entry_coverage(self, q: _Query, entries: np.ndarray) -> np.ndarray:
+        """E for the given entries: how much of each entry's words the list name covers."""
+        sim = np.zeros(len(self._vocab) + 1)
+        for word, value in q.flat_sims.items():
+            index = self._vid.get(word)
+            if index is not None:
+                sim[index] = value
+        lens = self._slot_len[entries]
+        ends = np.cumsum(lens)
+        slots = (np.arange(int(ends[-1]) if len(ends) else 0)
+                 - np.repeat(ends - lens, lens) + np.repeat(self._slot_start[entries], lens))
+        direct = sim[self._slot_word[slots]]
+        nparts = self._nparts[slots]
+        part_sum = np.bincount(self._part_slot, weights=sim[self._part_word],
+                               minlength=len(self._slot_word))[slots]
+        has_parts = nparts > 0
+        mean = np.divide(part_sum, nparts, out=np.zeros(len(slots)), where=has_parts)
+        best = np.where(has_parts & (direct < 1.0), np.maximum(direct, mean), direct)
+        position = np.repeat(np.arange(len(entries)), lens)
+        got = np.bincount(position, weights=best * self._slot_weight[slots],
+                          minlength=len(entries))
+        totals = self._total_array[entries]
+        return np.divide(got, totals, out=np.zeros(len(entries)), where=totals > 0)
 
     def similar(self, word: str) -> dict[str, float]:
         """Catalogue words similar to ``word`` with their similarity (cached per word):
@@ -211,10 +261,10 @@ class CatalogMatcher:
     def _coverage(self, sims: dict[str, float]) -> np.ndarray:
         """Per entry: the best similarity of any of its words to the readings in ``sims``."""
         out = np.zeros(len(self.entries))
-        ids = [self._postings[w] for w in sims if w in self._postings]
-        if ids:
-            values = np.concatenate([np.full(len(self._postings[w]), v) for w, v in sims.items()
-                                     if w in self._postings])
+        words = [w for w in sims if w in self._postings]
+        if words:
+            ids = [self._postings[w] for w in words]
+            values = np.repeat([sims[w] for w in words], [len(i) for i in ids])
             np.maximum.at(out, np.concatenate(ids), values)
         return out
 
@@ -250,15 +300,7 @@ class CatalogMatcher:
     def _score(self, q: _Query, i: int, query_cov: float | None = None) -> tuple[float, float]:
         if query_cov is None:
             query_cov = float(self._query_coverage(q)[i])
-        got = 0.0
-        flat = q.flat_sims
-        for word, parts, weight in self.entry_items[i]:
-            best = flat.get(word, 0.0)
-            if parts and best < 1.0:  # the entry's compound counts by the mean of its parts
-                best = max(best, sum(flat.get(p, 0.0) for p in parts) / len(parts))
-            got += weight * best
-        total = self.entry_total[i]
-        entry_cov = got / total if total else 0.0
+        entry_cov = float(self._entry_coverage(q, np.asarray([i]))[0])
         return query_cov * (0.6 + 0.4 * entry_cov), query_cov
 
     # ------------------------------------------------------------------ matching
@@ -272,24 +314,23 @@ class CatalogMatcher:
     def _ranked(self, normalized: str) -> tuple[str, tuple[tuple[float, int], ...]]:
         q = self._query(normalized)
         scored: dict[str, tuple[float, float, int]] = {}
-        names = self.entries
         coverage_all = self._query_coverage(q)
-        k = min(SHORTLIST, int(np.count_nonzero(coverage_all)))
-        top = np.argpartition(-coverage_all, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
-        order = top[np.argsort(-coverage_all[top], kind="stable")].tolist()
-        for index in order:
-            coverage = float(coverage_all[index])
-            if len(scored) >= 3 and coverage < sorted(v[0] for v in scored.values())[-3]:
-                break  # score ≤ coverage: no later entry can reach the three best
-            value, coverage = self._score(q, index, coverage)
-            key = self.object_keys[index]
-            best = scored.get(key)
-            # within a Leistungsobjekt the higher score wins, on a tie the general entry
-            if best is None or value > best[0] or (
-                    value == best[0] and len(names[index].name) < len(names[best[2]].name)):
-                scored[key] = (value, coverage, index)
-        if len(scored) < 3:  # offer something for every row: closest names by characters
-            for _, _, index in process.extract(normalized, self._names, scorer=fuzz.WRatio,
+        candidates = np.flatnonzero(coverage_all)
+        if len(candidates) > 2 * SHORTLIST:  # score ≥ 0.6 · Q: the rest cannot reach the top
+            cut = np.partition(coverage_all[candidates], -2 * SHORTLIST)[-2 * SHORTLIST]
+            candidates = candidates[coverage_all[candidates] >= cut]
+        score = coverage_all[candidates] * (0.6 + 0.4 * self._entry_coverage(q, candidates))
+        # best entry per Leistungsobjekt: highest score, on a tie the shorter (general) name
+        order = np.lexsort((self._total_array[candidates], -score))
+        codes = self._object_codes[candidates[order]]
+        _, first = np.unique(codes, return_index=True)
+        for position in sorted(first.tolist())[:SHORTLIST]:
+            index = int(candidates[order[position]])
+            value = float(score[order[position]])
+            scored[self.object_keys[index]] = (value, float(coverage_all[index]), index)
+        if len(scored) < 3 and max((v[0] for v in scored.values()), default=0.0) < MIN_SCORE:
+            # nothing worth a word: offer the closest names by characters for every row
+            for _, _, index in process.extract(normalized, self._names, scorer=fuzz.ratio,
                                                limit=6):
                 key = self.object_keys[index]
                 if key not in scored:
@@ -397,7 +438,7 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=50_000)
 def _split_cached(word: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
     """Split a compound into known words (linking 's' and a dropped 'e' allowed), at most three
-    parts, shortest known head first: 'schulturnhallen' → 'schule', 'turnhallen'."""
+    parts, longest known head first: 'schulturnhallen' → 'schule', 'turnhallen'."""
     def known(part: str, tail: str = "") -> str | None:
         dropped_e = part + "e" if not tail.startswith("e") else ""  # 'schul|turnhalle'
         for form in (part, dropped_e, part[:-1] if part.endswith("s") else ""):
@@ -406,7 +447,7 @@ def _split_cached(word: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
         return None
 
     fallback: tuple[str, ...] = ()
-    for cut in range(4, len(word) - 3):
+    for cut in range(len(word) - 4, 3, -1):
         raw_head, tail = word[:cut], word[cut:]
         if tail not in vocabulary and tail not in SYNONYMS:
             if len(tail) >= 8 and known(raw_head, tail):
