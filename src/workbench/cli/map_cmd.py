@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    choices=("prioritaet", "digitalanteil", "reifegrad"),
                    help="Einfärbung der Kacheln (Standard: prioritaet)")
     p.add_argument("--titel", default="Prozesslandkarte", help="Überschrift des Plakats")
+    p.add_argument("--gruppierung", default="fachbereich", choices=("fachbereich", "themenfeld"),
+                   help="Spalten nach Fachbereich oder nach OZG-Themenfeld (aus OZG-ID oder "
+                   "LeiKa-Schlüssel; Standard: fachbereich)")
     p.add_argument("--repository", default="processes", metavar="PFAD",
                    help="Ordner der Wissensbasis (Standard: processes)")
     p.set_defaults(func=cmd_landkarte)
@@ -142,7 +145,8 @@ def cmd_landkarte(args: argparse.Namespace) -> int:
         from ..repository import Repository
 
         repo = Repository.load(args.repository)
-        result = repository_landscape(repo, args.farbe, title=args.titel)
+        result = repository_landscape(repo, args.farbe, title=args.titel,
+                                      group_by=args.gruppierung)
         result.save(args.output)
     except errors as err:
         return fail(str(err))

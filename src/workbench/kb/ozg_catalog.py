@@ -116,6 +116,24 @@ class OzgCatalog:
         return [e for e in self.leika if e.ozg_id == ozg_id]
 
 
+NO_THEMENFELD = "ohne OZG-Zuordnung"
+
+
+def themenfelder_of(leistungen: object, catalog: OzgCatalog) -> list[str]:
+    """The OZG-Themenfeld of every catalogue row (columns ``ozg_id``, ``leika``): by the
+    OZG-ID, else by the LeiKa key's OZG-Leistung, else „ohne OZG-Zuordnung“."""
+    out = []
+    for row in leistungen.itertuples():  # type: ignore[attr-defined]
+        ozg_id = getattr(row, "ozg_id", None)
+        name = catalog.themenfeld(ozg_id=str(ozg_id)) if isinstance(ozg_id, str) and ozg_id \
+            else None
+        if name is None:
+            leika = getattr(row, "leika", None)
+            name = catalog.themenfeld(leika_key=str(leika)) if isinstance(leika, str) else None
+        out.append(name or NO_THEMENFELD)
+    return out
+
+
 def catalog_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The folder to read: the argument, else ``$WERKBENCH_OZG_KATALOG``, else the snapshot."""
     if path:

@@ -82,10 +82,22 @@ def landscape_values(repo: Any, color_by: str = "prioritaet") -> tuple[pd.DataFr
     return frame, notes
 
 
+GROUP_BY = ("fachbereich", "themenfeld")
+
+
 def repository_landscape(repo: Any, color_by: str = "prioritaet", *,
-                         title: str = "Prozesslandkarte") -> Map:
-    """The Prozesslandkarte of a knowledge base."""
+                         title: str = "Prozesslandkarte", group_by: str = "fachbereich") -> Map:
+    """The Prozesslandkarte of a knowledge base, in columns by Fachbereich or by
+    OZG-Themenfeld (from the OZG-ID or LeiKa key of each Leistung)."""
+    if group_by not in GROUP_BY:
+        raise MapInputError(f"Unbekannte Gruppierung '{group_by}'; möglich: "
+                            + ", ".join(GROUP_BY) + ".")
     frame, notes = landscape_values(repo, color_by)
+    if group_by == "themenfeld":
+        from ..kb.ozg_catalog import load_catalog, themenfelder_of
+
+        rows = repo.leistungen.set_index("id").loc[frame["id"]].reset_index()
+        frame["fachbereich"] = themenfelder_of(rows, load_catalog())
     stand = getattr(repo.verbund, "stand", None)
     subtitle = " · ".join(x for x in (
         getattr(repo.verbund, "name", ""), f"Stand {stand:%d.%m.%Y}" if stand else "",

@@ -91,3 +91,21 @@ def efa(ctx: ReportContext) -> str:
                 ["Leistung", "Mitglieder mit Fällen", "davon mit Einsparung", "eigene IST",
                  "min. Min. je Fall gespart", "Std./Jahr gespart", "EfA-Kandidat"], body,
                 numeric=(1, 2, 3, 4, 5)))
+
+
+def themenfelder(ctx: ReportContext) -> str:
+    """The catalogue by OZG-Themenfeld (from OZG-ID or LeiKa key of each Leistung)."""
+    from ..kb.ozg_catalog import NO_THEMENFELD, load_catalog, themenfelder_of
+
+    frame = ctx.repo.leistungen.copy()
+    if frame.empty:
+        return ""
+    frame["themenfeld"] = themenfelder_of(frame, load_catalog())
+    groups = sorted(frame.groupby("themenfeld"), key=lambda g: (g[0] == NO_THEMENFELD, g[0]))
+    body = [[esc(name), number(len(part)), number(int((part["erfassung"] == "modelliert").sum())),
+             esc(", ".join(sorted(part["name"])))] for name, part in groups]
+    return ("<h2>Leistungen nach OZG-Themenfeld</h2><p>Zuordnung über die OZG-ID oder den "
+            "LeiKa-Schlüssel der Leistung (OZG-Katalog, Stand Dezember 2019); Leistungen ohne "
+            "beides stehen unter „" + NO_THEMENFELD + "“.</p>" + table(
+                ["Themenfeld", "Leistungen", "davon modelliert", "Namen"], body,
+                numeric=(1, 2)))
