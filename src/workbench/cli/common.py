@@ -69,3 +69,14 @@ def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> Non
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+def print_import_report(report: Any) -> int:
+    """Print what an import did (``kb.imports.ImportReport``); exit 1 when rows were rejected."""
+    print(report.summary())
+    for n, reason in report.rejected:
+        print(f"  abgelehnt: Zeile {n}: {reason}")
+    for note in report.notes:
+        print(f"  Hinweis: {note}")
+    print(f"Geschrieben: {report.written}" if report.written else "Keine Änderung geschrieben.")
+    return EXIT_FINDINGS if report.rejected else EXIT_OK

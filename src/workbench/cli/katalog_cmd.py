@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from .common import EXIT_FINDINGS, EXIT_OK, fail, print_table
+from .common import EXIT_OK, fail, print_import_report, print_table
 
 RepositoryOption = Callable[[argparse.ArgumentParser], None]
 
@@ -91,16 +91,6 @@ def _known_names(root: Path) -> dict[str, str]:
             if isinstance(e, dict) and e.get("id")}
 
 
-def _report(report) -> int:
-    print(report.summary())
-    for n, reason in report.rejected:
-        print(f"  abgelehnt: Zeile {n}: {reason}")
-    for note in report.notes:
-        print(f"  Hinweis: {note}")
-    print(f"Geschrieben: {report.written}" if report.written else "Keine Änderung geschrieben.")
-    return EXIT_FINDINGS if report.rejected else EXIT_OK
-
-
 def cmd_uebernehmen(args: argparse.Namespace) -> int:
     from ..kb.catalog_suggest import apply_suggestions
     from ..kb.ozg_catalog import CatalogError
@@ -110,7 +100,7 @@ def cmd_uebernehmen(args: argparse.Namespace) -> int:
     if not root.is_dir():
         return fail(f"Wissensbasis '{root}' nicht gefunden.")
     try:
-        return _report(apply_suggestions(root, Path(args.file), _catalog(args.katalog),
+        return print_import_report(apply_suggestions(root, Path(args.file), _catalog(args.katalog),
                                          overwrite=args.ueberschreiben))
     except (CatalogError, TableError) as err:
         return fail(str(err))
@@ -124,7 +114,7 @@ def cmd_themenfeld(args: argparse.Namespace) -> int:
     if not root.is_dir():
         return fail(f"Wissensbasis '{root}' nicht gefunden.")
     try:
-        return _report(add_area(root, _catalog(args.katalog), args.name,
+        return print_import_report(add_area(root, _catalog(args.katalog), args.name,
                                 fachbereich=args.fachbereich))
     except CatalogError as err:
         return fail(str(err))

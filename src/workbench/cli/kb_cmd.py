@@ -9,7 +9,6 @@ from pathlib import Path
 from .. import bpmn
 from ..kb.findings import SEVERITY_DE
 from ..kb.imports import (
-    ImportReport,
     attribute_gaps,
     computable_problem,
     import_fallzahlen,
@@ -18,7 +17,7 @@ from ..kb.imports import (
 from ..kb.tabular import TableError
 from ..repository import Repository, RepositoryError
 from . import katalog_cmd, xprozess_cmd
-from .common import EXIT_FINDINGS, EXIT_OK, fail, print_json_lines, print_table
+from .common import EXIT_FINDINGS, EXIT_OK, fail, print_import_report, print_json_lines, print_table
 
 DEFAULT_REPOSITORY = "processes"
 
@@ -154,25 +153,12 @@ def _grade(ist: object, ziel: object) -> str:
     return f"{fmt(ist)}→{fmt(ziel)}"
 
 
-def _print_report(report: ImportReport) -> int:
-    print(report.summary())
-    for n, reason in report.rejected:
-        print(f"  abgelehnt: Zeile {n}: {reason}")
-    for note in report.notes:
-        print(f"  Hinweis: {note}")
-    if report.written:
-        print(f"Geschrieben: {report.written}")
-    else:
-        print("Keine Änderung geschrieben.")
-    return EXIT_FINDINGS if report.rejected else EXIT_OK
-
-
 def cmd_import_katalog(args: argparse.Namespace) -> int:
     root = Path(args.repository)
     if not root.is_dir():
         return fail(f"Wissensbasis '{root}' nicht gefunden.")
     try:
-        return _print_report(import_katalog(root, Path(args.file)))
+        return print_import_report(import_katalog(root, Path(args.file)))
     except TableError as err:
         return fail(str(err))
 
@@ -186,7 +172,7 @@ def cmd_import_fallzahlen(args: argparse.Namespace) -> int:
         leistungen = {i.casefold(): i for i in repo.leistungen["id"]}
         leistungen |= {str(n).casefold(): i for i, n in zip(repo.leistungen["id"],
                                                             repo.leistungen["name"], strict=True)}
-        return _print_report(import_fallzahlen(repo.root, Path(args.file), kommunen, leistungen,
+        return print_import_report(import_fallzahlen(repo.root, Path(args.file), kommunen, leistungen,
                                                args.quelle))
     except (RepositoryError, TableError) as err:
         return fail(str(err))

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 
 from .catalog_match import SICHER, CatalogMatcher, MatchResult
-from .imports import ImportReport
+from .imports import ImportReport, catalogue_for_edit, unique_slug
 from .loaders import ID_PATTERN
 from .ozg_catalog import LeikaEntry, OzgCatalog
 from .tabular import TableError, find_column, read_table, slug
-from .yamlio import read_roundtrip, write_roundtrip
+from .yamlio import write_roundtrip
 
 CHOICE = "Auswahl"
 STATUS_DE = {"sicher": "sicher", "unsicher": "unsicher – bitte wählen",
@@ -134,11 +134,7 @@ def apply_suggestions(root: Path, path: Path, catalog: OzgCatalog, *,
     if CHOICE not in frame.columns or "Leistung" not in frame.columns:
         raise TableError(f"{path.name}: Spalten „Leistung“ und „{CHOICE}“ fehlen – bitte die "
                          "Datei von `workbench katalog vorschlagen` verwenden.")
-    target = root / "leistungen.yaml"
-    doc = read_roundtrip(target) if target.exists() else None
-    if doc is None:
-        doc = CommentedMap(leistungen=CommentedSeq())
-    entries = doc.setdefault("leistungen", CommentedSeq())
+    target, doc, entries = catalogue_for_edit(root)
     by_id = {str(e.get("id")): e for e in entries if isinstance(e, dict)}
     by_name = {str(e.get("name", "")).casefold(): e for e in entries if isinstance(e, dict)}
     for n, row in enumerate(frame.to_dict("records"), start=2):
@@ -153,7 +149,7 @@ def apply_suggestions(root: Path, path: Path, catalog: OzgCatalog, *,
         lid = str(row.get("ID") or "").strip()
         existing = by_id.get(lid) if lid else by_name.get(name.casefold())
         if existing is None:
-            lid = lid or _unique(slug(name), set(by_id))
+            lid = lid or unique_slug(slug(name), set(by_id))
             if not ID_PATTERN.match(lid):
                 report.rejected.append((n, f"ID „{lid}“ ist ungültig (nur a–z, 0–9, _)."))
                 continue
@@ -210,22 +206,11 @@ def _set_keys(entry: CommentedMap, chosen: LeikaEntry, catalog: OzgCatalog,
     return None, changed
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}_{n}", n + 1
-    return candidate
-
-
 def add_area(root: Path, catalog: OzgCatalog, area: str, *, fachbereich: str = "") -> ImportReport:
     """Add every OZG-Leistung of a Themenfeld or Lebenslage as a Steckbrief-only Leistung."""
     kind, name, rows = catalog.find_area(area)
     report = ImportReport(f"{kind} {name}")
-    target = root / "leistungen.yaml"
-    doc = read_roundtrip(target) if target.exists() else None
-    if doc is None:
-        doc = CommentedMap(leistungen=CommentedSeq())
-    entries = doc.setdefault("leistungen", CommentedSeq())
+    target, doc, entries = catalogue_for_edit(root)
     by_id = {str(e.get("id")): e for e in entries if isinstance(e, dict)}
     by_ozg = {str((e.get("ozg") or {}).get("id") or ""): e for e in entries
               if isinstance(e, dict) and isinstance(e.get("ozg"), dict)}
@@ -233,7 +218,7 @@ def add_area(root: Path, catalog: OzgCatalog, area: str, *, fachbereich: str = "
         if row["ozg_id"] in by_ozg:
             report.unchanged.append(str(by_ozg[row["ozg_id"]]["id"]))
             continue
-        lid = _unique(slug(row["name"]), set(by_id))
+        lid = unique_slug(slug(row["name"]), set(by_id))
         entry = CommentedMap(id=lid, name=row["name"])
         if fachbereich:
             entry["fachbereich"] = fachbereich

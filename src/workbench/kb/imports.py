@@ -63,11 +63,7 @@ def import_katalog(root: Path, file: Path) -> ImportReport:
     if columns["name"] is None:
         raise TableError(f"{file.name}: Spalte 'Leistung' (Name der Leistung) fehlt. Gefundene "
                          f"Spalten: {', '.join(map(str, frame.columns))}.")
-    target = root / "leistungen.yaml"
-    doc = read_roundtrip(target) if target.exists() else None
-    if doc is None:
-        doc = CommentedMap(leistungen=CommentedSeq())
-    entries = doc.setdefault("leistungen", CommentedSeq())
+    target, doc, entries = catalogue_for_edit(root)
     by_id = {str(e.get("id")): e for e in entries if isinstance(e, dict)}
     by_name = {str(e.get("name", "")).casefold(): e for e in entries if isinstance(e, dict)}
     seen: set[str] = set()
@@ -114,6 +110,20 @@ def import_katalog(root: Path, file: Path) -> ImportReport:
         write_roundtrip(target, doc)
         report.written = str(target)
     return report
+
+
+def catalogue_for_edit(root: Path) -> tuple[Path, CommentedMap, CommentedSeq]:
+    """``leistungen.yaml`` loaded for a comment-keeping edit: path, document, entry list."""
+    target = root / "leistungen.yaml"
+    doc = read_roundtrip(target) if target.exists() else None
+    if doc is None:
+        doc = CommentedMap(leistungen=CommentedSeq())
+    return target, doc, doc.setdefault("leistungen", CommentedSeq())
+
+
+def unique_slug(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_2``, ``base_3`` … when taken."""
+    return _unique_slug(base, taken)
 
 
 def _unique_slug(base: str, taken: set[str]) -> str:
