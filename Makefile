@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 REPO ?= processes
+LAB_ARGS ?=
+NOTEBOOKS ?= notebooks
 
-.PHONY: setup system-packages test-packages run test bench lab lint clean
+.PHONY: setup system-packages test-packages run test bench lab lint js clean
 
 setup: system-packages $(STAMP)
 
@@ -34,6 +36,9 @@ test-packages: system-packages
 	@test -d tests/interop/node_modules || { \
 	  echo "Installiere bpmn-js für den Interoperabilitätstest (npm ci) …"; \
 	  npm ci --prefix tests/interop --no-audit --no-fund --silent; }
+	@test -d js/node_modules || { \
+	  echo "Installiere die Quellen des Modellierer-Bundles (npm ci in js/) …"; \
+	  npm ci --prefix js --no-audit --no-fund --silent; }
 
 run: setup
 	@$(BIN)/workbench validate --repository $(REPO) --nur-fehler
@@ -46,9 +51,15 @@ bench: setup
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lab: setup
-	@echo "JupyterLab auf dem Beispiel – die Adresse mit Token steht unten (Strg+C beendet)"
-	@WERKBENCH_REPOSITORY=$(CURDIR)/$(REPO) $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser \
-	  --notebook-dir=$(CURDIR)/notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+	@echo "JupyterLab auf dem Beispiel, geöffnet im Modellierer – die Adresse mit Token steht unten (Strg+C beendet)"
+	@WERKBENCH_REPOSITORY=$(abspath $(REPO)) $(BIN)/jupyter lab --ip=127.0.0.1 --no-browser \
+	  --notebook-dir=$(abspath $(NOTEBOOKS)) --LabApp.default_url=/lab/tree/00_modellierer.ipynb \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
+
+# The modeler's JavaScript bundle (committed in src/workbench/widgets/static) from js/ and its lockfile
+js: test-packages
+	@npm ci --prefix js --no-audit --no-fund --silent
+	@node js/build.mjs
 
 lint: setup
 	@$(BIN)/ruff check .

@@ -261,6 +261,19 @@ class Repository:
         self._models.pop(path, None)
         return path
 
+    def save_model_bytes(self, leistung: str, variant: str, data: bytes,
+                         kommune: str | None = None) -> Path:
+        """Write a model file exactly as given (a patched original) atomically."""
+        from .fileio import atomic_write_bytes
+
+        self.leistung(leistung)
+        if kommune:
+            self.kommune(kommune)
+        path = self.model_path(leistung, variant, kommune)
+        atomic_write_bytes(path, data)
+        self._models.pop(path, None)
+        return path
+
     def save_steckbrief(self, leistung: str, updates: dict[str, Any]) -> Path:
         """Update fields of a Steckbrief atomically, keeping comments and order of the file."""
         self.leistung(leistung)

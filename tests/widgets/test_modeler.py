@@ -1,0 +1,188 @@
+"""The modeler widget without a browser: schema generated from our extension attributes, the
+analysis behind the overlays (hand-computed), the edit path from the canvas, static output.
+The browser tests (tests/browser/test_modeler.py) drive the same code through bpmn-js."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tests.conftest import EXAMPLE, ROOT
+from workbench.bpmn import extensions as ext
+from workbench.bpmn import namespaces as ns
+from workbench.bpmn import to_bytes
+from workbench.bpmn.builder import ModelBuilder
+from workbench.widgets import BpmnModeler, ModelerWorkspace
+from workbench.widgets.modeler_analysis import analyse
+from workbench.widgets.modeler_schema import bpmn_types, moddle_descriptor, panel_schema
+
+VENDOR = ROOT / "tests" / "fixtures" / "bpmn" / "vendor"
+
+
+def _loop_model() -> bytes:
+    """start → A (Papier, 5 Min.) → gateway → B (E-Mail, 3 Min.) → end; gateway → A with 25 %."""
+    b = ModelBuilder("Schleife", pool="Verwaltung")
+    start = b.event("Start", lane="Sachbearbeitung")
+    a = b.task("Antrag prüfen", id="A", lane="Sachbearbeitung", medium="papier", minutes=5)
+    gate = b.gateway("Vollständig?", id="G", lane="Sachbearbeitung")
+    task_b = b.task("Bescheid mailen", id="B", lane="Sachbearbeitung", medium="email", minutes=3)
+    end = b.event("Ende", "end", lane="Sachbearbeitung")
+    b.flow(start, a)
+    b.flow(a, gate, id="F_AG")
+    b.flow(gate, a, probability=0.25, name="nein", id="F_GA")
+    b.flow(gate, task_b, probability=0.75, name="ja", id="F_GB")
+    b.flow(task_b, end)
+    return to_bytes(b.build())
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def test_descriptor_declares_every_attribute_once_for_its_bpmn_types() -> None:
+    descriptor = moddle_descriptor()
+    assert descriptor["uri"] == ns.WB == "urn:prozess-werkbench:bpmn:1"
+    assert descriptor["prefix"] == "wb"
+    declared = [(p["name"], tuple(t["extends"])) for t in descriptor["types"]
+                for p in t["properties"]]
+    assert sorted(name for name, _ in declared) == sorted(ext.ATTRIBUTES)
+    for name, extends in declared:
+        assert extends == bpmn_types(ext.ATTRIBUTES[name])
+        assert all(e.startswith("bpmn:") for e in extends)
+    props = {p["name"]: p for t in descriptor["types"] for p in t["properties"]}
+    assert all(p["isAttr"] and p["type"] == "String" for p in props.values())
+    assert props["minutes"] and "bpmn:Activity" in bpmn_types(ext.ATTRIBUTES["minutes"])
+    assert bpmn_types(ext.ATTRIBUTES["probability"]) == ("bpmn:SequenceFlow",)
+
+
+def test_panel_schema_takes_labels_and_values_from_extensions() -> None:
+    schema = panel_schema()
+    fields = {f["name"]: f for f in schema["attributes"]}
+    assert set(fields) == set(ext.ATTRIBUTES)
+    assert fields["medium"]["values"] == [[k, v] for k, v in ext.MEDIA.items()]
+    assert fields["phase"]["values"] == [[k, v] for k, v in ext.PHASES.items()]
+    assert fields["minutes"]["label"] == ext.ATTRIBUTES["minutes"].label
+    assert ["formell_pruefen", "Formell prüfen"] in fields["activityType"]["suggestions"]
+    assert set(schema["medium_colors"]) == set(ext.MEDIA)
+
+
+def test_unknown_applies_to_is_an_error() -> None:
+    odd = ext.Attribute("x", "X", "text", "activity pool")
+    with pytest.raises(ValueError, match="applies_to 'pool'"):
+        bpmn_types(odd)
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def test_analysis_of_a_loop_hand_computed() -> None:
+    payload = analyse(_loop_model(), seq=7).payload
+    assert payload["ok"] and payload["seq"] == 7
+    a, b = payload["elements"]["A"], payload["elements"]["B"]
+    assert a["medium"] == "papier" and b["medium"] == "email"
+    # A is visited 1 / (1 - 0.25) = 4/3 times per case; B once
+    assert [x["text"] for x in a["badges"]] == ["5 Min.", "1,33×"]
+    assert [x["text"] for x in b["badges"]] == ["3 Min."]
+    # Papier → E-Mail is a Medienbruch on the way A → G → B (not on the loop back to A)
+    assert set(payload["flows"]) == {"F_AG", "F_GB"}
+    assert payload["flows"]["F_GB"]["text"] == "Medienbruch"
+    assert "Papier → E-Mail" in payload["flows"]["F_GB"]["title"]
+    assert all(f["markers"] == ["wb-medienbruch"] for f in payload["flows"].values())
+    summary = dict((label, value) for label, value, _ in payload["summary"])
+    # B is reached 4/3 · 0.75 = 1 time: 5 · 4/3 + 3 · 1 = 9.67 minutes per case; 1 break
+    assert summary["Bearbeitung je Fall"] == "9,7 Min."
+    assert summary["Medienbrüche"] == "1,0"
+
+
+def test_analysis_marks_missing_minutes_and_keeps_going() -> None:
+    xml = _loop_model().replace(b' wb:minutes="3"', b"")
+    payload = analyse(xml).payload
+    assert [x["kind"] for x in payload["elements"]["B"]["badges"]] == ["nominutes"]
+    assert any("ohne Bearbeitungszeit" in f["message"] for f in payload["findings"])
+
+
+def test_unreadable_canvas_xml_gives_a_german_finding() -> None:
+    result = analyse("<bpmn:definitions xmlns:bpmn='nope'/>")
+    assert result.definitions is None and result.payload["ok"] is False
+    assert result.payload["findings"][0]["severity"] == "Fehler"
+    assert "BPMN" in result.payload["findings"][0]["message"]
+
+
+def test_a_process_still_being_drawn_gets_overlays_and_a_finding() -> None:
+    """No end event yet: the metrics cannot be computed, the minutes are still shown."""
+    b = ModelBuilder("Entwurf", pool="Verwaltung")
+    start = b.event("Start")
+    b.flow(start, b.task("Prüfen", id="P", minutes=4))
+    payload = analyse(to_bytes(b.build())).payload
+    assert payload["ok"] and payload["elements"]["P"]["badges"][0]["text"] == "4 Min."
+
+
+# --------------------------------------------------------------------------- widget
+
+
+def test_canvas_edit_is_read_measured_and_sent_back(tmp_path: Path) -> None:
+    path = tmp_path / "schleife.bpmn"
+    path.write_bytes(_loop_model())
+    modeler = BpmnModeler(path)
+    assert modeler.analysis["seq"] is None and "A" in modeler.analysis["elements"]
+    seen = []
+    modeler.on_change(seen.append)
+    root = etree.fromstring(modeler.xml.encode())
+    task = root.find(".//*[@id='A']")
+    task.set(ext.qname("minutes"), "11")
+    edited = etree.tostring(root, encoding="unicode")
+    result = modeler.receive(edited, seq=3)
+    assert seen == [result] and modeler.xml == edited
+    assert modeler.analysis["seq"] == 3
+    assert modeler.analysis["elements"]["A"]["badges"][0]["text"] == "11 Min."
+    assert modeler.definitions is not None and modeler.definitions.get("A").minutes == 11
+    assert path.read_bytes() == _loop_model()  # an edit is not a save
+
+
+def test_unreadable_edit_keeps_the_last_good_model(tmp_path: Path) -> None:
+    modeler = BpmnModeler(_loop_model())
+    modeler.receive("kein XML", seq=1)
+    assert modeler.analysis["ok"] is False
+    assert modeler.definitions is not None and modeler.definitions.get("A") is not None
+
+
+def test_blank_model_is_valid_with_start_and_end() -> None:
+    modeler = BpmnModeler()
+    kinds = {n.local_name for n in modeler.definitions.flow_nodes()}
+    assert {"startEvent", "endEvent"} <= kinds and modeler.analysis["ok"]
+
+
+def test_encoding_of_a_vendor_file_does_not_reach_the_canvas() -> None:
+    """Enterprise Architect writes windows-1252; the canvas gets the same model as text."""
+    path = VENDOR / "enterprise-architect__c1-roundtrip-cp1252.bpmn"
+    modeler = BpmnModeler(path)
+    assert modeler.original == path.read_bytes()
+    assert "<?xml" not in modeler.xml and modeler.analysis["ok"]
+    assert {p.name for p in modeler.definitions.participants} >= {"Team-Assistant"}
+
+
+def test_static_html_for_notebooks_without_kernel() -> None:
+    modeler = BpmnModeler(EXAMPLE / "hundeanmeldung" / "ist.bpmn")
+    data, _ = modeler._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "<svg" in data["text/html"] and "statische Ansicht" in data["text/html"]
+
+
+def test_workspace_loads_soll_with_ist_candidates_and_kommune_fallback(example_copy: Path) -> None:
+    space = ModelerWorkspace(example_copy, "hundeanmeldung", "soll")
+    assert space.modeler.title == "Hundeanmeldung – SOLL"
+    assert any("Formular entgegennehmen" in label for _, label in space.modeler.candidates)
+    space.variant.value = "ist"
+    assert space.modeler.candidates == []
+    space.kommune.value = "033560011"
+    assert "eigene Variante" in space.note.value and "ist.033560011.bpmn" in space.note.value
+    data, _ = space.widget._repr_mimebundle_()
+    assert "<svg" in data["text/html"]
+
+
+def test_workspace_offers_a_template_where_no_model_exists(example_copy: Path) -> None:
+    (example_copy / "hundeanmeldung" / "soll.bpmn").unlink()
+    space = ModelerWorkspace(example_copy, "hundeanmeldung", "soll")
+    assert "Noch kein Modell" in space.note.value
+    assert space.modeler.definitions.participants[0].name == "Verbund im Landkreis Osterholz"
