@@ -162,17 +162,21 @@ class ModelerView {
   async load(xml) {
     if (!xml || xml === this.lastXml) return;
     this.lastXml = xml;
+    const loadId = this.model.get('load_id');
     const started = performance.now();
     try {
       const { warnings } = await this.modeler.importXML(xml);
       this.fit();
+      // what bpmn-js makes of the model before any edit: the baseline of a three-way merge,
+      // so whatever bpmn-js did not load is never mistaken for a deletion
+      const { xml: baseline } = await this.modeler.saveXML({ format: false });
       this.model.send({
-        type: 'imported', ok: true, ms: performance.now() - started,
+        type: 'imported', ok: true, ms: performance.now() - started, baseline, load_id: loadId,
         warnings: warnings.map(w => String(w.message || w)).slice(0, 50)
       });
     } catch (err) {
       this.showStatus({ kind: 'error', text: `Das Modell lässt sich im Editor nicht öffnen: ${err.message}` });
-      this.model.send({ type: 'imported', ok: false, error: String(err.message || err) });
+      this.model.send({ type: 'imported', ok: false, load_id: loadId, error: String(err.message || err) });
     }
     this.root.dataset.imported = String(Number(this.root.dataset.imported || 0) + 1);
   }
@@ -224,7 +228,9 @@ class ModelerView {
     this.renderFindings();
     this.root.classList.toggle('wb-unreadable', !analysis.ok);
     if (analysis.ok) {
+      const started = performance.now();
       this.root.dataset.overlays = String(this.overlays.apply(analysis));
+      this.overlayMs = performance.now() - started;
       this.summary.replaceChildren(...(analysis.summary || []).map(([ label, value, title ]) =>
         h('span', { class: 'wb-kpi', title: title || '' }, h('span', { class: 'wb-kpi-label' }, label), ' ',
           h('b', {}, value))));
@@ -235,7 +241,8 @@ class ModelerView {
       const now = performance.now();
       const timing = {
         seq, total_ms: now - this.editStart.get(seq), export_ms: this.exportMs,
-        python_ms: analysis.compute_ms, transport_and_overlays_ms: now - this.sentAt
+        python_ms: analysis.compute_ms, kernel_ms: analysis.kernel_ms, overlay_ms: this.overlayMs,
+        transport_and_overlays_ms: now - this.sentAt
       };
       this.timings.push(timing);
       this.root.dataset.roundtripMs = timing.total_ms.toFixed(1);

@@ -44,49 +44,53 @@ export class AnalysisOverlays {
     this.overlays = modeler.get('overlays');
     this.canvas = modeler.get('canvas');
     this.registry = modeler.get('elementRegistry');
-    this.markers = [];
+    this.shown = new Map(); // id -> { key, markers, overlay }
+    modeler.get('eventBus').on('diagram.clear', () => this.shown.clear());
   }
 
-  clear() {
-    this.overlays.remove({ type: OVERLAY_TYPE });
-    for (const [ id, marker ] of this.markers) {
-      if (this.registry.get(id)) this.canvas.removeMarker(id, marker);
-    }
-    this.markers = [];
+  remove(id) {
+    const entry = this.shown.get(id);
+    if (!entry) return;
+    if (entry.overlay) this.overlays.remove(entry.overlay);
+    if (this.registry.get(id)) entry.markers.forEach(marker => this.canvas.removeMarker(id, marker));
+    this.shown.delete(id);
   }
 
-  mark(id, marker) {
-    this.canvas.addMarker(id, marker);
-    this.markers.push([ id, marker ]);
-  }
-
-  /** Show one analysis (see workbench.widgets.modeler_analysis); returns the number of overlays. */
+  /** Show one analysis (see workbench.widgets.modeler_analysis); only what changed is redrawn.
+   *  Returns the number of elements and flows with an overlay or marker. */
   apply(analysis) {
-    this.clear();
-    let count = 0;
-    for (const [ id, info ] of Object.entries(analysis.elements || {})) {
+    const wanted = new Map();
+    for (const [ id, info ] of Object.entries(analysis.elements || {})) wanted.set(id, { info, flow: false });
+    for (const [ id, info ] of Object.entries(analysis.flows || {})) wanted.set(id, { info, flow: true });
+    for (const id of [ ...this.shown.keys() ]) {
+      if (!wanted.has(id)) this.remove(id);
+    }
+    for (const [ id, { info, flow } ] of wanted) {
       const element = this.registry.get(id);
+      const key = JSON.stringify(info) + (element ? `@${element.x},${element.y},${element.width}` : '');
+      const entry = this.shown.get(id);
+      if (entry && entry.key === key && (!element || this.registry.get(id) === entry.element)) continue;
+      this.remove(id);
       if (!element) continue;
-      if (info.medium) this.mark(id, `wb-medium-${info.medium}`);
-      for (const marker of info.markers || []) this.mark(id, marker);
-      const badges = info.badges || [];
-      if (!badges.length) continue;
-      const html = `<div class="wb-badges">${badges.map(b =>
+      this.shown.set(id, this.draw(id, element, info, flow, key));
+    }
+    return this.shown.size;
+  }
+
+  draw(id, element, info, flow, key) {
+    const markers = [ ...(info.markers || []) ];
+    if (info.medium) markers.push(`wb-medium-${info.medium}`);
+    markers.forEach(marker => this.canvas.addMarker(id, marker));
+    let overlay = null;
+    if (flow && info.text && element.waypoints) {
+      const html = `<div class="wb-flow-badge wb-flow-${escapeHtml(info.kind || '')}" title="${escapeHtml(info.title || '')}">${escapeHtml(info.text)}</div>`;
+      overlay = this.overlays.add(id, OVERLAY_TYPE, { position: connectionMid(element), html });
+    } else if (!flow && (info.badges || []).length) {
+      const html = `<div class="wb-badges">${info.badges.map(b =>
         `<span class="wb-badge wb-badge-${escapeHtml(b.kind)}" title="${escapeHtml(b.title || '')}">${escapeHtml(b.text)}</span>`
       ).join('')}</div>`;
-      this.overlays.add(id, OVERLAY_TYPE, { position: { bottom: -2, left: 0 }, html });
-      count++;
+      overlay = this.overlays.add(id, OVERLAY_TYPE, { position: { bottom: -2, left: 0 }, html });
     }
-    for (const [ id, info ] of Object.entries(analysis.flows || {})) {
-      const connection = this.registry.get(id);
-      if (!connection || !connection.waypoints) continue;
-      for (const marker of info.markers || []) this.mark(id, marker);
-      if (info.text) {
-        const html = `<div class="wb-flow-badge wb-flow-${escapeHtml(info.kind || '')}" title="${escapeHtml(info.title || '')}">${escapeHtml(info.text)}</div>`;
-        this.overlays.add(id, OVERLAY_TYPE, { position: connectionMid(connection), html });
-        count++;
-      }
-    }
-    return count;
+    return { key, markers, overlay, element };
   }
 }

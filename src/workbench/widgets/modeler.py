@@ -16,7 +16,8 @@ through one message format:
   ``panel_open``, ``fullscreen``, ``height``, ``title``.
 * canvas → Python: custom messages ``{"type": "edit", "xml", "seq"}`` after every change
   (debounced by ``debounce_ms``), ``{"type": "save", "seq"}`` and
-  ``{"type": "imported", "ok", "warnings"|"error"}``.
+  ``{"type": "imported", "ok", "baseline", "warnings"|"error"}`` (``baseline``: bpmn-js's XML of
+  the model right after import, for the three-way merge).
 
 The canvas XML is never written as it is: :meth:`save` patches the semantic differences into the
 original file (:func:`workbench.edit.merge_canvas_xml`), so everything the edit did not touch stays
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import html
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,7 @@ class BpmnModeler(anywidget.AnyWidget):
     _css = STATIC / "bpmn-modeler.css"
 
     xml = t.Unicode("").tag(sync=True)
+    load_id = t.Int(0).tag(sync=True)  # which load() the canvas's "imported" message answers
     schema = t.Dict().tag(sync=True)
     analysis = t.Dict().tag(sync=True)
     findings = t.List().tag(sync=True)
@@ -112,6 +115,7 @@ class BpmnModeler(anywidget.AnyWidget):
                  **kwargs: Any) -> None:
         super().__init__(schema=panel_schema(), **kwargs)
         self.original = b""
+        self.baseline: str | None = None
         self.path: Path | None = None
         self.on_save = on_save
         self.last_import: dict[str, Any] = {}
@@ -137,10 +141,15 @@ class BpmnModeler(anywidget.AnyWidget):
         elif not self.title:
             self.title = defs.name or (self.path.name if self.path else "")
         self.status = {}
-        self._analyse(data, seq=None)
         # bpmn-js reads text; our tree re-serialized is the same model in UTF-8 whatever the
         # file's encoding (the file itself is only ever patched, see save()).
-        self.xml = etree.tostring(defs.root, encoding="unicode")
+        text = etree.tostring(defs.root, encoding="unicode")
+        with self.hold_sync():
+            self._analyse(data, seq=None)
+            if text != self.xml:  # the canvas imports it and reports its new baseline
+                self.baseline = None
+                self.load_id += 1
+                self.xml = text
 
     @property
     def definitions(self) -> Definitions | None:
@@ -159,19 +168,27 @@ class BpmnModeler(anywidget.AnyWidget):
         elif kind == "save":
             self.save_from_canvas(content.get("seq"))
         elif kind == "imported":
-            self.last_import = dict(content)
+            self.last_import = {k: v for k, v in content.items() if k != "baseline"}
+            baseline = content.get("baseline")
+            if content.get("load_id") == self.load_id:  # not the answer to an older load()
+                self.baseline = baseline if isinstance(baseline, str) and content.get("ok") \
+                    else None
 
     def receive(self, xml: str, *, seq: int | None = None) -> Analysis:
         """An edit from the canvas: keep its XML, read it, recompute, send the overlays back."""
+        started = time.perf_counter()
         with self._lock_property(xml=xml):  # the canvas has it already: no echo
             self.xml = xml
-        result = self._analyse(xml, seq=seq)
+        result = self._analyse(xml, seq=seq, started=started)
         for listener in self._listeners:
             listener(result)
         return result
 
-    def _analyse(self, xml: str | bytes, *, seq: int | None) -> Analysis:
+    def _analyse(self, xml: str | bytes, *, seq: int | None, started: float | None = None
+                 ) -> Analysis:
         result = analyse(xml, seq=seq, name=self.path.name if self.path else None)
+        if started is not None:
+            result.payload["kernel_ms"] = round((time.perf_counter() - started) * 1000, 2)
         if result.definitions is not None or not self.result.payload:
             self.result = result
         self.analysis = result.payload  # the overlays go out first …
@@ -182,11 +199,13 @@ class BpmnModeler(anywidget.AnyWidget):
     def merged(self) -> Any:
         """The original file with the canvas edits patched in (``.xml`` bytes, ``.changes``).
 
-        Raises the German refusal error of :mod:`workbench.edit` when content would be lost.
+        Three-way when the canvas reported its baseline (what bpmn-js made of the original before
+        any edit), so content bpmn-js did not load stays untouched. Raises the German refusal
+        error of :mod:`workbench.edit` when content would be lost.
         """
         from ..edit import merge_canvas_xml
 
-        return merge_canvas_xml(self.original, self.xml)
+        return merge_canvas_xml(self.original, self.xml, baseline=self.baseline)
 
     def changes(self) -> list[str]:
         """What saving now would change, in German (empty: nothing to save)."""
@@ -214,6 +233,7 @@ class BpmnModeler(anywidget.AnyWidget):
             self.path = target
             message = f"Gespeichert: {target.name}"
         self.original = merged.xml
+        self.baseline = self.xml  # the canvas now shows what the file holds
         changes = list(merged.changes)
         if changes:
             message += f" – {len(changes)} Änderung(en): " + "; ".join(changes[:5]) + \
