@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,11 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def voila(example_copy: Path) -> Iterator[tuple[str, Path]]:
-    """Voilà serving notebooks/ with the knowledge base copy; yields (base URL, kb path)."""
+@contextmanager
+def voila_server(knowledge_base: Path, log: Path) -> Iterator[str]:
+    """Voilà serving notebooks/ on 127.0.0.1 (free port) with ``knowledge_base``; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "WERKBENCH_REPOSITORY": str(example_copy)}
-    log = example_copy.parent / "voila.log"
+    env = {**os.environ, "WERKBENCH_REPOSITORY": str(knowledge_base)}
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
@@ -63,10 +63,17 @@ def voila(example_copy: Path) -> Iterator[tuple[str, Path]]:
                     time.sleep(0.3)
             else:
                 raise RuntimeError("Voilà startete nicht: " + log.read_text(errors="replace"))
-            yield base, example_copy
+            yield base
         finally:
             process.terminate()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def voila(example_copy: Path) -> Iterator[tuple[str, Path]]:
+    """Voilà serving notebooks/ with the knowledge base copy; yields (base URL, kb path)."""
+    with voila_server(example_copy, example_copy.parent / "voila.log") as base:
+        yield base, example_copy
