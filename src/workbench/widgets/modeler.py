@@ -120,6 +120,7 @@ class BpmnModeler(anywidget.AnyWidget):
         self.on_save = on_save
         self.last_import: dict[str, Any] = {}
         self.result: Analysis = Analysis({})
+        self.reference: tuple[Definitions, str, str] | None = None
         self._listeners: list[Callable[[Analysis], None]] = []
         self.on_msg(self._on_message)
         self.load(source, path=path, title=title)
@@ -156,6 +157,16 @@ class BpmnModeler(anywidget.AnyWidget):
         """The model as our reader sees the current canvas (None while it cannot be read)."""
         return self.result.definitions
 
+    def compare_with(self, reference: Definitions | None, *, reference_label: str = "IST",
+                     label: str = "SOLL") -> None:
+        """Show the differences to ``reference`` on the canvas (None: stop comparing)."""
+        wanted = (reference, reference_label, label) if reference is not None else None
+        if wanted == self.reference:
+            return
+        self.reference = wanted
+        if self.xml:
+            self._analyse(self.xml, seq=self.analysis.get("seq"))
+
     def on_change(self, callback: Callable[[Analysis], None]) -> None:
         """Call ``callback(analysis)`` after every edit on the canvas has been read."""
         self._listeners.append(callback)
@@ -187,6 +198,12 @@ class BpmnModeler(anywidget.AnyWidget):
     def _analyse(self, xml: str | bytes, *, seq: int | None, started: float | None = None
                  ) -> Analysis:
         result = analyse(xml, seq=seq, name=self.path.name if self.path else None)
+        if self.reference is not None and result.definitions is not None:
+            from .modeler_diff import diff_payload, merge_into
+
+            reference, reference_label, label = self.reference
+            merge_into(result.payload, diff_payload(reference, result.definitions,
+                                                    reference_label=reference_label, label=label))
         if started is not None:
             result.payload["kernel_ms"] = round((time.perf_counter() - started) * 1000, 2)
         if result.definitions is not None or not self.result.payload:

@@ -11,7 +11,7 @@ import html
 
 import ipywidgets as w
 
-from ..bpmn import Activity
+from ..bpmn import Activity, Definitions
 from ..repository import Repository
 from .common import repository_of
 from .modeler import BpmnModeler, blank_model, with_static_html
@@ -43,6 +43,10 @@ class ModelerWorkspace:
             (r.name, r.schluessel) for r in self.repo.kommunen.itertuples()])
         self.note = w.HTML()
         self.note.add_class("wb-modeler-quelle")
+        self.compare = w.ToggleButton(description="Unterschiede zeigen", icon="columns",
+                                      tooltip="Unterschiede zum IST (im SOLL) oder zum IST des "
+                                              "Verbunds (im IST einer Kommune) auf der Leinwand")
+        self.compare.add_class("wb-vergleich")
         if leistung:
             self.leistung.value = leistung
         if kommune:
@@ -51,7 +55,8 @@ class ModelerWorkspace:
                                    on_save=self._write)
         for selector in (self.leistung, self.variant, self.kommune):
             selector.observe(lambda _: self.load(), names="value")
-        head = w.HBox([self.leistung, self.variant, self.kommune])
+        self.compare.observe(lambda _: self._compare(), names="value")
+        head = w.HBox([self.leistung, self.variant, self.kommune, self.compare])
         self.widget = _WorkspaceBox([head, self.note, self.modeler], self.modeler)
         self.widget.add_class("wb-modeler-arbeitsplatz")
         self.load()
@@ -83,6 +88,28 @@ class ModelerWorkspace:
                          " an)")
             self.note.value = f"<span>{note}</span>"
         self.modeler.candidates = self._replace_candidates(leistung, variant, kommune)
+        self._compare()
+
+    def reference(self) -> tuple[Definitions, str] | None:
+        """What the canvas is compared with: the IST for a SOLL, the Verbund IST for a
+        Kommune's own IST (None: nothing to compare)."""
+        leistung, variant, kommune = self.target
+        if variant == "soll":
+            ist = self.repo.model(leistung, "ist", self.kommune.value or None)
+            return (ist, "IST") if ist is not None else None
+        source = self.repo.model_source(leistung, "ist", kommune)
+        if kommune and source and f".{kommune}." in source:
+            shared = self.repo.model(leistung, "ist")
+            return (shared, "Verbund-IST") if shared is not None else None
+        return None
+
+    def _compare(self) -> None:
+        reference = self.reference() if self.compare.value else None
+        self.compare.disabled = self.reference() is None
+        label = "SOLL" if self.target[1] == "soll" else "IST der Kommune"
+        self.modeler.compare_with(reference[0] if reference else None,
+                                  reference_label=reference[1] if reference else "IST",
+                                  label=label)
 
     def _relative(self, leistung: str, variant: str, kommune: str | None) -> str:
         return str(self.repo.model_path(leistung, variant, kommune).relative_to(self.repo.root))
