@@ -50,10 +50,10 @@ class ModelerView {
     this.root = h('div', { class: 'wb-modeler', 'data-lm-suppress-shortcuts': 'true' });
     this.title = h('span', { class: 'wb-title' });
     this.summary = h('span', { class: 'wb-summary' });
-    this.status = h('span', { class: 'wb-status', role: 'status' });
+    this.status = h('div', { class: 'wb-status', role: 'status' });
     this.dirty = h('span', { class: 'wb-dirty', title: 'Änderungen seit dem letzten Speichern' });
     const toolbar = h('div', { class: 'wb-toolbar' },
-      this.title, this.dirty, this.summary, h('span', { class: 'wb-spacer' }), this.status,
+      h('span', { class: 'wb-heading' }, this.title, this.dirty), this.summary, h('span', { class: 'wb-actions' },
       button('Speichern', 'wb-save', 'Modell in die Wissensbasis schreiben (nur die Änderungen)', () => this.save()),
       button('Einpassen', 'wb-fit', 'Ganzes Diagramm zeigen', () => this.fit()),
       button('−', 'wb-zoom-out', 'Verkleinern', () => this.zoom(-1)),
@@ -61,14 +61,14 @@ class ModelerView {
       button('Eigenschaften', 'wb-toggle-panel', 'Seitenleiste ein- oder ausblenden',
         () => this.toggle('panel_open')),
       button('Vollbild', 'wb-toggle-fullscreen', 'Leinwand über den ganzen Bildschirm (Beamer)',
-        () => this.toggle('fullscreen')));
+        () => this.toggle('fullscreen'))));
     this.canvasEl = h('div', { class: 'wb-canvas' });
     this.panelEl = h('div', { class: 'wb-panel-fields' });
     this.findingsEl = h('div', { class: 'wb-findings' });
     this.legendEl = h('div', { class: 'wb-legend' });
     const aside = h('aside', { class: 'wb-panel', 'aria-label': 'Eigenschaften' },
       this.panelEl, this.findingsEl, this.legendEl);
-    this.root.append(toolbar, h('div', { class: 'wb-body' }, this.canvasEl, aside),
+    this.root.append(toolbar, this.status, h('div', { class: 'wb-body' }, this.canvasEl, aside),
       h('style', {}, mediumCss(schema.medium_colors)));
     el.append(this.root);
 
@@ -86,9 +86,11 @@ class ModelerView {
     const eventBus = this.modeler.get('eventBus');
     eventBus.on('commandStack.changed', () => this.changed());
     // JupyterLab renders the widget before it has a size: fit once it gets one
+    this.autoFit = true;
+    eventBus.on('canvas.viewbox.changed', () => { if (!this.fitting) this.autoFit = false; });
     this.resizeObserver = new ResizeObserver(() => {
       this.modeler.get('canvas').resized();
-      if (this.needsFit && this.canvasEl.clientWidth > 0) this.fit();
+      if (this.autoFit && this.canvasEl.clientWidth > 0) this.fit(true);
     });
     this.resizeObserver.observe(this.canvasEl);
 
@@ -136,22 +138,30 @@ class ModelerView {
     this.fit();
   }
 
-  // Fit the whole diagram, leaving room for the palette on the left (at most 100 %).
-  fit() {
+  // Fit the whole diagram, leaving room for the palette on the left (at most 100 %). When opening
+  // a model (`readable`), never below 60 %: a wide process starts readable at its left end.
+  fit(readable) {
     const canvas = this.modeler.get('canvas');
     const { inner, outer } = canvas.viewbox();
-    this.needsFit = !outer.width || !outer.height;
-    if (this.needsFit || !inner.width || !inner.height) return;
+    this.autoFit = true;
+    if (!outer.width || !outer.height || !inner.width || !inner.height) return;
     const palette = this.canvasEl.querySelector('.djs-palette');
     const left = (palette ? palette.getBoundingClientRect().width : 0) + 24;
     const pad = 24;
-    const scale = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height, 1);
-    canvas.viewbox({
-      x: inner.x - left / scale,
-      y: inner.y - (outer.height / scale - inner.height) / 2,
-      width: outer.width / scale,
-      height: outer.height / scale
-    });
+    const fitted = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height, 1);
+    const scale = readable ? Math.max(fitted, 0.6) : fitted;
+    const spare = outer.height / scale - inner.height;
+    this.fitting = true;
+    try {
+      canvas.viewbox({
+        x: inner.x - left / scale,
+        y: inner.y - (spare > 0 ? spare / 2 : pad / scale),
+        width: outer.width / scale,
+        height: outer.height / scale
+      });
+    } finally {
+      this.fitting = false;
+    }
   }
 
   zoom(step) {
@@ -166,7 +176,7 @@ class ModelerView {
     const started = performance.now();
     try {
       const { warnings } = await this.modeler.importXML(xml);
-      this.fit();
+      this.fit(true);
       // what bpmn-js makes of the model before any edit: the baseline of a three-way merge,
       // so whatever bpmn-js did not load is never mistaken for a deletion
       const { xml: baseline } = await this.modeler.saveXML({ format: false });
@@ -277,12 +287,9 @@ class ModelerView {
   }
 
   showStatus(status) {
-    if (!status || !status.text) {
-      this.status.textContent = '';
-      return;
-    }
-    this.status.textContent = status.text;
-    this.status.className = `wb-status wb-status-${status.kind || 'info'}`;
+    this.status.textContent = status && status.text ? status.text : '';
+    this.status.className = `wb-status wb-status-${(status && status.kind) || 'none'}`;
+    if (!status || !status.text) return;
     if (status.kind === 'saved' && status.seq === this.seq) this.dirty.textContent = '';
   }
 

@@ -37,13 +37,15 @@ class ModelerWorkspace:
         self.repo = repository_of(repository)
         modelled = self.repo.leistungen.sort_values(["erfassung", "name"])
         self.leistung = w.Dropdown(options=[(r.name, r.id) for r in modelled.itertuples()],
-                                   description="Leistung", layout=w.Layout(width="420px"))
-        self.variant = w.ToggleButtons(options=[("IST", "ist"), ("SOLL", "soll")], value=variant)
+                                   description="Leistung", layout=w.Layout(width="380px"))
+        self.variant = w.ToggleButtons(options=[("IST", "ist"), ("SOLL", "soll")], value=variant,
+                                       style={"button_width": "64px"})
         self.kommune = w.Dropdown(description="Kommune", options=[("Verbund (gemeinsam)", "")] + [
             (r.name, r.schluessel) for r in self.repo.kommunen.itertuples()])
         self.note = w.HTML()
         self.note.add_class("wb-modeler-quelle")
         self.compare = w.ToggleButton(description="Unterschiede zeigen", icon="columns",
+                                      layout=w.Layout(width="auto"),
                                       tooltip="Unterschiede zum IST (im SOLL) oder zum IST des "
                                               "Verbunds (im IST einer Kommune) auf der Leinwand")
         self.compare.add_class("wb-vergleich")
