@@ -166,3 +166,27 @@ def test_make_lab_opens_the_modeler_notebook(browser, example_copy: Path, tmp_pa
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+def test_navigated_viewer_bundle_works_from_a_file_page(browser, tmp_path: Path) -> None:
+    """The viewer entry point for pages without a kernel (the portal): a file:// page."""
+    from workbench.widgets.modeler import VIEWER_CSS, VIEWER_JS
+
+    xml = (ROOT / "processes" / "hundeanmeldung" / "ist.bpmn").read_text(encoding="utf-8")
+    page_file = tmp_path / "ansicht.html"
+    page_file.write_text(
+        f"<!doctype html><link rel='stylesheet' href='{VIEWER_CSS.as_uri()}'>"
+        f"<div id='diagramm' style='width:1000px;height:600px'></div>"
+        f"<script src='{VIEWER_JS.as_uri()}'></script>"
+        f"<script>window.done = WerkbenchBpmn.show(document.getElementById('diagramm'), "
+        f"{json.dumps(xml)}).then(r => window.result = r.warnings.length);</script>",
+        encoding="utf-8")
+    page = _page(browser)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => window.result !== undefined", timeout=30_000)
+    assert page.evaluate("() => window.result") == 0 and errors == []
+    assert page.locator("#diagramm .djs-element[data-element-id='Schritt_2']").count() == 1
+    assert page.evaluate("() => typeof WerkbenchBpmn.NavigatedViewer") == "function"
+    page.close()

@@ -186,3 +186,20 @@ def test_workspace_offers_a_template_where_no_model_exists(example_copy: Path) -
     space = ModelerWorkspace(example_copy, "hundeanmeldung", "soll")
     assert "Noch kein Modell" in space.note.value
     assert space.modeler.definitions.participants[0].name == "Verbund im Landkreis Osterholz"
+
+
+@pytest.mark.slow
+def test_nbconvert_html_shows_the_model_as_svg(tmp_path: Path) -> None:
+    """papermill/nbconvert output has no widget state: the HTML falls back to the static SVG."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "from workbench.widgets import BpmnModeler\n"
+        f"BpmnModeler({str(EXAMPLE / 'fundsachen' / 'soll.bpmn')!r})")]
+    NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    body, _ = HTMLExporter().from_notebook_node(notebook)
+    assert "statische Ansicht" in body and "<svg" in body
+    assert "application/vnd.jupyter.widget-view+json" not in body
