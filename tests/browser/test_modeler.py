@@ -14,11 +14,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from tests.browser.conftest import ARTIFACTS, _free_port
 from tests.browser.modeler_page import ModelerPage, median
 from tests.conftest import ROOT
 from workbench import bpmn
+from workbench.bpmn import namespaces as ns
 from workbench.maps.examples import synthetic_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,14 +38,16 @@ def _render(base: str, query: str = "") -> str:
     return f"{base}/voila/render/00_modellierer.ipynb{query}"
 
 
-def test_draw_connect_edit_in_panel(browser, voila) -> None:
-    base, _ = voila
+def test_draw_connect_edit_in_panel_save(browser, voila) -> None:
+    base, kb = voila
+    path = kb / "hundeanmeldung" / "ist.bpmn"
+    original = bpmn.read(path)
     m = ModelerPage(_page(browser)).open(_render(base))
     assert "Bearbeitung je Fall 21,6 Min." in m.summary().replace("\n", " ")
 
     # German UI: palette and context pad titles through the translate module
     assert m.page.locator(".djs-palette .entry[data-action='create.task']").get_attribute(
-        "title") == "Aufgabe anlegen"
+        "aria-label") == "Aufgabe anlegen"
     lane = next(i for i in m.named("Hundehalter") if i.startswith("Lane"))
     first = m.named("Anmeldeformular ausfüllen")[0]
     lane_box, first_box = m.bounds(lane), m.bounds(first)
@@ -78,7 +82,43 @@ def test_draw_connect_edit_in_panel(browser, voila) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     m.page.screenshot(path=str(ARTIFACTS / "modellierer-zeichnen.png"))
 
+    status = m.save()
+    assert status.startswith("Gespeichert"), status
+    saved = bpmn.read(path)
+    new = saved.get(task)
+    assert new is not None and new.name == "Gebühr online bezahlen"
+    assert new.minutes == 12 and new.medium == "email"
+    assert new.lane is not None and new.lane.id == lane
+    assert [f.source_id for f in new.incoming] == [first]
+    di = {s.element_id for d in saved.diagrams for s in d.shapes}
+    assert task in di and all(node.id in di for node in original.flow_nodes())
+    assert len(saved.flow_nodes()) == len(original.flow_nodes()) + 1
     assert m.errors == []
+    m.page.close()
+
+
+def test_vendor_collaboration_one_attribute_changed_rest_byte_identical(browser, voila) -> None:
+    """Enterprise Architect export (windows-1252, two pools, message flows, EA extensions)."""
+    base, kb = voila
+    source = VENDOR / "enterprise-architect__c1-roundtrip-cp1252.bpmn"
+    path = kb / "hundeanmeldung" / "ist.033560005.bpmn"
+    shutil.copy(source, path)
+    m = ModelerPage(_page(browser)).open(_render(base, "?kommune=033560005"))
+    assert len(m.js("() => wbTest.registry().filter(e => e.type === 'bpmn:Participant')")) == 2
+    task = m.named("Assign approver")[0]
+    m.set_field(task, "minutes", "7")
+    m.wait_settled()
+    assert m.badges(task)[0] == "7 Min."
+    status = m.save()
+    assert status.startswith("Gespeichert"), status
+
+    saved = path.read_bytes()
+    attribute = b' wb:minutes="7"'
+    assert saved.count(attribute) == 1
+    declaration = f' xmlns:wb="{ns.WB}"'.encode()
+    assert saved.replace(attribute, b"").replace(declaration, b"") == source.read_bytes()
+    element = etree.fromstring(saved).find(f".//*[@id='{task}']")
+    assert element.get(f"{{{ns.WB}}}minutes") == "7"
     m.page.close()
 
 
@@ -90,6 +130,9 @@ def test_workshop_view_fullscreen_large_fonts_collapsible_panel(browser, voila) 
     box = root.bounding_box()
     assert box is not None and box["width"] >= 1279 and box["height"] >= 799
     assert "wb-workshop" in root.get_attribute("class")
+    # the static picture for nbconvert is an output of the cell too, hidden where the widget runs
+    assert m.page.locator(".wb-modeler-static").count() == 1
+    assert m.page.locator(".wb-modeler-static").is_hidden()
     font = m.js("() => getComputedStyle(document.querySelector('.wb-panel')).fontSize")
     assert float(font.removesuffix("px")) >= 18
     assert m.page.locator(".wb-panel").is_visible()

@@ -163,10 +163,9 @@ def test_encoding_of_a_vendor_file_does_not_reach_the_canvas() -> None:
 
 
 def test_static_html_for_notebooks_without_kernel() -> None:
-    modeler = BpmnModeler(EXAMPLE / "hundeanmeldung" / "ist.bpmn")
-    data, _ = modeler._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert "<svg" in data["text/html"] and "statische Ansicht" in data["text/html"]
+    static = BpmnModeler(EXAMPLE / "hundeanmeldung" / "ist.bpmn").static_html()
+    assert static.startswith("<div class='wb-modeler-static'>")
+    assert "<svg" in static and "statische Ansicht" in static
 
 
 def test_workspace_loads_soll_with_ist_candidates_and_kommune_fallback(example_copy: Path) -> None:
@@ -177,8 +176,7 @@ def test_workspace_loads_soll_with_ist_candidates_and_kommune_fallback(example_c
     assert space.modeler.candidates == []
     space.kommune.value = "033560011"
     assert "eigene Variante" in space.note.value and "ist.033560011.bpmn" in space.note.value
-    data, _ = space.widget._repr_mimebundle_()
-    assert "<svg" in data["text/html"]
+    assert "<svg" in space.modeler.static_html()
 
 
 def test_workspace_offers_a_template_where_no_model_exists(example_copy: Path) -> None:
@@ -200,6 +198,9 @@ def test_nbconvert_html_shows_the_model_as_svg(tmp_path: Path) -> None:
         "from workbench.widgets import BpmnModeler\n"
         f"BpmnModeler({str(EXAMPLE / 'fundsachen' / 'soll.bpmn')!r})")]
     NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert [sorted(o.data) for o in outputs] == [
+        ["text/html", "text/plain"],
+        ["application/vnd.jupyter.widget-view+json", "text/plain"]]
     body, _ = HTMLExporter().from_notebook_node(notebook)
     assert "statische Ansicht" in body and "<svg" in body
-    assert "application/vnd.jupyter.widget-view+json" not in body

@@ -275,25 +275,37 @@ class BpmnModeler(anywidget.AnyWidget):
 
         defs = self.definitions
         if defs is None:
-            return "<p>Das Modell kann nicht dargestellt werden.</p>"
+            return _static("<p>Das Modell kann nicht dargestellt werden.</p>")
         try:
             svg = maps.process_map(defs, style="di").svg
         except Exception as err:  # a picture must never break the notebook output
-            return f"<p>Karte nicht darstellbar: {html.escape(str(err))}</p>"
+            return _static(f"<p>Karte nicht darstellbar: {html.escape(str(err))}</p>")
         caption = html.escape(self.title or defs.name or "BPMN-Modell")
-        return (f"<figure class='wb-modeler-static'><div style='overflow:auto'>{svg}</div>"
-                f"<figcaption>{caption} – statische Ansicht; bearbeiten im Modellierer "
-                "(JupyterLab oder Voilà).</figcaption></figure>")
+        return _static(f"<figure><div style='overflow:auto'>{svg}</div>"
+                       f"<figcaption>{caption} – statische Ansicht; bearbeiten im Modellierer "
+                       "(JupyterLab oder Voilà).</figcaption></figure>")
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return with_static_html(super()._repr_mimebundle_(**kwargs), self.static_html())
+    def _ipython_display_(self, **kwargs: Any) -> None:
+        show_with_static(self, self.static_html())
 
 
-def with_static_html(bundle: Any, static: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A widget's mime bundle plus ``text/html``: JupyterLab and Voilà show the widget, nbconvert
-    (no widget state in papermill output) falls back to the static picture."""
+def _static(body: str) -> str:
+    return f"<div class='wb-modeler-static'>{body}</div>"
+
+
+def show_with_static(widget: Any, static: str) -> None:
+    """Display the static picture and the widget as two outputs of the cell.
+
+    Where the widget renders (JupyterLab, Voilà) the widget's CSS hides the picture. nbconvert and
+    papermill HTML render no widgets without a kernel (their widget manager would come from a CDN),
+    so the picture is what such a page shows.
+    """
+    from IPython.display import HTML, display
+
+    display(HTML(static))
+    bundle = widget._repr_mimebundle_()
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-    return {**(data or {}), "text/html": static}, metadata or {}
+    display(data, metadata=metadata or {}, raw=True)
 
 
 def _message(err: Exception) -> str:

@@ -14,7 +14,7 @@ import ipywidgets as w
 from ..bpmn import Activity, Definitions
 from ..repository import Repository
 from .common import repository_of
-from .modeler import BpmnModeler, blank_model, with_static_html
+from .modeler import BpmnModeler, blank_model, show_with_static
 
 
 class _WorkspaceBox(w.VBox):
@@ -24,8 +24,8 @@ class _WorkspaceBox(w.VBox):
         super().__init__(children)
         self._modeler = modeler
 
-    def _repr_mimebundle_(self, **kwargs: object) -> object:
-        return with_static_html(super()._repr_mimebundle_(**kwargs), self._modeler.static_html())
+    def _ipython_display_(self, **kwargs: object) -> None:
+        show_with_static(self, self._modeler.static_html())
 
 
 class ModelerWorkspace:
