@@ -92,9 +92,11 @@ class ModelerPage:
                           canvas.scrollToElement(id); }""", element_id)
         self.page.mouse.click(*self.center(element_id))
 
-    def deselect(self, point: tuple[float, float]) -> None:
-        """Close menus and click empty canvas at ``point`` (diagram coordinates)."""
-        self.page.keyboard.press("Escape")
+    def deselect(self, point: tuple[float, float], *, escape: bool = True) -> None:
+        """Close menus (Escape; it would also cancel a label being typed) and click empty canvas
+        at ``point`` (diagram coordinates)."""
+        if escape:
+            self.page.keyboard.press("Escape")
         self.page.mouse.click(*self.to_screen(*point))
 
     def connect(self, source_id: str, target_id: str) -> None:

@@ -15,6 +15,7 @@ from workbench.bpmn import namespaces as ns
 from workbench.bpmn import to_bytes
 from workbench.bpmn.builder import ModelBuilder
 from workbench.widgets import BpmnModeler, ModelerWorkspace
+from workbench.widgets.modeler import SaveRefused
 from workbench.widgets.modeler_analysis import analyse
 from workbench.widgets.modeler_schema import bpmn_types, moddle_descriptor, panel_schema
 
@@ -204,3 +205,60 @@ def test_nbconvert_html_shows_the_model_as_svg(tmp_path: Path) -> None:
         ["application/vnd.jupyter.widget-view+json", "text/plain"]]
     body, _ = HTMLExporter().from_notebook_node(notebook)
     assert "statische Ansicht" in body and "<svg" in body
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "merge_canvas_xml (workbench.edit) re-serializes the whole document with lxml: XML "
+    "declaration, encoding (windows-1252 → UTF-8), namespace declarations and character "
+    "references change outside the edited element"))
+def test_one_attribute_save_keeps_vendor_bytes(tmp_path: Path) -> None:
+    """The canvas edit of one attribute, saved: the file differs by exactly that attribute."""
+    source = VENDOR / "enterprise-architect__c1-roundtrip-cp1252.bpmn"
+    path = tmp_path / "ea.bpmn"
+    path.write_bytes(source.read_bytes())
+    modeler = BpmnModeler(path)
+    root = etree.fromstring(modeler.xml.encode())
+    root.find(".//*[@name='Assign approver']").set(ext.qname("minutes"), "7")
+    modeler.receive(etree.tostring(root, encoding="unicode"), seq=1)
+    assert "Bearbeitungszeit" in modeler.save()
+    saved = path.read_bytes()
+    attribute, declaration = b' wb:minutes="7"', f' xmlns:wb="{ns.WB}"'.encode()
+    assert saved.count(attribute) == 1
+    assert saved.replace(attribute, b"").replace(declaration, b"") == source.read_bytes()
+
+
+def test_save_patches_only_the_edit_into_our_own_file(tmp_path: Path) -> None:
+    path = tmp_path / "ist.bpmn"
+    source = (EXAMPLE / "hundeanmeldung" / "ist.bpmn").read_bytes()
+    path.write_bytes(source)
+    modeler = BpmnModeler(path)
+    root = etree.fromstring(modeler.xml.encode())
+    root.find(".//*[@id='Schritt_3']").set(ext.qname("minutes"), "17")
+    modeler.receive(etree.tostring(root, encoding="unicode"), seq=1)
+    assert any("Bearbeitungszeit" in line for line in modeler.changes())
+    modeler.save_from_canvas(1)
+    assert modeler.status["kind"] == "saved" and "1 Änderung" in modeler.status["text"]
+    saved = path.read_bytes()
+    assert saved.replace(b' wb:minutes="17"', b' wb:minutes="2"') == source
+    assert modeler.changes() == []  # saved: nothing left to save
+
+
+def test_save_that_would_lose_content_is_refused_in_german(tmp_path: Path) -> None:
+    """A canvas document without the vendor's extension elements: refused, file untouched."""
+    source = VENDOR / "signavio-bpmnjs__pool-with-extensions.bpmn"
+    path = tmp_path / "signavio.bpmn"
+    path.write_bytes(source.read_bytes())
+    modeler = BpmnModeler(path)
+    root = etree.fromstring(modeler.xml.encode())
+    for extension in root.findall(f".//{{{ns.BPMN}}}extensionElements"):
+        extension.getparent().remove(extension)
+    modeler.receive(etree.tostring(root, encoding="unicode"), seq=2)
+    modeler.save_from_canvas(2)
+    assert modeler.status["kind"] == "error"
+    assert modeler.status["text"].startswith("Nicht gespeichert")
+    assert path.read_bytes() == source.read_bytes()
+
+
+def test_save_needs_a_target() -> None:
+    with pytest.raises(SaveRefused, match="kein Speicherort"):
+        BpmnModeler(_loop_model()).save()
