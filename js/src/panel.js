@@ -80,7 +80,10 @@ export class Panel {
 
   attributesFor(element) {
     const bo = getBusinessObject(element);
-    return this.schema.attributes.filter(attr => attr.types.some(type => is(bo, type)));
+    const prefix = this.schema.prefix;
+    return this.schema.attributes.filter(attr => attr.types.some(type => is(bo, type)) &&
+      // "replaces" links a SOLL step to IST steps: offered where there is an IST to link to
+      (attr.name !== 'replaces' || this.candidates.length || bo.get(`${prefix}:replaces`)));
   }
 
   show(selection) {

@@ -38,6 +38,13 @@ def _loop_model() -> bytes:
     return to_bytes(b.build())
 
 
+def _canvas_edit(modeler: BpmnModeler, xpath: str, minutes: str, seq: int = 1) -> None:
+    """What the canvas sends after the minutes of one element were changed in the panel."""
+    root = etree.fromstring(modeler.xml.encode())
+    root.find(xpath).set(ext.qname("minutes"), minutes)
+    modeler.receive(etree.tostring(root, encoding="unicode"), seq=seq)
+
+
 # --------------------------------------------------------------------------- schema
 
 
@@ -217,9 +224,7 @@ def test_one_attribute_save_keeps_vendor_bytes(tmp_path: Path) -> None:
     path = tmp_path / "ea.bpmn"
     path.write_bytes(source.read_bytes())
     modeler = BpmnModeler(path)
-    root = etree.fromstring(modeler.xml.encode())
-    root.find(".//*[@name='Assign approver']").set(ext.qname("minutes"), "7")
-    modeler.receive(etree.tostring(root, encoding="unicode"), seq=1)
+    _canvas_edit(modeler, ".//*[@name='Assign approver']", "7")
     assert "Bearbeitungszeit" in modeler.save()
     saved = path.read_bytes()
     attribute, declaration = b' wb:minutes="7"', f' xmlns:wb="{ns.WB}"'.encode()
@@ -232,9 +237,7 @@ def test_save_patches_only_the_edit_into_our_own_file(tmp_path: Path) -> None:
     source = (EXAMPLE / "hundeanmeldung" / "ist.bpmn").read_bytes()
     path.write_bytes(source)
     modeler = BpmnModeler(path)
-    root = etree.fromstring(modeler.xml.encode())
-    root.find(".//*[@id='Schritt_3']").set(ext.qname("minutes"), "17")
-    modeler.receive(etree.tostring(root, encoding="unicode"), seq=1)
+    _canvas_edit(modeler, ".//*[@id='Schritt_3']", "17")
     assert any("Bearbeitungszeit" in line for line in modeler.changes())
     modeler.save_from_canvas(1)
     assert modeler.status["kind"] == "saved" and "1 Änderung" in modeler.status["text"]

@@ -13,6 +13,12 @@ def repository_of(repository: Repository | str) -> Repository:
     return repository if isinstance(repository, Repository) else Repository.load(repository)
 
 
+def model_target(leistung: str, variant: str, kommune: str | None) -> tuple[str, str, str | None]:
+    """(Leistung, variant, Kommune) a model is saved to: SOLL is shared by the Verbund, so a
+    Kommune only selects among IST variants."""
+    return leistung, variant, (kommune or None) if variant == "ist" else None
+
+
 def findings_html(findings: list[tuple[str, str]]) -> str:
     """Lint findings as a short German list (escaped)."""
     if not findings:

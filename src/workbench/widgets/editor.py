@@ -25,7 +25,7 @@ from ..repository import Repository
 from ..steptable import StepTableError, bpmn_to_step_table, read_step_table, step_table_to_bpmn
 from ..steptable.links import replaces_as_numbers, resolve_replaces
 from ..steptable.model import ELEMENTS
-from .common import findings_html, map_html, repository_of
+from .common import findings_html, map_html, model_target, repository_of
 
 _MEDIA = ["", "Papier", "persönlich", "Telefon", "E-Mail", "Scan", "Fachverfahren",
           "Online-Portal", "automatisch"]
@@ -157,9 +157,7 @@ class ModelEditor:
     # ------------------------------------------------------------------ data
     @property
     def target(self) -> tuple[str, str, str | None]:
-        kommune = self.kommune.value or None
-        return self.leistung.value, self.variant.value, kommune if self.variant.value == "ist" \
-            else None
+        return model_target(self.leistung.value, self.variant.value, self.kommune.value)
 
     def load(self) -> None:
         """(Re)load the selected model into the table."""

@@ -13,7 +13,7 @@ import ipywidgets as w
 
 from ..bpmn import Activity, Definitions
 from ..repository import Repository
-from .common import repository_of
+from .common import model_target, repository_of
 from .modeler import BpmnModeler, blank_model, show_with_static
 
 
@@ -66,9 +66,7 @@ class ModelerWorkspace:
     @property
     def target(self) -> tuple[str, str, str | None]:
         """(Leistung, variant, Kommune) the canvas saves to; SOLL is shared by the Verbund."""
-        kommune = self.kommune.value or None
-        return self.leistung.value, self.variant.value, kommune if self.variant.value == "ist" \
-            else None
+        return model_target(self.leistung.value, self.variant.value, self.kommune.value)
 
     def load(self) -> None:
         """Show the selected model (a Kommune's IST falls back to the Verbund IST)."""
