@@ -265,3 +265,33 @@ def test_save_that_would_lose_content_is_refused_in_german(tmp_path: Path) -> No
 def test_save_needs_a_target() -> None:
     with pytest.raises(SaveRefused, match="kein Speicherort"):
         BpmnModeler(_loop_model()).save()
+
+
+def test_diff_overlays_against_the_ist(example_copy: Path) -> None:
+    """A SOLL step linked to the IST by wb:replaces is 'changed' (minutes), an unlinked new one
+    'neu'; IST steps without counterpart are listed as dropped."""
+    ist = ModelBuilder("Test IST", pool="Verwaltung")
+    s, a, b, e = (ist.event("Start", lane="SB"), ist.task("Antrag prüfen", id="I1", lane="SB",
+                  minutes=5), ist.task("Akte drucken", id="I2", lane="SB", minutes=2),
+                  ist.event("Ende", "end", lane="SB"))
+    for x, y in ((s, a), (a, b), (b, e)):
+        ist.flow(x, y)
+    soll = ModelBuilder("Test SOLL", pool="Verwaltung")
+    s2, c, n, e2 = (soll.event("Start", lane="SB"), soll.task("Antrag online prüfen", id="S1",
+                    lane="SB", minutes=3), soll.task("Bescheid senden", id="S2", lane="SB",
+                    minutes=1), soll.event("Ende", "end", lane="SB"))
+    for x, y in ((s2, c), (c, n), (n, e2)):
+        soll.flow(x, y)
+    soll_xml = to_bytes(soll.build()).replace(b'id="S1"', b'id="S1" wb:replaces="I1"', 1)
+    modeler = BpmnModeler(soll_xml)
+    modeler.compare_with(ist.build(), reference_label="IST", label="SOLL")
+    elements = modeler.analysis["elements"]
+    assert elements["S1"]["markers"][-1] == "wb-diff-changed"
+    assert "Bearbeitungszeit" in elements["S1"]["badges"][0]["title"]
+    assert elements["S2"]["markers"][-1] == "wb-diff-added"
+    assert elements["S2"]["badges"][0]["text"] == "neu"
+    dropped = [f["message"] for f in modeler.analysis["findings"] if f["severity"] == "Vergleich"]
+    assert dropped == ["Entfallen gegenüber IST: Akte drucken."]
+    modeler.compare_with(None)
+    markers = [m for info in modeler.analysis["elements"].values() for m in info["markers"]]
+    assert not any(m.startswith("wb-diff") for m in markers)
