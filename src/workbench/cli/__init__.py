@@ -12,6 +12,7 @@ from .common import EXIT_INPUT, GermanParser
 COMMAND_MODULES = (
     "workbench.cli.bpmn_cmd",
     "workbench.cli.metrics_cmd",
+    "workbench.cli.levels_cmd",
     "workbench.cli.kb_cmd",
     "workbench.cli.potential_cmd",
     "workbench.cli.map_cmd",

@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "gezeichnet (ohne Diagramminformationen: auto)")
     p.add_argument("--diagramm", type=int, default=1, metavar="NR",
                    help="bei --stil di: Nummer des Diagramms (Standard: 1)")
+    p.add_argument("--teilprozess", metavar="NAME|ID",
+                   help="nur den Inhalt dieses Teilprozesses zeichnen (Name oder ID; Ebenen: "
+                   "workbench bpmn ebenen DATEI)")
     p.add_argument("--soll", metavar="DATEI.bpmn",
                    help="bei einer BPMN-Datei und --variant vergleich: die SOLL-Datei")
     p.add_argument("--ohne-kennzahlen", action="store_true",
@@ -70,10 +73,11 @@ def _check_output(path: str) -> str | None:
 
 def _errors() -> tuple[type[BaseException], ...]:
     from ..bpmn import BpmnRejected
+    from ..bpmn.levels import LevelError
     from ..maps import ExportUnavailable, GraphvizFailed, GraphvizMissing, MapTooLarge, NoDiagram
     from ..maps.kb import MapInputError
 
-    found: list[type[BaseException]] = [BpmnRejected, ExportUnavailable, GraphvizFailed,
+    found: list[type[BaseException]] = [BpmnRejected, LevelError, ExportUnavailable, GraphvizFailed,
                                         GraphvizMissing, NoDiagram, MapInputError, MapTooLarge]
     try:
         from ..repository import RepositoryError
@@ -115,8 +119,16 @@ def _build_map(args: argparse.Namespace) -> Map | None:
 
     source = Path(args.source)
     diagram = max(args.diagramm - 1, 0)
+    if args.teilprozess and args.variant == "vergleich":
+        fail("--teilprozess zeichnet eine Ebene eines Modells; für den Vergleich bitte ohne "
+             "--teilprozess aufrufen.")
+        return None
     if source.suffix.lower() == ".bpmn" or source.is_file():
         model = bpmn.read(source)
+        if args.teilprozess:
+            from ..bpmn.levels import level_model
+
+            model = level_model(model, args.teilprozess)
         if args.variant == "vergleich":
             if not args.soll:
                 fail("Für den Vergleich einer BPMN-Datei bitte die SOLL-Datei mit --soll angeben.")
@@ -132,7 +144,8 @@ def _build_map(args: argparse.Namespace) -> Map | None:
 
     repo = Repository.load(args.repository)
     return leistung_map(repo, args.source, args.variant, kommune=args.kommune, style=args.stil,
-                        diagram=diagram, with_metrics=not args.ohne_kennzahlen)
+                        diagram=diagram, with_metrics=not args.ohne_kennzahlen,
+                        teilprozess=args.teilprozess)
 
 
 def cmd_landkarte(args: argparse.Namespace) -> int:

@@ -143,6 +143,7 @@ class _Drawer:
         self.lane_index: dict[str, int] = {}
         self.break_notes: list[str] = []  # reasons of numbered Medienbruch badges
         self.flags = {"breaks": False, "waste": False, "auto": False, "compare": False}
+        self.drawn = {s.bpmn_element for s in diagram.shapes}
 
     # ---- entry
     def render(self, title: str, legend: bool) -> str:
@@ -158,7 +159,7 @@ class _Drawer:
                                      "Größe – nicht gezeichnet.")
                 continue
             shown.add(element.id)
-            shapes.append((_layer(element, shape), index, shape, element))
+            shapes.append((_layer(element, shape, self.drawn), index, shape, element))
             box.add_bounds(shape.bounds)
             box.add_bounds(shape.label_bounds)
         edges: list[tuple[Edge, Element]] = []
@@ -240,7 +241,7 @@ class _Drawer:
                 f"data-bpmn-id={_attr(element.id)}>")
 
 
-def _layer(element: Element, shape: Shape) -> int:
+def _layer(element: Element, shape: Shape, drawn: set[str] | None = None) -> int:
     local = element.local_name
     if local == "participant":
         return 0
@@ -248,7 +249,7 @@ def _layer(element: Element, shape: Shape) -> int:
         return 1
     from .di_draw import is_expanded
 
-    if is_expanded(element, shape):
+    if is_expanded(element, shape, drawn):
         return 2
     if isinstance(element, Event) and element.attached_to:
         return 6

@@ -46,12 +46,16 @@ def draw_shape(d: _Drawer, shape: Shape, element: Element) -> str:
             + _outside_label(shape, element.name) + "</g>")
 
 
-def is_expanded(el: Element, shape: Shape) -> bool:
-    """Sub-processes (and call activities) drawn open, with their content inside."""
+def is_expanded(el: Element, shape: Shape, drawn: set[str] | None = None) -> bool:
+    """Sub-processes (and call activities) drawn open, with their content inside. With
+    ``drawn`` (the element ids of the diagram): a sub-process whose content is not drawn in
+    this diagram (it has a page of its own, or none) is collapsed."""
     if shape.bounds is None:
         return False
     if isinstance(el, SubProcess):
         if not el.flow_nodes:  # nothing to show inside (FIM draws its groups this way): collapsed
+            return False
+        if drawn is not None and not any(node.id in drawn for node in el.flow_nodes):
             return False
         return shape.is_expanded is True or (shape.is_expanded is None
                                              and shape.bounds.width > 140)
@@ -122,7 +126,7 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
     d.media.add(medium)
     status = d.status.get(el.id, "")
     waste, auto = el.id in d.hl.waste, el.id in d.hl.automatable
-    expanded = is_expanded(el, shape)
+    expanded = is_expanded(el, shape, d.drawn)
     classes = ["bpmn-activity", f"bpmn-{el.local_name}"]
     if medium:
         classes.append(f"medium-{medium}")
@@ -165,6 +169,9 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
                               color=color))
     else:
         facts = attribute_line(el) if d.show_attributes and b.height >= 60 else []
+        if el.id in d.hl.totals and d.show_attributes and b.height >= 60:
+            # content not drawn here: its total replaces the sub-process's own minutes
+            facts = [f"Σ {sh.format_minutes(d.hl.totals[el.id]) or '0 Min.'}"]
         footer_h = 14 if el.loop or el.is_sub_process else 0
         top = b.y + (20 if marker else 5)
         bottom = b.y + b.height - 5 - 10.5 * len(facts) - footer_h

@@ -20,12 +20,15 @@ class Highlights:
 
     ``media_breaks`` maps ``(source_activity_id, target_activity_id)`` to a German reason
     (e.g. "Papier → Fachverfahren"); the two activities need not be directly connected
-    (gateways and events in between are allowed).
+    (gateways and events in between are allowed). ``totals`` maps a sub-process with content
+    to the expected handling minutes of one execution of its inner flow (shown where the
+    sub-process is drawn collapsed).
     """
 
     media_breaks: Mapping[tuple[str, str], str] = field(default_factory=dict)
     waste: frozenset[str] = frozenset()
     automatable: frozenset[str] = frozenset()
+    totals: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -91,4 +94,11 @@ def highlights_for(defs: Definitions) -> Highlights:
         from .. import metrics  # type: ignore[attr-defined]
     except ImportError:
         return Highlights(automatable=automatable)
-    return Highlights.from_metrics(metrics.compute(defs), automatable)
+    from ..bpmn.levels import inner_totals
+
+    computed = metrics.compute(defs)
+    totals = {key: value.minutes_per_execution
+              for key, value in inner_totals(defs, computed.visits).items()
+              if value.minutes_per_execution is not None}
+    found = Highlights.from_metrics(computed, automatable)
+    return Highlights(found.media_breaks, found.waste, found.automatable, totals)

@@ -22,8 +22,10 @@ class MapInputError(ValueError):
 
 
 def leistung_map(repo: Any, leistung: str, variant: str = "ist", *, kommune: str | None = None,
-                 style: str = "auto", diagram: int | str = 0, with_metrics: bool = True) -> Map:
-    """The map of a Leistung's IST or SOLL model, or (``"vergleich"``) both compared."""
+                 style: str = "auto", diagram: int | str = 0, with_metrics: bool = True,
+                 teilprozess: str | None = None) -> Map:
+    """The map of a Leistung's IST or SOLL model, or (``"vergleich"``) both compared;
+    with ``teilprozess`` only the content of that sub-process (name or id)."""
     from . import process_map
 
     row = repo.leistung(leistung)
@@ -46,8 +48,14 @@ def leistung_map(repo: Any, leistung: str, variant: str = "ist", *, kommune: str
     if model is None:
         raise MapInputError(f"Für '{leistung}' gibt es kein {variant.upper()}-Modell "
                             f"({repo.model_path(leistung, variant)}).")
+    title = f"{row['name']} ({variant.upper()}){place}"
+    if teilprozess:
+        from ..bpmn.levels import label, level_model
+
+        model = level_model(model, teilprozess)
+        title += f" – Teilprozess „{label(model.main_process().name)}“"
     return process_map(model, style=style, diagram=diagram, with_metrics=with_metrics,
-                       title=f"{row['name']} ({variant.upper()}){place}")
+                       title=title)
 
 
 def landscape_values(repo: Any, color_by: str = "prioritaet") -> tuple[pd.DataFrame, list[str]]:
