@@ -24,6 +24,7 @@ QUADRANT_COLORS = {
     QUADRANTS["strategisch"]: "#1565c0",
     QUADRANTS["pruefen"]: "#ef6c00",
     QUADRANTS["zurueckstellen"]: "#757575",
+    QUADRANTS["unvollstaendig"]: "#bdbdbd",
 }
 _RC = {
     "svg.hashsalt": "prozess-werkbench",

@@ -8,183 +8,68 @@ documented in German in ``docs/kennzahlen.md`` and ``docs/bewertungsmodell.md``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import ranking
+from . import indicators, ranking
+from .fallzahlen import ESTIMATE_SOURCE, FALLZAHL_ART, fallzahlen_frame, level, lookup
+from .labour_costs import LAUFBAHNEN
 from .metrics import MetricsError, ModelMetrics, compute
-from .text import german_number
+from .parameters import FALLZAHL_BASES, Parameters, PotentialError
 
-FALLZAHL_ART = ("gemeldet", "geschätzt", "keine")
+__all__ = [
+    "ESTIMATE_SOURCE", "FALLZAHL_ART", "FALLZAHL_BASES", "Analyse", "Parameters",
+    "PotentialError", "analyse", "collect_metrics", "fallzahlen_frame", "level", "lookup",
+    "metrics_row", "metrics_table", "potential_frame",
+]
+
 IST_MODELL = ("eigen", "Verbund", "fehlt")
-ESTIMATE_SOURCE = "geschätzt: Median der Fälle je Einwohner:in der meldenden Mitglieder"
+#: Minutes per case done by each Laufbahngruppe (the rest: steps without a Laufbahn).
+LAUFBAHN_COLUMNS = (*(f"minuten_{k}" for k in LAUFBAHNEN), "minuten_ohne_laufbahn")
+#: Digitization indicators per model (workbench.indicators; docs/kennzahlen.md, 5a).
+INDICATOR_COLUMNS = ("schritte", "analoge_schritte", "digital_anteil_zeit",
+                     "automatisierte_schritte", "automatisierbar_anteil", "neuerfassungen",
+                     "scan_druck_schritte", "schritte_ohne_minuten", "schritte_ohne_medium")
 METRIC_COLUMNS = ("minuten", "liegezeit_tage", "medienbrueche", "digital_anteil",
-                  "automatisierung_anteil", "verschwendung_minuten", "ozg_schaetzung")
-
-
-class PotentialError(ValueError):
-    """The data cannot be evaluated (German message naming file and value)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Parameters:
-    """The parameters every output states (from ``verbund.yaml`` → ``parameter``)."""
-
-    jahresarbeitszeit_stunden: float
-    personalkostensatz_euro_stunde: float
-    fallzahl_jahr: int | None = None  # None: latest reported year per Kommune × Leistung
-
-    @classmethod
-    def from_verbund(cls, parameter: dict[str, Any], *, fallzahl_jahr: int | None = None,
-                     source: str = "verbund.yaml") -> Parameters:
-        """Read and check the two parameters; German error naming the file and key."""
-        values = []
-        for key in ("jahresarbeitszeit_stunden", "personalkostensatz_euro_stunde"):
-            raw = (parameter or {}).get(key)
-            try:
-                value = float(str(raw).replace(",", "."))
-            except (TypeError, ValueError):
-                value = math.nan
-            if not math.isfinite(value) or value <= 0:
-                raise PotentialError(f"{source}: parameter.{key} fehlt oder ist keine Zahl über "
-                                     f"0 (gefunden: {raw!r}). Bitte den Wert der Kommune "
-                                     "eintragen.")
-            values.append(value)
-        return cls(values[0], values[1], fallzahl_jahr)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def lines(self) -> list[str]:
-        """German lines for the head of a table or report."""
-        year = (str(self.fallzahl_jahr) if self.fallzahl_jahr
-                else "jeweils letztes gemeldetes Jahr")
-        return [
-            f"Jahresarbeitszeit: {_de(self.jahresarbeitszeit_stunden)} Stunden je VZÄ",
-            f"Personalkostensatz: {_de(self.personalkostensatz_euro_stunde, 2)} € je Stunde",
-            f"Fallzahl-Jahr: {year}",
-        ]
-
-
-def _de(value: float, digits: int = 0) -> str:
-    return german_number(value, digits)
-
-
-# --------------------------------------------------------------------------- Fallzahlen
-
-
-def lookup(values: pd.Series, keys: pd.Series | list[str]) -> np.ndarray:
-    """Position of each value (as text) in ``keys``; -1 where unknown."""
-    return pd.Index(pd.Series(keys).astype(str)).get_indexer(values.astype(str)).astype(np.int64)
-
-
-def _order_by_pair_and_year(pair: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """Row order by (pair, year, row): one integer key sorts faster than a lexsort."""
-    n = len(pair)
-    if n == 0 or not np.all(year == np.floor(year)):
-        return np.lexsort((np.arange(n), year, pair))
-    y0, span = int(year.min()), int(year.max() - year.min()) + 1
-    if (int(pair.max()) + 1) * span * n >= 2**62:
-        return np.lexsort((np.arange(n), year, pair))
-    key = (pair * span + (year - y0).astype(np.int64)) * n + np.arange(n)
-    return np.argsort(key)
-
-
-def level(keys: pd.Series) -> np.ndarray:
-    """0 = Kreisebene (key ≤ 5 digits), 1 = Gemeindeebene (longer keys)."""
-    return (keys.astype(str).str.len().to_numpy() > 5).astype(np.int64)
-
-
-def fallzahlen_frame(kommunen: pd.DataFrame, leistungen: list[str], fallzahlen: pd.DataFrame,
-                     jahr: int | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Fallzahl for every Kommune × Leistung (row = Kommune index × len(leistungen) + Leistung).
-
-    Reported: the latest year (≤ ``jahr`` if given). Otherwise estimated: median cases per
-    Einwohner of the members on the same level that report it × own Einwohner. Else 0."""
-    keys = kommunen["schluessel"].astype(str)
-    n_k, n_l = len(keys), len(leistungen)
-    hints: list[str] = []
-    value = pd.to_numeric(fallzahlen["fallzahl"], errors="coerce").to_numpy(float)
-    all_years = pd.to_numeric(fallzahlen["jahr"], errors="coerce").to_numpy(float)
-    k = lookup(fallzahlen["kommune"], keys)
-    l_ = lookup(fallzahlen["leistung"], leistungen)
-    unknown = (k < 0) | (l_ < 0)
-    if unknown.any():
-        bad = fallzahlen.loc[unknown, ["kommune", "leistung"]].astype(str).drop_duplicates()
-        hints.append(f"fallzahlen.csv: {int(unknown.sum())} Zeile(n) mit unbekannter Kommune "
-                     "oder Leistung werden ignoriert, z. B. "
-                     + ", ".join(f"{a}/{b}" for a, b in bad.head(3).itertuples(index=False))
-                     + ".")
-    negative = value < 0
-    if negative.any():
-        hints.append(f"fallzahlen.csv: {int(negative.sum())} negative Fallzahl(en) werden "
-                     "ignoriert.")
-    ok = ~unknown & ~np.isnan(value) & ~negative & ~np.isnan(all_years)
-    if jahr is not None:
-        ok &= all_years <= jahr
-    pair = (k * n_l + l_)[ok]
-    year = all_years[ok]
-    order = _order_by_pair_and_year(pair, year)
-    last = order[np.r_[pair[order][1:] != pair[order][:-1], True]] if len(order) else order
-    chosen = np.flatnonzero(ok)[last]
-    quelle = (fallzahlen["quelle"].to_numpy()[chosen] if "quelle" in fallzahlen
-              else np.full(len(chosen), "ohne Quellenangabe"))
-    src_codes, src_names = pd.factorize(quelle)
-    src_names = [str(x) for x in src_names]
-
-    fall = np.full(n_k * n_l, np.nan)
-    art = np.full(n_k * n_l, 2, dtype=np.int8)
-    years = np.full(n_k * n_l, np.nan)
-    src = np.full(n_k * n_l, -1, dtype=np.int64)
-    rp = pair[last]
-    fall[rp], art[rp], years[rp], src[rp] = value[chosen], 0, year[last], src_codes
-
-    einwohner = pd.to_numeric(kommunen["einwohner"], errors="coerce").to_numpy(float)
-    lv = level(keys)
-    rk, rl = rp // n_l, rp % n_l
-    usable = einwohner[rk] > 0
-    rates = pd.Series(fall[rp][usable] / einwohner[rk][usable])
-    median = rates.groupby(lv[rk][usable] * n_l + rl[usable]).median()
-    med = np.full(2 * n_l, np.nan)
-    med[median.index.to_numpy()] = median.to_numpy()
-    kk = np.repeat(np.arange(n_k), n_l)
-    ll = np.tile(np.arange(n_l), n_k)
-    estimate = med[lv[kk] * n_l + ll] * einwohner[kk]
-    fill = np.isnan(fall) & np.isfinite(estimate)
-    fall[fill], art[fill] = estimate[fill], 1
-    fall[np.isnan(fall)] = 0.0
-    if (art == 2).any():
-        hints.append(f"{int((art == 2).sum())} Kombination(en) Kommune × Leistung ohne gemeldete "
-                     "und ohne schätzbare Fallzahl; sie zählen mit 0 Fällen.")
-    sources = list(dict.fromkeys([*src_names, ESTIMATE_SOURCE, "keine Angabe"]))
-    src = np.where(art == 1, sources.index(ESTIMATE_SOURCE),
-                   np.where(art == 2, sources.index("keine Angabe"), src))
-    frame = pd.DataFrame({
-        "fallzahl": fall,
-        "fallzahl_art": pd.Categorical.from_codes(art, categories=list(FALLZAHL_ART)),
-        "fallzahl_jahr": years,
-        "fallzahl_quelle": pd.Categorical.from_codes(src, categories=sources),
-    })
-    return frame, hints
+                  "automatisierung_anteil", "verschwendung_minuten", "ozg_schaetzung",
+                  *INDICATOR_COLUMNS, *LAUFBAHN_COLUMNS)
 
 
 # --------------------------------------------------------------------------- model metrics
 
 
-def metrics_row(leistung: str, kommune: str | None, stand: str, m: ModelMetrics) -> dict[str, Any]:
+def metrics_row(leistung: str, kommune: str | None, stand: str, m: ModelMetrics,
+                ind: indicators.Indicators | None = None) -> dict[str, Any]:
     """One row of the model-metrics table (kommune '' = the Verbund model)."""
+    extra: dict[str, Any] = {}
+    if ind is not None:
+        nan = np.nan
+        extra = {
+            "schritte": ind.steps, "analoge_schritte": ind.analog_steps,
+            "digital_anteil": nan if ind.digital_share_steps is None else ind.digital_share_steps,
+            "digital_anteil_zeit": nan if ind.digital_share_time is None
+            else ind.digital_share_time,
+            "automatisierte_schritte": ind.automated_steps,
+            "automatisierbar_anteil": nan if ind.automatable_share is None
+            else ind.automatable_share,
+            "neuerfassungen": ind.reentries, "scan_druck_schritte": ind.scan_print_steps,
+            "schritte_ohne_minuten": float(len(ind.without_minutes)),
+            "schritte_ohne_medium": float(len(ind.without_medium)),
+            **{f"minuten_{k}": ind.minutes_by_laufbahn.get(k, 0.0) for k in LAUFBAHNEN},
+            "minuten_ohne_laufbahn": ind.minutes_by_laufbahn.get(None, 0.0),
+        }
     return {"leistung": leistung, "kommune": kommune or "", "stand": stand,
             "minuten": m.expected_minutes, "liegezeit_tage": m.expected_wait_days,
             "medienbrueche": m.media_breaks,
             "digital_anteil": np.nan if m.digital_share is None else m.digital_share,
             "automatisierung_anteil": (np.nan if m.automation_share is None
                                        else m.automation_share),
-            "verschwendung_minuten": m.waste_minutes, "ozg_schaetzung": m.ozg_estimate}
+            "verschwendung_minuten": m.waste_minutes, "ozg_schaetzung": m.ozg_estimate,
+            **extra}
 
 
 def metrics_table(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
@@ -235,7 +120,8 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
     ids = leistungen["id"].tolist()
     n_k, n_l = len(keys), len(ids)
     fz, hints = fallzahlen_frame(kommunen.reset_index(drop=True), ids, fallzahlen,
-                                 params.fallzahl_jahr)
+                                 params.fallzahl_jahr, params.fallzahl_basis,
+                                 params.fallzahl_jahre)
     ist, ist_origin = _model_columns(model_metrics, keys, ids, "ist")
     soll, soll_origin = _model_columns(model_metrics, keys, ids, "soll")
     fall = fz["fallzahl"].to_numpy()
@@ -245,6 +131,7 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
     hours_soll = fall * soll["minuten"] / 60.0
     hours_saved = hours_ist - hours_soll
     mb_case = ist["medienbrueche"] - soll["medienbrueche"]
+    cost_ist, cost_soll = _cost_per_case(ist, params), _cost_per_case(soll, params)
     ozg_ist = pd.to_numeric(leistungen["reifegrad_ist"], errors="coerce").to_numpy(float)[ll]
     ozg_ziel = pd.to_numeric(leistungen["reifegrad_ziel"], errors="coerce").to_numpy(float)[ll]
     estimate = ist["ozg_schaetzung"]
@@ -264,25 +151,89 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
         "minuten_gespart_je_fall": saved_case,
         "stunden_ist": hours_ist, "stunden_soll": hours_soll, "stunden_gespart": hours_saved,
         "vzae_gespart": hours_saved / params.jahresarbeitszeit_stunden,
-        "euro_gespart": hours_saved * params.personalkostensatz_euro_stunde,
+        "kosten_je_fall_ist": cost_ist, "kosten_je_fall_soll": cost_soll,
+        "euro_gespart": fall * (cost_ist - cost_soll),
         "medienbrueche_ist": ist["medienbrueche"], "medienbrueche_soll": soll["medienbrueche"],
         "medienbrueche_vermieden_je_fall": mb_case,
         "medienbrueche_vermieden_pro_jahr": mb_case * fall,
         "digital_anteil_ist": ist["digital_anteil"], "digital_anteil_soll": soll["digital_anteil"],
+        "digital_anteil_zuwachs": soll["digital_anteil"] - ist["digital_anteil"],
+        **{f"{c}_{side}": values[c] for c in _FRAME_INDICATORS
+           for side, values in (("ist", ist), ("soll", soll))},
+        "neuerfassungen_pro_jahr_ist": ist["neuerfassungen"] * fall,
+        "neuerfassungen_pro_jahr_soll": soll["neuerfassungen"] * fall,
         "ozg_reifegrad_ist": ozg_ist, "ozg_reifegrad_ziel": ozg_ziel,
         "ozg_luecke": np.maximum(ozg_ziel - ozg_ist, 0.0),
         "ozg_schaetzung": estimate, "ozg_abweichung": deviation,
     })
-    for values, text in ((saved_case, "braucht im SOLL mehr Bearbeitungszeit je Fall als im "
-                                      "IST"),
-                         (mb_case, "hat im SOLL mehr erwartete Medienbrüche je Fall als im IST")):
-        worse = sorted({ids[i] for i in ll[values < -1e-9]})
-        if worse:
-            hints.append(f"{', '.join(worse)}: {text} (in mindestens einer Kommune); bitte "
-                         "die Modelle prüfen. Die Einsparung zählt negativ, in der Bewertung 0.")
+    worse = sorted({ids[i] for i in ll[saved_case < -1e-9]})
+    if worse:
+        hints.append(f"{', '.join(worse)}: braucht im SOLL mehr Bearbeitungszeit je Fall als im "
+                     "IST (in mindestens einer Kommune); bitte die Modelle prüfen. Die Einsparung "
+                     "zählt negativ, in der Bewertung 0, und die Leistung wird nie „Schnell "
+                     "umsetzen“.")
+    more = sorted({ids[i] for i in ll[soll["neuerfassungen"] - ist["neuerfassungen"] > 1e-9]})
+    if more:
+        hints.append(f"{', '.join(more)}: im SOLL mehr händische Neuerfassungen je Fall als im "
+                     "IST (in mindestens einer Kommune) – meist, weil das IST ganz auf Papier "
+                     "läuft und das SOLL Papieranträge weiter annimmt und ins Fachverfahren "
+                     "überträgt. Berichte zeigen IST und SOLL nebeneinander und nennen die "
+                     "Schritte.")
+    frame["datenluecken"], frame["vollstaendig"] = model_gaps(ist, soll, ist_origin, soll_origin)
     frame.attrs["parameter"] = params.as_dict()
     frame.attrs["hinweise"] = hints
     return frame
+
+
+def model_gaps(ist: dict[str, np.ndarray], soll: dict[str, np.ndarray], ist_origin: np.ndarray,
+               soll_origin: np.ndarray) -> tuple[pd.Categorical, np.ndarray]:
+    """German list of what the savings of each row rest on that is missing, and whether the
+    row is complete (both models there, every step with minutes, some handling time)."""
+    parts: list[tuple[np.ndarray, str]] = [(ist_origin == 2, "kein IST-Modell"),
+                                           (soll_origin == 2, "kein SOLL-Modell")]
+    for side, values, origin in (("IST", ist, ist_origin), ("SOLL", soll, soll_origin)):
+        there = origin < 2
+        no_minutes = np.nan_to_num(values["schritte_ohne_minuten"])
+        parts.append((there & (no_minutes > 0), f"{side}: Schritte ohne Minuten"))
+        parts.append((there & ~(np.nan_to_num(values["minuten"]) > 0),
+                      f"{side}: keine Bearbeitungszeit"))
+        parts.append((there & (np.nan_to_num(values["schritte_ohne_medium"]) > 0),
+                      f"{side}: Schritte ohne Medium"))
+    gaps = np.zeros(len(ist_origin), dtype=np.int64)
+    for bit, (mask, _) in enumerate(parts):
+        gaps |= mask.astype(np.int64) << bit
+    codes, uniques = pd.factorize(gaps, sort=True)
+    labels = ["; ".join(text for bit, (_, text) in enumerate(parts) if int(u) >> bit & 1)
+              for u in uniques]
+    blocking = sum(1 << bit for bit, (_, text) in enumerate(parts) if "Medium" not in text)
+    return (pd.Categorical.from_codes(codes, categories=labels),
+            (gaps & blocking) == 0)
+
+
+#: Indicator columns copied into the frame as ``<name>_ist`` and ``<name>_soll``.
+_FRAME_INDICATORS = ("analoge_schritte", "digital_anteil_zeit", "automatisierte_schritte",
+                     "automatisierbar_anteil", "neuerfassungen", "scan_druck_schritte",
+                     "schritte_ohne_minuten", "schritte_ohne_medium")
+
+
+def _cost_per_case(side: dict[str, np.ndarray], params: Parameters) -> np.ndarray:
+    """€ per case: minutes × the rate of the Laufbahn that does the step (Lohnkostentabelle),
+    staff steps without a Laufbahn at the table's average, customer steps without wage cost;
+    or minutes × a flat Personalkostensatz. Tables without the Laufbahn columns (NaN) cost
+    all their minutes at the average."""
+    minutes = side["minuten"]
+    table = params.labour_costs
+    if table is None:
+        return minutes * float(params.personalkostensatz_euro_stunde or 0.0) / 60.0
+    total = np.zeros_like(minutes)
+    assigned = np.zeros_like(minutes)
+    for key in LAUFBAHNEN:
+        part = np.nan_to_num(side[f"minuten_{key}"])
+        total += part * table.rate(key)
+        assigned += part
+    rest = side["minuten_ohne_laufbahn"]
+    rest = np.where(np.isnan(rest), np.maximum(minutes - assigned, 0.0), rest)
+    return (total + rest * table.average) / 60.0
 
 
 def _categorical(values: pd.Series, index: np.ndarray) -> pd.Categorical:
@@ -316,35 +267,64 @@ class Analyse:
     verbund: pd.DataFrame  # Leistung rows for the whole Verbund, scored and ranked
     efa: pd.DataFrame
     hinweise: list[str] = field(default_factory=list)  # German notes for the reader
+    luecken: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["leistung", "modell", "befund"]))  # every model gap, for data quality
 
 
-def collect_metrics(repo: Any) -> tuple[pd.DataFrame, list[str]]:
-    """Metrics of every model in the repository: Verbund IST/SOLL and Kommune IST variants."""
-    rows, hints = [], []
+def collect_metrics(repo: Any) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """Metrics of every model in the repository: Verbund IST/SOLL and Kommune IST variants;
+    German hints; and every model gap (``leistung, modell, befund``) for the data quality."""
+    rows, hints, gaps = [], [], []
     for leistung in repo.leistungen["id"].astype(str):
         wanted = [(None, "ist"), (None, "soll")]
         wanted += [(k, "ist") for k in repo.ist_variants(leistung)]
         for kommune, stand in wanted:
+            label = f"{stand.upper()}" + (f" {kommune}" if kommune else "")
             defs = repo.model(leistung, stand, kommune=kommune)
             if defs is None:
+                if kommune is None:
+                    gaps.append((leistung, label, "Modell fehlt: keine Einsparung berechenbar."))
                 continue
             try:
                 m = compute(defs)
             except MetricsError as err:
                 hints.append(f"{leistung} ({stand}{', ' + kommune if kommune else ''}): {err} "
                              "Das Modell zählt als fehlend.")
+                gaps.append((leistung, label, f"{err} Das Modell zählt als fehlend."))
                 continue
             hints += [f"{leistung} ({stand}{', ' + kommune if kommune else ''}): {w}"
                       for w in m.warnings]
-            rows.append(metrics_row(leistung, kommune, stand, m))
-    return metrics_table(rows), hints
+            ind = indicators.compute(defs, m)
+            gaps += _gap_rows(leistung, label, m, ind)
+            rows.append(metrics_row(leistung, kommune, stand, m, ind))
+    return (metrics_table(rows), hints,
+            pd.DataFrame(gaps, columns=["leistung", "modell", "befund"]))
+
+
+def _gap_rows(leistung: str, label: str, m: ModelMetrics,
+              ind: indicators.Indicators) -> list[tuple[str, str, str]]:
+    """The gaps of one model: steps without minutes or medium (by name), no time at all."""
+    out = []
+    if ind.without_minutes:
+        out.append((leistung, label, f"{len(ind.without_minutes)} Schritt(e) ohne Minuten, "
+                    "gezählt mit 0 – die Einsparung ist unsicher: "
+                    + ", ".join(ind.without_minutes) + "."))
+    if ind.steps > 0 and m.expected_minutes <= 0:
+        out.append((leistung, label, "Keine Bearbeitungszeit im ganzen Modell."))
+    if ind.without_medium:
+        out.append((leistung, label, f"{len(ind.without_medium)} Schritt(e) ohne Medium, "
+                    "zählen weder als analog noch als digital: "
+                    + ", ".join(ind.without_medium) + "."))
+    return out
 
 
 def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 20240601,
-            fallzahl_jahr: int | None = None) -> Analyse:
+            fallzahl_jahr: int | None = None, fallzahl_basis: str | None = None,
+            fallzahl_jahre: int | None = None) -> Analyse:
     """Potential, scores, rankings (per Kommune and Verbund), sensitivity and EfA candidates
     of a knowledge base loaded with ``workbench.repository.Repository.load``."""
-    params = Parameters.from_verbund(repo.verbund.parameter, fallzahl_jahr=fallzahl_jahr)
+    params = Parameters.from_verbund(repo.verbund.parameter, fallzahl_jahr=fallzahl_jahr,
+                                     fallzahl_basis=fallzahl_basis, fallzahl_jahre=fallzahl_jahre)
     top = int(top or repo.verbund.parameter.get("top_n") or 5)
     model = repo.scoring
     if model is None:
@@ -352,7 +332,7 @@ def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 
                    if "bewertung.yaml" in str(getattr(f, "file", ""))]
         raise PotentialError("bewertung.yaml fehlt oder ist fehlerhaft; ohne Bewertungsmodell "
                              "keine Priorisierung. " + " ".join(reasons[:2]))
-    table, hints = collect_metrics(repo)
+    table, hints, gaps = collect_metrics(repo)
     frame = potential_frame(repo.kommunen, repo.leistungen, repo.fallzahlen, table, params)
     scored = ranking.score(frame, repo.bewertungen, model)
     sens = ranking.sensitivity(frame, repo.bewertungen, model, top=top, draws=draws, seed=seed)
@@ -366,4 +346,5 @@ def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 
     annahmen = {**model.assumptions(), "top_n": top, "ziehungen": draws, "seed": seed}
     notes = [*model.findings, *frame.attrs["hinweise"], *scored.attrs.get("hinweise", []), *hints]
     return Analyse(params, annahmen, scored, verbund_scored.sort_values("rang"),
-                   ranking.efa_candidates(frame), list(dict.fromkeys(notes)))
+                   ranking.efa_candidates(frame, params.efa_mitglieder, params.efa_stunden),
+                   list(dict.fromkeys(notes)), gaps)

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .parameters import EFA_MIN_HOURS, EFA_MIN_MEMBERS
 from .scoring_model import DIMENSIONS, Criterion, ScoringModel
 
 #: Frame column of each computed criterion (``quelle: berechnet:<key>``).
 COMPUTED_COLUMNS: dict[str, str] = {
     "fallzahl": "fallzahl",
     "stunden_gespart": "stunden_gespart",
+    "digitalanteil_zuwachs": "digital_anteil_zuwachs",
     "medienbrueche_vermieden": "medienbrueche_vermieden_je_fall",
     "ozg_luecke": "ozg_luecke",
 }
@@ -27,6 +29,7 @@ QUADRANTS: dict[str, str] = {
     "strategisch": "Strategisches Projekt",
     "pruefen": "Prüfen",
     "zurueckstellen": "Zurückstellen",
+    "unvollstaendig": "Daten unvollständig",
 }
 QUADRANT_THRESHOLD = 50.0
 VERBUND_KEY = "Verbund"
@@ -244,10 +247,18 @@ def eligible_rows(frame: pd.DataFrame) -> np.ndarray:
 
 
 def quadrant(nutzen: np.ndarray, eignung: np.ndarray,
-             threshold: float = QUADRANT_THRESHOLD) -> pd.Categorical:
-    """Portfolio quadrant (German labels of :data:`QUADRANTS`)."""
+             threshold: float = QUADRANT_THRESHOLD, *, complete: np.ndarray | None = None,
+             saved: np.ndarray | None = None) -> pd.Categorical:
+    """Portfolio quadrant (German labels of :data:`QUADRANTS`).
+
+    Honest: a row whose models are incomplete is „Daten unvollständig“; a row that would be
+    „Schnell umsetzen“ without positive savings (negative or missing) becomes „Prüfen“."""
     hi_n, hi_e = nutzen >= threshold, eignung >= threshold
     code = np.select([hi_n & hi_e, hi_n, hi_e], [0, 1, 2], default=3)
+    if saved is not None:
+        code = np.where((code == 0) & ~(np.nan_to_num(saved, nan=-1.0) > 0), 2, code)
+    if complete is not None:
+        code = np.where(complete, code, 4)
     return pd.Categorical.from_codes(code, categories=list(QUADRANTS.values()))
 
 
@@ -261,7 +272,10 @@ def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
     eligible = eligible_rows(frame)
     out = frame.assign(
         nutzen=s["nutzen"], eignung=s["eignung"], prioritaet=s["prioritaet"],
-        quadrant=quadrant(s["nutzen"], s["eignung"]),
+        quadrant=quadrant(s["nutzen"], s["eignung"], complete=(
+            frame["vollstaendig"].to_numpy(bool) if "vollstaendig" in frame else None),
+            saved=(frame["stunden_gespart"].to_numpy(float) if "stunden_gespart" in frame
+                   else None)),
         rang=rank_within(cv.k_codes, cv.l_codes, s["prioritaet"], eligible),
         kriterien_fehlend=s["kriterien_fehlend"],
     )
@@ -363,7 +377,28 @@ def _add_products(acc: np.ndarray, values: np.ndarray, weights: np.ndarray) -> n
 # --------------------------------------------------------------------------- Verbund view
 
 _SUMS = ("fallzahl", "stunden_ist", "stunden_soll", "stunden_gespart", "vzae_gespart",
-         "euro_gespart", "medienbrueche_vermieden_pro_jahr")
+         "euro_gespart", "medienbrueche_vermieden_pro_jahr", "neuerfassungen_pro_jahr_ist",
+         "neuerfassungen_pro_jahr_soll")
+#: Per-case values and shares: the Verbund value is their Fallzahl-weighted mean.
+_PER_CASE = ("minuten", "analoge_schritte", "digital_anteil", "digital_anteil_zeit",
+             "automatisierte_schritte", "automatisierbar_anteil", "neuerfassungen",
+             "scan_druck_schritte")
+_WEIGHTED = (*(f"{c}_{side}" for c in _PER_CASE for side in ("ist", "soll")),
+             "digital_anteil_zuwachs")
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray, l_codes: np.ndarray,
+                   n: int) -> np.ndarray:
+    """Per Leistung: Σ w·x / Σ w over rows with a value and weight > 0; the plain mean of the
+    known values where no row has a weight; NaN where nothing is known."""
+    known = ~np.isnan(values)
+    w = np.where(known, np.maximum(np.nan_to_num(weights), 0.0), 0.0)
+    x = np.where(known, values, 0.0)
+    num, den = np.bincount(l_codes, w * x, minlength=n), np.bincount(l_codes, w, minlength=n)
+    count = np.bincount(l_codes, known, minlength=n)
+    plain = np.bincount(l_codes, x, minlength=n) / np.maximum(count, 1)
+    return np.where(den > 0, num / np.where(den > 0, den, 1.0),
+                    np.where(count > 0, plain, np.nan))
 
 
 def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -385,6 +420,16 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
             total = np.bincount(l_codes, np.where(known, values, 0.0), minlength=n)
             count = np.bincount(l_codes, known, minlength=n)
             out[col] = np.where(count > 0, total, np.nan)
+    if "vollstaendig" in frame:
+        out["vollstaendig"] = np.bincount(l_codes, ~frame["vollstaendig"].to_numpy(bool),
+                                          minlength=n) == 0
+        gaps = pd.Series(frame["datenluecken"].astype(str).to_numpy()).groupby(l_codes).agg(
+            lambda x: "; ".join(dict.fromkeys(t for v in x for t in v.split("; ") if t)))
+        out["datenluecken"] = gaps.reindex(range(n)).fillna("").to_numpy()
+    weights = frame["fallzahl"].to_numpy(float) if "fallzahl" in frame else np.ones(len(frame))
+    for col in _WEIGHTED:
+        if col in frame:
+            out[col] = _weighted_mean(frame[col].to_numpy(float), weights, l_codes, n)
     if "fallzahl_art" in frame:
         art = frame["fallzahl_art"]
         rep = np.bincount(l_codes, (art == "gemeldet").to_numpy(bool), minlength=n) > 0
@@ -401,12 +446,13 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def efa_candidates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per Leistung: does the shared SOLL save time in every member that has cases?
+def efa_candidates(frame: pd.DataFrame, min_members: int = EFA_MIN_MEMBERS,
+                   min_hours: float = EFA_MIN_HOURS) -> pd.DataFrame:
+    """Per Leistung: is the shared SOLL worth building once for all („Einer für Alle“)?
 
-    A member counts for a Leistung when its Fallzahl is above 0 (a Landkreis without
-    Briefwahl does not); an EfA candidate needs a SOLL model, at least two such members,
-    and saved hours above 0 in each of them."""
+    A candidate has a SOLL model whose data are complete in every member with cases, saves
+    time in at least ``min_members`` members and more than ``min_hours`` hours a year in
+    total. ``begruendung`` says why or why not (German)."""
     l_codes, leistungen = codes(frame["leistung"])
     n = len(leistungen)
     saved = np.nan_to_num(frame["stunden_gespart"].to_numpy(float))
@@ -427,9 +473,33 @@ def efa_candidates(frame: pd.DataFrame) -> pd.DataFrame:
         "stunden_gespart": np.bincount(l_codes, saved, minlength=n),
         "soll_modell": soll,
     })
-    result["efa_kandidat"] = soll & (members >= 2) & (saving == members)
+    complete = (np.bincount(l_codes, has_cases & ~frame["vollstaendig"].to_numpy(bool),
+                            minlength=n) == 0) if "vollstaendig" in frame else np.ones(n, bool)
+    total = result["stunden_gespart"].to_numpy(float)
+    result["efa_kandidat"] = soll & complete & (saving >= min_members) & (total > min_hours)
+    result["begruendung"] = [
+        _efa_reason(*x, min_members=min_members, min_hours=min_hours)
+        for x in zip(soll, complete, members, saving, total, strict=True)]
     return result.sort_values(["efa_kandidat", "stunden_gespart", "leistung"],
                               ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def _efa_reason(soll: bool, complete: bool, members: int, saving: int, total: float, *,
+                min_members: int, min_hours: float) -> str:
+    """Why a Leistung is (not) an EfA candidate, in German."""
+    hours = f"{total:,.0f}".replace(",", ".")
+    limit = f"{min_hours:,.0f}".replace(",", ".")
+    rule = f"(Regel: ≥ {min_members} Mitglieder, > {limit} Std.)"
+    if not soll:
+        return "nein: kein gemeinsames SOLL-Modell"
+    if not complete:
+        return "nein: Modelle unvollständig (siehe Datenqualität)"
+    facts = f"spart in {saving} von {members} Mitgliedern mit Fällen, zusammen {hours} Std./Jahr"
+    if saving < min_members:
+        return f"nein: {facts} – zu wenige Mitglieder {rule}"
+    if total <= min_hours:
+        return f"nein: {facts} – zu wenig Stunden {rule}"
+    return f"ja: {facts} {rule}"
 
 
 def member_comparison(scored: pd.DataFrame, value: str = "rang") -> pd.DataFrame:

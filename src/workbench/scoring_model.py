@@ -23,7 +23,8 @@ DIRECTIONS: dict[str, str] = {"hoch": "höher ist besser", "niedrig": "niedriger
 COMPUTED_SOURCES: dict[str, str] = {
     "fallzahl": "Fallzahl pro Jahr",
     "stunden_gespart": "eingesparte Stunden pro Jahr",
-    "medienbrueche_vermieden": "vermiedene Medienbrüche je Fall",
+    "digitalanteil_zuwachs": "Zuwachs des Digitalanteils nach Schritten (SOLL − IST)",
+    "medienbrueche_vermieden": "vermiedene Medienbrüche je Fall (veraltet, belohnt Papier)",
     "ozg_luecke": "OZG-Reifegradlücke (Ziel minus Ist)",
 }
 MISSING_POLICIES: dict[str, str] = {
@@ -292,4 +293,9 @@ class _Parser:
                 self.fail(f"unbekannte Quelle '{text}'; erlaubt sind "
                           + ", ".join(f"'berechnet:{k}'" for k in COMPUTED_SOURCES)
                           + " oder keine Quelle (Bewertung 0–3 im Steckbrief).", where)
+            if key == "medienbrueche_vermieden":
+                self.note("'berechnet:medienbrueche_vermieden' ist veraltet: ein reiner "
+                          "Papierprozess hat keine Medienbrüche und schneidet damit besser ab als "
+                          "ein teilweise digitaler. Besser 'berechnet:digitalanteil_zuwachs' "
+                          "(docs/kennzahlen.md).", where)
         return Criterion(cid, str(raw.get("name") or cid), weight, direction, group, dim, key)

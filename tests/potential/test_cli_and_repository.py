@@ -67,9 +67,10 @@ def test_potenzial_table_for_a_kommune(capsys: pytest.CaptureFixture[str]) -> No
                 "--top", "3", "--ziehungen", "50"]) == 0
     out = capsys.readouterr().out
     for text in ("Lilienthal (033560005)", "Jahresarbeitszeit: 1.600 Stunden je VZÄ",
-                 "Personalkostensatz: 60,00 € je Stunde", "Fallzahl-Jahr:",
+                 "Lohnkosten je Stunde (Kommunen)", "Stand 2025", "Fallzahl-Basis:",
+                 "OZG-Reifegradmodell 0–4 (Version 1.1)", "Digitalanteil (Schritte) IST → SOLL",
                  "Fehlende Bewertungen: neutral", "Rang", "Std./Jahr gespart", "Priorität",
-                 "Quadrant", "Top-3-Wahrscheinlichkeit"):
+                 "Empfehlung", "Top-3-Wahrscheinlichkeit"):
         assert text in out
     ranks = [line.split()[0] for line in out.splitlines() if line[:1].isdigit()]
     assert ranks == ["1", "2", "3"]
@@ -86,7 +87,7 @@ def test_potenzial_json_and_csv_state_the_parameters(capsys: pytest.CaptureFixtu
     assert run(["potenzial", "--repository", str(EXAMPLE), "--format", "csv", "--top", "2",
                 "--ziehungen", "0"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert "personalkostensatz_euro_stunde" in lines[0] and len(lines) == 3
+    assert "lohnkosten" in lines[0] and "fallzahl_basis" in lines[0] and len(lines) == 3
 
 
 @needs_repository
@@ -120,7 +121,16 @@ def test_shipped_knowledge_base_end_to_end() -> None:
     soll = compute(repo.model("briefwahl", "soll")).expected_minutes
     assert row["stunden_gespart"] == pytest.approx(row["fallzahl"] * (ist - soll) / 60)
     assert row["vzae_gespart"] == pytest.approx(row["stunden_gespart"] / 1600)
-    assert row["euro_gespart"] == pytest.approx(row["stunden_gespart"] * 60)
+    # € follow the Laufbahn of the lane that does each step (Lohnkostentabelle Kommunen)
+    from workbench.indicators import compute as indicators
+    from workbench.labour_costs import KOMMUNEN, cost_per_case
+
+    cost = {}
+    for stand in ("ist", "soll"):
+        defs = repo.model("briefwahl", stand)
+        cost[stand] = cost_per_case(indicators(defs, compute(defs)).minutes_by_laufbahn, KOMMUNEN)
+    assert row["euro_gespart"] == pytest.approx(row["fallzahl"] * (cost["ist"] - cost["soll"]))
+    assert row["euro_gespart"] != pytest.approx(row["stunden_gespart"] * KOMMUNEN.average)
     assert first.parameter.jahresarbeitszeit_stunden == 1600
     assert sorted(first.verbund["rang"]) == list(range(1, len(repo.leistungen) + 1))
     assert set(first.efa["leistung"]) == set(repo.leistungen["id"])

@@ -21,7 +21,9 @@ def test_frame_has_one_row_per_kommune_and_leistung() -> None:
     assert len(frame) == 8
     assert frame.attrs["parameter"] == {"jahresarbeitszeit_stunden": 1600.0,
                                         "personalkostensatz_euro_stunde": 60.0,
-                                        "fallzahl_jahr": None}
+                                        "fallzahl_jahr": None, "lohnkosten": None,
+                                        "fallzahl_basis": "letztes_jahr", "fallzahl_jahre": 1,
+                                        "efa_mitglieder": 3, "efa_stunden": 800.0}
     assert any("unbekannter Kommune" in h and "999/hund" in h for h in frame.attrs["hinweise"])
 
 
@@ -89,7 +91,7 @@ def test_parameters_from_verbund() -> None:
     p = Parameters.from_verbund({"jahresarbeitszeit_stunden": "1.600,5".replace(".", ""),
                                  "personalkostensatz_euro_stunde": 58})
     assert p.jahresarbeitszeit_stunden == 1600.5
-    assert "Personalkostensatz: 58,00 € je Stunde" in p.lines()
+    assert p.lines()[1].startswith("Personalkostensatz: 58,00 € je Stunde für jeden Schritt")
     with pytest.raises(PotentialError, match=r"verbund\.yaml: parameter\.jahresarbeitszeit_stunden"):
         Parameters.from_verbund({"personalkostensatz_euro_stunde": 60})
     with pytest.raises(PotentialError, match="personalkostensatz_euro_stunde"):

@@ -146,8 +146,19 @@ def test_verbund_frame_sums_members() -> None:
 
 
 def test_efa_candidates() -> None:
-    efa = ranking.efa_candidates(_potential()).set_index("leistung")
+    """hund spart in 3 Mitgliedern (120·15 + 300·25 + 540·15)/60 = 290 Std./Jahr."""
+    efa = ranking.efa_candidates(_potential(), min_members=3, min_hours=250).set_index("leistung")
     assert bool(efa.loc["hund", "efa_kandidat"])
+    assert efa.loc["hund", "begruendung"] == ("ja: spart in 3 von 3 Mitgliedern mit Fällen, "
+                                               "zusammen 290 Std./Jahr (Regel: ≥ 3 Mitglieder, "
+                                               "> 250 Std.)")
+    strict = ranking.efa_candidates(_potential(), min_members=3, min_hours=290).set_index(
+        "leistung")
+    assert not bool(strict.loc["hund", "efa_kandidat"])
+    assert "zu wenig Stunden" in strict.loc["hund", "begruendung"]
+    few = ranking.efa_candidates(_potential(), min_members=4, min_hours=0).set_index("leistung")
+    assert "zu wenige Mitglieder" in few.loc["hund", "begruendung"]
+    assert few.loc["fund", "begruendung"] == "nein: kein gemeinsames SOLL-Modell"
     assert efa.loc["hund", "mitglieder_mit_faellen"] == 3  # the Landkreis has no cases
     assert efa.loc["hund", "eigene_ist_varianten"] == 1
     assert efa.loc["hund", "min_minuten_gespart_je_fall"] == 15

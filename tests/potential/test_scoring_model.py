@@ -42,7 +42,7 @@ def test_shipped_model_loads_without_findings() -> None:
     assert model.findings == ()
     assert model.missing_policy == "neutral"
     assert {c.source for c in model.computed} == {
-        "fallzahl", "stunden_gespart", "medienbrueche_vermieden", "ozg_luecke"}
+        "fallzahl", "stunden_gespart", "digitalanteil_zuwachs", "ozg_luecke"}
     assert sum(model.effective_weights().values()) == pytest.approx(1)
 
 
@@ -100,3 +100,14 @@ def test_assumptions_state_policy_and_weights(tmp_path: Path) -> None:
     a = load_scoring_model(_write(tmp_path, MINIMAL)).assumptions()
     assert a["fehlende_bewertung"] == "renormalisieren"
     assert set(a["gewichte"]) == {"fallzahl", "qualitaet", "kosten"}
+
+
+def test_old_media_break_source_is_accepted_with_a_note() -> None:
+    model = parse_scoring_model({
+        "skala": {"min": 0, "max": 3},
+        "gruppen": [{"id": "n", "name": "N", "dimension": "nutzen", "gewicht": 1, "kriterien": [
+            {"id": "mb", "gewicht": 1, "richtung": "hoch",
+             "quelle": "berechnet:medienbrueche_vermieden"}]},
+            {"id": "e", "name": "E", "dimension": "eignung", "gewicht": 1, "kriterien": [
+                {"id": "k", "gewicht": 1, "richtung": "hoch"}]}]}, "alt.yaml")
+    assert any("veraltet" in f and "digitalanteil_zuwachs" in f for f in model.findings)

@@ -23,17 +23,19 @@ COLUMNS: dict[str, str] = {
     "stunden_gespart": "Std./Jahr gespart",
     "vzae_gespart": "VZÄ gespart",
     "euro_gespart": "€/Jahr gespart",
-    "medienbrueche_vermieden_pro_jahr": "Medienbrüche vermieden/Jahr",
+    "digital_ist_soll": "Digitalanteil (Schritte) IST → SOLL",
+    "neuerfassungen_ist_soll": "Neuerfassungen/Jahr IST → SOLL",
     "nutzen": "Nutzen",
     "eignung": "Eignung",
     "prioritaet": "Priorität",
-    "quadrant": "Quadrant",
+    "quadrant": "Empfehlung",
     "p_top": "Top-N-Wahrscheinlichkeit",
     "rang_spanne": "Rangspanne",
     "robust": "robust",
 }
 _DIGITS = {"fallzahl": 0, "stunden_gespart": 1, "vzae_gespart": 2, "euro_gespart": 0,
-           "medienbrueche_vermieden_pro_jahr": 0, "nutzen": 1, "eignung": 1, "prioritaet": 1}
+           "nutzen": 1, "eignung": 1, "prioritaet": 1}
+_DISPLAY_ONLY = ("rang_spanne", "digital_ist_soll", "neuerfassungen_ist_soll")
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -49,7 +51,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table",
                    help="Ausgabeformat (Standard: table)")
     p.add_argument("--jahr", type=int, metavar="JAHR",
-                   help="Fallzahl-Jahr (Standard: jeweils letztes gemeldetes Jahr)")
+                   help="nur Fallzahlen bis einschließlich dieses Jahres (Standard: alle)")
+    p.add_argument("--fallzahl-basis", choices=("letztes_jahr", "mittel", "median"),
+                   help="Fallzahl je Kommune und Leistung: letztes gemeldetes Jahr, Mittelwert "
+                   "oder Median der letzten N Jahre (Standard: fallzahl_basis aus verbund.yaml, "
+                   "sonst letztes_jahr)")
+    p.add_argument("--fallzahl-jahre", type=int, metavar="N",
+                   help="N für mittel/median (Standard: aus verbund.yaml, sonst 3)")
     p.add_argument("--ziehungen", type=int, default=500, metavar="N",
                    help="Gewichtsziehungen der Empfindlichkeitsprüfung (Standard: 500, 0 = aus)")
     p.add_argument("--seed", type=int, default=20240601, help="Startwert des Zufallsgenerators")
@@ -73,7 +81,8 @@ def cmd_potential(args: argparse.Namespace) -> int:
             row = repo.kommune(args.kommune)
             key, title = str(row["schluessel"]), f"{row['name']} ({row['schluessel']})"
         result = analyse(repo, top=args.top, draws=args.ziehungen, seed=args.seed,
-                         fallzahl_jahr=args.jahr)
+                         fallzahl_jahr=args.jahr, fallzahl_basis=args.fallzahl_basis,
+                         fallzahl_jahre=args.fallzahl_jahre)
     except (RepositoryError, PotentialError) as err:
         return fail(str(err), EXIT_INPUT)
     rows = result.frame[result.frame["kommune"].astype(str) == key] if args.kommune else result.verbund
@@ -83,7 +92,12 @@ def cmd_potential(args: argparse.Namespace) -> int:
         rows = rows[rows["rang"] <= args.top]
     rows = rows.assign(rang_spanne=[
         "–" if math.isnan(a) else f"{a:.0f}–{b:.0f}"
-        for a, b in zip(rows["rang_min"], rows["rang_max"], strict=True)])
+        for a, b in zip(rows["rang_min"], rows["rang_max"], strict=True)],
+        digital_ist_soll=[_pair(a, b, percent=True) for a, b in zip(
+            rows["digital_anteil_ist"], rows["digital_anteil_soll"], strict=True)],
+        neuerfassungen_ist_soll=[_pair(a, b) for a, b in zip(
+            rows["neuerfassungen_pro_jahr_ist"], rows["neuerfassungen_pro_jahr_soll"],
+            strict=True)])
     head = _head(title, result, top)
     if args.format == "json":
         print(json.dumps(_json(title, result, rows), ensure_ascii=False, indent=1))
@@ -118,6 +132,15 @@ def _head(title: str, result: Any, top: int) -> list[str]:
     ]
 
 
+def _pair(ist: float, soll: float, *, percent: bool = False) -> str:
+    """'IST → SOLL' for a table cell; '–' for a missing side."""
+    def one(x: float) -> str:
+        if x is None or x != x:
+            return "–"
+        return f"{100 * x:.0f} %" if percent else _cell("fallzahl", x)
+    return f"{one(ist)} → {one(soll)}"
+
+
 def _cell(column: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -134,7 +157,7 @@ def _cell(column: str, value: Any) -> str:
 
 
 def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
-    keep = [c for c in rows.columns if c != "rang_spanne"]
+    keep = [c for c in rows.columns if c not in _DISPLAY_ONLY]
     out = []
     for record in rows[keep].to_dict("records"):
         out.append({k: (None if isinstance(v, float) and math.isnan(v) else
@@ -149,9 +172,9 @@ def _json(title: str, result: Any, rows: pd.DataFrame) -> dict[str, Any]:
 
 
 def _csv(rows: pd.DataFrame, result: Any) -> None:
-    out = rows.drop(columns=["rang_spanne"]).assign(
+    out = rows.drop(columns=list(_DISPLAY_ONLY)).assign(
         jahresarbeitszeit_stunden=result.parameter.jahresarbeitszeit_stunden,
-        personalkostensatz_euro_stunde=result.parameter.personalkostensatz_euro_stunde,
-        fallzahl_jahr=result.parameter.fallzahl_jahr or "letztes gemeldetes",
+        lohnkosten=" ".join(result.parameter.cost_lines()),
+        fallzahl_basis=result.parameter.basis_text(),
         fehlende_bewertung=result.annahmen["fehlende_bewertung"])
     out.to_csv(sys.stdout, index=False, lineterminator="\n")

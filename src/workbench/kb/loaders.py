@@ -48,9 +48,10 @@ class Verbund:
         return float(self.parameter["jahresarbeitszeit_stunden"])
 
     @property
-    def personalkostensatz(self) -> float:
-        """Full personnel cost per hour in €."""
-        return float(self.parameter["personalkostensatz_euro_stunde"])
+    def personalkostensatz(self) -> float | None:
+        """A flat personnel cost per hour in € (None: the Lohnkostentabelle applies)."""
+        value = self.parameter.get("personalkostensatz_euro_stunde")
+        return None if value is None else float(value)
 
 
 def _f(severity: str, file: str, location: str, message: str, code: str) -> Finding:
@@ -73,8 +74,12 @@ def load_verbund(root: Path, findings: list[Finding]) -> Verbund:
                                err.message, "yaml"))
     params = dict(DEFAULT_PARAMETERS)
     given = strip_lines(data.get("parameter") or {})
+    if given.get("lohnkosten") is not None and given.get("personalkostensatz_euro_stunde") is None:
+        params.pop("personalkostensatz_euro_stunde")  # € follow the Lohnkostentabelle
     for key, default in DEFAULT_PARAMETERS.items():
         value = given.get(key)
+        if value is None and key not in params:
+            continue
         if value is None:
             findings.append(_f("warning", "verbund.yaml", f"parameter.{key}",
                                f"Parameter fehlt; es gilt der Standardwert {default}.", "default"))
