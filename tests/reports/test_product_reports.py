@@ -44,11 +44,20 @@ def test_report_contents(rendered: tuple[Path, Path]) -> None:
                     "Im Vergleich zum Verbund", "Annahmen und Datenqualität", "Glossar"):
         assert heading in page, heading
     assert "Stand 24.11.2026" in page and "Beispielwerte" in page
-    assert "Jahresarbeitszeit je VZÄ" in page and "Personalkostensatz" in page
+    assert "Jahresarbeitszeit je VZÄ" in page and "Lohnkosten je Stunde (Kommunen)" in page
     assert page.count("<svg") >= 6  # portfolio + five IST/SOLL comparisons
     assert "medienbruch" in page.lower()
+    # issue 10: indicators that cannot reward paper, side by side, defined; honest ranking
+    for text in ("Kennzahlen und ihre Definitionen", "Digitalanteil nach Schritten",
+                 "Händische Neuerfassungen je Fall", "SOLL gegenüber IST",
+                 "Fallzahl-Basis: <b>Median der letzten 3 gemeldeten Jahre",
+                 "OZG-Reifegradmodell 0–4 (Version 1.1)", "Lücken in den Modellen",
+                 "Eigentümerwechsel (kein IST-Modell; kein SOLL-Modell)"):
+        assert text in page, text
+    assert "Medienbrüche pro Jahr vermeidbar" not in page and "vermieden" not in page
     verbund = (out / "verbund.html").read_text(encoding="utf-8")
     assert "EfA-Kandidaten" in verbund and "Die Mitglieder im Vergleich" in verbund
+    assert "4 von 16" in verbund and "zu wenig Stunden" in verbund
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "033560005_lilienthal.html" in index and "verbund.html" in index
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..indicators.definitions import INDICATORS, OZG_MODEL
 from .data import SENSITIVITY_DRAWS, ReportContext
 from .fmt import esc, number, table
 
@@ -19,8 +20,11 @@ GLOSSARY = (
      "durchgehend digital."),
     ("VZÄ", "Vollzeitäquivalent: eingesparte Stunden pro Jahr geteilt durch die "
      "Jahresarbeitszeit einer Vollzeitstelle."),
-    ("OZG-Reifegrad", "0 offline, 1 Information online, 2 Formular online, 3 Online-Antrag mit "
-     "Nachweisen und Bescheid, 4 vollständig digital mit Once-Only."),
+    ("OZG-Reifegrad", "Reifegradmodell 0–4 (Version 1.1): 0 offline, 1 Information online, "
+     "2 Formular online, 3 Online-Antrag mit Nachweisen und Bescheid, 4 vollständig digital mit "
+     "Once-Only."),
+    ("Händische Neuerfassung", "Eine Person der Verwaltung tippt Daten, die schon auf Papier, in "
+     "einem Scan oder in einem anderen System stehen, erneut in ein digitales System ein."),
     ("IST / SOLL", "Der Prozess, wie er heute läuft, und wie er nach der Digitalisierung laufen "
      "soll. Der SOLL-Prozess ist im Verbund gemeinsam („Musterprozess“)."),
     ("EfA", "„Einer für Alle“: ein Mitglied setzt um, alle nutzen nach."),
@@ -45,8 +49,10 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
     notes = ctx.analysis.annahmen
     parts = ["<h2>Annahmen und Datenqualität</h2>", "<ul class='annahmen'>",
              f"<li>Jahresarbeitszeit je VZÄ: <b>{number(params.jahresarbeitszeit_stunden)} "
-             f"Stunden</b>; Personalkostensatz: <b>{number(params.personalkostensatz_euro_stunde, 2)}"
-             " € je Stunde</b> (aus verbund.yaml).</li>"]
+             "Stunden</b> (aus verbund.yaml).</li>",
+             *(f"<li>{esc(line)}</li>" for line in params.cost_lines()),
+             f"<li>Fallzahl-Basis: <b>{esc(params.basis_text())}</b>.</li>",
+             f"<li>{esc(params.efa_text())}.</li>"]
     if verbund.parameter.get("hinweis"):
         parts.append(f"<li>{esc(verbund.parameter['hinweis'])}</li>")
     parts.append(f"<li>Fehlende Bewertungen: {esc(notes.get('fehlende_bewertung_bedeutung'))}; "
@@ -74,6 +80,7 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
         parts.append(table(["Leistung", "fehlende Kriterien"], [
             [esc(r.leistung_name), number(r.kriterien_fehlend)] for r in missing.itertuples()],
             numeric=(1,)))
+    parts.append(model_gaps(ctx, sorted(set(rows["leistung"].astype(str)))))
     findings = [f for f in ctx.repo.validate(models=False)
                 if f.severity != "info" and any(f.file.startswith(f"{lid}/") for lid in leistungen)]
     findings += [f for lid in leistungen for path in _model_paths(ctx, lid)
@@ -96,6 +103,21 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
     return "".join(parts)
 
 
+def model_gaps(ctx: ReportContext, leistungen: list[str]) -> str:
+    """Every gap of the models of these Leistungen (missing model, steps without minutes or
+    medium, by name): what the savings and indicators cannot rest on."""
+    gaps = ctx.analysis.luecken
+    gaps = gaps[gaps["leistung"].astype(str).isin(leistungen)]
+    names = ctx.repo.leistungen.set_index("id")["name"]
+    if gaps.empty:
+        return "<p><b>Lücken in den Modellen:</b> keine.</p>"
+    return ("<p><b>Lücken in den Modellen</b> – Leistungen mit einer Lücke, die die Einsparung "
+            "betrifft, erscheinen in der Rangliste als „Daten unvollständig“:</p>"
+            + table(["Leistung", "Modell", "Befund"], [
+                [esc(names.get(r.leistung, r.leistung)), esc(r.modell), esc(r.befund)]
+                for r in gaps.itertuples()]))
+
+
 _FINDINGS_MEMO: dict[tuple[str, int, int], list] = {}
 
 
@@ -111,3 +133,29 @@ def _model_findings(ctx: ReportContext, path: Path) -> list:
 def _model_paths(ctx: ReportContext, leistung: str) -> list[Path]:
     folder = ctx.repo.root / leistung
     return sorted(folder.glob("*.bpmn")) if folder.is_dir() else []
+
+
+def definitions(ctx: ReportContext) -> str:
+    """Every indicator with its one-sentence definition and the assumptions it rests on."""
+    params = ctx.analysis.parameter
+    body = [[esc(d.label), esc(d.sentence),
+             esc({"höher": "höher ist besser", "niedriger": "niedriger ist besser"}.get(
+                 d.better, "keine Zielgröße"))] for d in INDICATORS]
+    assumptions = [
+        "„Je Fall“ heißt: im Mittel über alle Wege durch das Modell; Schleifen zählen mit ihrer "
+        "Wahrscheinlichkeit (fehlt sie, gilt die Annahme aus docs/kennzahlen.md).",
+        "Analog: Papier, persönlich, Telefon. Digital: E-Mail, Fachverfahren, Online-Portal, "
+        "automatisch. Scan zählt weder als analog noch als digital, sondern als Scan-Schritt; "
+        "Schritte ohne Medium zählen weder als analog noch als digital.",
+        "Die Anteile nach Schritten hängen nicht von Minuten ab: Ein automatisierter Schritt mit "
+        "0 Minuten senkt sie nie.",
+        *params.cost_lines(),
+        f"Fallzahl-Basis: {params.basis_text()}.",
+        f"OZG-Reifegrad: {OZG_MODEL}. Das neue Reifegradmodell (Stufen 0–7) ist nicht umgesetzt, "
+        "weil seine Kriterien hier nicht belegt vorlagen.",
+        params.efa_text() + ".",
+    ]
+    return ("<h2>Kennzahlen und ihre Definitionen</h2>"
+            + table(["Kennzahl", "Definition", "Richtung"], body)
+            + "<p><b>Annahmen hinter den Kennzahlen</b></p><ul class='annahmen'>"
+            + "".join(f"<li>{esc(a)}</li>" for a in assumptions) + "</ul>")

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import dataio
+from .. import dataio, indicators
 from ..metrics import ModelMetrics, compute
 from ..potential import Analyse, Parameters, analyse
 from ..reports.cache import cached_bytes
@@ -91,25 +91,27 @@ def load_context(repository: str | Path, *, stand: str | dt.date | None = None,
 def analysis_to_json(analysis: Analyse) -> bytes:
     """The analysis as JSON bytes: data only, so a planted cache file can never run code."""
     return dataio.dumps({
-        "format": "werkbench-analyse-1",
+        "format": "werkbench-analyse-2",
         "parameter": dataio.encode(analysis.parameter.as_dict()),
         "annahmen": dataio.encode(analysis.annahmen),
         "frame": dataio.frame_to_json(analysis.frame),
         "verbund": dataio.frame_to_json(analysis.verbund),
         "efa": dataio.frame_to_json(analysis.efa),
         "hinweise": list(analysis.hinweise),
+        "luecken": dataio.frame_to_json(analysis.luecken),
     })
 
 
 def analysis_from_json(data: bytes) -> Analyse:
     """The analysis written by :func:`analysis_to_json` (:class:`dataio.DataFormatError` else)."""
     doc = dataio.loads(data)
-    if not isinstance(doc, dict) or doc.get("format") != "werkbench-analyse-1":
+    if not isinstance(doc, dict) or doc.get("format") != "werkbench-analyse-2":
         raise dataio.DataFormatError("Keine gespeicherte Potenzialanalyse der Werkbench.")
     try:
         return Analyse(Parameters(**dataio.decode(doc["parameter"])), dataio.decode(doc["annahmen"]),
                        dataio.frame_from_json(doc["frame"]), dataio.frame_from_json(doc["verbund"]),
-                       dataio.frame_from_json(doc["efa"]), [str(h) for h in doc["hinweise"]])
+                       dataio.frame_from_json(doc["efa"]), [str(h) for h in doc["hinweise"]],
+                       dataio.frame_from_json(doc["luecken"]))
     except (KeyError, TypeError, ValueError) as err:
         raise dataio.DataFormatError(f"Gespeicherte Potenzialanalyse unvollständig ({err}).") from None
 
@@ -126,3 +128,13 @@ def model_metrics(ctx: ReportContext, leistung: str, variant: str, kommune: str 
         defs = ctx.repo.model(leistung, variant, kommune)
         _METRICS[key] = compute(defs) if defs is not None else None
     return _METRICS[key]
+
+
+def model_indicators(ctx: ReportContext, leistung: str, variant: str, kommune: str | None
+                     ) -> indicators.Indicators | None:
+    """The digitization indicators of the model a Kommune uses (None without a model)."""
+    metrics = model_metrics(ctx, leistung, variant, kommune)
+    defs = ctx.repo.model(leistung, variant, kommune)
+    if metrics is None or defs is None:
+        return None
+    return indicators.compute(defs, metrics)

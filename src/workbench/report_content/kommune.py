@@ -17,11 +17,13 @@ from ..metrics import ModelMetrics
 from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
 from .changes import deviations_from_verbund, ist_soll_changes
-from .data import SENSITIVITY_DRAWS, ReportContext, model_metrics
+from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
+from .indicators import comparison, digital_tiles
 
 QUADRANT_LIGHT = {QUADRANTS["quick_win"]: "gruen", QUADRANTS["strategisch"]: "gelb",
-                  QUADRANTS["pruefen"]: "gelb", QUADRANTS["zurueckstellen"]: "rot"}
+                  QUADRANTS["pruefen"]: "gelb", QUADRANTS["zurueckstellen"]: "rot",
+                  QUADRANTS["unvollstaendig"]: "rot"}
 _SVG_MEMO: dict[str, str] = {}
 PHASE_LABELS = {"antrag": "Antrag", "bearbeitung": "Bearbeitung", "bezahlung": "Bezahlung",
                 "bescheid": "Bescheid", "archivierung": "Archivierung"}
@@ -65,27 +67,31 @@ def _uses_example_values(ctx: ReportContext, kommune: str) -> bool:
 def summary(ctx: ReportContext, kommune: str) -> str:
     """Management Summary: totals as tiles, the top list with reasons."""
     rows = rows_of(ctx, kommune)
-    saving = rows[rows["stunden_gespart"] > 0]
+    complete = rows["vollstaendig"].astype(bool) if "vollstaendig" in rows else True
+    saving = rows[(rows["stunden_gespart"] > 0) & complete]
     params = ctx.analysis.parameter
-    breaks = rows["medienbrueche_vermieden_pro_jahr"].clip(lower=0).sum()
     name = ctx.repo.kommune(kommune)["name"]
+    money = ("Lohnkosten nach Laufbahngruppe" if params.labour_costs is not None else
+             f"bei {number(params.personalkostensatz_euro_stunde, 2, '€')} je Stunde")
     figures = tiles([
         ("Arbeitsstunden pro Jahr einsparbar", number(saving["stunden_gespart"].sum()),
-         f"bei {len(saving)} Leistungen mit SOLL-Prozess"),
+         f"bei {len(saving)} Leistungen mit vollständigem IST und SOLL"),
         ("Vollzeitäquivalente (VZÄ)", number(saving["vzae_gespart"].sum(), 2),
          f"bei {number(params.jahresarbeitszeit_stunden)} Std./Jahr je VZÄ"),
-        ("Personalkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"),
-         f"bei {number(params.personalkostensatz_euro_stunde, 2, '€')} je Stunde"),
-        ("Medienbrüche pro Jahr vermeidbar", number(breaks),
-         "Fallzahl × vermiedene Brüche je Fall"),
+        ("Lohnkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"), money),
+        *digital_tiles(rows),
     ])
+    gaps = rows[~complete] if "vollstaendig" in rows else rows.iloc[:0]
+    missing = ("<p class='hinweis'>Nicht eingerechnet, weil die Modelle unvollständig sind: "
+               + esc(", ".join(f"{r.leistung_name} ({r.datenluecken})"
+                               for r in gaps.itertuples())) + ".</p>") if len(gaps) else ""
     items = "".join(f"<li><b>{esc(r.leistung_name)}</b> – {_reason(r)} "
                     f"{light(QUADRANT_LIGHT.get(r.quadrant, 'gelb'), r.quadrant)} "
                     f"{esc(r.quadrant)}</li>" for r in top_rows(ctx, kommune).itertuples())
     return (f"<h2>Management Summary</h2><p>Werden die gemeinsamen SOLL-Prozesse des Verbunds "
             f"umgesetzt, spart {esc(name)} nach den Daten der Wissensbasis rund "
             f"<b>{number(saving['stunden_gespart'].sum())} Arbeitsstunden im Jahr</b>. Die "
-            f"Leistungen mit der höchsten Priorität:</p>{figures}<ol>{items}</ol>"
+            f"Leistungen mit der höchsten Priorität:</p>{figures}{missing}<ol>{items}</ol>"
             "<p class='klein'>Priorität = Mittel aus Nutzen und Eignung (je 0–100) nach dem "
             "Bewertungsmodell des Verbunds; alle Annahmen stehen im Abschnitt „Annahmen und "
             "Datenqualität“.</p>")
@@ -97,9 +103,9 @@ def _reason(r: object) -> str:
     saved = r.minuten_gespart_je_fall
     if saved == saved and saved:
         parts.append(f"{number(saved, 1)} Min. je Fall weniger")
-    breaks = r.medienbrueche_vermieden_je_fall
-    if breaks == breaks and breaks > 0:
-        parts.append(f"{number(breaks, 1)} Medienbrüche je Fall weniger")
+    ist, soll = r.digital_anteil_ist, r.digital_anteil_soll
+    if ist == ist and soll == soll:
+        parts.append(f"digital {percent(ist)} → {percent(soll)} der Schritte")
     hours = r.stunden_gespart
     if hours == hours:
         parts.append(f"{number(hours)} Std./Jahr")
@@ -117,22 +123,27 @@ def ranking_table(ctx: ReportContext, kommune: str) -> str:
             esc(r.leistung_name), esc(r.fachbereich),
             number(r.fallzahl) + ("*" if r.fallzahl_art == "geschätzt" else ""),
             number(r.stunden_gespart), number(r.euro_gespart, 0, "€"),
-            number(r.medienbrueche_vermieden_pro_jahr),
+            f"{percent(r.digital_anteil_ist)} → {percent(r.digital_anteil_soll)}",
             number(r.nutzen), number(r.eignung), f"<b>{number(r.prioritaet)}</b>",
-            (light(QUADRANT_LIGHT.get(r.quadrant, "gelb"), r.quadrant) + " " + esc(r.quadrant))
-            if ranked else "ohne Fälle",
+            ((light(QUADRANT_LIGHT.get(r.quadrant, "gelb"), r.quadrant) + " " + esc(r.quadrant)
+              + (f"<br><span class='klein'>{esc(r.datenluecken)}</span>"
+                 if not r.vollstaendig else ""))
+             if ranked else "ohne Fälle"),
             (percent(r.p_top) + (" ✓" if r.robust else "")) if ranked else "–",
         ])
     return ("<h2>Rangliste</h2>" + table(
         ["Rang", "Leistung", "Fachbereich", "Fälle/Jahr", "Std./Jahr gespart", "€/Jahr",
-         "Medienbrüche/Jahr vermieden", "Nutzen", "Eignung", "Priorität", "Empfehlung",
+         "Digitalanteil IST → SOLL", "Nutzen", "Eignung", "Priorität", "Empfehlung",
          f"P(Top {ctx.top_n})"], body, numeric=(0, 3, 4, 5, 6, 7, 8, 9, 11), css="breit")
-        + "<p class='klein'>* Fallzahl geschätzt (siehe Annahmen). Negative vermiedene "
-        "Medienbrüche: der SOLL-Prozess hat im Mittel mehr Medienwechsel als das IST dieser "
-        "Kommune (etwa weil ein Teil der Fälle weiter am Schalter läuft). ✓ robust: Die Aussage "
+        + "<p class='klein'>* Fallzahl geschätzt (siehe Annahmen). Digitalanteil: Anteil der "
+        "erwarteten Schritte je Fall mit digitalem Medium, im IST dieser Kommune und im "
+        "gemeinsamen SOLL. „Daten unvollständig“: IST oder SOLL fehlt oder hat Schritte ohne "
+        "Minuten – die Einsparung ist dann nicht belastbar (Liste im Abschnitt "
+        "„Annahmen und Datenqualität“). „Schnell umsetzen“ setzt eine positive Einsparung "
+        "voraus. ✓ robust: Die Aussage "
         f"„Top {ctx.top_n} oder nicht“ hält in mindestens 90 % von {SENSITIVITY_DRAWS} zufällig "
         "variierten Gewichtungen. Grün: schnell umsetzen; gelb: strategisches Projekt oder "
-        "prüfen; rot: zurückstellen.</p>")
+        "prüfen; rot: zurückstellen oder Daten unvollständig.</p>")
 
 
 def portfolio(ctx: ReportContext, kommune: str) -> str:
@@ -196,7 +207,8 @@ def steckbrief_box(ctx: ReportContext, leistung: str) -> str:
         ("Verantwortlich", items("verantwortlich")), ("Fachbereich", esc(row["fachbereich"])),
         ("Prozesstyp", esc(row["prozesstyp"])), ("Fachverfahren", items("fachverfahren")),
         ("Rechtsgrundlagen", items("rechtsgrundlagen")), ("Basisdienste", items("basisdienste")),
-        ("OZG-Reifegrad", f"{number(row['reifegrad_ist'])} → Ziel {number(row['reifegrad_ziel'])}"
+        ("OZG-Reifegrad (0–4, v1.1)",
+         f"{number(row['reifegrad_ist'])} → Ziel {number(row['reifegrad_ziel'])}"
          if str(row["reifegrad_ist"]) not in ("<NA>", "nan", "None") else "–"),
         ("Zuletzt geprüft", (f"{reviewed:%d.%m.%Y}" if hasattr(reviewed, "strftime") else "–")
          + (f" von {esc(data.get('geprueft_von'))}" if data.get("geprueft_von") else "")),
@@ -224,26 +236,18 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
                               "umrandet, Medienbrüche rot."))
         parts.append(ist_soll_changes(ctx, r.leistung, kommune))
         if ist is not None and soll is not None:
-            parts.append(_metrics_table(ist, soll, r))
+            parts.append(_metrics_table(ctx, ist, soll, r, kommune))
     return "".join(parts)
 
 
-def _metrics_table(ist: ModelMetrics, soll: ModelMetrics, r: object) -> str:
-    rows = [
-        ["Bearbeitungszeit je Fall", number(ist.expected_minutes, 1, "Min."),
-         number(soll.expected_minutes, 1, "Min.")],
-        ["Liegezeit je Fall", number(ist.expected_wait_days, 1, "Tage"),
-         number(soll.expected_wait_days, 1, "Tage")],
-        ["Medienbrüche je Fall", number(ist.media_breaks, 1), number(soll.media_breaks, 1)],
-        ["Digitalanteil der Bearbeitungszeit", percent(ist.digital_share),
-         percent(soll.digital_share)],
-        ["Automatisierbarer Anteil", percent(ist.automation_share),
-         percent(soll.automation_share)],
-        ["Verschwendung (Drucken, Scannen, Kopieren …)", f"{len(ist.waste_steps)} Schritte",
-         f"{len(soll.waste_steps)} Schritte"],
-        ["OZG-Reifegrad (geschätzt aus dem Modell)", number(ist.ozg_estimate),
-         number(soll.ozg_estimate)],
-    ]
+def _metrics_table(ctx: ReportContext, ist: ModelMetrics, soll: ModelMetrics, r: object,
+                   kommune: str) -> str:
+    ist_i = model_indicators(ctx, r.leistung, "ist", kommune)
+    soll_i = model_indicators(ctx, r.leistung, "soll", None)
+    body = ""
+    if ist_i is not None and soll_i is not None:
+        body = comparison(ist, soll, ist_i, soll_i, ctx.repo.model(r.leistung, "ist", kommune),
+                          ctx.repo.model(r.leistung, "soll"))
     phases = "".join(
         f"<tr><td>{PHASE_LABELS.get(p, esc(p))}</td><td>{_phase(ist, p)}</td>"
         f"<td>{_phase(soll, p)}</td></tr>" for p in PHASE_LABELS)
@@ -253,8 +257,7 @@ def _metrics_table(ist: ModelMetrics, soll: ModelMetrics, r: object) -> str:
         flag = (f"<p class='hinweis'>Der im Katalog angegebene OZG-Reifegrad ({number(declared)}) "
                 f"weicht von der Schätzung aus dem IST-Modell ({ist.ozg_estimate}) ab – bitte "
                 "prüfen.</p>")
-    return (table(["Kennzahl", "IST", "SOLL"], rows, numeric=(1, 2))
-            + "<p><b>Ende-zu-Ende-Phasen</b> (vollständig digital?)</p>"
+    return (body + "<p><b>Ende-zu-Ende-Phasen</b> (vollständig digital?)</p>"
             + f"<table><thead><tr><th>Phase</th><th>IST</th><th>SOLL</th></tr></thead>"
               f"<tbody>{phases}</tbody></table>" + flag)
 

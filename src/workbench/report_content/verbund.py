@@ -6,6 +6,7 @@ from .. import __version__
 from ..charts import heatmap_svg
 from .data import ReportContext
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
+from .indicators import digital_tiles
 from .kommune import QUADRANT_LIGHT
 
 
@@ -23,15 +24,18 @@ def cover(ctx: ReportContext) -> str:
 
 def summary(ctx: ReportContext) -> str:
     frame = ctx.analysis.frame
-    saving = frame[frame["stunden_gespart"] > 0]
+    saving = frame[(frame["stunden_gespart"] > 0) & frame["vollstaendig"].astype(bool)]
     efa = ctx.analysis.efa
+    params = ctx.analysis.parameter
     return ("<h2>Management Summary</h2>" + tiles([
         ("Arbeitsstunden pro Jahr einsparbar", number(saving["stunden_gespart"].sum()),
-         "alle Mitglieder, alle Leistungen mit SOLL"),
+         "alle Mitglieder, Leistungen mit vollständigem IST und SOLL"),
         ("Vollzeitäquivalente (VZÄ)", number(saving["vzae_gespart"].sum(), 2), "im Verbund"),
-        ("Personalkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"), "im Verbund"),
-        ("EfA-Kandidaten", number(int(efa["efa_kandidat"].sum())),
-         "gemeinsamer SOLL spart in jedem Mitglied"),
+        ("Lohnkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"), "im Verbund"),
+        *digital_tiles(frame),
+        ("EfA-Kandidaten", f"{number(int(efa['efa_kandidat'].sum()))} von {len(efa)}",
+         f"spart in ≥ {params.efa_mitglieder} Mitgliedern, zusammen > "
+         f"{number(params.efa_stunden)} Std./Jahr"),
     ]))
 
 
@@ -81,16 +85,19 @@ def ranking(ctx: ReportContext) -> str:
 def efa(ctx: ReportContext) -> str:
     names = ctx.repo.leistungen.set_index("id")["name"]
     frame = ctx.analysis.efa
+    params = ctx.analysis.parameter
     body = [[esc(names.get(r.leistung, r.leistung)), number(r.mitglieder_mit_faellen),
              number(r.mitglieder_mit_einsparung), number(r.eigene_ist_varianten),
              number(r.min_minuten_gespart_je_fall, 1), number(r.stunden_gespart),
-             "ja" if r.efa_kandidat else "nein"] for r in frame.itertuples()]
-    return ("<h2>EfA-Kandidaten</h2><p>Ein gemeinsamer SOLL-Prozess, der in jedem Mitglied mit "
-            "Fällen Zeit spart, eignet sich für „Einer für Alle“: ein Mitglied setzt um, alle "
-            "nutzen nach.</p>" + table(
+             ("<b>ja</b>" if r.efa_kandidat else "nein"), esc(r.begruendung)]
+            for r in frame.itertuples()]
+    return ("<h2>EfA-Kandidaten</h2><p>„Einer für Alle“: ein Mitglied setzt den gemeinsamen "
+            "SOLL-Prozess um, die anderen nutzen nach. Das lohnt sich, wenn er in vielen "
+            "Mitgliedern und insgesamt deutlich Zeit spart. Regel des Verbunds (verbund.yaml, "
+            f"parameter.efa): <b>{esc(params.efa_text())}</b>.</p>" + table(
                 ["Leistung", "Mitglieder mit Fällen", "davon mit Einsparung", "eigene IST",
-                 "min. Min. je Fall gespart", "Std./Jahr gespart", "EfA-Kandidat"], body,
-                numeric=(1, 2, 3, 4, 5)))
+                 "min. Min. je Fall gespart", "Std./Jahr gespart", "EfA-Kandidat", "Begründung"],
+                body, numeric=(1, 2, 3, 4, 5), css="breit"))
 
 
 def themenfelder(ctx: ReportContext) -> str:
