@@ -121,3 +121,30 @@ def test_efa_needs_complete_models() -> None:
     efa = ranking.efa_candidates(frame, min_members=1, min_hours=0).set_index("leistung")
     assert not efa.loc["fund", "efa_kandidat"]
     assert efa.loc["fund", "begruendung"] == "nein: Modelle unvollständig (siehe Datenqualität)"
+
+
+def test_imported_ist_without_minutes_is_marked_in_ranking_and_data_quality(
+        example_copy) -> None:  # noqa: ANN001 - pytest fixture
+    """The issue's case on the real example: an IST without any minutes (as an import from
+    another tool delivers it) must not become a green quick win, and data quality names it."""
+    import re
+
+    from workbench.potential import analyse
+    from workbench.repository import Repository
+
+    ist = example_copy / "hundeanmeldung" / "ist.bpmn"
+    ist.write_text(re.sub(r' wb:minutes="[^"]*"', "", ist.read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    result = analyse(Repository.load(example_copy), draws=0)
+    rows = result.frame[result.frame["leistung"] == "hundeanmeldung"]
+    with_own = rows["ist_modell"] == "eigen"  # Hambergen keeps its own IST with minutes
+    verbund_ist = rows[~with_own & (rows["fallzahl"] > 0)]
+    assert len(verbund_ist) and (verbund_ist["minuten_gespart_je_fall"] < 0).all()
+    assert (verbund_ist["quadrant"] == "Daten unvollständig").all()
+    assert not (rows["quadrant"] == "Schnell umsetzen")[~with_own].any()
+    gaps = result.luecken[result.luecken["leistung"] == "hundeanmeldung"]
+    text = " ".join(gaps["befund"])
+    assert "ohne Minuten" in text and "Keine Bearbeitungszeit im ganzen Modell" in text
+    assert "„" in text  # steps are named, not only counted
+    efa = result.efa.set_index("leistung")
+    assert not efa.loc["hundeanmeldung", "efa_kandidat"]

@@ -80,7 +80,8 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
         parts.append(table(["Leistung", "fehlende Kriterien"], [
             [esc(r.leistung_name), number(r.kriterien_fehlend)] for r in missing.itertuples()],
             numeric=(1,)))
-    parts.append(model_gaps(ctx, sorted(set(rows["leistung"].astype(str)))))
+    parts.append(model_gaps(ctx, sorted(set(rows["leistung"].astype(str))),
+                            set(rows["kommune"].astype(str))))
     findings = [f for f in ctx.repo.validate(models=False)
                 if f.severity != "info" and any(f.file.startswith(f"{lid}/") for lid in leistungen)]
     findings += [f for lid in leistungen for path in _model_paths(ctx, lid)
@@ -93,7 +94,8 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
             parts.append(f"<p class='klein'>… und {len(findings) - 40} weitere "
                          "(`workbench validate`).</p>")
     else:
-        parts.append("<p>Zu den bewerteten Leistungen gibt es keine Befunde in Steckbriefen und "
+        parts.append("<p>Die Prüfung der Wissensbasis („workbench validate“) meldet zu "
+                     "den Leistungen im Einzelnen keine Fehler oder Warnungen in Steckbriefen und "
                      "Modellen.</p>")
     hints = [h for h in ctx.analysis.hinweise if any(lid in h for lid in leistungen)
              or not any(x in h for x in ctx.repo.leistungen["id"])]
@@ -103,11 +105,13 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
     return "".join(parts)
 
 
-def model_gaps(ctx: ReportContext, leistungen: list[str]) -> str:
-    """Every gap of the models of these Leistungen (missing model, steps without minutes or
-    medium, by name): what the savings and indicators cannot rest on."""
+def model_gaps(ctx: ReportContext, leistungen: list[str], kommunen: set[str]) -> str:
+    """Every gap of the models these Leistungen and Kommunen use (missing model, steps without
+    minutes or medium, by name): what the savings and indicators cannot rest on."""
     gaps = ctx.analysis.luecken
-    gaps = gaps[gaps["leistung"].astype(str).isin(leistungen)]
+    own = gaps["modell"].astype(str).str.split(" ").str[1]  # "IST <key>": a Kommune's variant
+    gaps = gaps[gaps["leistung"].astype(str).isin(leistungen)
+                & (own.isna() | own.isin(kommunen))]
     names = ctx.repo.leistungen.set_index("id")["name"]
     if gaps.empty:
         return "<p><b>Lücken in den Modellen:</b> keine.</p>"

@@ -17,14 +17,16 @@ _EPS = 1e-9
 def _row(key: str, ist: float | None, soll: float | None, fmt: str) -> tuple[str, ...]:
     d = BY_KEY[key]
     show = (lambda x: percent(x)) if fmt == "%" else (lambda x: number(x, 1))
-    if ist is None or soll is None or ist != ist or soll != soll or not d.better:
-        change = "–"
-    elif abs(soll - ist) < _EPS:
-        change = "gleich"
-    else:
-        up = soll > ist
-        change = "besser" if up == (d.better == "höher") else "<b>schlechter</b>"
-    return (esc(d.label), show(ist), show(soll), change)
+    return (esc(d.label), show(ist), show(soll), _change(ist, soll, d.better))
+
+
+def _change(ist: float | None, soll: float | None, better: str) -> str:
+    """besser / gleich / schlechter (bold) for a direction; '–' without one or a value."""
+    if ist is None or soll is None or ist != ist or soll != soll or not better:
+        return "–"
+    if abs(soll - ist) < _EPS:
+        return "gleich"
+    return "besser" if (soll > ist) == (better == "höher") else "<b>schlechter</b>"
 
 
 def comparison(ist_m: ModelMetrics, soll_m: ModelMetrics, ist: Indicators, soll: Indicators,
@@ -46,12 +48,13 @@ def comparison(ist_m: ModelMetrics, soll_m: ModelMetrics, ist: Indicators, soll:
          "besser" if soll_m.ozg_estimate > ist_m.ozg_estimate else
          "gleich" if soll_m.ozg_estimate == ist_m.ozg_estimate else "<b>schlechter</b>"),
         ("Liegezeit je Fall (Tage)", number(ist_m.expected_wait_days, 1),
-         number(soll_m.expected_wait_days, 1), "–"),
+         number(soll_m.expected_wait_days, 1), _change(ist_m.expected_wait_days,
+                                                       soll_m.expected_wait_days, "niedriger")),
     ]
     notes = explanations(ist, soll, ist_m, soll_m, soll_defs)
     return (table(["Kennzahl (je Fall)", "IST", "SOLL", "SOLL gegenüber IST"],
                   [list(r) for r in rows], numeric=(1, 2))
-            + ("<p class='klein'><b>Warum schlechter?</b></p><ul class='klein'>"
+            + ("<p class='klein'><b>Warum eine Zahl im SOLL steigt</b></p><ul class='klein'>"
                + "".join(f"<li>{n}</li>" for n in notes) + "</ul>" if notes else ""))
 
 
