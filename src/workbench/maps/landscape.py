@@ -78,7 +78,7 @@ def color_scale(values: pd.Series, value: str) -> tuple[ColorScale, pd.Series]:
     if value.startswith("reifegrad"):
         names = ("0 offline", "1 Information", "2 Formular", "3 Online-Antrag", "4 Ende-zu-Ende")
         classes = tuple((float(i), c, names[i]) for i, c in enumerate(DIGITAL_SCALE))
-        return ColorScale("OZG-Reifegrad (IST)", classes), numbers
+        return ColorScale("OZG-Reifegrad (IST, Modell 0–4 v1.1)", classes), numbers
     if values.dtype == object and numbers.notna().any() and numbers.dropna().le(4).all():
         names = ("sehr niedrig", "niedrig", "mittel", "hoch", "sehr hoch")
         classes = tuple((float(i), c, names[i]) for i, c in enumerate(PRIORITY_SCALE))
