@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -124,7 +126,7 @@ def test_efa_needs_complete_models() -> None:
 
 
 def test_imported_ist_without_minutes_is_marked_in_ranking_and_data_quality(
-        example_copy) -> None:  # noqa: ANN001 - pytest fixture
+        example_copy) -> None:
     """The issue's case on the real example: an IST without any minutes (as an import from
     another tool delivers it) must not become a green quick win, and data quality names it."""
     import re
