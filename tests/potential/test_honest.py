@@ -126,7 +126,7 @@ def test_efa_needs_complete_models() -> None:
 
 
 def test_imported_ist_without_minutes_is_marked_in_ranking_and_data_quality(
-        example_copy) -> None:
+        example_copy: Path) -> None:
     """The issue's case on the real example: an IST without any minutes (as an import from
     another tool delivers it) must not become a green quick win, and data quality names it."""
     import re
