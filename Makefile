@@ -39,10 +39,14 @@ test-packages: system-packages
 	@test -d js/node_modules || { \
 	  echo "Installiere die Quellen des Modellierer-Bundles (npm ci in js/) …"; \
 	  npm ci --prefix js --no-audit --no-fund --silent; }
+	@test -d js/portal/node_modules || { \
+	  echo "Installiere die Suche des Wissensportals (npm ci in js/portal/) …"; \
+	  npm ci --prefix js/portal --no-audit --no-fund --silent; }
 
 run: setup
 	@$(BIN)/workbench validate --repository $(REPO) --nur-fehler
 	@$(BIN)/workbench report --alle --repository $(REPO) --out reports
+	@$(BIN)/workbench portal --repository $(REPO) --out reports/portal
 
 test: setup test-packages
 	@$(BIN)/pytest -q
@@ -56,10 +60,13 @@ lab: setup
 	  --notebook-dir=$(abspath $(NOTEBOOKS)) --LabApp.default_url=/lab/tree/00_modellierer.ipynb \
 	  $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
-# The modeler's JavaScript bundle (committed in src/workbench/widgets/static) from js/ and its lockfile
+# The modeler's JavaScript bundle (committed in src/workbench/widgets/static) from js/ and its lockfile,
+# and the portal's search (src/workbench/portal/static) from js/portal/ and its lockfile
 js: test-packages
 	@npm ci --prefix js --no-audit --no-fund --silent
 	@node js/build.mjs
+	@npm ci --prefix js/portal --no-audit --no-fund --silent
+	@node js/portal/build.mjs
 
 lint: setup
 	@$(BIN)/ruff check .

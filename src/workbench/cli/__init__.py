@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "workbench.cli.map_cmd",
     "workbench.cli.diff_cmd",
     "workbench.cli.report_cmd",
+    "workbench.cli.portal_cmd",
 )
 
 

@@ -20,6 +20,8 @@ RATING_COLUMNS = ["leistung", "kriterium", "wert"]
 BASISDIENSTE = ("BundID", "ePayment", "Postfach", "E-Akte", "Signatur", "Poststelle")
 REVIEW_MAX_AGE_DAYS = 730
 LIST_FIELDS = ("fachverfahren", "rechtsgrundlagen", "basisdienste", "beteiligte")
+#: Values of ``status`` (release for the Wissensportal, see docs/portal.md).
+PORTAL_STATUS = ("entwurf", "freigegeben")
 
 
 def load_steckbriefe(
@@ -112,6 +114,11 @@ def _row(lid: str, data: dict[str, Any], rel: str, stand: dt.date | None,
         if item not in BASISDIENSTE:
             findings.append(Finding("info", rel, "basisdienste", f"Basisdienst '{item}' ist nicht "
                                     f"in der Liste ({', '.join(BASISDIENSTE)}).", "value"))
+    status = data.get("status")
+    if status is not None and str(status).strip().lower() not in PORTAL_STATUS:
+        findings.append(Finding("warning", rel, "status", f"Status '{status}' ist unbekannt; "
+                                "erlaubt sind 'freigegeben' (im Wissensportal veröffentlicht) "
+                                "und 'entwurf'.", "value"))
     reviewed = data.get("zuletzt_geprueft")
     if reviewed is not None and not isinstance(reviewed, dt.date):
         findings.append(Finding("warning", rel, "zuletzt_geprueft", f"'{reviewed}' ist kein "

@@ -1,0 +1,73 @@
+"""What the pages say: Steckbrief, step list with minutes/medium/system, diff, variants,
+role and system pages, glossary, search documents – checked against the shipped example."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from workbench.portal.glossary import load_glossary
+
+
+def _text(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+def test_process_page(built: tuple[Path, object]) -> None:
+    site, _ = built
+    page = _text(site, "prozess/hundeanmeldung.html")
+    assert "<h1>Hundeanmeldung</h1>" in page
+    assert "von Digitalisierungsbeauftragte:r Verbund am 25.08.2026" in page
+    assert "§ 3 NKAG (Steuern)" in page
+    # SOLL step 6 of hundeanmeldung/soll.bpmn: 8 minutes, Fachverfahren, DMS/E-Akte, Steueramt
+    row = re.search(r'<tr id="soll-schritt-6">(.*?)</tr>', page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[:6] == ["6", "Ermäßigung anhand der hochgeladenen Nachweise prüfen", "Steueramt",
+                         "Fachverfahren/digital", "DMS/E-Akte", "8"]
+    assert "Was sich von IST zu SOLL ändert" in page and "Schritte:" in page
+    # Samtgemeinde Hambergen keeps its own IST of the Hundeanmeldung
+    assert "Samtgemeinde Hambergen (033565401): Schritte:" in page
+    data = json.loads(re.search(r'<script type="application/json" id="schritt-daten">(.*?)</script>',
+                                page, re.S).group(1))
+    assert data["Schritt_6"]["minuten"] == 8 and data["Schritt_6"]["medium"] == "Fachverfahren/digital"
+    assert data["Schritt_6"]["anker"] == "soll-schritt-6"
+    assert (site / "bilder" / "hundeanmeldung-soll.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_role_and_system_pages_list_their_processes(built: tuple[Path, object]) -> None:
+    site, _ = built
+    role = _text(site, "rolle/steueramt.html")
+    assert "<h1>Rolle: Steueramt</h1>" in role
+    for lid in ("hundeanmeldung", "ersatzhundesteuermarke"):
+        assert f'href="../prozess/{lid}.html"' in role
+    assert "Steuerfall prüfen und freigeben" in role
+    assert 'href="rolle/steueramt.html"' in _text(site, "rollen.html")
+    system = _text(site, "system/dms-e-akte.html")
+    assert "<h1>System: DMS/E-Akte</h1>" in system and "Ermäßigung anhand der hochgeladenen" in system
+    legal = _text(site, "rechtsgrundlagen.html")
+    assert "§ 3 NKAG (Steuern)" in legal
+
+
+def test_glossary_ships_the_domain_vocabulary(built: tuple[Path, object]) -> None:
+    site, _ = built
+    terms, source = load_glossary()
+    names = [t.term for t in terms]
+    for wanted in ("Medienbruch", "Fallzahl", "OZG-Reifegrad", "VZÄ", "Prozesssteckbrief"):
+        assert wanted in names
+    assert "DOMAIN.md" in source
+    page = _text(site, "glossar.html")
+    assert '<dt id="begriff-medienbruch">Medienbruch</dt>' in page
+
+
+def test_search_documents_cover_steps_roles_systems(built: tuple[Path, object]) -> None:
+    site, _ = built
+    script = _text(site, "assets/suche-index.js")
+    data = json.loads(script.removeprefix("window.WB_SUCHE = ").rstrip().removesuffix(";"))
+    docs = data["dokumente"]
+    assert data["felder"] == ["titel", "text", "rollen", "systeme", "rechtsgrundlagen"]
+    kinds = {d["art"] for d in docs}
+    assert kinds == {"Prozess", "Schritt", "Rolle", "System", "Rechtsgrundlage", "Begriff"}
+    step = next(d for d in docs if d["titel"] == "Steuermarke per Post versenden")
+    assert step["url"].startswith("prozess/hundeanmeldung.html#soll-schritt-")
+    assert [d["id"] for d in docs] == list(range(len(docs)))
