@@ -71,3 +71,17 @@ def test_search_documents_cover_steps_roles_systems(built: tuple[Path, object]) 
     step = next(d for d in docs if d["titel"] == "Steuermarke per Post versenden")
     assert step["url"].startswith("prozess/hundeanmeldung.html#soll-schritt-")
     assert [d["id"] for d in docs] == list(range(len(docs)))
+
+
+def test_broken_files_are_reported_not_fatal(example_copy: Path, tmp_path: Path) -> None:
+    from tests.portal.conftest import build
+
+    (example_copy / "hundeanmeldung" / "soll.bpmn").write_text("<kein xml", encoding="utf-8")
+    (example_copy / "fundsachen" / "steckbrief.yaml").write_text("leistung: [kaputt",
+                                                                 encoding="utf-8")
+    summary = build(example_copy, tmp_path / "site")
+    assert ("fundsachen", "Fundsachen", "Steckbrief nicht lesbar (workbench validate zeigt den "
+            "Fehler)") in summary.left_out
+    assert any(n.startswith("hundeanmeldung/soll.bpmn: Modell nicht lesbar") for n in summary.notes)
+    page = (tmp_path / "site" / "prozess" / "hundeanmeldung.html").read_text(encoding="utf-8")
+    assert "Ablauf: IST (Verbund)" in page and "Modell nicht lesbar" in page

@@ -42,3 +42,13 @@ def test_portal_scripts_fetch_nothing() -> None:
                    "window.fetch", "globalThis.fetch", "self.fetch"):
         assert needle not in library, needle  # (its `fetch` is a method of its own map)
     assert "MIT" in (STATIC / "minisearch-LICENSE.txt").read_text(encoding="utf-8")
+
+
+def test_portal_ships_the_modeler_viewer_bundle(built) -> None:
+    from workbench.portal.build import VIEWER_STATIC
+    from workbench.widgets.modeler import VIEWER_CSS, VIEWER_JS
+
+    site, _ = built
+    assert VIEWER_STATIC == VIEWER_JS.parent
+    assert (site / "assets" / "bpmn-viewer.js").read_bytes() == VIEWER_JS.read_bytes()
+    assert (site / "assets" / "bpmn-viewer.css").read_bytes() == VIEWER_CSS.read_bytes()

@@ -15,7 +15,6 @@ from .. import __version__
 from ..kb.catalog_links import LeikaLink, leika_index, same_leistung_elsewhere
 from ..reports.sanitize import sanitize
 from ..text import slug
-from ..widgets.modeler import VIEWER_CSS, VIEWER_JS
 from .glossary import load_glossary, term_anchor
 from .indices import Indices, build_indices
 from .records import RECORD_VERSION, build_record, input_hash, plain
@@ -23,6 +22,9 @@ from .release import Release, decide, interval_from
 from .search import index_script, search_documents
 from .site import CACHE_DIR, CSP, SiteWriter, environment
 
+#: The bpmn-js NavigatedViewer bundle the modeler ships (``workbench.widgets.modeler.VIEWER_JS``),
+#: located by path: importing the widget package would pull in ipywidgets and cost seconds.
+VIEWER_STATIC = Path(__file__).resolve().parents[1] / "widgets" / "static"
 _TYPES = (("Kernprozess", "kern"), ("Führungsprozess", "fuehrung"),
           ("Unterstützungsprozess", "unterstuetzung"))
 
@@ -63,8 +65,11 @@ def build_portal(repo: Any, out: str | Path, *, drafts: bool = False,
     for row in repo.leistungen.to_dict("records"):
         lid = str(row["id"])
         name = str(row.get("name") or lid)
-        brief_path = repo.root / lid / "steckbrief.yaml"
-        raw = repo.steckbrief(lid) if brief_path.exists() and lid in repo._raw_steckbriefe else None
+        raw = repo.steckbrief(lid) or None  # {} when missing or unreadable
+        if raw is None and (repo.root / lid / "steckbrief.yaml").exists():
+            summary.left_out.append((lid, name, "Steckbrief nicht lesbar (workbench validate "
+                                                "zeigt den Fehler)"))
+            continue
         release = decide(lid, raw, drafts=drafts, reference=reference, interval_days=interval)
         if not release.published:
             summary.left_out.append((lid, name, release.reason))
@@ -230,7 +235,5 @@ def _assets(writer: SiteWriter) -> None:
     static = resources.files("workbench.portal").joinpath("static")
     for name in ("portal.css", "portal.js", "minisearch.js", "minisearch-LICENSE.txt"):
         writer.write(f"assets/{name}", static.joinpath(name).read_bytes())
-    writer.write("assets/bpmn-viewer.js", VIEWER_JS.read_bytes())
-    writer.write("assets/bpmn-viewer.css", VIEWER_CSS.read_bytes())
-    writer.write("assets/THIRD-PARTY-LICENSES.txt",
-                 (VIEWER_JS.parent / "THIRD-PARTY-LICENSES.txt").read_bytes())
+    for name in ("bpmn-viewer.js", "bpmn-viewer.css", "THIRD-PARTY-LICENSES.txt"):
+        writer.write(f"assets/{name}", (VIEWER_STATIC / name).read_bytes())

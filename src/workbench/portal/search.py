@@ -58,10 +58,10 @@ def search_documents(records: dict[str, dict[str, Any]], indices: Indices,
                                   ("System", "system", indices.systeme)):
         for entry in entries:
             docs.append(_doc(len(docs), kind, entry.name, f"{folder}/{entry.slug}.html",
-                             f"{len(entry.processes)} Prozesse"))
+                             _processes(len(entry.processes))))
     for entry in indices.rechtsgrundlagen:
         docs.append(_doc(len(docs), "Rechtsgrundlage", entry.name,
-                         f"rechtsgrundlagen.html#{entry.slug}", f"{len(entry.processes)} Prozesse",
+                         f"rechtsgrundlagen.html#{entry.slug}", _processes(len(entry.processes)),
                          rechtsgrundlagen=entry.name))
     for term in glossary:
         docs.append(_doc(len(docs), "Begriff", term.term, f"glossar.html#{term_anchor(term.term)}",
@@ -75,3 +75,7 @@ def index_script(docs: list[dict[str, Any]]) -> str:
                          sort_keys=True, separators=(",", ":"))
     payload = payload.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return f"window.WB_SUCHE = {payload};\n"
+
+
+def _processes(count: int) -> str:
+    return f"{count} Prozess" if count == 1 else f"{count} Prozesse"

@@ -81,6 +81,11 @@
       .normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   }
 
+  // Words are split at spaces, punctuation and symbols ("§", "/", "<", "+"): "DMS/E-Akte" → dms, e, akte.
+  var SEPARATORS = /[\s\p{P}\p{S}]+/u;
+
+  function tokenize(text) { return String(text).split(SEPARATORS); }
+
   function startSearch() {
     var input = document.getElementById('suchbegriff');
     var status = document.getElementById('suche-status');
@@ -89,8 +94,10 @@
     var index = new window.MiniSearch({
       fields: window.WB_SUCHE.felder,
       storeFields: ['art', 'titel', 'url', 'kontext'],
+      tokenize: tokenize,
       processTerm: function (term) { var t = fold(term); return t.length > 1 ? t : null; },
       searchOptions: {
+        tokenize: tokenize,
         prefix: true,
         fuzzy: function (term) { return term.length > 4 ? 1 : 0; },
         boost: { titel: 3, systeme: 2, rollen: 2 },
