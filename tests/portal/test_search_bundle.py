@@ -49,6 +49,6 @@ def test_portal_ships_the_modeler_viewer_bundle(built) -> None:
     from workbench.widgets.modeler import VIEWER_CSS, VIEWER_JS
 
     site, _ = built
-    assert VIEWER_STATIC == VIEWER_JS.parent
+    assert VIEWER_JS.parent == VIEWER_STATIC
     assert (site / "assets" / "bpmn-viewer.js").read_bytes() == VIEWER_JS.read_bytes()
     assert (site / "assets" / "bpmn-viewer.css").read_bytes() == VIEWER_CSS.read_bytes()
