@@ -214,10 +214,6 @@ def test_nbconvert_html_shows_the_model_as_svg(tmp_path: Path) -> None:
     assert "statische Ansicht" in body and "<svg" in body
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "merge_canvas_xml (workbench.edit) re-serializes the whole document with lxml: XML "
-    "declaration, encoding (windows-1252 → UTF-8), namespace declarations and character "
-    "references change outside the edited element"))
 def test_one_attribute_save_keeps_vendor_bytes(tmp_path: Path) -> None:
     """The canvas edit of one attribute, saved: the file differs by exactly that attribute."""
     source = VENDOR / "enterprise-architect__c1-roundtrip-cp1252.bpmn"

@@ -167,6 +167,26 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+def source_encoding(data: bytes) -> str | None:
+    """The Python codec this module's parser reads ``data`` with (the text after a byte-order
+    mark); None for input it transcodes first (UTF-32)."""
+    if data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\x00<", b"<\x00\x00\x00"):
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    if data.startswith(b"\xff\xfe") or data[:2] == b"<\x00":
+        return "utf-16-le"
+    if data.startswith(b"\xfe\xff") or data[:2] == b"\x00<":
+        return "utf-16-be"
+    declared = _declared_encoding(data)
+    codec = _encoding_override(data, declared)[0] or declared or "utf-8"
+    try:
+        data.decode(codec)
+    except (LookupError, UnicodeDecodeError):  # the parser's second try, see _parse_safely
+        return "utf-8" if _is_utf8(data) else "windows-1252"
+    return codec
+
+
 def _encoding_override(data: bytes, declared: str | None) -> tuple[str | None, str | None]:
     """Which encoding to force, and why, when the declaration cannot be right."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):

@@ -246,6 +246,7 @@ def cmd_import_schritte(args: argparse.Namespace) -> int:
 
 def _update_model(repo: Repository, args: argparse.Namespace, table: object) -> int:
     """``import schritte --aktualisieren``: the table's changes as patches to the model."""
+    from ..bpmn.write import check_readable
     from ..edit import EditRefused
     from ..edit.steps import apply_step_table
 
@@ -260,16 +261,21 @@ def _update_model(repo: Repository, args: argparse.Namespace, table: object) -> 
     for finding in table.findings:  # type: ignore[attr-defined]
         print(f"Hinweis: {finding}")
     try:
-        result = apply_step_table(current, table)  # type: ignore[arg-type]
+        original = (repo.root / source).read_bytes() if source else None
+        result = apply_step_table(current, table, original=original)  # type: ignore[arg-type]
     except EditRefused as err:
         return fail(f"{err} Nichts geschrieben.")
+    except OSError as err:
+        return fail(f"{source}: konnte nicht gelesen werden ({err.strerror or err}).")
     if not result.changed:
         print(f"Keine Änderung: die Tabelle entspricht {source}.")
         return EXIT_OK
     for line in result.changes:
         print(f"  {line}")
     try:
-        path = repo.save_model(args.leistung, args.variant, result.model, args.kommune)
+        target = repo.model_path(args.leistung, args.variant, args.kommune)
+        check_readable(result.xml, str(target))
+        path = repo.save_model_bytes(args.leistung, args.variant, result.xml, args.kommune)
     except bpmn.BpmnRejected as err:
         return fail(f"{err} – nichts geschrieben.")
     except OSError as err:

@@ -2,7 +2,8 @@
 
 bpmn-js writes the whole document anew. The original stays the source of truth: only the
 semantic differences between the canvas output and the original (by element identity, see
-:mod:`.canon`) are applied to the original tree; everything else stays byte-for-byte.
+:mod:`.canon`) are applied to the original tree, and :mod:`.splice` writes just those changes
+into the original bytes: everything else stays byte-for-byte (encoding, quotes, line ends).
 
 Two modes:
 
@@ -27,6 +28,7 @@ from ..bpmn import vocabulary as voc
 from . import tree
 from .canon import ORDERED, Snapshot, canonical_tag, is_foreign, text
 from .errors import EditRefused
+from .splice import EditableModel
 from .summary import Summary
 
 _B = "{" + ns.BPMN + "}"
@@ -61,17 +63,17 @@ def merge_canvas_xml(original: bytes | str, edited: bytes | str, *,
     dropped content that the canvas cannot have deleted; :class:`workbench.bpmn.BpmnRejected`
     when an input is not BPMN.
     """
-    defs = bpmn.read(original, name="Original")
+    document = EditableModel(original, name="Original")
+    defs = document.defs
     edit = bpmn.read(edited, name="Modellierer")
     base_root = (bpmn.read(baseline, name="Ausgangsstand").root if baseline is not None
                  else copy.deepcopy(defs.root))
     merger = _Merger(defs.root, base_root, edit.root, strict=baseline is None)
     merger.run()
     if not merger.summary.lines:
-        data = original if isinstance(original, bytes) else original.encode("utf-8")
-        return MergeResult(data, [])
+        return MergeResult(document.data, [])
     defs.invalidate()
-    return MergeResult(defs.to_bytes(), merger.summary.lines)
+    return MergeResult(document.to_bytes(), merger.summary.lines)
 
 
 class _Merger:
@@ -115,7 +117,10 @@ class _Merger:
 
     def _declare_namespaces(self) -> None:
         """Declare namespaces the edited document uses and the original lacks (prefixes of E)."""
-        have = set(self.O.root.nsmap.values())
+        # declared anywhere in the original (vendors declare on inner elements too): a new
+        # element or attribute of such a namespace is written with a declaration where needed
+        have = {u for el in self.O.root.iter() if isinstance(el.tag, str)
+                for u in el.nsmap.values()}
         used: dict[str, str] = {}
         for el in self.E.root.iter():
             if not isinstance(el.tag, str):

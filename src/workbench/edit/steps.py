@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .. import bpmn
 from ..bpmn import namespaces as ns
 from ..bpmn import vocabulary as voc
 from ..bpmn.model import Definitions
@@ -23,6 +22,7 @@ from ..steptable.model import DEFAULT_MARK, ELEMENTS, NODE_PREFIX, node_id
 from ..text import ascii_fold
 from .errors import EditRefused
 from .ops import Patch
+from .splice import EditableModel
 
 _B = "{" + ns.BPMN + "}"
 #: StepRow field → workbench attribute.
@@ -37,6 +37,9 @@ class StepPatchResult:
 
     model: Definitions
     changes: list[str] = field(default_factory=list)
+    #: The patched model as bytes: the original file with the changes written in (see
+    #: :mod:`.splice`), everything else byte-for-byte.
+    xml: bytes = b""
 
     @property
     def changed(self) -> bool:
@@ -51,14 +54,22 @@ class _Flow:
     default: bool
 
 
-def apply_step_table(model: Definitions, table: StepTable) -> StepPatchResult:
-    """Apply the edited ``table`` to ``model`` as patches (see module docstring)."""
+def apply_step_table(model: Definitions, table: StepTable, *,
+                     original: bytes | None = None) -> StepPatchResult:
+    """Apply the edited ``table`` to ``model`` as patches (see module docstring).
+
+    ``original``: the bytes ``model`` was read from (the model file); the result's ``xml`` is
+    then those bytes with only the changes written in. Without it, the model's serialisation.
+    """
     exported = step_table_from_bpmn(model)
     base = read_step_table(exported.to_dataframe())  # the same way the edited table came in
-    defs = bpmn.read(model.to_bytes(), name=model.source)
-    applier = _Applier(defs, base, table, exported.origin)
+    document = EditableModel(original if original is not None else model.to_bytes(),
+                             name=model.source)
+    applier = _Applier(document.defs, base, table, exported.origin)
     applier.run()
-    return StepPatchResult(defs, applier.patch.changes)
+    changes = applier.patch.changes
+    data = document.to_bytes() if changes else document.data
+    return StepPatchResult(document.defs, changes, data)
 
 
 def _flows(row: StepRow) -> list[_Flow]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..bpmn.lint import lint
 from ..bpmn.model import Definitions
+from ..bpmn.write import check_readable
 from ..edit import EditRefused
 from ..edit.steps import apply_step_table
 from ..repository import Repository
@@ -107,6 +108,7 @@ class ModelEditor:
         self.map.add_class("wb-karte")
         self.table = pd.DataFrame()
         self.original: Definitions | None = None
+        self.original_bytes: bytes | None = None  # the file ``original`` was read from
         self.origin: dict[str, str] = {}
         self.current: Definitions | None = None
         self.revision = 0
@@ -164,6 +166,7 @@ class ModelEditor:
         leistung, variant, kommune = self.target
         self.original = self.repo.model(leistung, variant, kommune)
         source = self.repo.model_source(leistung, variant, kommune)
+        self.original_bytes = self._file_bytes(source)
         if self.original is None:
             self.table = pd.DataFrame([
                 {"Nr": "1", "Schritt": "Start", "Element": "Start", "Rolle": "Bürger:in"},
@@ -295,6 +298,12 @@ class ModelEditor:
         self.map.value = map_html(self.repo, self.current, self.target, compare=self.compare.value,
                                   revision=self.revision)
 
+    def _file_bytes(self, source: str | None) -> bytes | None:
+        try:
+            return (self.repo.root / source).read_bytes() if source else None
+        except OSError:
+            return None
+
     def save(self) -> str:
         """Write the model atomically; returns (and shows) what was written."""
         leistung, variant, kommune = self.target
@@ -304,10 +313,10 @@ class ModelEditor:
                 table = read_step_table(self.table)
                 resolve_replaces(table, self.repo.model(leistung, "ist") if variant == "soll"
                                  else None)
-                patched = apply_step_table(self.original, table)
-                model, changes = patched.model, patched.changes
+                patched = apply_step_table(self.original, table, original=self.original_bytes)
+                model, changes, data = patched.model, patched.changes, patched.xml
             else:
-                model, changes = built, []
+                model, changes, data = built, [], None
         except (StepTableError, EditRefused) as err:
             self.status.value = f"<b>Nicht gespeichert:</b> {html.escape(str(err))}"
             return self.status.value
@@ -317,7 +326,11 @@ class ModelEditor:
             return self.status.value
         problems = [f for f in lint(model) if f.severity == "error"]
         try:
-            path = self.repo.save_model(leistung, variant, model, kommune)
+            if data is None:
+                path = self.repo.save_model(leistung, variant, model, kommune)
+            else:  # the original file with only the changes written in
+                check_readable(data, str(target))
+                path = self.repo.save_model_bytes(leistung, variant, data, kommune)
         except (ValueError, OSError) as err:  # refused (unreadable result) or not writable
             self.status.value = f"<b>Nicht gespeichert:</b> {html.escape(str(err))}"
             return self.status.value
@@ -333,6 +346,7 @@ class ModelEditor:
             message += f" Achtung: {len(problems)} Modellierungsfehler (siehe Befunde)."
         self.status.value = message
         self.original = self.repo.model(leistung, variant, kommune)
+        self.original_bytes = self._file_bytes(self.repo.model_source(leistung, variant, kommune))
         self.origin = dict(bpmn_to_step_table(self.original).attrs.get("origin", {})) \
             if self.original is not None else {}
         return message
