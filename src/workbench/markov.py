@@ -10,7 +10,7 @@ models, sparse for large ones); a chain that cannot end is a German :class:`Metr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -25,18 +25,40 @@ class MetricsError(ValueError):
     """The model cannot be evaluated (no start, or a loop without exit). German message."""
 
 
-class Warnings(list):
-    """A list of German warnings that keeps the first occurrence of each text."""
+#: Default probability of taking a loop back when the model gives none (docs/kennzahlen.md).
+LOOP_PROBABILITY = 0.2
 
-    def add(self, text: str) -> None:
+
+class Finding(NamedTuple):
+    """A data-quality finding for reports: what is missing or assumed, at which element."""
+
+    kind: str  # e.g. "wahrscheinlichkeit_fehlt", "schleife_ohne_ausgang", "minuten_fehlen"
+    element_id: str
+    element_name: str
+    message: str  # German
+
+
+class Warnings(list):
+    """A list of German warnings that keeps the first occurrence of each text, plus the
+    structured data-quality findings behind them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: list[Finding] = []
+
+    def add(self, text: str, kind: str | None = None, node: Any = None) -> None:
         if text not in self:
             self.append(text)
+        if kind is not None:
+            key = (kind, getattr(node, "id", "") or "")
+            if all((f.kind, f.element_id) != key for f in self.findings):
+                self.findings.append(Finding(kind, key[1], getattr(node, "name", "") or "", text))
 
 
 def describe(node: FlowNode | Process) -> str:
     """A node for German messages: „Name“ (id), else its German type and id."""
     if node.name:
-        return f"„{node.name}“ ({node.id})"
+        return f"„{' '.join(node.name.split())}“ ({node.id})"
     return f"{node.type_label} {node.id}" if isinstance(node, FlowNode) else node.id
 
 
@@ -84,13 +106,38 @@ class Chain:
         return seen
 
     def solve(self, warnings: Warnings) -> dict[str, float]:
-        """Expected visits per start of the container: solves v = e + v·M."""
-        reach = self.reachable()
+        """Expected visits per start of the container: solves v = e + v·M.
+
+        A chain that cannot end (a loop without exit) is repaired with
+        :data:`LOOP_PROBABILITY`; if that does not help, every reachable node counts once.
+        Both with a German warning and a data-quality finding."""
+        order, m, v = self._attempt()
+        if v is None:
+            problem, loop_node = self._no_exit(order, m), self._closed_loop_node(order, m)
+            if self._repair_loops(order, m):
+                order, m, v = self._attempt()
+                if v is not None:
+                    warnings.add(f"{problem} Gerechnet wird mit der Standardannahme: die "
+                                 f"Schleife wird mit {_pct(LOOP_PROBABILITY)} wiederholt, mit "
+                                 f"{_pct(1 - LOOP_PROBABILITY)} verlassen.",
+                                 "schleife_ohne_ausgang", loop_node)
+            if v is None:
+                warnings.add(f"{problem} Als Näherung zählt jeder erreichbare Schritt dieser "
+                             "Ebene einmal je Fall.", "schleife_ohne_ausgang", loop_node)
+                self.edges = {src: [] for src in self.edges}  # no transitions through it
+                v = np.ones(len(order))  # order holds the reachable nodes only
+        reach = set(order)
         dead = [n for n in self.nodes if n.id not in reach and n.local_name != "boundaryEvent"]
         if dead:
             warnings.add(f"{_where(self.container)}: nicht erreichbar und mit 0 gezählt: "
                          + ", ".join(describe(n) for n in dead[:6])
                          + (" …" if len(dead) > 6 else "") + ".")
+        self.per_entry = {nid: max(0.0, float(x)) for nid, x in zip(order, v, strict=True)}
+        return self.per_entry
+
+    def _attempt(self) -> tuple[list[str], Any, Any]:
+        """Reachable nodes, the weighted matrix and the visits (None: cannot end)."""
+        reach = self.reachable()
         order = [n.id for n in self.nodes if n.id in reach]
         idx = {nid: i for i, nid in enumerate(order)}
         factor = self.factors = self._join_factors(reach)
@@ -98,11 +145,45 @@ class Chain:
                                        for src in order for dst, w in self.edges.get(src, [])
                                        if dst in idx))
         e = np.array([self.entry.get(nid, 0.0) for nid in order])
-        v = linalg.expected_visits(m, e)
-        if v is None:
-            raise MetricsError(self._no_exit(order, m))
-        self.per_entry = {nid: max(0.0, float(x)) for nid, x in zip(order, v, strict=True)}
-        return self.per_entry
+        return order, m, linalg.expected_visits(m, e)
+
+    def _closed_components(self, order: list[str], m: Any) -> list[set[int]]:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(len(order)))
+        graph.add_edges_from(zip(*(m > 0).nonzero(), strict=True))
+        closed = []
+        for comp in nx.strongly_connected_components(graph):
+            looped = len(comp) > 1 or any(graph.has_edge(i, i) for i in comp)
+            if looped and not any(d not in comp for i in comp for d in graph.successors(i)):
+                closed.append(comp)
+        return closed
+
+    def _closed_loop_node(self, order: list[str], m: Any) -> FlowNode | None:
+        comps = self._closed_components(order, m)
+        if not comps:
+            return None
+        first = order[min(comps[0])]
+        return next((n for n in self.nodes if n.id == first), None)
+
+    def _repair_loops(self, order: list[str], m: Any) -> bool:
+        """Give every node in a loop without exit that has a zero-weight way out
+        LOOP_PROBABILITY for staying and the rest for leaving. False if nothing changed."""
+        changed = False
+        for comp in self._closed_components(order, m):
+            inside = {order[i] for i in comp}
+            for nid in sorted(inside):
+                out = self.edges.get(nid, [])
+                stay = [(t, w) for t, w in out if t in inside]
+                leave = [(t, w) for t, w in out if t not in inside]
+                if not leave or not stay:
+                    continue
+                total = sum(w for _, w in stay) or 1.0
+                self.edges[nid] = ([(t, LOOP_PROBABILITY * w / total) for t, w in stay]
+                                   + [(t, (1 - LOOP_PROBABILITY) / len(leave)) for t, _ in leave])
+                changed = True
+        return changed
 
     def _join_factors(self, reach: set[str]) -> dict[str, float]:
         """AND join: passes on one token per n arrivals; OR join: one per activation of its
@@ -172,9 +253,42 @@ def build_chain(container: Process | SubProcess, warnings: Warnings) -> Chain:
     for n in nodes:
         if isinstance(n, Event) and n.local_name == "boundaryEvent" and n.attached_to:
             boundaries.setdefault(n.attached_to, []).append(n)
-    edges = {n.id: [(t, w) for t, w in _out_edges(n, boundaries, warnings) if t in ids]
+    loops = _Loops(nodes, boundaries, ids)
+    edges = {n.id: [(t, w) for t, w in _out_edges(n, boundaries, warnings, loops) if t in ids]
              for n in nodes}
     return Chain(container, nodes, edges, _entry(container, nodes, warnings))
+
+
+class _Loops:
+    """Which outgoing flows of a node lead back to it (close a loop), on the drawn graph."""
+
+    def __init__(self, nodes: list[FlowNode], boundaries: dict[str, list[Event]],
+                 ids: set[str]) -> None:
+        self._pred: dict[str, set[str]] = {n.id: set() for n in nodes}
+        for n in nodes:
+            targets = [f.target_id for f in n.outgoing] + [b.id for b in boundaries.get(n.id, [])]
+            for t in targets:
+                if t in ids:
+                    self._pred[t].add(n.id)
+        self._back: dict[str, set[str]] = {}
+
+    def reaches(self, node_id: str) -> set[str]:
+        """All nodes from which ``node_id`` can be reached."""
+        if node_id not in self._back:
+            seen: set[str] = set()
+            todo = [node_id]
+            while todo:
+                for p in self._pred.get(todo.pop(), ()):
+                    if p not in seen:
+                        seen.add(p)
+                        todo.append(p)
+            self._back[node_id] = seen
+        return self._back[node_id]
+
+    def back(self, node: FlowNode, flows: list[SequenceFlow]) -> list[bool]:
+        """Per flow: does the case come back to ``node`` from its target?"""
+        reach = self.reaches(node.id)
+        return [f.target_id in reach for f in flows]
 
 
 def _entry(container: Process | SubProcess, nodes: list[FlowNode],
@@ -199,11 +313,11 @@ def _entry(container: Process | SubProcess, nodes: list[FlowNode],
 
 
 def _out_edges(node: FlowNode, boundaries: dict[str, list[Event]],
-               warnings: Warnings) -> list[tuple[str, float]]:
+               warnings: Warnings, loops: _Loops) -> list[tuple[str, float]]:
     flows = node.outgoing
     if node.local_name == "boundaryEvent":
         return [(f.target_id, 1.0) for f in flows]  # its probability sits on the host edge
-    weights = _split_weights(node, flows, warnings) if flows else []
+    weights = _split_weights(node, flows, warnings, loops) if flows else []
     edges = [(f.target_id, w) for f, w in zip(flows, weights, strict=True)]
     if not isinstance(node, Activity) or node.id not in boundaries:
         return edges
@@ -212,7 +326,8 @@ def _out_edges(node: FlowNode, boundaries: dict[str, list[Event]],
         probs = [f.probability for f in b.outgoing if f.probability is not None]
         if not probs:
             warnings.add(f"Randereignis {describe(b)} an {describe(node)} hat keine "
-                         "Wahrscheinlichkeit am ausgehenden Fluss und wird nicht berücksichtigt.")
+                         "Wahrscheinlichkeit am ausgehenden Fluss und wird nicht berücksichtigt.",
+                         "wahrscheinlichkeit_fehlt", b)
             continue
         extra.append((b.id, max(probs)))
         if b.cancel_activity:
@@ -224,7 +339,8 @@ def _out_edges(node: FlowNode, boundaries: dict[str, list[Event]],
     return [(t, w * (1.0 - cut)) for t, w in edges] + extra
 
 
-def _split_weights(node: FlowNode, flows: list[SequenceFlow], warnings: Warnings) -> list[float]:
+def _split_weights(node: FlowNode, flows: list[SequenceFlow], warnings: Warnings,
+                   loops: _Loops) -> list[float]:
     """Expected tokens per outgoing flow for one visit of ``node``."""
     n = len(flows)
     if n == 1:
@@ -233,29 +349,61 @@ def _split_weights(node: FlowNode, flows: list[SequenceFlow], warnings: Warnings
         if node.gateway_type == "parallel":
             return [1.0] * n
         if node.gateway_type in ("exclusive", "eventBased"):
-            return _exclusive(node, flows, warnings)
+            return _exclusive(node, flows, warnings, loops)
         return _independent(node, flows, warnings, uncontrolled=False)
     if all(f.probability is None and f.condition is None and not f.is_default for f in flows):
+        back = loops.back(node, flows)
+        if any(back) and not all(back):
+            warnings.add(f"{describe(node)} hat {n} ausgehende Flüsse ohne Gateway, davon führt "
+                         "mindestens einer in einer Schleife zurück; gerechnet wird wie an einer "
+                         "Entscheidung (genau ein Weg).", "gateway_fehlt", node)
+            return _loop_default(node, flows, back, warnings)
         warnings.add(f"{describe(node)} hat {n} ausgehende Flüsse ohne Gateway; nach BPMN "
                      "werden alle (parallel) durchlaufen.")
         return [1.0] * n
     return _independent(node, flows, warnings, uncontrolled=True)
 
 
-def _exclusive(node: Gateway, flows: list[SequenceFlow], warnings: Warnings) -> list[float]:
-    """XOR: exactly one branch; missing probabilities share the rest evenly."""
+def _names(flows: list[SequenceFlow]) -> str:
+    return ", ".join(describe(f.target) if f.target is not None else f.target_id for f in flows)
+
+
+def _loop_default(node: FlowNode, flows: list[SequenceFlow], back: list[bool],
+                  warnings: Warnings) -> list[float]:
+    """No probabilities at a decision that closes a loop: the way back gets LOOP_PROBABILITY,
+    the ways out share the rest."""
+    n_back = sum(back)
+    n_out = len(flows) - n_back
+    warnings.add(f"Entscheidung {describe(node)} ohne Wahrscheinlichkeiten: Standardannahme "
+                 f"{_pct(LOOP_PROBABILITY)} für den Rücksprung (nach "
+                 f"{_names([f for f, b in zip(flows, back, strict=True) if b])}), "
+                 f"{_pct(1 - LOOP_PROBABILITY)} für den Ausgang.", "wahrscheinlichkeit_fehlt",
+                 node)
+    return [LOOP_PROBABILITY / n_back if b else (1 - LOOP_PROBABILITY) / n_out for b in back]
+
+
+def _exclusive(node: Gateway, flows: list[SequenceFlow], warnings: Warnings,
+               loops: _Loops) -> list[float]:
+    """XOR: exactly one branch; missing probabilities share the rest evenly (a loop without
+    any probability: LOOP_PROBABILITY for the way back)."""
     n = len(flows)
     probs = [f.probability for f in flows]
     weights = [float(p) if p is not None else 0.0 for p in probs]
     missing = [i for i, p in enumerate(probs) if p is None]
+    if len(missing) == n:
+        back = loops.back(node, flows)
+        if any(back) and not all(back):
+            return _loop_default(node, flows, back, warnings)
     if missing:
         rest = max(0.0, 1.0 - sum(weights))
         if len(missing) == n:
             warnings.add(f"Entscheidung {describe(node)} ohne Wahrscheinlichkeiten: die {n} "
-                         f"Ausgänge werden gleich verteilt (je {_pct(1 / n)}).")
+                         f"Ausgänge werden gleich verteilt (je {_pct(1 / n)}).",
+                         "wahrscheinlichkeit_fehlt", node)
         elif len(missing) > 1 or rest <= 0:
             warnings.add(f"Entscheidung {describe(node)}: an {len(missing)} Ausgängen fehlt die "
-                         f"Wahrscheinlichkeit; der Rest von {_pct(rest)} wird gleich verteilt.")
+                         f"Wahrscheinlichkeit; der Rest von {_pct(rest)} wird gleich verteilt.",
+                         "wahrscheinlichkeit_fehlt", node)
         for i in missing:
             weights[i] = rest / len(missing) if len(missing) < n else 1.0 / n
     total = sum(weights)
@@ -288,7 +436,8 @@ def _independent(node: FlowNode, flows: list[SequenceFlow], warnings: Warnings, 
     if missing:
         label = "Oder-Verzweigung" if isinstance(node, Gateway) else "Verzweigung an"
         warnings.add(f"{label} {describe(node)}: an {missing} von {n} Ausgängen fehlt die "
-                     f"Wahrscheinlichkeit; angenommen wird je {_pct(1 / n)}.")
+                     f"Wahrscheinlichkeit; angenommen wird je {_pct(1 / n)}.",
+                     "wahrscheinlichkeit_fehlt", node)
     rest = float(np.prod([1.0 - w for w in weights if w is not None]))
     return [rest if w is None else float(w) for w in weights]
 

@@ -57,7 +57,7 @@ def test_bpmn_metrics_text_and_rejected_file(tmp_path: Path,
     bad.write_text("<kein xml", encoding="utf-8")
     assert run(["bpmn", "metrics", str(good), str(bad)]) == 2
     out, err = capsys.readouterr()
-    assert "Erwartete Bearbeitungszeit je Fall" in out and "4,0 Minuten" in out
+    assert "Erwartete Bearbeitungszeit der Verwaltung je Fall" in out and "4,0 Minuten" in out
     assert err.count("\n") == 1 and err.startswith("Fehler: ") and "kaputt.bpmn" in err
 
 

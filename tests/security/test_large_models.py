@@ -93,11 +93,14 @@ def test_dense_and_sparse_paths_agree_with_hand_computation(n):
 
 
 def test_sparse_path_finds_a_loop_without_exit():
-    from workbench.metrics import MetricsError
-
+    """A loop taken with probability 1 cannot end: the sparse path finds it, names it and
+    computes with the documented default (20 % back), instead of refusing the model."""
     data = chain_model(1600).replace(b'wb:probability="0.1"', b'wb:probability="1"', 1)
-    with pytest.raises(MetricsError, match="kann nicht enden"):
-        compute(bpmn.read(data))
+    m = compute(bpmn.read(data))
+    assert any("kann nicht enden" in w and "Standardannahme" in w for w in m.warnings)
+    # the first loop's 11 steps now run 1 / (1 − 0.2) = 1.25 times instead of 1 / 0.9
+    assert m.expected_minutes == pytest.approx(
+        _expected_minutes(1600) + 2.0 * 11 * (1.25 - 1 / 0.9), rel=1e-9)
 
 
 def test_sparse_solve_matches_dense():

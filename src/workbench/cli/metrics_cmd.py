@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .. import bpmn
-from ..bpmn.extensions import PHASES
+from ..bpmn.extensions import PARTICIPANT_ROLES, PHASES
 from ..metrics import MetricsError, ModelMetrics, compute
 from ..text import german_number
 from .common import EXIT_INPUT, EXIT_OK, fail, print_json_lines
@@ -48,20 +48,30 @@ def _de(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "–" if value is None else german_number(value, digits) + suffix
 
 
+def _share(x: float | None) -> str:
+    return "–" if x is None else _de(100 * x, 0, " %")
+
+
 def print_metrics(name: str, m: ModelMetrics) -> None:
     """German plain-text view of one model's metrics."""
     title = f"„{m.process_name}“" if m.process_name else m.process_id
     phases = ", ".join(
         f"{label}: {'–' if key in m.phases_missing else 'digital' if m.e2e_phases[key] else 'nicht digital'}"
         for key, label in PHASES.items())
-    def share(x):
-        return ("–" if x is None else _de(100 * x, 0, " %"))
+    minutes = _de(m.expected_minutes, 1, " Minuten")
+    if m.standard_minutes > 0:
+        minutes += f" (davon {_de(m.standard_minutes, 1)} Standardwert)"
+    waits = _de(m.expected_wait_days, 1, " Tage")
+    if m.event_wait_days > 0:
+        waits += f" (davon {_de(m.event_wait_days, 1)} an Ereignissen)"
     rows = [
-        ("Erwartete Bearbeitungszeit je Fall", _de(m.expected_minutes, 1, " Minuten")),
-        ("Erwartete Liegezeit je Fall (Summe)", _de(m.expected_wait_days, 1, " Tage")),
+        ("Erwartete Bearbeitungszeit der Verwaltung je Fall", minutes),
+        ("Erwarteter Aufwand der Kund:innen je Fall",
+         _de(m.customer_minutes, 1, " Minuten") + f", {_de(m.customer_trips, 2)} Wege"),
+        ("Erwartete Liegezeit je Fall (Summe)", waits),
         ("Erwartete Medienbrüche je Fall", _de(m.media_breaks, 2)),
-        ("Digitalanteil der Bearbeitungszeit", share(m.digital_share)),
-        ("Automatisierbarer Anteil", share(m.automation_share)),
+        ("Digitalanteil der Bearbeitungszeit", _share(m.digital_share)),
+        ("Automatisierbarer Anteil", _share(m.automation_share)),
         ("Verschwendungsschritte", ", ".join(m.waste_steps) or "keine"),
         ("E2E-Phasen", phases),
         ("OZG-Reifegrad (geschätzt)", str(m.ozg_estimate)),
@@ -70,8 +80,21 @@ def print_metrics(name: str, m: ModelMetrics) -> None:
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"  {label:<{width}}  {value}")
+    if len(m.participants) > 1:
+        print("  Beteiligte (Pools):")
+        for p in m.participants:
+            role = f"{PARTICIPANT_ROLES.get(p.role, p.role)}, {p.role_source}"
+            figures = (f"{_de(p.expected_minutes, 1)} Minuten, {p.activities} Aktivitäten, "
+                       f"Liegezeit {_de(p.expected_wait_days, 1)} Tage, digital "
+                       f"{_share(p.digital_share)}" if p.analysed else p.note)
+            print(f"    „{p.name or p.id}“ ({role}): {figures}")
+    for h in m.handoffs:
+        print(f"  Übergabe {h.from_participant} → {h.to_participant} ({h.message_flow_id})")
     for t in m.break_transitions:
         print(f"  Medienbruch {t.source_activity_id} → {t.target_activity_id}: {t.reason_de} "
               f"({_de(t.expected_count, 2)}× je Fall)")
+    for sv in m.standard_values:
+        print(f"  Standardwert: „{sv.activity_name or sv.activity_id}“ ({sv.activity_id}) "
+              f"{_de(sv.minutes, 1)} Minuten – {sv.source_de}")
     for warning in m.warnings:
         print(f"  Warnung: {warning}")

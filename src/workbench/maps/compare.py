@@ -109,13 +109,14 @@ def comparison_map(
 
 def compare_models(ist: Definitions, soll: Definitions, **options: object) -> Map:
     """:func:`comparison_map` with highlights and summary from :mod:`workbench.metrics`."""
+    from .. import metrics
+
     summary = None
     try:
-        from .. import metrics  # type: ignore[attr-defined]
-    except ImportError:
-        metrics = None
-    if metrics is not None:
         a, b = metrics.compute(ist), metrics.compute(soll)
+    except metrics.MetricsError:  # nothing to evaluate: the map is drawn without the summary
+        a = b = None
+    if a is not None and b is not None:
         summary = ComparisonSummary(
             (a.expected_minutes, b.expected_minutes), (a.media_breaks, b.media_breaks),
             (a.digital_share, b.digital_share))

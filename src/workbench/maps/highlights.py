@@ -96,7 +96,10 @@ def highlights_for(defs: Definitions) -> Highlights:
         return Highlights(automatable=automatable)
     from ..bpmn.levels import inner_totals
 
-    computed = metrics.compute(defs)
+    try:
+        computed = metrics.compute(defs)
+    except metrics.MetricsError:  # nothing to evaluate (e.g. no process): the map still renders
+        return Highlights(automatable=automatable)
     totals = {key: value.minutes_per_execution
               for key, value in inner_totals(defs, computed.visits).items()
               if value.minutes_per_execution is not None}
