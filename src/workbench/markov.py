@@ -123,7 +123,7 @@ class Chain:
                                  "schleife_ohne_ausgang", loop_node)
             if v is None:
                 warnings.add(f"{problem} Als Näherung zählt jeder erreichbare Schritt dieser "
-                             "Ebene einmal je Fall.", "schleife_ohne_ausgang", loop_node)
+                             "Ebene einmal je Fall.", "schleife_endlos", loop_node)
                 self.edges = {src: [] for src in self.edges}  # no transitions through it
                 v = np.ones(len(order))  # order holds the reachable nodes only
         reach = set(order)

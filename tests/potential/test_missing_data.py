@@ -91,7 +91,7 @@ def test_loop_without_any_exit_counts_each_step_once() -> None:
     assert m.visits["a"] == pytest.approx(1.0)
     assert m.break_transitions == []
     assert any("Näherung" in w for w in m.warnings)
-    assert [f.kind for f in m.findings] == ["schleife_ohne_ausgang"]
+    assert [f.kind for f in m.findings] == ["schleife_endlos"]
 
 
 def test_missing_minutes_get_standard_values_from_the_zeitwerttabelle() -> None:

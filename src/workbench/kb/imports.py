@@ -314,9 +314,12 @@ def computable_problem(defs: bpmn.Definitions) -> str | None:
     from ..metrics import MetricsError, compute
 
     try:
-        compute(defs)
+        found = compute(defs)
     except MetricsError as err:
         return f"Das Modell ist nicht auswertbar: {err}"
+    endless = [f.message for f in found.findings if f.kind == "schleife_endlos"]
+    if endless:  # the metrics only approximate it: a broken model must not replace a good one
+        return f"Das Modell ist nicht auswertbar: {endless[0]}"
     return None
 
 
