@@ -307,10 +307,11 @@ def _gap_rows(leistung: str, label: str, m: ModelMetrics,
     out = []
     if ind.without_minutes:
         out.append((leistung, label, f"{len(ind.without_minutes)} Schritt(e) ohne Minuten, "
-                    "gezählt mit 0 – die Einsparung ist unsicher: "
-                    + ", ".join(ind.without_minutes) + "."))
-    if ind.steps > 0 and m.expected_minutes <= 0:
-        out.append((leistung, label, "Keine Bearbeitungszeit im ganzen Modell."))
+                    "gerechnet mit Standardwerten (Verwaltung: Zeitwerttabelle, sonst 0) – "
+                    "die Einsparung ist unsicher: " + ", ".join(ind.without_minutes) + "."))
+    if ind.steps > 0 and m.expected_minutes - m.standard_minutes <= 0:
+        out.append((leistung, label, "Keine Bearbeitungszeit im ganzen Modell"
+                    + (" (nur Standardwerte)." if m.standard_minutes > 0 else ".")))
     if ind.without_medium:
         out.append((leistung, label, f"{len(ind.without_medium)} Schritt(e) ohne Medium, "
                     "zählen weder als analog noch als digital: "
