@@ -18,10 +18,13 @@ XML_HOSTILE = HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&
 
 
 def make_hostile(kb: Path) -> None:
-    """Put the hostile string everywhere a knowledge base has free text."""
+    """Put the hostile string everywhere a knowledge base has free text (each replacement is
+    checked, so a changed example cannot silently weaken the test)."""
     catalogue = kb / "leistungen.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
-        "    name: Hundeanmeldung", f"    name: 'Hund {HOSTILE}'"), encoding="utf-8")
+    text = catalogue.read_text(encoding="utf-8").replace("    name: Hundeanmeldung",
+                                                         f"    name: 'Hund {HOSTILE}'")
+    assert HOSTILE in text, "leistungen.yaml hat sich geändert"
+    catalogue.write_text(text, encoding="utf-8")
     brief = kb / "hundeanmeldung" / "steckbrief.yaml"
     text = brief.read_text(encoding="utf-8")
     text = text.replace('verantwortlich: "Sachgebietsleitung Steuern und Abgaben"',
@@ -32,15 +35,17 @@ def make_hostile(kb: Path) -> None:
     text = text.replace("kurzbeschreibung: >-", f"kurzbeschreibung: 'Kurz {HOSTILE}'\nalt: >-")
     text = text.replace('fachverfahren: ["Finanzwesen mit Steuermodul (z. B. Infoma newsystem)"',
                         f"fachverfahren: ['javascript:alert(4)', 'Verfahren {HOSTILE}'")
+    assert text.count(HOSTILE) == 4, "steckbrief.yaml der Hundeanmeldung hat sich geändert"
     brief.write_text(text, encoding="utf-8")
     model = kb / "hundeanmeldung" / "soll.bpmn"
     text = model.read_text(encoding="utf-8")
     text = text.replace('name="Steuerfall prüfen und freigeben"', f'name="Schritt {XML_HOSTILE}"')
-    text = text.replace('<bpmn:lane id="Lane_3" name="Steueramt">',
-                        f'<bpmn:lane id="Lane_3" name="Amt {XML_HOSTILE}">')
+    text = text.replace('<bpmn:lane id="Lane_3" name="Steueramt"',
+                        f'<bpmn:lane id="Lane_3" name="Amt {XML_HOSTILE}"')
     text = text.replace('wb:system="Finanzwesen" wb:phase="bearbeitung" wb:automation="assistiert"',
                         f'wb:system="System {XML_HOSTILE}" wb:phase="bearbeitung" '
                         'wb:automation="assistiert"')
+    assert text.count(XML_HOSTILE) == 3, "soll.bpmn der Hundeanmeldung hat sich geändert"
     model.write_text(text, encoding="utf-8")
     (kb / "glossar.yaml").write_text(
         f"begriffe:\n  - begriff: 'Begriff {HOSTILE}'\n    erklaerung: 'Erklärung {HOSTILE}'\n",

@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..bpmn.extensions import AUTOMATION, MEDIA, PHASES
 from ..bpmn.model import Definitions
 from ..diff import diff_models
@@ -37,7 +38,7 @@ def input_files(repo: Any, leistung: str) -> list[Path]:
 def input_hash(repo: Any, leistung: str, catalogue_row: dict[str, Any],
                fallzahlen: list[dict[str, Any]], members: dict[str, str]) -> str:
     """Hash of everything a record depends on (files, catalogue row, Fallzahlen, members)."""
-    digest = hashlib.sha256(f"v{RECORD_VERSION}\n".encode())
+    digest = hashlib.sha256(f"v{RECORD_VERSION} {__version__}\n".encode())
     for path in input_files(repo, leistung):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(repr(sorted(catalogue_row.items())).encode())
@@ -124,7 +125,7 @@ def _model(repo: Any, leistung: str, variant: str, kommune: str | None,
     if not path.exists():
         return None
     rel = f"{leistung}/{path.name}"
-    defs = repo._read_model(path)
+    defs = repo.model(leistung, variant, kommune)  # the file exists, so no fallback applies
     if defs is None:
         record["hinweise"].append(f"{rel}: Modell nicht lesbar (siehe workbench validate), "
                                   "nicht veröffentlicht.")
