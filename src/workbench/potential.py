@@ -20,6 +20,7 @@ from .fallzahlen import ESTIMATE_SOURCE, FALLZAHL_ART, fallzahlen_frame, level, 
 from .labour_costs import LAUFBAHNEN
 from .metrics import MetricsError, ModelMetrics, compute
 from .parameters import FALLZAHL_BASES, Parameters, PotentialError
+from .strategy.criterion import strategy_ratings
 
 __all__ = [
     "ESTIMATE_SOURCE", "FALLZAHL_ART", "FALLZAHL_BASES", "Analyse", "Parameters",
@@ -334,13 +335,15 @@ def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 
         raise PotentialError("bewertung.yaml fehlt oder ist fehlerhaft; ohne Bewertungsmodell "
                              "keine Priorisierung. " + " ".join(reasons[:2]))
     table, hints, gaps = collect_metrics(repo)
+    bewertungen, strategy_notes = strategy_ratings(repo)  # derived "Unterstützung der Strategie"
+    hints = strategy_notes + hints
     frame = potential_frame(repo.kommunen, repo.leistungen, repo.fallzahlen, table, params)
-    scored = ranking.score(frame, repo.bewertungen, model)
-    sens = ranking.sensitivity(frame, repo.bewertungen, model, top=top, draws=draws, seed=seed)
+    scored = ranking.score(frame, bewertungen, model)
+    sens = ranking.sensitivity(frame, bewertungen, model, top=top, draws=draws, seed=seed)
     scored = scored.assign(**{c: sens[c] for c in ("p_top", "rang_min", "rang_max", "robust")})
     verbund = ranking.verbund_frame(frame)
-    verbund_scored = ranking.score(verbund, repo.bewertungen, model)
-    vsens = ranking.sensitivity(verbund, repo.bewertungen, model, top=top, draws=draws,
+    verbund_scored = ranking.score(verbund, bewertungen, model)
+    vsens = ranking.sensitivity(verbund, bewertungen, model, top=top, draws=draws,
                                 seed=seed)
     verbund_scored = verbund_scored.assign(
         **{c: vsens[c] for c in ("p_top", "rang_min", "rang_max", "robust")})

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from .. import bpmn
-from ..kb.findings import SEVERITY_DE
+from ..kb.findings import SEVERITY_DE, sort_findings
 from ..kb.imports import (
     attribute_gaps,
     computable_problem,
@@ -16,6 +16,7 @@ from ..kb.imports import (
 )
 from ..kb.tabular import TableError
 from ..repository import Repository, RepositoryError
+from ..strategy import strategy_of
 from . import katalog_cmd, xprozess_cmd
 from .common import EXIT_FINDINGS, EXIT_OK, fail, print_import_report, print_json_lines, print_table
 
@@ -109,6 +110,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except RepositoryError as err:
         return fail(str(err))
     findings = repo.validate()
+    strategy_findings = strategy_of(repo)[1]
+    if strategy_findings:
+        findings = sort_findings(findings + strategy_findings)
     shown = [f for f in findings if f.severity == "error"] if args.nur_fehler else findings
     _print_findings(shown, as_json=args.json)
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
