@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "workbench.cli.levels_cmd",
     "workbench.cli.kb_cmd",
     "workbench.cli.potential_cmd",
+    "workbench.cli.strategie_cmd",
     "workbench.cli.map_cmd",
     "workbench.cli.diff_cmd",
     "workbench.cli.report_cmd",

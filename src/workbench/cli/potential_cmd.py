@@ -61,6 +61,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--ziehungen", type=int, default=500, metavar="N",
                    help="Gewichtsziehungen der Empfindlichkeitsprüfung (Standard: 500, 0 = aus)")
     p.add_argument("--seed", type=int, default=20240601, help="Startwert des Zufallsgenerators")
+    p.add_argument("--ziel", metavar="ZIEL", help="nur Leistungen, deren Maßnahmen diesem Ziel "
+                   "der Strategie dienen (ID aus strategie/strategie.yaml)")
     p.set_defaults(func=cmd_potential)
     return p
 
@@ -86,6 +88,12 @@ def cmd_potential(args: argparse.Namespace) -> int:
     except (RepositoryError, PotentialError) as err:
         return fail(str(err), EXIT_INPUT)
     rows = result.frame[result.frame["kommune"].astype(str) == key] if args.kommune else result.verbund
+    if args.ziel:
+        chosen = _goal_filter(repo, args.ziel)
+        if isinstance(chosen, str):
+            return fail(chosen)
+        rows = rows[rows["leistung"].astype(str).isin(chosen)]
+        title += f", Ziel {args.ziel}"
     rows = rows.sort_values("rang", kind="stable")
     top = result.annahmen["top_n"]
     if args.top:
@@ -117,6 +125,20 @@ def cmd_potential(args: argparse.Namespace) -> int:
             if len(result.hinweise) > 15:
                 print(f"  … und {len(result.hinweise) - 15} weitere (--format json zeigt alle).")
     return EXIT_OK
+
+
+def _goal_filter(repo: Any, goal: str) -> list[str] | str:
+    """The Leistungen serving ``goal``, or a German error message."""
+    from ..strategy import strategy_of
+    from ..strategy.criterion import leistungen_of_goal
+
+    strategy, _ = strategy_of(repo)
+    if strategy is None:
+        return f"{repo.root}: keine Strategie (strategie/strategie.yaml) – --ziel geht nicht."
+    if strategy.goal(goal) is None:
+        return (f"Unbekanntes Ziel '{goal}'. Bekannt sind: "
+                + ", ".join(g.id for g in strategy.ziele) + ".")
+    return leistungen_of_goal(strategy, goal)
 
 
 def _head(title: str, result: Any, top: int) -> list[str]:

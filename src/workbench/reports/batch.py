@@ -34,7 +34,7 @@ __all__ = ["BatchError", "BatchResult", "JobResult", "ReportJob", "jobs_for_repo
            "slugify", "template_imports"]
 
 FORMATS = ("html", "pdf")
-KINDS = ("kommune", "verbund")
+KINDS = ("kommune", "verbund", "strategie")
 CACHE_DIR_NAME = ".cache"
 LOG_NAME = "batch.log"
 INDEX_NAME = "index.html"

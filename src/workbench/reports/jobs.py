@@ -44,7 +44,8 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
                         include_verbund: bool = True, stand: str | dt.date, top_n: int,
                         template_dir: Path, kommune_template: Path | None = None,
                         verbund_template: Path | None = None) -> list[ReportJob]:
-    """One job per Kommune (all, or the given keys/names) plus the Verbund overview.
+    """One job per Kommune (all, or the given keys/names) plus the Verbund overview, and with
+    a ``strategie/`` folder the strategy report of the Verbund and of each Kommune.
 
     Each report's inputs are *all* knowledge-base files: a Kommune is compared with the Verbund
     average, so a change anywhere in the knowledge base re-renders every report.
@@ -60,6 +61,12 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
     if include_verbund:
         jobs.append(ReportJob("verbund", f"Verbundbericht {repo.verbund.name}", verbund_template,
                               dict(base), list(inputs), "verbund"))
+    strategy_template = template_dir / "report_strategie.ipynb"
+    strategy = strategy_template.is_file() and (Path(repo.root) / "strategie").is_dir()
+    if strategy and include_verbund:
+        jobs.append(ReportJob("strategie", f"Strategiebericht {repo.verbund.name}",
+                              strategy_template, {"kommune": None, **base}, list(inputs),
+                              "strategie"))
     rows = ([repo.kommune(key) for key in kommunen] if kommunen is not None
             else [row for _, row in repo.kommunen.iterrows()])
     seen = set()
@@ -71,6 +78,10 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
         jobs.append(ReportJob(f"{key}_{slugify(row['name'])}", f"Bericht {row['name']}",
                               kommune_template, {"kommune": key, **base}, list(inputs),
                               "kommune"))
+        if strategy:
+            jobs.append(ReportJob(f"strategie_{key}_{slugify(row['name'])}",
+                                  f"Strategiebericht {row['name']}", strategy_template,
+                                  {"kommune": key, **base}, list(inputs), "strategie"))
     return jobs
 
 
