@@ -127,6 +127,7 @@ def test_contribution_in_kommune_report(ctx) -> None:
     assert first["leistung"] == "briefwahl"
     # Briefwahl: M4 (2.5 hoch, 2.4 mittel) and M13 (4.3 niedrig, 2.1 hoch): 9 points → 3,0
     assert "1 Briefwahl und Wahlschein 2.5, 2.4, 4.3, 2.1 3,0" in text
+    assert "href='strategie_033560005_lilienthal.html'" in teil.contribution(ctx, LILIENTHAL)
 
 
 def test_sections_escape_the_knowledge_base(example_copy: Path) -> None:
@@ -165,6 +166,7 @@ def test_batch_renders_strategy_reports_deterministically(example_copy: Path, tm
         assert f">{heading}</h2>" in strategy
     assert "load_strategy_context" not in strategy  # no code in the report
     assert "Beitrag zur Strategie" in pages["033560005_lilienthal"].decode()
+    assert "strategie_033560005_lilienthal.html" in pages["033560005_lilienthal"].decode()
     assert "Strategiebericht: Lilienthal" in pages["strategie_033560005_lilienthal"].decode()
     again = run_batch(wanted, out_dir=tmp_path / "again", jobs_n=1, progress=False, force=True)
     assert again.exit_code == 0

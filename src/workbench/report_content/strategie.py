@@ -405,4 +405,12 @@ def contribution(ctx: ReportContext, kommune: str) -> str:
                     rows, numeric=(0, 3))
             + "<p class='klein'>„Unterstützung der Strategie“ wird aus den Zielen der Maßnahmen "
               "und ihrer Priorität abgeleitet (docs/strategie.md); der ausführliche "
-              "Strategiebericht zeigt Zielbaum, Roadmap, Ampeln und OKR.</p>")
+              f"<a href='{esc(_strategy_page(ctx, kommune))}'>Strategiebericht</a> zeigt "
+              "Zielbaum, Roadmap, Ampeln und OKR.</p>")
+
+
+def _strategy_page(ctx: ReportContext, kommune: str) -> str:
+    """File name of the Kommune's strategy report in the same batch folder."""
+    from ..reports.jobs import slugify
+
+    return f"strategie_{kommune}_{slugify(ctx.repo.kommune(kommune)['name'])}.html"
