@@ -35,9 +35,15 @@ def test_cover_and_summary(ctx, sctx) -> None:
     assert "Stand 24.11.2026" in cover and "Beispielwerte" in cover
     text = _text(teil.summary(ctx, sctx))
     assert "15 von 15" in text and "5 umgesetzt, 4 in Umsetzung" in text
-    # mean of 80, 82, 78, 65, 0, 62,5, 40 %: (0,8 + 57,5/70 + 1554,5/2000 + 19,41/30 + 0 +
-    # 0,625 + 0,4) / 7 = 58 %
-    assert "58 %" in text and "mittlerer Fortschritt von 7 Key Results" in text
+    # mean progress of the seven Key Results of 2026-Q4 (start → target, current):
+    # 50 → 100: 90; 30 → 100: 87,5; 0 → 2.000: hours (test_queries_by_hand); 10 → 40: 5/17;
+    # 0 → 25: 0; 0 → 8: 5; 0 → 10: 4
+    from workbench.strategy.kpis import query_values
+
+    h = query_values(sctx.data)["stunden_gespart_umgesetzt"]
+    mean = (0.8 + 57.5 / 70 + min(1.0, h / 2000) + (100 * 5 / 17 - 10) / 30 + 0 + 5 / 8 + 0.4) / 7
+    assert f"{100 * mean:.0f} %" in text and "mittlerer Fortschritt von 7 Key Results" in text
+    assert f"{h:,.0f}".replace(",", ".") in text  # the hours tile shows the same value
     mine = _text(teil.summary(ctx, sctx, LILIENTHAL))
     assert "Maßnahmen 16 " in mine  # all but M11 (Landkreis and Osterholz-Scharmbeck only)
 
