@@ -356,7 +356,8 @@ def assumptions(ctx: ReportContext, sctx: StrategyContext) -> str:
         parts.append(f"<li>{esc(s.hinweis)}</li>")
     parts.append(f"<li>Stichtag: {esc(ctx.stand_text)}; Maßnahmen gelten als umgesetzt, wenn ihr "
                  "Status „umgesetzt“ ist und ihr Ende nicht nach dem Stichtag liegt. Fallzahlen: "
-                 "jeweils letztes gemeldetes Jahr bis zum Jahr des Stichtags.</li>")
+                 "nach der Fallzahl-Basis aus verbund.yaml, nur Jahre bis zum Jahr des "
+                 "Stichtags.</li>")
     parts.append(f"<li>Massengeschäft: mindestens {number(s.massengeschaeft_ab)} Fälle pro Jahr "
                  "im Verbund.</li>")
     parts.append(f"<li>„Unterstützung der Strategie“ in der Rangliste: Skalenminimum + Spanne · "

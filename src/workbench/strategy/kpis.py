@@ -1,8 +1,8 @@
 """Key Results computed from the knowledge base: named queries over catalogue and models.
 
 Each query in :data:`workbench.strategy.model.QUERIES` is a plain function of the repository,
-the strategy, the Stand date and the potential frame (Kommune × Leistung, Fallzahlen of the
-latest reported year up to the Stand year). Definitions: ``docs/kennzahlen.md``.
+the strategy, the Stand date and the potential frame (Kommune × Leistung; Fallzahlen by the Verbund's
+Fallzahl basis, from the years up to the Stand year). Definitions: ``docs/kennzahlen.md``.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class KeyResultValue:
 
 
 def potential_at(repo: Any, stand: dt.date) -> pd.DataFrame:
-    """The potential frame with the Fallzahlen known at the Stand (latest year ≤ Stand year)."""
+    """The potential frame with the Fallzahlen known at the Stand (years ≤ the Stand year)."""
     from ..potential import Parameters, collect_metrics, potential_frame
 
     params = Parameters.from_verbund(repo.verbund.parameter, fallzahl_jahr=stand.year)
