@@ -83,6 +83,8 @@ BROKEN = {
          "Key Result 'kr26q4_stunden': 'einheit' fehlt"),
         ("quartal: 2026-Q3", "quartal: Q3/2026", "Quartal 'Q3/2026' hat nicht die Form JJJJ-Qn"),
         ("abfrage: anteil_mit_soll", "abfrage: anteil_mit_sol", "unbekannte Abfrage"),
+        ("        zielwert: 10\n        aktuell: 4", "        zielwert: .inf\n        aktuell: 4",
+         "'zielwert' ist keine endliche Zahl ('inf')"),
     ],
 }
 

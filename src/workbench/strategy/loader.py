@@ -9,6 +9,7 @@ never raises for content problems: it keeps what it can read and records the res
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -92,10 +93,14 @@ class _Reader:
         if isinstance(value, bool):
             value = "ja" if value else "nein"
         try:
-            return float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+            number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
-            self.add("error", entry, f"{label}: '{key}' ist keine Zahl ('{value}').", "value")
+            number = math.nan
+        if not math.isfinite(number):
+            self.add("error", entry, f"{label}: '{key}' ist keine endliche Zahl ('{value}').",
+                     "value")
             return default
+        return number
 
     def ident(self, entry: dict[str, Any], label: str, seen: set[str]) -> str | None:
         raw = str(entry.get("id") or "").strip()
