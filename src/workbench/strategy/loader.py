@@ -470,10 +470,33 @@ def _key_result(kr: dict[str, Any], r: _Reader, label: str, seen: set[str], meas
                      tuple(m for m in links if m in measures), int(kr.get(LINE_KEY) or 0))
 
 
+_MEMO: dict[tuple[Any, ...], tuple[Strategy | None, list[Finding]]] = {}
+
+
+def _state(root: Path) -> tuple[Any, ...]:
+    """Size and modification time of the strategy files and models (what the loader reads)."""
+    out: list[Any] = []
+    for rel in (STRATEGY_FILE, MEASURES_FILE, OKR_FILE):
+        path = root / rel
+        stat = path.stat() if path.exists() else None
+        out.append((rel, stat.st_size, stat.st_mtime_ns) if stat else (rel, None, None))
+    out.append(tuple(sorted(p.parent.name for p in root.glob("*/soll.bpmn"))))
+    return tuple(out)
+
+
 def strategy_of(repo: Any) -> tuple[Strategy | None, list[Finding]]:
-    """The strategy of a loaded ``Repository`` and its findings."""
-    findings: list[Finding] = []
-    strategy = load_strategy(repo.root, leistungen=set(repo.leistungen["id"].astype(str)),
-                             kommunen=set(repo.kommunen["schluessel"].astype(str)),
-                             findings=findings)
-    return strategy, findings
+    """The strategy of a loaded ``Repository`` and its findings (memoized per file state:
+    parsing the YAML is the expensive part and the ranking asks for it on every analysis)."""
+    root = Path(repo.root).resolve()
+    leistungen = tuple(sorted(repo.leistungen["id"].astype(str)))
+    kommunen = tuple(sorted(repo.kommunen["schluessel"].astype(str)))
+    key = (str(root), leistungen, kommunen, _state(root))
+    if key not in _MEMO:
+        findings: list[Finding] = []
+        strategy = load_strategy(root, leistungen=set(leistungen), kommunen=set(kommunen),
+                                 findings=findings)
+        if len(_MEMO) > 16:
+            _MEMO.clear()
+        _MEMO[key] = (strategy, findings)
+    strategy, findings = _MEMO[key]
+    return strategy, list(findings)
