@@ -140,6 +140,7 @@ class ModelerView {
 
   // Fit the whole diagram, leaving room for the palette on the left (at most 100 %). When opening
   // a model (`readable`), never below 60 %: a wide process starts readable at its left end.
+  // In workshop mode (projector) the whole diagram fills the screen, up to 150 %.
   fit(readable) {
     const canvas = this.modeler.get('canvas');
     const { inner, outer } = canvas.viewbox();
@@ -148,8 +149,10 @@ class ModelerView {
     const palette = this.canvasEl.querySelector('.djs-palette');
     const left = (palette ? palette.getBoundingClientRect().width : 0) + 24;
     const pad = 24;
-    const fitted = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height, 1);
-    const scale = readable ? Math.max(fitted, 0.6) : fitted;
+    const workshop = !!this.model.get('workshop');
+    const fitted = Math.min((outer.width - left - pad) / inner.width, (outer.height - 2 * pad) / inner.height,
+      workshop ? 1.5 : 1);
+    const scale = readable && !workshop ? Math.max(fitted, 0.6) : fitted;
     const spare = outer.height / scale - inner.height;
     this.fitting = true;
     try {
@@ -283,7 +286,9 @@ class ModelerView {
     const items = (schema.media || []).map(([ key, label, color ]) =>
       h('span', { class: 'wb-legend-item' }, h('i', { style: `background:${color}` }), label));
     this.legendEl.replaceChildren(h('h4', {}, 'Medium'), ...items,
-      h('span', { class: 'wb-legend-item' }, h('i', { class: 'wb-legend-break' }), 'Medienbruch'));
+      h('span', { class: 'wb-legend-item' }, h('i', { class: 'wb-legend-break' }), 'Medienbruch'),
+      h('span', { class: 'wb-legend-item' }, h('i', { class: 'wb-legend-reentry' }), 'Doppelerfassung'),
+      h('span', { class: 'wb-legend-item' }, h('b', { class: 'wb-legend-visits' }, '1,3×'), 'erwartete Ausführungen (Schleife)'));
   }
 
   showStatus(status) {

@@ -103,6 +103,44 @@ def test_analysis_of_a_loop_hand_computed() -> None:
     assert summary["Medienbrüche"] == "1,0"
 
 
+def test_analysis_marks_reentries_on_flows_with_their_expected_count() -> None:
+    """Papier → Fachverfahren (Medienbruch), then Meldewesen → Finanzwesen by hand
+    (Doppelerfassung) inside a loop that repeats with 50 %: B and C run 1 / (1 − 0.5) = 2 times,
+    so the re-entry B → C happens twice per case, the way back C → B once."""
+    b = ModelBuilder("Doppelerfassung", pool="Verwaltung")
+    start = b.event("Start", lane="SB")
+    a = b.task("Antrag annehmen", id="A", lane="SB", medium="papier", minutes=2)
+    task_b = b.task("Im Meldewesen erfassen", id="B", lane="SB", medium="fachverfahren",
+                    minutes=4, system="Meldewesen")
+    task_c = b.task("Gebühr buchen", id="C", lane="SB", medium="fachverfahren", minutes=3,
+                    system="Finanzwesen")
+    gate = b.gateway("Korrektur nötig?", id="G", lane="SB")
+    end = b.event("Ende", "end", lane="SB")
+    b.flow(start, a)
+    b.flow(a, task_b, id="F_AB")
+    b.flow(task_b, task_c, id="F_BC")
+    b.flow(task_c, gate, id="F_CG")
+    b.flow(gate, task_b, probability=0.5, name="ja", id="F_GB")
+    b.flow(gate, end, probability=0.5, name="nein", id="F_GE")
+    payload = analyse(to_bytes(b.build())).payload
+    flows = payload["flows"]
+    assert flows["F_AB"]["text"] == "Medienbruch"
+    assert flows["F_AB"]["markers"] == ["wb-medienbruch"]
+    assert flows["F_BC"]["text"] == "Doppelerfassung"
+    assert flows["F_BC"]["kind"] == "doppelerfassung"
+    assert flows["F_BC"]["markers"] == ["wb-medienbruch", "wb-doppelerfassung"]
+    assert "Meldewesen → Finanzwesen" in flows["F_BC"]["title"]
+    assert flows["F_BC"]["title"].endswith("erwartet 2× je Fall")
+    assert "erwartet" not in flows["F_AB"]["title"]  # A runs once
+    assert [x["text"] for x in payload["elements"]["B"]["badges"]] == ["4 Min.", "2×"]
+    summary = dict((label, value) for label, value, _ in payload["summary"])
+    # the way back C → G → B is a re-entry too (Finanzwesen → Meldewesen), once per case:
+    # 1 (A → B) + 2 (B → C twice) + 1 (C → B) = 4
+    assert flows["F_GB"]["text"] == "Doppelerfassung" and "wb-doppelerfassung" in \
+        flows["F_CG"]["markers"]
+    assert summary["Medienbrüche"] == "4,0"
+
+
 def test_analysis_marks_missing_minutes_and_keeps_going() -> None:
     xml = _loop_model().replace(b' wb:minutes="3"', b"")
     payload = analyse(xml).payload

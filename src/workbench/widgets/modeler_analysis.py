@@ -4,7 +4,8 @@
 (the same lenient, safe reader as every import), lints it and computes
 :func:`workbench.metrics.compute` for every pool's process. The result is plain JSON for the
 front end: per element the medium (fill colour), badges (minutes, expected visits on loops) and
-markers (waste), per sequence flow the Medienbruch marks, a German summary line and the findings.
+markers (waste), per sequence flow the Medienbruch and Doppelerfassung (manual re-entry) marks,
+a German summary line and the findings.
 """
 
 from __future__ import annotations
@@ -100,25 +101,62 @@ def _element_payload(defs: Definitions, computed: list[metrics.ModelMetrics]
     return elements
 
 
+#: The part of a Medienbruch reason that says data are typed in again by hand (metrics.py).
+_REENTRY = "Systemwechsel"
+
+
+def _flow_text(reason: str) -> str:
+    """The label on the flow: Medienbruch, Doppelerfassung (manual re-entry) or both."""
+    reentry = _REENTRY in reason
+    medium = "Medienwechsel" in reason
+    if reentry and medium:
+        return "Medienbruch + Doppelerfassung"
+    return "Doppelerfassung" if reentry else "Medienbruch"
+
+
+def _flow_title(reason: str, count: float) -> str:
+    title = reason
+    if abs(count - 1.0) > VISIT_TOLERANCE:
+        title += f" – erwartet {_visits_text(count)} je Fall"
+    return title
+
+
 def _flow_payload(defs: Definitions, computed: list[metrics.ModelMetrics],
                   elements: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    pairs: dict[tuple[str, str], str] = {}
+    """Per sequence flow: Medienbruch and manual re-entry (Doppelerfassung) marks.
+
+    A transition between two activities may pass gateways and events: every flow on the way
+    gets the line style, the last one the label. Re-entries (a system change by hand) get their
+    own marker and label, so the canvas tells them from a change of medium.
+    """
+    pairs: dict[tuple[str, str], tuple[str, float]] = {}
     for m in computed:
         for t in m.break_transitions:
-            pairs.setdefault((t.source_activity_id, t.target_activity_id), t.reason_de)
+            pairs.setdefault((t.source_activity_id, t.target_activity_id),
+                             (t.reason_de, t.expected_count))
     if not pairs:
         return {}
-    labelled, styled, missing = break_flows(_flow_scene(defs), pairs)
+    scene = _flow_scene(defs)
     flows: dict[str, dict[str, Any]] = {}
-    for flow_id in sorted(styled):
-        flows[flow_id] = {"kind": "medienbruch", "markers": ["wb-medienbruch"]}
-    for flow_id, reason in labelled.items():
-        flows[flow_id].update(text="Medienbruch", title=reason)
-    for _source, target, reason in missing:  # no sequence-flow path: mark the target step
-        info = elements.setdefault(target, {"badges": [], "markers": []})
-        info["badges"].append({"kind": "break", "text": "Medienbruch",
-                               "title": short_reason(reason)})
-    return flows
+    for reentry in (False, True):
+        group = {p: r for p, (r, _) in pairs.items() if (_REENTRY in r) == reentry}
+        if not group:
+            continue
+        labelled, styled, missing = break_flows(scene, group)
+        for flow_id in styled:
+            info = flows.setdefault(flow_id, {"kind": "medienbruch",
+                                              "markers": ["wb-medienbruch"]})
+            if reentry and "wb-doppelerfassung" not in info["markers"]:
+                info["markers"].append("wb-doppelerfassung")
+                info["kind"] = "doppelerfassung"
+        for flow_id, reason in labelled.items():
+            count = next(c for p, (r, c) in pairs.items() if r == reason and p in group)
+            flows[flow_id].update(text=_flow_text(reason), title=_flow_title(reason, count))
+        for _source, target, reason in missing:  # no sequence-flow path: mark the target step
+            info = elements.setdefault(target, {"badges": [], "markers": []})
+            info["badges"].append({"kind": "break", "text": _flow_text(reason),
+                                   "title": short_reason(reason)})
+    return dict(sorted(flows.items()))
 
 
 def _flow_scene(defs: Definitions) -> Scene:
