@@ -9,9 +9,17 @@ REPO ?= processes
 LAB_ARGS ?=
 NOTEBOOKS ?= notebooks
 
-.PHONY: setup system-packages test-packages run test bench lab lint js clean
+.PHONY: setup system-packages test-packages run test bench lab lint js clean voila-template
 
-setup: system-packages $(STAMP)
+setup: system-packages $(STAMP) voila-template
+
+# The Voilà page template without CDN requests (voila.json selects it); an editable install does
+# not copy data files, so it is copied here (conda: make voila-template VENV=$$CONDA_PREFIX).
+VOILA_TEMPLATE := share/jupyter/voila/templates/werkbench
+voila-template: $(VENV)/$(VOILA_TEMPLATE)/index.html.j2
+
+$(VENV)/$(VOILA_TEMPLATE)/index.html.j2: $(VOILA_TEMPLATE)/index.html.j2 $(VOILA_TEMPLATE)/conf.json
+	@mkdir -p $(@D) && cp $(VOILA_TEMPLATE)/conf.json $(VOILA_TEMPLATE)/index.html.j2 $(@D)/
 
 $(STAMP): pyproject.toml
 	@echo "Richte die Python-Umgebung in $(VENV) ein …"

@@ -12,6 +12,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -120,10 +121,16 @@ def test_vendor_collaboration_one_attribute_changed_rest_unchanged(browser, voil
     m.page.close()
 
 
-def test_workshop_view_fullscreen_large_fonts_collapsible_panel(browser, voila) -> None:
+def test_workshop_view_fullscreen_fitted_collapsible_panel_nothing_from_outside(
+        browser, voila) -> None:
+    """Voilà workshop page: full screen, the whole model fitted to the screen (not clamped at
+    60 %), large fonts, collapsible panel; not one request leaves 127.0.0.1 (Voilà's own lab
+    template would load Font Awesome from a CDN: the werkbench template drops it)."""
     base, _ = voila
-    m = ModelerPage(_page(browser, 1280, 800)).open(
-        _render(base, "?workshop=1&leistung=fundsachen&variante=soll"))
+    page = _page(browser, 1280, 800)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    m = ModelerPage(page).open(_render(base, "?workshop=1&leistung=fundsachen&variante=soll"))
     root = m.page.locator(".wb-modeler")
     box = root.bounding_box()
     assert box is not None and box["width"] >= 1279 and box["height"] >= 799
@@ -133,6 +140,20 @@ def test_workshop_view_fullscreen_large_fonts_collapsible_panel(browser, voila) 
     assert m.page.locator(".wb-modeler-static").is_hidden()
     font = m.js("() => getComputedStyle(document.querySelector('.wb-panel')).fontSize")
     assert float(font.removesuffix("px")) >= 18
+    # every shape of the model lies inside the visible canvas
+    canvas = m.page.locator(".wb-canvas").bounding_box()
+    assert canvas is not None
+    outside = m.js("""([x, y, w, h]) => wbTest.view().modeler.get('elementRegistry')
+        .filter(e => !e.waypoints && e.type !== 'label' && e.parent)
+        .map(e => e.id).filter(id => {
+          const r = document.querySelector(`.djs-element[data-element-id='${id}']`)
+            .getBoundingClientRect();
+          return r.left < x - 1 || r.top < y - 1 || r.right > x + w + 1 || r.bottom > y + h + 1; })""",
+        [canvas["x"], canvas["y"], canvas["width"], canvas["height"]])
+    assert outside == []
+    zoom = m.js("() => wbTest.view().modeler.get('canvas').zoom()")
+    inner = m.js("() => wbTest.view().modeler.get('canvas').viewbox().inner.width")
+    assert inner * zoom > 0.6 * canvas["width"]  # fills the width, not a small picture
     assert m.page.locator(".wb-panel").is_visible()
     m.page.locator(".wb-toggle-panel").click()
     m.page.wait_for_function("() => !document.querySelector('.wb-panel').offsetParent")
@@ -140,6 +161,33 @@ def test_workshop_view_fullscreen_large_fonts_collapsible_panel(browser, voila) 
     assert canvas is not None and canvas["width"] >= 1270
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     m.page.screenshot(path=str(ARTIFACTS / "modellierer-workshop.png"))
+    outside_requests = [u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                        and urlsplit(u).hostname != "127.0.0.1"]
+    assert len(requests) > 10 and outside_requests == []
+    m.page.close()
+
+
+def test_overlays_reentry_on_flows_and_visits_on_loops(browser, voila) -> None:
+    """Hundeanmeldung IST: the loop „nachfordern“ gives „Antrag prüfen“ 1,18 expected visits;
+    a system set in the panel makes the flow after the Finanzwesen step a re-entry by hand
+    (Doppelerfassung), drawn on the flow with its label, live from the Python metrics."""
+    base, _ = voila
+    m = ModelerPage(_page(browser)).open(_render(base))
+    assert "1,18×" in m.badges("Schritt_5")
+    assert not m.has_marker("Fluss_13_14", "wb-doppelerfassung")
+    m.set_field("Schritt_14", "system", "Postbuch")
+    m.wait_settled()
+    assert m.has_marker("Fluss_13_14", "wb-doppelerfassung")
+    label = m.js("() => document.querySelector(\"[data-container-id='Fluss_13_14'] "
+                 ".wb-flow-badge\")?.textContent")
+    assert label == "Doppelerfassung"
+    title = m.js("() => document.querySelector(\"[data-container-id='Fluss_13_14'] "
+                 ".wb-flow-badge\").title")
+    assert "Finanzwesen → Postbuch" in title
+    assert "Doppelerfassung" in m.page.locator(".wb-legend").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    m.page.screenshot(path=str(ARTIFACTS / "modellierer-overlays.png"))
+    assert m.errors == []
     m.page.close()
 
 
