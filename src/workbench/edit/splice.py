@@ -24,9 +24,10 @@ from ..bpmn.errors import BpmnRejected
 from ..bpmn.safexml import parse, source_encoding, standard_namespace
 
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
-_TOKEN = re.compile(
+#: Markup of a well-formed document (text between is skipped; CDATA is text).
+_MARKUP = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>]*+>|</[^>]*+>"
-    r"|<(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>|[^<]++", re.S)
+    r"|<(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>", re.S)
 _START = re.compile(r"<([^\s/>]+)")
 _ATTR = re.compile(r"(\s+)([^\s=/>]+)(\s*=\s*)([\"'])(.*?)\4", re.S)
 _CLOSE = re.compile(r"\s*/?>")
@@ -58,23 +59,41 @@ class _Node:
     tail_span: tuple[int, int] = (0, 0)
     kind: str = "element"  # element | comment | pi
     name: str = ""
-    attrs: list[_Attr] = field(default_factory=list)
-    close: str = ">"
+    token: str = ""  # the start tag as written
+    empty: bool = False  # written as an empty-element tag <x/>
     declarations: dict[str | None, str] = field(default_factory=dict)
     scope: dict[str | None, str] = field(default_factory=dict)  # in scope inside the element
     state: tuple = ()
+    _parsed: tuple[list[_Attr], str] | None = None
 
     @property
     def stop(self) -> int:
         return (self.end or self.start)[1]
 
-    @property
-    def used_prefixes(self) -> set[str | None]:
-        names = [self.name] + [a.name for a in self.attrs if not _is_declaration(a.name)]
-        out: set[str | None] = {n.partition(":")[0] for n in names if ":" in n}
-        if ":" not in self.name:
-            out.add(None)
-        return out
+    def attributes(self) -> tuple[list[_Attr], str]:
+        """The attributes as written and the closing ``>``/``/>`` with its spacing (parsed once)."""
+        if self._parsed is None:
+            attrs, pos = [], len(self.name) + 1
+            while True:
+                attr = _ATTR.match(self.token, pos)
+                if attr is None:
+                    break
+                attrs.append(_Attr(*attr.groups()))
+                pos = attr.end()
+            self._parsed = (attrs, self.token[pos:])
+        return self._parsed
+
+    def uses_changed_prefix(self, now: dict[str | None, str]) -> bool:
+        """True when a prefix written in this start tag means something else in ``now``."""
+        if now is self.scope or now == self.scope:
+            return False
+        for prefix in {p for p in now.keys() | self.scope.keys() if now.get(p) != self.scope.get(p)}:
+            if prefix is None:
+                if ":" not in self.name:
+                    return True
+            elif f"{prefix}:" in self.token:
+                return True
+        return False
 
 
 def _is_declaration(name: str) -> bool:
@@ -89,7 +108,7 @@ def _attribute_value(raw: str) -> str:
 
 def _state(node: etree._Element) -> tuple:
     if isinstance(node.tag, str):
-        return (node.tag, tuple(node.attrib.items()), node.text, node.tail, tuple(node))
+        return (node.tag, node.attrib.items(), node.text, node.tail)
     return (node.text, node.tail, getattr(node, "target", None))
 
 
@@ -169,18 +188,22 @@ class SourceMap:
             self._new(el, scope, out)
             return
         tag, attrib, text, *_ = node.state
-        inner = {**scope, **node.declarations}
-        added = {p: u for p, u in _local_nsmap(el).items()
-                 if inner.get(p) != u and p not in node.declarations}
-        inner.update(added)
-        prefixes_hold = all(inner.get(p) == node.scope.get(p) for p in node.used_prefixes)
+        inner = {**scope, **node.declarations} if node.declarations else scope
+        changed = el.tag != tag or el.attrib.items() != attrib
+        added: dict[str | None, str] = {}
+        if changed or el.getparent() is None:  # declarations come with changed names
+            added = {p: u for p, u in _local_nsmap(el).items()
+                     if inner.get(p) != u and p not in node.declarations}
+            if added:
+                inner = {**inner, **added}
         content = len(el) > 0 or bool(el.text)
-        if (el.tag, tuple(el.attrib.items())) == (tag, attrib) and not added and prefixes_hold:
+        if not changed and not added and not node.uses_changed_prefix(inner):
             name = node.name
             start = self._raw(node.start)
-            if node.end is None and content:
+            if node.empty and content:
                 start = _open(start)
         else:
+            inner = dict(inner)
             name, start = self._start_tag(el, node, inner, added, content)
         out.append(start)
         if el.text is not None:
@@ -189,7 +212,7 @@ class SourceMap:
         for child in el:
             self._node(child, inner, out)
             self._tail(child, out)
-        if node.end is not None:
+        if not node.empty:
             out.append(self._raw(node.end) if name == node.name else f"</{name}>")
         elif content:
             out.append(f"</{name}>")
@@ -208,6 +231,7 @@ class SourceMap:
         """A changed start tag: unchanged attributes as written, the rest written anew."""
         tag, attrib, *_ = node.state
         before = dict(attrib)
+        attrs, close = node.attributes()
         declared: dict[str | None, str] = {}
         if el.tag == tag and _resolves(node.name, inner, node.scope, element=True):
             name = node.name
@@ -216,8 +240,8 @@ class SourceMap:
         now = dict(el.attrib)
         parts = ["<", name]
         seen: set[str] = set()
-        quote = node.attrs[-1].quote if node.attrs else '"'
-        for attr in node.attrs:
+        quote = attrs[-1].quote if attrs else '"'
+        for attr in attrs:
             if _is_declaration(attr.name):
                 parts.append(attr.text())
                 continue
@@ -244,8 +268,7 @@ class SourceMap:
         for prefix, uri in {**added, **declared}.items():
             parts.append(f" {_declaration(prefix)}={quote}{_escape_attribute(uri, quote)}{quote}")
         inner.update(declared)
-        close = node.close
-        if node.end is None and content:
+        if node.empty and content:
             close = _open(close)
         parts.append(close)
         return name, "".join(parts)
@@ -306,30 +329,21 @@ def _decode(data: bytes) -> tuple[bytes, str, str] | None:
 
 def _tokenise(text: str) -> _Node | None:
     """The element structure of a well-formed document: the root node with its descendants."""
-    pos, n = 0, len(text)
     stack: list[_Node] = []
     root: _Node | None = None
     scopes: list[dict[str | None, str]] = [{"xml": _XML_NS}]
-    while pos < n:
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            return None
+    for match in _MARKUP.finditer(text):
         token, start, stop = match.group(0), match.start(), match.end()
-        pos = stop
-        if token[0] != "<" or token.startswith("<![CDATA["):
-            continue
-        if token.startswith(("<!--", "<?")):
-            if stack:
+        first = token[1]
+        if first == "!" or first == "?":
+            if token.startswith(("<!--", "<?")) and stack:
                 kind = "comment" if token.startswith("<!--") else "pi"
                 stack[-1].children.append(_Node((start, stop), kind=kind))
             continue
-        if token.startswith("<!"):
-            continue
-        if token.startswith("</"):
+        if first == "/":
             if not stack:
                 return None
-            node = stack.pop()
-            node.end = (start, stop)
+            stack.pop().end = (start, stop)
             scopes.pop()
             continue
         node = _start_node(token, start, stop, scopes[-1])
@@ -341,7 +355,7 @@ def _tokenise(text: str) -> _Node | None:
             root = node
         else:
             return None
-        if not node.close.endswith("/>"):
+        if not node.empty:
             stack.append(node)
             scopes.append(node.scope)
     if stack or root is None:
@@ -354,24 +368,17 @@ def _start_node(token: str, start: int, stop: int, scope: dict[str | None, str])
     head = _START.match(token)
     if head is None:
         return None
-    node = _Node((start, stop), name=head.group(1))
-    pos = head.end()
-    while True:
-        attr = _ATTR.match(token, pos)
-        if attr is None:
-            break
-        node.attrs.append(_Attr(*attr.groups()))
-        pos = attr.end()
-    close = _CLOSE.fullmatch(token, pos)
-    if close is None:
-        return None
-    node.close = close.group(0)
-    for attr in node.attrs:
-        if _is_declaration(attr.name):
-            prefix = attr.name.partition(":")[2] or None
-            uri = _attribute_value(attr.raw)
-            node.declarations[prefix] = standard_namespace(uri) or uri
-    node.scope = {**scope, **node.declarations}
+    node = _Node((start, stop), name=head.group(1), token=token, empty=token.endswith("/>"))
+    if "xmlns" in token:
+        attrs, close = node.attributes()
+        if _CLOSE.fullmatch(close) is None:
+            return None
+        for attr in attrs:
+            if _is_declaration(attr.name):
+                prefix = attr.name.partition(":")[2] or None
+                uri = _attribute_value(attr.raw)
+                node.declarations[prefix] = standard_namespace(uri) or uri
+    node.scope = {**scope, **node.declarations} if node.declarations else scope
     return node
 
 
@@ -492,18 +499,22 @@ def _same_document(data: bytes, root: etree._Element) -> bool:
 
 
 def _same(a: etree._Element, b: etree._Element, *, top: bool = False) -> bool:
-    if type(a) is not type(b) and not (isinstance(a.tag, str) and isinstance(b.tag, str)):
+    """Same tags, attributes, texts, tails (not of the top element) and order throughout."""
+    xs, ys = list(a.iter()), list(b.iter())
+    if len(xs) != len(ys):
         return False
-    if (a.tag if isinstance(a.tag, str) else None) != (b.tag if isinstance(b.tag, str) else None):
-        return False
-    if a.text != b.text or (not top and a.tail != b.tail):
-        return False
-    if isinstance(a.tag, str):
-        if dict(a.attrib) != dict(b.attrib):
+    for x, y in zip(xs, ys, strict=True):
+        if isinstance(x.tag, str):
+            if x.tag != y.tag or (x.attrib.items() != y.attrib.items() and \
+                    dict(x.attrib) != dict(y.attrib)):
+                return False
+        elif type(x) is not type(y) or getattr(x, "target", None) != getattr(y, "target", None):
             return False
-    elif getattr(a, "target", None) != getattr(b, "target", None):
-        return False
-    return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        if x.text != y.text or (x.tail != y.tail and not (top and x is a)):
+            return False
+        if len(x) != len(y):
+            return False
+    return True
 
 
 class EditableModel:
