@@ -287,7 +287,7 @@ class ModelerView {
       h('span', { class: 'wb-legend-item' }, h('i', { style: `background:${color}` }), label));
     this.legendEl.replaceChildren(h('h4', {}, 'Medium'), ...items,
       h('span', { class: 'wb-legend-item' }, h('i', { class: 'wb-legend-break' }), 'Medienbruch'),
-      h('span', { class: 'wb-legend-item' }, h('i', { class: 'wb-legend-reentry' }), 'Doppelerfassung'),
+      h('span', { class: 'wb-legend-item' }, h('i', { class: 'wb-legend-reentry' }), 'Neuerfassung von Hand'),
       h('span', { class: 'wb-legend-item' }, h('b', { class: 'wb-legend-visits' }, '1,3×'), 'erwartete Ausführungen (Schleife)'));
   }
 

@@ -168,25 +168,33 @@ def test_workshop_view_fullscreen_fitted_collapsible_panel_nothing_from_outside(
 
 
 def test_overlays_reentry_on_flows_and_visits_on_loops(browser, voila) -> None:
-    """Hundeanmeldung IST: the loop „nachfordern“ gives „Antrag prüfen“ 1,18 expected visits;
-    a system set in the panel makes the flow after the Finanzwesen step a re-entry by hand
-    (Doppelerfassung), drawn on the flow with its label, live from the Python metrics."""
+    """Hundeanmeldung IST, live from the Python metrics: „Antrag prüfen“ in the loop
+    „nachfordern“ has 1,18 expected visits; paper typed into the Finanzwesen is a manual
+    re-entry on its flows (händische Neuerfassung), a plain change of medium only a Medienbruch.
+    Made automatic in the panel, the step no longer re-enters by hand: the mark goes."""
     base, _ = voila
     m = ModelerPage(_page(browser)).open(_render(base))
+
+    def label(flow: str) -> str | None:
+        return m.js("f => document.querySelector(`[data-container-id='${f}'] .wb-flow-badge`)"
+                    "?.textContent", flow)
+
     assert "1,18×" in m.badges("Schritt_5")
-    assert not m.has_marker("Fluss_13_14", "wb-doppelerfassung")
-    m.set_field("Schritt_14", "system", "Postbuch")
-    m.wait_settled()
-    assert m.has_marker("Fluss_13_14", "wb-doppelerfassung")
-    label = m.js("() => document.querySelector(\"[data-container-id='Fluss_13_14'] "
-                 ".wb-flow-badge\")?.textContent")
-    assert label == "Doppelerfassung"
-    title = m.js("() => document.querySelector(\"[data-container-id='Fluss_13_14'] "
+    assert m.has_marker("Fluss_6_9", "wb-neuerfassung") and label("Fluss_6_9") == "Neuerfassung"
+    title = m.js("() => document.querySelector(\"[data-container-id='Fluss_6_9'] "
                  ".wb-flow-badge\").title")
-    assert "Finanzwesen → Postbuch" in title
-    assert "Doppelerfassung" in m.page.locator(".wb-legend").inner_text()
+    assert "von Papier in Finanzwesen" in title
+    assert m.has_marker("Fluss_12_13", "wb-medienbruch")
+    assert not m.has_marker("Fluss_12_13", "wb-neuerfassung") and label("Fluss_12_13") == \
+        "Medienbruch"
+    assert "Neuerfassung von Hand" in m.page.locator(".wb-legend").inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     m.page.screenshot(path=str(ARTIFACTS / "modellierer-overlays.png"))
+
+    m.set_field("Schritt_9", "medium", "automatisch")
+    m.wait_settled()
+    assert not m.has_marker("Fluss_6_9", "wb-neuerfassung")
+    assert m.has_marker("Fluss_6_9", "wb-medienbruch") and label("Fluss_6_9") == "Medienbruch"
     assert m.errors == []
     m.page.close()
 

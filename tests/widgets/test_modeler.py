@@ -93,10 +93,12 @@ def test_analysis_of_a_loop_hand_computed() -> None:
     assert [x["text"] for x in a["badges"]] == ["5 Min.", "1,33×"]
     assert [x["text"] for x in b["badges"]] == ["3 Min."]
     # Papier → E-Mail is a Medienbruch on the way A → G → B (not on the loop back to A)
+    # B (E-Mail, no activity type) types in what is on paper: a manual re-entry as well
     assert set(payload["flows"]) == {"F_AG", "F_GB"}
-    assert payload["flows"]["F_GB"]["text"] == "Medienbruch"
+    assert payload["flows"]["F_GB"]["text"] == "Neuerfassung"
     assert "Papier → E-Mail" in payload["flows"]["F_GB"]["title"]
-    assert all(f["markers"] == ["wb-medienbruch"] for f in payload["flows"].values())
+    assert all(f["markers"] == ["wb-medienbruch", "wb-neuerfassung"]
+               for f in payload["flows"].values())
     summary = dict((label, value) for label, value, _ in payload["summary"])
     # B is reached 4/3 · 0.75 = 1 time: 5 · 4/3 + 3 · 1 = 9.67 minutes per case; 1 break
     assert summary["Bearbeitung je Fall"] == "9,7 Min."
@@ -104,14 +106,15 @@ def test_analysis_of_a_loop_hand_computed() -> None:
 
 
 def test_analysis_marks_reentries_on_flows_with_their_expected_count() -> None:
-    """Papier → Fachverfahren (Medienbruch), then Meldewesen → Finanzwesen by hand
-    (Doppelerfassung) inside a loop that repeats with 50 %: B and C run 1 / (1 − 0.5) = 2 times,
-    so the re-entry B → C happens twice per case, the way back C → B once."""
-    b = ModelBuilder("Doppelerfassung", pool="Verwaltung")
+    """Papier → „prüfen“ im Meldewesen is a Medienbruch but no re-entry (the step checks, it
+    does not type in); Meldewesen → booking in the Finanzwesen (no activity type: it types in)
+    is a manual re-entry (händische Neuerfassung, workbench.indicators). The loop repeats with
+    50 %: B and C run 1 / (1 − 0.5) = 2 times, so B → C happens twice per case, C → B once."""
+    b = ModelBuilder("Neuerfassung", pool="Verwaltung")
     start = b.event("Start", lane="SB")
     a = b.task("Antrag annehmen", id="A", lane="SB", medium="papier", minutes=2)
-    task_b = b.task("Im Meldewesen erfassen", id="B", lane="SB", medium="fachverfahren",
-                    minutes=4, system="Meldewesen")
+    task_b = b.task("Antrag im Meldewesen prüfen", id="B", lane="SB", medium="fachverfahren",
+                    minutes=4, system="Meldewesen", activity_type="formell_pruefen")
     task_c = b.task("Gebühr buchen", id="C", lane="SB", medium="fachverfahren", minutes=3,
                     system="Finanzwesen")
     gate = b.gateway("Korrektur nötig?", id="G", lane="SB")
@@ -124,21 +127,34 @@ def test_analysis_marks_reentries_on_flows_with_their_expected_count() -> None:
     b.flow(gate, end, probability=0.5, name="nein", id="F_GE")
     payload = analyse(to_bytes(b.build())).payload
     flows = payload["flows"]
+    assert set(flows) == {"F_AB", "F_BC", "F_CG", "F_GB"}
     assert flows["F_AB"]["text"] == "Medienbruch"
     assert flows["F_AB"]["markers"] == ["wb-medienbruch"]
-    assert flows["F_BC"]["text"] == "Doppelerfassung"
-    assert flows["F_BC"]["kind"] == "doppelerfassung"
-    assert flows["F_BC"]["markers"] == ["wb-medienbruch", "wb-doppelerfassung"]
-    assert "Meldewesen → Finanzwesen" in flows["F_BC"]["title"]
-    assert flows["F_BC"]["title"].endswith("erwartet 2× je Fall")
     assert "erwartet" not in flows["F_AB"]["title"]  # A runs once
+    assert flows["F_BC"]["text"] == "Neuerfassung" and flows["F_BC"]["kind"] == "neuerfassung"
+    assert flows["F_BC"]["markers"] == ["wb-medienbruch", "wb-neuerfassung"]
+    assert flows["F_BC"]["title"] == (
+        "Händische Neuerfassung von Meldewesen in Finanzwesen; Medienbruch: Systemwechsel "
+        "Meldewesen → Finanzwesen (Daten werden erneut erfasst) – erwartet 2× je Fall")
+    # the way back C → G → B changes the system too, but B checks: a Medienbruch only
+    assert flows["F_GB"]["text"] == "Medienbruch"
+    assert flows["F_CG"]["markers"] == flows["F_GB"]["markers"] == ["wb-medienbruch"]
     assert [x["text"] for x in payload["elements"]["B"]["badges"]] == ["4 Min.", "2×"]
     summary = dict((label, value) for label, value, _ in payload["summary"])
-    # the way back C → G → B is a re-entry too (Finanzwesen → Meldewesen), once per case:
-    # 1 (A → B) + 2 (B → C twice) + 1 (C → B) = 4
-    assert flows["F_GB"]["text"] == "Doppelerfassung" and "wb-doppelerfassung" in \
-        flows["F_CG"]["markers"]
-    assert summary["Medienbrüche"] == "4,0"
+    assert summary["Medienbrüche"] == "4,0"  # 1 (A → B) + 2 (B → C twice) + 1 (C → B)
+
+
+def test_analysis_badges_a_step_that_types_over_by_its_activity_type() -> None:
+    b = ModelBuilder("Übertragen", pool="Verwaltung")
+    start = b.event("Start", lane="SB")
+    t = b.task("Daten ins Finanzwesen übertragen", id="T", lane="SB", medium="fachverfahren",
+               minutes=5, system="Finanzwesen", activity_type="daten_uebertragen")
+    end = b.event("Ende", "end", lane="SB")
+    b.flow(start, t)
+    b.flow(t, end)
+    badges = analyse(to_bytes(b.build())).payload["elements"]["T"]["badges"]
+    assert [x["text"] for x in badges] == ["5 Min.", "Neuerfassung"]
+    assert badges[1]["kind"] == "reentry" and "Daten übertragen" in badges[1]["title"]
 
 
 def test_analysis_marks_missing_minutes_and_keeps_going() -> None:

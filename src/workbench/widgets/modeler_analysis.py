@@ -4,8 +4,8 @@
 (the same lenient, safe reader as every import), lints it and computes
 :func:`workbench.metrics.compute` for every pool's process. The result is plain JSON for the
 front end: per element the medium (fill colour), badges (minutes, expected visits on loops) and
-markers (waste), per sequence flow the Medienbruch and Doppelerfassung (manual re-entry) marks,
-a German summary line and the findings.
+markers (waste), per sequence flow the Medienbruch and manual re-entry (Neuerfassung) marks, a
+German summary line and the findings.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from threadpoolctl import ThreadpoolController
 
-from .. import metrics
+from .. import indicators, metrics
 from ..bpmn import Activity, BpmnRejected, Definitions, Gateway, SubProcess
 from ..bpmn import read as read_bpmn
 from ..bpmn.lint import lint
@@ -101,60 +101,60 @@ def _element_payload(defs: Definitions, computed: list[metrics.ModelMetrics]
     return elements
 
 
-#: The part of a Medienbruch reason that says data are typed in again by hand (metrics.py).
-_REENTRY = "Systemwechsel"
-
-
-def _flow_text(reason: str) -> str:
-    """The label on the flow: Medienbruch, Doppelerfassung (manual re-entry) or both."""
-    reentry = _REENTRY in reason
-    medium = "Medienwechsel" in reason
-    if reentry and medium:
-        return "Medienbruch + Doppelerfassung"
-    return "Doppelerfassung" if reentry else "Medienbruch"
-
-
 def _flow_title(reason: str, count: float) -> str:
-    title = reason
     if abs(count - 1.0) > VISIT_TOLERANCE:
-        title += f" – erwartet {_visits_text(count)} je Fall"
-    return title
+        return f"{reason} – erwartet {_visits_text(count)} je Fall"
+    return reason
 
 
 def _flow_payload(defs: Definitions, computed: list[metrics.ModelMetrics],
                   elements: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per sequence flow: Medienbruch and manual re-entry (Doppelerfassung) marks.
+    """Per sequence flow: the Medienbrüche and, among them, the manual re-entries.
 
     A transition between two activities may pass gateways and events: every flow on the way
-    gets the line style, the last one the label. Re-entries (a system change by hand) get their
-    own marker and label, so the canvas tells them from a change of medium.
+    gets the line style, the last one the label. A Medienbruch where a person types the data
+    in again (händische Neuerfassung, :mod:`workbench.indicators`, the same list the reports
+    count) gets its own marker and label; a step that is a re-entry by its activity type gets
+    a badge.
     """
-    pairs: dict[tuple[str, str], tuple[str, float]] = {}
+    breaks: dict[tuple[str, str], tuple[str, float]] = {}
+    reentries: dict[tuple[str, str], str] = {}
     for m in computed:
         for t in m.break_transitions:
-            pairs.setdefault((t.source_activity_id, t.target_activity_id),
-                             (t.reason_de, t.expected_count))
-    if not pairs:
+            breaks.setdefault((t.source_activity_id, t.target_activity_id),
+                              (t.reason_de, t.expected_count))
+        for r in indicators.compute(defs, m).reentry_list:
+            if not r.source_id:  # typing over by its activity type: the step itself
+                info = elements.setdefault(r.target_id, {"badges": [], "markers": []})
+                info["badges"].append({"kind": "reentry", "text": "Neuerfassung",
+                                       "title": f"Händische Neuerfassung: {r.reason_de}"})
+            else:
+                reentries.setdefault((r.source_id, r.target_id), r.reason_de)
+    if not breaks:
         return {}
     scene = _flow_scene(defs)
     flows: dict[str, dict[str, Any]] = {}
-    for reentry in (False, True):
-        group = {p: r for p, (r, _) in pairs.items() if (_REENTRY in r) == reentry}
-        if not group:
-            continue
-        labelled, styled, missing = break_flows(scene, group)
+    for pair, (reason, count) in sorted(breaks.items()):
+        reentry = pair in reentries
+        labelled, styled, missing = break_flows(scene, {pair: reason})
         for flow_id in styled:
             info = flows.setdefault(flow_id, {"kind": "medienbruch",
                                               "markers": ["wb-medienbruch"]})
-            if reentry and "wb-doppelerfassung" not in info["markers"]:
-                info["markers"].append("wb-doppelerfassung")
-                info["kind"] = "doppelerfassung"
-        for flow_id, reason in labelled.items():
-            count = next(c for p, (r, c) in pairs.items() if r == reason and p in group)
-            flows[flow_id].update(text=_flow_text(reason), title=_flow_title(reason, count))
-        for _source, target, reason in missing:  # no sequence-flow path: mark the target step
+            if reentry and "wb-neuerfassung" not in info["markers"]:
+                info["markers"].append("wb-neuerfassung")
+                info["kind"] = "neuerfassung"
+        title = f"Medienbruch: {reason}"
+        if reentry:
+            title = f"Händische Neuerfassung {reentries[pair]}; {title}"
+        for flow_id in labelled:
+            if "text" in flows[flow_id] and not reentry:
+                continue  # a re-entry's label wins over a plain Medienbruch on the same flow
+            flows[flow_id].update(text="Neuerfassung" if reentry else "Medienbruch",
+                                  title=_flow_title(title, count))
+        for _source, target, _reason in missing:  # no sequence-flow path: mark the target step
             info = elements.setdefault(target, {"badges": [], "markers": []})
-            info["badges"].append({"kind": "break", "text": _flow_text(reason),
+            info["badges"].append({"kind": "reentry" if reentry else "break",
+                                   "text": "Neuerfassung" if reentry else "Medienbruch",
                                    "title": short_reason(reason)})
     return dict(sorted(flows.items()))
 
