@@ -46,7 +46,12 @@ def browser() -> Iterator[object]:
 def voila_server(knowledge_base: Path, log: Path) -> Iterator[str]:
     """Voilà serving notebooks/ on 127.0.0.1 (free port) with ``knowledge_base``; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "WERKBENCH_REPOSITORY": str(knowledge_base)}
+    # the page template of voila.json (share/jupyter/voila/templates/werkbench) from the
+    # checkout itself, so the tests do not depend on `make setup` having copied it
+    jupyter_path = os.pathsep.join(p for p in (str(ROOT / "share" / "jupyter"),
+                                               os.environ.get("JUPYTER_PATH")) if p)
+    env = {**os.environ, "WERKBENCH_REPOSITORY": str(knowledge_base),
+           "JUPYTER_PATH": jupyter_path}
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
