@@ -260,35 +260,36 @@ def build_chain(container: Process | SubProcess, warnings: Warnings) -> Chain:
 
 
 class _Loops:
-    """Which outgoing flows of a node lead back to it (close a loop), on the drawn graph."""
+    """Which outgoing flows of a node lead back to it (close a loop), on the drawn graph.
+
+    A flow g → t leads back to g exactly when g and t lie in the same strongly connected
+    component; the components are computed once (linear time), on first use."""
 
     def __init__(self, nodes: list[FlowNode], boundaries: dict[str, list[Event]],
                  ids: set[str]) -> None:
-        self._pred: dict[str, set[str]] = {n.id: set() for n in nodes}
-        for n in nodes:
-            targets = [f.target_id for f in n.outgoing] + [b.id for b in boundaries.get(n.id, [])]
-            for t in targets:
-                if t in ids:
-                    self._pred[t].add(n.id)
-        self._back: dict[str, set[str]] = {}
+        self._nodes, self._boundaries, self._ids = nodes, boundaries, ids
+        self._component: dict[str, int] | None = None
 
-    def reaches(self, node_id: str) -> set[str]:
-        """All nodes from which ``node_id`` can be reached."""
-        if node_id not in self._back:
-            seen: set[str] = set()
-            todo = [node_id]
-            while todo:
-                for p in self._pred.get(todo.pop(), ()):
-                    if p not in seen:
-                        seen.add(p)
-                        todo.append(p)
-            self._back[node_id] = seen
-        return self._back[node_id]
+    def _components(self) -> dict[str, int]:
+        if self._component is None:
+            import networkx as nx
+
+            graph = nx.DiGraph()
+            graph.add_nodes_from(n.id for n in self._nodes)
+            for n in self._nodes:
+                targets = [f.target_id for f in n.outgoing] + [
+                    b.id for b in self._boundaries.get(n.id, [])]
+                graph.add_edges_from((n.id, t) for t in targets if t in self._ids)
+            self._component = {nid: k for k, comp in
+                               enumerate(nx.strongly_connected_components(graph))
+                               for nid in comp}
+        return self._component
 
     def back(self, node: FlowNode, flows: list[SequenceFlow]) -> list[bool]:
         """Per flow: does the case come back to ``node`` from its target?"""
-        reach = self.reaches(node.id)
-        return [f.target_id in reach for f in flows]
+        comp = self._components()
+        own = comp.get(node.id)
+        return [comp.get(f.target_id) == own for f in flows]
 
 
 def _entry(container: Process | SubProcess, nodes: list[FlowNode],

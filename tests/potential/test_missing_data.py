@@ -138,3 +138,15 @@ def test_cli_marks_standard_values_and_the_map_renders(tmp_path: Path, capsys) -
     svg = tmp_path / "karte.svg"
     assert main(["map", str(path), "-o", str(svg)]) == 0
     assert svg.read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+
+
+def test_many_loops_without_probabilities_in_a_long_chain() -> None:
+    """200 Schritte à 2 Minuten, alle 50 Schritte eine Schleife über 11 Schritte ohne
+    Wahrscheinlichkeit: jede mit 20 % Rücksprung, also 11 · 0,25 zusätzliche Durchläufe.
+    2 · (200 + 4 · 11 · 0,25) = 422 Minuten; ein Befund je Entscheidung."""
+    from tests.security.test_large_models import chain_model
+    from workbench import bpmn
+
+    m = compute(bpmn.read(chain_model(200).replace(b' wb:probability="0.1"', b"")))
+    assert m.expected_minutes == pytest.approx(422.0)
+    assert [f.kind for f in m.findings] == ["wahrscheinlichkeit_fehlt"] * 4
