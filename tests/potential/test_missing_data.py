@@ -135,9 +135,12 @@ def test_cli_marks_standard_values_and_the_map_renders(tmp_path: Path, capsys) -
     out = capsys.readouterr().out
     assert "(davon 11,2 Standardwert)" in out  # 5 · 1,25 + 5 (Pauschale)
     assert "Standardwert: „Antrag prüfen“ (a) 5,0 Minuten" in out
-    svg = tmp_path / "karte.svg"
-    assert main(["map", str(path), "-o", str(svg)]) == 0
-    assert svg.read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+    for style in ("auto", "di"):
+        svg = tmp_path / f"karte_{style}.svg"
+        assert main(["map", str(path), "--stil", style, "-o", str(svg)]) == 0
+        drawn = svg.read_text(encoding="utf-8")
+        assert "<svg" in drawn[:2000]
+        assert drawn.count("Standardwert 5 Min.") == 2, style  # both steps, flagged on the map
 
 
 def test_many_loops_without_probabilities_in_a_long_chain() -> None:

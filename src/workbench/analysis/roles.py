@@ -100,8 +100,12 @@ def units_of(defs: Definitions, warnings: list[str]) -> list[Unit]:
     return units
 
 
-def _size(unit: Unit) -> int:
-    return len(unit.process.all_flow_nodes) if unit.process is not None else 0
+def _size(unit: Unit) -> tuple[int, int]:
+    """Activities first (where the work is), then all flow nodes."""
+    if unit.process is None:
+        return (0, 0)
+    nodes = unit.process.all_flow_nodes
+    return (sum(isinstance(n, Activity) for n in nodes), len(nodes))
 
 
 def _assign(units: list[Unit], warnings: list[str]) -> None:
@@ -118,10 +122,11 @@ def _assign(units: list[Unit], warnings: list[str]) -> None:
     candidates = [u for u in open_ if u.has_content and guess[u.id] not in CUSTOMER_ROLES]
     if not any(u.role == ADMINISTRATION for u in units) and candidates:
         preferred = [u for u in candidates if guess[u.id] == ADMINISTRATION] or candidates
-        admin = max(preferred, key=lambda u: (_size(u), -units.index(u)))
+        admin = max(preferred, key=lambda u: (*_size(u), -units.index(u)))
         admin.role = ADMINISTRATION
         why = ("nach dem Namen" if guess[admin.id] == ADMINISTRATION
-               else "der größte Pool, der nicht nach Bürger:in oder Unternehmen klingt")
+               else "der Pool mit den meisten Aktivitäten, der nicht nach Bürger:in oder "
+               "Unternehmen klingt")
         others = [u for u in open_ if u is not admin]
         for u in others:
             u.role = guess[u.id] if guess[u.id] in CUSTOMER_ROLES else "extern"

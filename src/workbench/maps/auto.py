@@ -231,7 +231,8 @@ class DotBuilder:
             status = section.status.get(node.id, "")
             waste, auto = node.id in hl.waste, node.id in hl.automatable
             node_attrs = lb.activity_attrs(el, status=status, waste=waste, automatable=auto,
-                                           show_attributes=self.show_attributes)
+                                           show_attributes=self.show_attributes,
+                                           standard=hl.standard.get(node.id))
             medium = el.medium if isinstance(el.medium, str) else ""
             self._media.add(medium)
             classes = ["bpmn-activity", f"bpmn-{el.local_name}"]

@@ -168,7 +168,8 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
         out.append(text_block(lines, b.x + 8, b.y + 10 + len(lines) * 7, anchor="start",
                               color=color))
     else:
-        facts = attribute_line(el) if d.show_attributes and b.height >= 60 else []
+        facts = (attribute_line(el, standard=d.hl.standard.get(el.id))
+                 if d.show_attributes and b.height >= 60 else [])
         if el.id in d.hl.totals and d.show_attributes and b.height >= 60:
             # content not drawn here: its total replaces the sub-process's own minutes
             facts = [f"Σ {sh.format_minutes(d.hl.totals[el.id]) or '0 Min.'}"]

@@ -15,7 +15,8 @@ XLABEL_WIDTH = 16
 
 
 def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
-                   automatable: bool = False, show_attributes: bool = True) -> dict[str, object]:
+                   automatable: bool = False, show_attributes: bool = True,
+                   standard: float | None = None) -> dict[str, object]:
     """Graphviz attributes of an activity: rounded box, type marker, name, our attributes."""
     medium = node.medium if isinstance(node.medium, str) else None
     fill = sh.medium_fill(medium)
@@ -43,7 +44,7 @@ def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
         name = f"<S>{name}</S>"
     rows = [f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="11" COLOR="{name_color}">{name}</FONT>'
             "</TD></TR>"]
-    facts = attribute_line(node) if show_attributes else []
+    facts = attribute_line(node, standard=standard) if show_attributes else []
     footer = sh.LOOP_GLYPHS.get(node.loop or "", "")
     if node.is_sub_process:
         footer = (footer + " " + sh.SUBPROCESS_GLYPH).strip()
@@ -71,12 +72,16 @@ def _font(body: str, size: int, color: str | None = None) -> str:
     return f'<FONT POINT-SIZE="{size}"{colour}>{body}</FONT>'
 
 
-def attribute_line(node: Activity, *, with_medium: bool = False) -> list[str]:
+def attribute_line(node: Activity, *, with_medium: bool = False,
+                   standard: float | None = None) -> list[str]:
     """'5 Min. · Gewerbe-Fachverfahren' (the medium is the fill color; with ``with_medium``
-    it is named too, for drawings whose colors may be lost)."""
+    it is named too, for drawings whose colors may be lost). A step without minutes shows the
+    ``standard`` minutes the metrics assumed as 'Standardwert 5 Min.'."""
     parts = []
     if isinstance(node.minutes, float):
         parts.append(sh.format_minutes(node.minutes))
+    elif standard is not None:
+        parts.append(f"Standardwert {sh.format_minutes(standard) or '0 Min.'}")
     medium = sh.medium_label(node.medium if isinstance(node.medium, str) else None)
     if with_medium and medium:
         parts.append(medium)

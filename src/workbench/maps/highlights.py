@@ -29,6 +29,8 @@ class Highlights:
     waste: frozenset[str] = frozenset()
     automatable: frozenset[str] = frozenset()
     totals: Mapping[str, float] = field(default_factory=dict)
+    #: activities without wb:minutes → the standard minutes the metrics assumed ("Standardwert")
+    standard: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -54,7 +56,9 @@ class Highlights:
             source, target, reason = row[0], row[1], row[2] if len(row) > 2 else "Medienbruch"
             breaks.setdefault((source, target), reason or "Medienbruch")
         waste = getattr(metrics, "waste_steps", None) or []
-        return cls(breaks, frozenset(waste), frozenset(automatable))
+        standard = {s.activity_id: s.minutes
+                    for s in getattr(metrics, "standard_values", None) or []}
+        return cls(breaks, frozenset(waste), frozenset(automatable), standard=standard)
 
     @property
     def is_empty(self) -> bool:
@@ -104,4 +108,5 @@ def highlights_for(defs: Definitions) -> Highlights:
               for key, value in inner_totals(defs, computed.visits).items()
               if value.minutes_per_execution is not None}
     found = Highlights.from_metrics(computed, automatable)
-    return Highlights(found.media_breaks, found.waste, found.automatable, totals)
+    return Highlights(found.media_breaks, found.waste, found.automatable, totals,
+                      standard=found.standard)
