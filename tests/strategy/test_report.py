@@ -97,6 +97,23 @@ def test_measures_by_status(ctx, sctx) -> None:
     assert "umgesetzt (5)" in text and "zurückgestellt" not in text
 
 
+def test_ranking_by_goal(ctx, sctx) -> None:
+    text = _text(teil.ranking_by_goal(ctx, sctx))
+    verbund = ctx.analysis.verbund.set_index("leistung")
+    ranks = {lid: int(verbund.loc[lid, "rang"]) for lid in
+             ("briefwahl", "gaststaettenerlaubnis", "gewerbeanmeldung")}
+    ordered = sorted(ranks, key=ranks.get)
+    names = {"briefwahl": "Briefwahl und Wahlschein", "gewerbeanmeldung": "Gewerbeanmeldung",
+             "gaststaettenerlaubnis": "Gaststättenerlaubnis"}
+    # goal 2.4 (Automatisierung): M4 → Briefwahl, M6 → Gewerbeanmeldung, Gaststättenerlaubnis
+    row = "2.4 Automatisierung " + ", ".join(f"{names[lid]} (Rang {ranks[lid]})"
+                                            for lid in ordered)
+    assert row in text
+    assert "1.1 Informationssicherheit" not in text  # M9 touches no Leistung
+    mine = _text(teil.ranking_by_goal(ctx, sctx, LILIENTHAL))
+    assert "der Kommune" in mine and "2.4 Automatisierung" in mine
+
+
 def test_resources_by_hand(ctx, sctx) -> None:
     text = _text(teil.resource_table(ctx, sctx))
     # Lilienthal bears the je-Kommune effort of M3, M4, M5, M7, M8, M15, M17:
@@ -167,7 +184,8 @@ def test_batch_renders_strategy_reports_deterministically(example_copy: Path, tm
     pages = {j.stem: (out / f"{j.stem}.html").read_bytes() for j in wanted}
     strategy = pages["strategie"].decode()
     for heading in ("Auf einen Blick", "Zielbaum", "Wirkungsmatrix", "OKR 2026-Q4",
-                    "Projektstatus", "Roadmap", "Maßnahmen nach Status", "Ressourcen",
+                    "Projektstatus", "Roadmap", "Maßnahmen nach Status", "Rangliste nach Zielen",
+                    "Ressourcen",
                     "Zielsteckbriefe", "Annahmen und Datenqualität"):
         assert f">{heading}</h2>" in strategy
     assert "load_strategy_context" not in strategy  # no code in the report

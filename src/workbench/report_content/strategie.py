@@ -332,6 +332,30 @@ def _num(value: float | None) -> str:
     return number(value, 0 if float(value).is_integer() else 1)
 
 
+def ranking_by_goal(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = None) -> str:
+    """The ranking filtered by goal: for each goal the Leistungen its Maßnahmen serve, by rank
+    (Verbund ranking, or the Kommune's)."""
+    from ..strategy.criterion import leistungen_of_goal
+
+    frame = ctx.analysis.verbund if kommune is None else ctx.analysis.frame[
+        ctx.analysis.frame["kommune"].astype(str) == kommune]
+    ranked = frame.set_index(frame["leistung"].astype(str))
+    rows = []
+    for goal in sctx.strategy.ziele:
+        ids = [lid for lid in leistungen_of_goal(sctx.strategy, goal.id) if lid in ranked.index]
+        if not ids:
+            continue
+        part = ranked.loc[ids].sort_values(["rang", "leistung_name"], na_position="last")
+        rows.append([f"{esc(goal.nr)} {esc(goal.name)}", ", ".join(
+            f"{esc(r.leistung_name)} ({'Rang ' + number(r.rang) if r.rang == r.rang else 'ohne Rang'})"
+            for r in part.itertuples())])
+    who = "des Verbunds" if kommune is None else "der Kommune"
+    return (f"<h2>Rangliste nach Zielen</h2><p>Je Ziel die Leistungen, die seine Maßnahmen "
+            f"betreffen, geordnet nach der Rangliste {who} (wie <code>workbench potenzial "
+            "--ziel ZIEL</code>).</p>" + (table(["Ziel", "Leistungen (Rang)"], rows) if rows
+                                          else "<p>Keine Maßnahme betrifft eine Leistung.</p>"))
+
+
 def resource_table(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = None) -> str:
     """Min/max VZA and € summed per Kommune and for the Verbund (zurückgestellte excluded)."""
     frame = resources(sctx.strategy, sctx.kommunen)
