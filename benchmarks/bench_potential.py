@@ -77,17 +77,20 @@ def synthetic(limit: int | None) -> dict[str, object]:
     rows = []
     for i, lid in enumerate(ids):
         rows.append({"leistung": lid, "kommune": "", "stand": "ist", "minuten": minutes[i],
-                     "medienbrueche": rng.uniform(1, 6), "ozg_schaetzung": int(rng.integers(1, 4))})
+                     "medienbrueche": rng.uniform(1, 6), "ozg_schaetzung": int(rng.integers(1, 4)),
+                     "digital_anteil": rng.uniform(0, 0.6)})
         if rng.random() < 0.9:
             rows.append({"leistung": lid, "kommune": "", "stand": "soll",
                          "minuten": minutes[i] * rng.uniform(0.2, 0.95),
-                         "medienbrueche": rng.uniform(0, 3), "ozg_schaetzung": 4})
+                         "medienbrueche": rng.uniform(0, 3), "ozg_schaetzung": 4,
+                         "digital_anteil": rng.uniform(0.5, 1)})
     keys = kommunen["schluessel"].to_numpy()
     for _ in range(len(keys) * N_LEISTUNGEN // 200):  # 0.5 % own IST variants
         rows.append({"leistung": ids[rng.integers(N_LEISTUNGEN)],
                      "kommune": keys[rng.integers(len(keys))], "stand": "ist",
                      "minuten": rng.uniform(5, 120), "medienbrueche": rng.uniform(0, 8),
-                     "ozg_schaetzung": int(rng.integers(1, 4))})
+                     "ozg_schaetzung": int(rng.integers(1, 4)),
+                     "digital_anteil": rng.uniform(0, 0.6)})
     metrics = metrics_table(rows).drop_duplicates(["leistung", "kommune", "stand"])
 
     # Fallzahlen: a Leistung belongs to one level; members on that level report it often
@@ -153,10 +156,11 @@ def row_by_row(data: dict) -> tuple[list[dict], list[dict]]:
         if einwohner[k] > 0:
             rates[(level(k), lid)].append(value / einwohner[k])
     median = {key: statistics.median(v) for key, v in rates.items()}
-    metric: dict[tuple[str, str, str], tuple[float, float, float]] = {}
+    metric: dict[tuple[str, str, str], tuple[float, float, float, float]] = {}
     for r in data["metrics"].itertuples(index=False):
-        metric[(r.leistung, r.kommune, r.stand)] = (r.minuten, r.medienbrueche, r.ozg_schaetzung)
-    nan = (math.nan, math.nan, math.nan)
+        metric[(r.leistung, r.kommune, r.stand)] = (r.minuten, r.medienbrueche, r.ozg_schaetzung,
+                                                    r.digital_anteil)
+    nan = (math.nan, math.nan, math.nan, math.nan)
 
     rows = []
     for k in kommunen:
@@ -175,8 +179,10 @@ def row_by_row(data: dict) -> tuple[list[dict], list[dict]]:
             h_ist, h_soll = fall * ist[0] / 60.0, fall * soll[0] / 60.0
             saved = h_ist - h_soll
             mb = ist[1] - soll[1]
+            complete = all(not math.isnan(m[0]) and m[0] > 0 for m in (ist, soll))
             rows.append({"kommune": key, "leistung": lid, "fallzahl": fall, "fallzahl_art": art,
-                         "stunden_gespart": saved,
+                         "stunden_gespart": saved, "complete": complete,
+                         "digital_anteil_zuwachs": soll[3] - ist[3],
                          "vzae_gespart": saved / params.jahresarbeitszeit_stunden,
                          "euro_gespart": saved * params.personalkostensatz_euro_stunde,
                          "medienbrueche_vermieden_je_fall": mb,
@@ -194,8 +200,15 @@ def row_by_row(data: dict) -> tuple[list[dict], list[dict]]:
         per_year = [r["medienbrueche_vermieden_pro_jahr"] for r in group
                     if not math.isnan(r["medienbrueche_vermieden_pro_jahr"])]
         mb_year = sum(per_year) if per_year else math.nan
+        known = [r for r in group if not math.isnan(r["digital_anteil_zuwachs"])]
+        weight = sum(max(r["fallzahl"], 0.0) for r in known)
+        zuwachs = (sum(max(r["fallzahl"], 0.0) * r["digital_anteil_zuwachs"] for r in known)
+                   / weight if weight > 0 else statistics.fmean(
+                       r["digital_anteil_zuwachs"] for r in known) if known else math.nan)
         verbund.append({"kommune": "Verbund", "leistung": lid, "fallzahl": fall,
                         "stunden_gespart": sum(saved) if saved else math.nan,
+                        "complete": all(r["complete"] for r in group),
+                        "digital_anteil_zuwachs": zuwachs,
                         "medienbrueche_vermieden_je_fall": mb_year / fall if fall > 0 else
                         statistics.fmean(r["medienbrueche_vermieden_je_fall"] for r in group),
                         "ozg_luecke": group[0]["ozg_luecke"]})
@@ -252,8 +265,10 @@ def score_rows(rows: list[dict], ratings: pd.DataFrame, model, lo: float, hi: fl
         row["nutzen"], row["eignung"] = pct["nutzen"], pct["eignung"]
         row["prioritaet"] = (a * pct["nutzen"] + b * pct["eignung"]) / (a + b)
         hn, he = pct["nutzen"] >= 50, pct["eignung"] >= 50
-        row["quadrant"] = ("Schnell umsetzen" if hn and he else "Strategisches Projekt" if hn
-                           else "Prüfen" if he else "Zurückstellen")
+        quick = hn and he and row["stunden_gespart"] > 0  # NaN > 0 is False
+        row["quadrant"] = ("Daten unvollständig" if not row["complete"] else
+                           "Schnell umsetzen" if quick else "Prüfen" if hn and he else
+                           "Strategisches Projekt" if hn else "Prüfen" if he else "Zurückstellen")
     for group in groups.values():
         for row in group:
             row["rang"] = math.nan  # rows without cases are not ranked
@@ -272,8 +287,8 @@ def check_equal(scored: pd.DataFrame, rows: list[dict], verbund: pd.DataFrame,
     for vec, ref in ((scored, pd.DataFrame(rows)), (verbund.sort_values("leistung"),
                                                    pd.DataFrame(vrows).sort_values("leistung"))):
         assert len(vec) == len(ref)
-        for col in ("fallzahl", "stunden_gespart", "medienbrueche_vermieden_je_fall", "nutzen",
-                    "eignung", "prioritaet"):
+        for col in ("fallzahl", "stunden_gespart", "medienbrueche_vermieden_je_fall",
+                    "digital_anteil_zuwachs", "nutzen", "eignung", "prioritaet"):
             np.testing.assert_allclose(vec[col].to_numpy(float), ref[col].to_numpy(float),
                                        rtol=1e-12, atol=1e-12, equal_nan=True, err_msg=col)
         assert np.array_equal(vec["rang"].to_numpy(float), ref["rang"].to_numpy(float),

@@ -80,9 +80,9 @@ def metrics_table(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _model_columns(table: pd.DataFrame, keys: pd.Series, leistungen: list[str], stand: str,
-                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Metric columns for every row (own Kommune model, else the Verbund model) and the
-    model origin code (0 eigen, 1 Verbund, 2 fehlt)."""
+                   columns: Iterable[str]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The given model columns for every row (own Kommune model, else the Verbund model) and
+    the model origin code (0 eigen, 1 Verbund, 2 fehlt). Columns the table lacks are NaN."""
     n_k, n_l = len(keys), len(leistungen)
     part = table[table["stand"] == stand]
     li = lookup(part["leistung"], leistungen)
@@ -97,13 +97,34 @@ def _model_columns(table: pd.DataFrame, keys: pd.Series, leistungen: list[str], 
     rows = own_k[own] * n_l + li[own]
     origin[rows] = 0
     out = {}
-    for col in METRIC_COLUMNS:
+    for col in columns:
+        source = (part[col].to_numpy(float) if col in part
+                  else np.full(len(part), np.nan))
         vb = np.full(n_l, np.nan)
-        vb[li[verbund]] = part[col].to_numpy(float)[verbund]
+        vb[li[verbund]] = source[verbund]
         values = np.tile(vb, n_k)
-        values[rows] = part[col].to_numpy(float)[own]
+        values[rows] = source[own]
         out[col] = values
     return out, origin
+
+
+#: Per-model values the frame needs, after :func:`_per_model` added cost and gaps.
+_BROADCAST = ("minuten", "medienbrueche", "digital_anteil", "neuerfassungen", "kosten_je_fall",
+              "luecken")
+#: Gap bits of one model (see :func:`model_gaps`).
+_GAP_TEXT = ("Schritte ohne Minuten", "keine Bearbeitungszeit", "Schritte ohne Medium")
+
+
+def _per_model(table: pd.DataFrame, params: Parameters) -> pd.DataFrame:
+    """The model table with € per case and the gap bits of each model (computed once per
+    model, before broadcasting to Kommune × Leistung)."""
+    get = {c: (table[c].to_numpy(float) if c in table else np.full(len(table), np.nan))
+           for c in ("minuten", "schritte_ohne_minuten", "schritte_ohne_medium",
+                     *LAUFBAHN_COLUMNS)}
+    bits = ((np.nan_to_num(get["schritte_ohne_minuten"]) > 0).astype(np.int64)
+            | (~(np.nan_to_num(get["minuten"]) > 0)).astype(np.int64) << 1
+            | (np.nan_to_num(get["schritte_ohne_medium"]) > 0).astype(np.int64) << 2)
+    return table.assign(kosten_je_fall=_cost_per_case(get, params), luecken=bits.astype(float))
 
 
 # --------------------------------------------------------------------------- the frame
@@ -123,8 +144,10 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
     fz, hints = fallzahlen_frame(kommunen.reset_index(drop=True), ids, fallzahlen,
                                  params.fallzahl_jahr, params.fallzahl_basis,
                                  params.fallzahl_jahre)
-    ist, ist_origin = _model_columns(model_metrics, keys, ids, "ist")
-    soll, soll_origin = _model_columns(model_metrics, keys, ids, "soll")
+    per_model = _per_model(model_metrics, params)
+    ist, ist_origin = _model_columns(per_model, keys, ids, "ist",
+                                     (*_BROADCAST, "ozg_schaetzung"))
+    soll, soll_origin = _model_columns(per_model, keys, ids, "soll", _BROADCAST)
     fall = fz["fallzahl"].to_numpy()
     ll = np.tile(np.arange(n_l), n_k)
     saved_case = ist["minuten"] - soll["minuten"]
@@ -132,7 +155,7 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
     hours_soll = fall * soll["minuten"] / 60.0
     hours_saved = hours_ist - hours_soll
     mb_case = ist["medienbrueche"] - soll["medienbrueche"]
-    cost_ist, cost_soll = _cost_per_case(ist, params), _cost_per_case(soll, params)
+    cost_ist, cost_soll = ist["kosten_je_fall"], soll["kosten_je_fall"]
     ozg_ist = pd.to_numeric(leistungen["reifegrad_ist"], errors="coerce").to_numpy(float)[ll]
     ozg_ziel = pd.to_numeric(leistungen["reifegrad_ziel"], errors="coerce").to_numpy(float)[ll]
     estimate = ist["ozg_schaetzung"]
@@ -159,8 +182,7 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
         "medienbrueche_vermieden_pro_jahr": mb_case * fall,
         "digital_anteil_ist": ist["digital_anteil"], "digital_anteil_soll": soll["digital_anteil"],
         "digital_anteil_zuwachs": soll["digital_anteil"] - ist["digital_anteil"],
-        **{f"{c}_{side}": values[c] for c in _FRAME_INDICATORS
-           for side, values in (("ist", ist), ("soll", soll))},
+        "neuerfassungen_ist": ist["neuerfassungen"], "neuerfassungen_soll": soll["neuerfassungen"],
         "neuerfassungen_pro_jahr_ist": ist["neuerfassungen"] * fall,
         "neuerfassungen_pro_jahr_soll": soll["neuerfassungen"] * fall,
         "ozg_reifegrad_ist": ozg_ist, "ozg_reifegrad_ziel": ozg_ziel,
@@ -190,34 +212,18 @@ def model_gaps(ist: dict[str, np.ndarray], soll: dict[str, np.ndarray], ist_orig
                soll_origin: np.ndarray) -> tuple[pd.Categorical, np.ndarray]:
     """German list of what the savings of each row rest on that is missing, and whether the
     row is complete (both models there, every step with minutes, some handling time)."""
-    parts: list[tuple[np.ndarray, str]] = [(ist_origin == 2, "kein IST-Modell"),
-                                           (soll_origin == 2, "kein SOLL-Modell")]
-    for side, values, origin in (("IST", ist, ist_origin), ("SOLL", soll, soll_origin)):
-        there = origin < 2
-        no_minutes = np.nan_to_num(values["schritte_ohne_minuten"])
-        parts.append((there & (no_minutes > 0), f"{side}: Schritte ohne Minuten"))
-        parts.append((there & ~(np.nan_to_num(values["minuten"]) > 0),
-                      f"{side}: keine Bearbeitungszeit"))
-        parts.append((there & (np.nan_to_num(values["schritte_ohne_medium"]) > 0),
-                      f"{side}: Schritte ohne Medium"))
-    gaps = np.zeros(len(ist_origin), dtype=np.int64)
-    for bit, (mask, _) in enumerate(parts):
-        gaps |= mask.astype(np.int64) << bit
-    codes, uniques = pd.factorize(gaps, sort=True)
-    labels = ["; ".join(text for bit, (_, text) in enumerate(parts) if int(u) >> bit & 1)
-              for u in uniques]
-    blocking = sum(1 << bit for bit, (_, text) in enumerate(parts) if "Medium" not in text)
-    return (pd.Categorical.from_codes(codes, categories=labels),
-            (gaps & blocking) == 0)
+    code = ((ist_origin == 2).astype(np.int64) | (soll_origin == 2).astype(np.int64) << 1
+            | np.where(ist_origin < 2, np.nan_to_num(ist["luecken"]), 0).astype(np.int64) << 2
+            | np.where(soll_origin < 2, np.nan_to_num(soll["luecken"]), 0).astype(np.int64) << 5)
+    texts = ["kein IST-Modell", "kein SOLL-Modell", *(f"IST: {t}" for t in _GAP_TEXT),
+             *(f"SOLL: {t}" for t in _GAP_TEXT)]
+    codes, uniques = pd.factorize(code, sort=True)
+    labels = ["; ".join(t for bit, t in enumerate(texts) if int(u) >> bit & 1) for u in uniques]
+    blocking = sum(1 << bit for bit, t in enumerate(texts) if "Medium" not in t)
+    return pd.Categorical.from_codes(codes, categories=labels), (code & blocking) == 0
 
 
-#: Indicator columns copied into the frame as ``<name>_ist`` and ``<name>_soll``.
-_FRAME_INDICATORS = ("analoge_schritte", "digital_anteil_zeit", "automatisierte_schritte",
-                     "automatisierbar_anteil", "neuerfassungen", "scan_druck_schritte",
-                     "schritte_ohne_minuten", "schritte_ohne_medium")
-
-
-def _cost_per_case(side: dict[str, np.ndarray], params: Parameters) -> np.ndarray:
+def _cost_per_case(side: dict[str, Any], params: Parameters) -> np.ndarray:
     """€ per case: minutes × the rate of the Laufbahn that does the step (Lohnkostentabelle),
     staff steps without a Laufbahn at the table's average, customer steps without wage cost;
     or minutes × a flat Personalkostensatz. Tables without the Laufbahn columns (NaN) cost

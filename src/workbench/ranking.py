@@ -380,9 +380,7 @@ _SUMS = ("fallzahl", "stunden_ist", "stunden_soll", "stunden_gespart", "vzae_ges
          "euro_gespart", "medienbrueche_vermieden_pro_jahr", "neuerfassungen_pro_jahr_ist",
          "neuerfassungen_pro_jahr_soll")
 #: Per-case values and shares: the Verbund value is their Fallzahl-weighted mean.
-_PER_CASE = ("minuten", "analoge_schritte", "digital_anteil", "digital_anteil_zeit",
-             "automatisierte_schritte", "automatisierbar_anteil", "neuerfassungen",
-             "scan_druck_schritte")
+_PER_CASE = ("minuten", "digital_anteil", "neuerfassungen", "kosten_je_fall")
 _WEIGHTED = (*(f"{c}_{side}" for c in _PER_CASE for side in ("ist", "soll")),
              "digital_anteil_zuwachs")
 
