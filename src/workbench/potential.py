@@ -60,8 +60,6 @@ def metrics_row(leistung: str, kommune: str | None, stand: str, m: ModelMetrics,
             "neuerfassungen": ind.reentries, "scan_druck_schritte": ind.scan_print_steps,
             "schritte_ohne_minuten": float(len(ind.without_minutes)),
             "schritte_ohne_medium": float(len(ind.without_medium)),
-            **{f"minuten_{k}": ind.minutes_by_laufbahn.get(k, 0.0) for k in LAUFBAHNEN},
-            "minuten_ohne_laufbahn": ind.minutes_by_laufbahn.get(None, 0.0),
         }
     return {"leistung": leistung, "kommune": kommune or "", "stand": stand,
             "minuten": m.expected_minutes, "liegezeit_tage": m.expected_wait_days,
@@ -70,6 +68,9 @@ def metrics_row(leistung: str, kommune: str | None, stand: str, m: ModelMetrics,
             "automatisierung_anteil": (np.nan if m.automation_share is None
                                        else m.automation_share),
             "verschwendung_minuten": m.waste_minutes, "ozg_schaetzung": m.ozg_estimate,
+            # the administration's minutes by Laufbahn (customers' steps carry no wage cost)
+            **{f"minuten_{k}": m.admin_minutes_by_laufbahn.get(k, 0.0) for k in LAUFBAHNEN},
+            "minuten_ohne_laufbahn": m.admin_minutes_by_laufbahn.get(None, 0.0),
             **extra}
 
 

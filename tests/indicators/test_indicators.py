@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.potential.helpers import chain
+from workbench.bpmn import Definitions
 from workbench.bpmn.builder import ModelBuilder
 from workbench.indicators import compute
 from workbench.metrics import compute as metrics
@@ -113,26 +114,24 @@ def test_scan_and_print_steps_and_missing_data_are_listed() -> None:
     assert i.no_medium_steps == pytest.approx(1)
 
 
-def test_minutes_by_laufbahn_follow_the_lane() -> None:
+def test_minutes_by_laufbahn_follow_the_step_or_lane() -> None:
+    """€ je Fall: 30 Min. gehoben (42,20 €/h) + 6 Min. ohne Laufbahn (Durchschnitt 40,70)."""
     from workbench.labour_costs import KOMMUNEN, cost_per_case
 
     defs = chain({"medium": "fachverfahren", "minutes": 30},
                  {"medium": "fachverfahren", "minutes": 6})
     defs.get("a").set_ext("laufbahn", "gehoben")
-    i = ind(defs)
-    assert i.minutes_by_laufbahn == {"gehoben": pytest.approx(30), None: pytest.approx(6)}
-    assert cost_per_case(i.minutes_by_laufbahn, KOMMUNEN) == pytest.approx(
-        (30 * 42.20 + 6 * 40.70) / 60)
+    by_laufbahn = metrics(defs).admin_minutes_by_laufbahn
+    assert by_laufbahn == {"gehoben": pytest.approx(30), None: pytest.approx(6)}
+    assert cost_per_case(by_laufbahn, KOMMUNEN) == pytest.approx((30 * 42.20 + 6 * 40.70) / 60)
 
 
-def test_only_staff_typing_data_in_counts() -> None:
-    """Bürger:in zahlt im Portal per ePayment (Systemwechsel, aber Kundenschritt): keine
-    Neuerfassung. Papiernachweis → „prüfen“ im Fachverfahren (arbeitet mit den Daten, tippt
-    sie nicht ab): keine. Papiernachweis → „Daten erfassen“ im Fachverfahren: eine."""
+def _lane_model(lane: str, role: str | None) -> Definitions:
     from tests.potential.helpers import flow, model, task
 
-    defs = model(
-        '<bpmn:laneSet id="ls"><bpmn:lane id="lb" name="Bürger:in" wb:participantRole="buerger">'
+    attr = f' wb:participantRole="{role}"' if role else ""
+    return model(
+        f'<bpmn:laneSet id="ls"><bpmn:lane id="lb" name="{lane}"{attr}>'
         "<bpmn:flowNodeRef>a</bpmn:flowNodeRef><bpmn:flowNodeRef>b</bpmn:flowNodeRef>"
         '</bpmn:lane><bpmn:lane id="la" name="Amt"><bpmn:flowNodeRef>c</bpmn:flowNodeRef>'
         "<bpmn:flowNodeRef>d</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef>"
@@ -146,8 +145,22 @@ def test_only_staff_typing_data_in_counts() -> None:
         '<bpmn:endEvent id="z"/>',
         flow("f1", "s", "a"), flow("f2", "a", "b"), flow("f3", "b", "c"), flow("f4", "c", "d"),
         flow("f5", "d", "e"), flow("f6", "e", "z"))
-    i = ind(defs)
-    assert [(r.source_id, r.target_id) for r in i.reentry_list] == []
+
+
+@pytest.mark.parametrize(("lane", "role", "expected"), [
+    ("Bürger:in", "buerger", []),  # stated on the lane
+    ("Antragsteller:in", None, []),  # recognised by the lane's name
+    ("Sachbearbeitung", None, [("a", "b")]),  # staff: Portal → ePayment typed by hand
+])
+def test_only_staff_typing_data_in_counts(lane: str, role: str | None,
+                                          expected: list[tuple[str, str]]) -> None:
+    """Bürger:in zahlt im Portal per ePayment (Systemwechsel, aber Kundenschritt): keine
+    Neuerfassung. Papiernachweis → „prüfen“ im Fachverfahren (arbeitet mit den Daten, tippt sie
+    nicht ab): keine. Papiernachweis → „Daten erfassen“ im Fachverfahren: eine."""
+    from tests.potential.helpers import flow, model, task
+
+    i = ind(_lane_model(lane, role))
+    assert [(r.source_id, r.target_id) for r in i.reentry_list] == expected
     # the same with the paper step right before the capture
     defs2 = model('<bpmn:startEvent id="s"/>', task("c", medium="papier"),
                   task("e", medium="fachverfahren", system="Meldewesen",

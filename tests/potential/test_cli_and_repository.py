@@ -122,13 +122,12 @@ def test_shipped_knowledge_base_end_to_end() -> None:
     assert row["stunden_gespart"] == pytest.approx(row["fallzahl"] * (ist - soll) / 60)
     assert row["vzae_gespart"] == pytest.approx(row["stunden_gespart"] / 1600)
     # € follow the Laufbahn of the lane that does each step (Lohnkostentabelle Kommunen)
-    from workbench.indicators import compute as indicators
     from workbench.labour_costs import KOMMUNEN, cost_per_case
 
     cost = {}
     for stand in ("ist", "soll"):
-        defs = repo.model("briefwahl", stand)
-        cost[stand] = cost_per_case(indicators(defs, compute(defs)).minutes_by_laufbahn, KOMMUNEN)
+        minutes = compute(repo.model("briefwahl", stand)).admin_minutes_by_laufbahn
+        cost[stand] = cost_per_case(minutes, KOMMUNEN)
     assert row["euro_gespart"] == pytest.approx(row["fallzahl"] * (cost["ist"] - cost["soll"]))
     assert row["euro_gespart"] != pytest.approx(row["stunden_gespart"] * KOMMUNEN.average)
     assert first.parameter.jahresarbeitszeit_stunden == 1600

@@ -14,8 +14,6 @@ from ..metrics import AUTOMATABLE  # automation classes that count as automatabl
 #: Media that hold data a person can type over (what is said in person or by phone is captured
 #: for the first time, not re-entered).
 STORED_ANALOG = frozenset({"papier", "scan"})
-#: Participant roles of customers: their typing is their own effort, not a re-entry by staff.
-CUSTOMER_ROLES = frozenset({"buerger", "unternehmen"})
 #: Activity types whose work is printing or scanning paper.
 SCAN_PRINT_TYPES = frozenset({"drucken", "scannen"})
 #: Activity types whose work is typing existing data over (a re-entry by itself).
@@ -70,44 +68,21 @@ def is_manual_entry(a: Activity) -> bool:
     return is_digital(a) and not is_automated(a)
 
 
-def stated_role(a: Activity) -> str | None:
-    """``wb:participantRole`` of the step's innermost lane that states one, else of its
-    process or of the pool that holds the process; None when nobody states it."""
-    lane = a.lane
-    while lane is not None:
-        if lane.role:
-            return str(lane.role)
-        lane = lane.parent
-    process = a.process
-    if process.role:
-        return str(process.role)
-    for participant in a.defs.participants:
-        if participant.process_id == process.id and participant.role:
-            return str(participant.role)
-    return None
-
-
-def is_customer(a: Activity) -> bool:
-    """The step is done by Bürger:innen or Unternehmen (stated on lane, process or pool)."""
-    return stated_role(a) in CUSTOMER_ROLES
-
-
 def system_of(a: Activity) -> str:
     """The step's system, whitespace-normalized ('' when none)."""
     return " ".join(str(a.system or "").split())
 
 
-def reentry_reason(source: Activity, target: Activity) -> str | None:
+def reentry_reason(source: Activity, target: Activity, *, staff: bool = True) -> str | None:
     """German reason when a person types data of ``source`` into ``target``, else None.
 
-    That is the case when the target is a manual digital step of the administration (not of
-    a lane, process or pool with the role Bürger:in/Unternehmen) that types data in (activity
+    That is the case when the target is a manual digital step of the administration's staff
+    (``staff``: not a step of Bürger:innen, Unternehmen or an external body) that types data in (activity
     type daten_erfassen/daten_uebertragen, or no type stated) and the data comes from paper or
     a scan, or from another system (both name one). Data told in person or by phone and typed
     in is a first capture, not a re-entry."""
     kind_b = str(target.activity_type or "")
-    if not is_manual_entry(target) or (kind_b and kind_b not in ENTRY_TYPES) \
-            or is_customer(target):
+    if not staff or not is_manual_entry(target) or (kind_b and kind_b not in ENTRY_TYPES):
         return None
     if source.medium in STORED_ANALOG:
         return f"von {_medium_label(source)} in {_where(target)}"

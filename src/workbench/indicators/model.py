@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from ..analysis.roles import ADMINISTRATION, activity_role, units_of
 from ..bpmn import Activity, Definitions, SubProcess
-from ..labour_costs import laufbahn_of
 from ..markov import TINY, has_content
 from ..metrics import ModelMetrics
 from . import classify as c
@@ -48,9 +48,6 @@ class Indicators:
     automatable_open_minutes: float = 0.0
     reentries: float = 0.0
     reentry_list: list[Reentry] = field(default_factory=list)
-    #: staff minutes per case by Laufbahn (None: no Laufbahn stated); customer steps excluded
-    minutes_by_laufbahn: dict[str | None, float] = field(default_factory=dict)
-    customer_minutes: float = 0.0  # minutes of Bürger:innen/Unternehmen (no wage cost)
     without_minutes: list[str] = field(default_factory=list)  # step names, for data quality
     without_medium: list[str] = field(default_factory=list)
 
@@ -114,13 +111,15 @@ def leaf_steps(defs: Definitions, visits: dict[str, float]) -> list[tuple[Activi
 
 
 def compute_steps(steps: list[tuple[Activity, float]],
-                  transitions: list[tuple[Activity, Activity, float]] = ()) -> Indicators:
+                  transitions: list[tuple[Activity, Activity, float]] = (),
+                  not_staff: frozenset[str] = frozenset()) -> Indicators:
     """Indicators from (step, expected visits) pairs and the expected step-to-step
-    transitions (source, target, expected count per case) that may be re-entries."""
+    transitions (source, target, expected count per case) that may be re-entries;
+    ``not_staff``: ids of steps of Bürger:innen, Unternehmen or external bodies."""
     ind = Indicators()
     by_target: dict[str, float] = {}
     for source, target, count in transitions:
-        reason = c.reentry_reason(source, target)
+        reason = c.reentry_reason(source, target, staff=target.id not in not_staff)
         if reason and count > TINY:
             ind.reentry_list.append(Reentry(source.id, target.id, _name(target), reason,
                                             float(count)))
@@ -142,13 +141,8 @@ def compute_steps(steps: list[tuple[Activity, float]],
             ind.without_medium.append(_name(a))
         if a.minutes is None:
             ind.without_minutes.append(_name(a))
-        if c.is_customer(a):
-            ind.customer_minutes += v * minutes
-        else:
-            key = laufbahn_of(a)
-            ind.minutes_by_laufbahn[key] = ind.minutes_by_laufbahn.get(key, 0.0) + v * minutes
         typed = (str(a.activity_type or "") in c.REENTRY_TYPES and c.is_manual_entry(a)
-                 and not c.is_customer(a))
+                 and a.id not in not_staff)
         if typed and v > by_target.get(a.id, 0.0) + TINY:  # typing over counts once per visit
             extra = v - by_target.get(a.id, 0.0)
             ind.reentry_list.append(Reentry("", a.id, _name(a), "Aktivitätstyp „Daten "
@@ -168,7 +162,16 @@ def compute(defs: Definitions, metrics: ModelMetrics) -> Indicators:
     transitions = [(nodes[t.source_activity_id], nodes[t.target_activity_id], t.expected_count)
                    for t in metrics.break_transitions
                    if t.source_activity_id in nodes and t.target_activity_id in nodes]
-    return compute_steps(steps, transitions)
+    return compute_steps(steps, transitions, not_staff(defs, [a for a, _ in steps]))
+
+
+def not_staff(defs: Definitions, steps: list[Activity]) -> frozenset[str]:
+    """Ids of the steps that are not the administration's own work: the role of their lane
+    or pool (stated, or inferred by name as in :mod:`workbench.analysis.roles`)."""
+    unit_role = {u.process.id: u.role for u in units_of(defs, []) if u.process is not None}
+    return frozenset(a.id for a in steps
+                     if activity_role(a, unit_role.get(a.process.id, ADMINISTRATION))[0]
+                     != ADMINISTRATION)
 
 
 def _name(a: Activity) -> str:

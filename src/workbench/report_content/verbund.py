@@ -43,7 +43,8 @@ def members(ctx: ReportContext) -> str:
     frame = ctx.analysis.frame
     rows = []
     for k in ctx.repo.kommunen.itertuples():
-        mine = frame[(frame["kommune"] == k.schluessel) & (frame["stunden_gespart"] > 0)]
+        mine = frame[(frame["kommune"] == k.schluessel) & (frame["stunden_gespart"] > 0)
+                     & frame["vollstaendig"].astype(bool)]
         ranked = frame[(frame["kommune"] == k.schluessel)].dropna(subset=["rang"])
         best = ranked.sort_values("rang").head(1)
         rows.append([esc(k.name), esc(k.typ), number(k.einwohner),
