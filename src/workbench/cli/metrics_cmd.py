@@ -74,7 +74,7 @@ def print_metrics(name: str, m: ModelMetrics) -> None:
         ("Automatisierbarer Anteil", _share(m.automation_share)),
         ("Verschwendungsschritte", ", ".join(m.waste_steps) or "keine"),
         ("E2E-Phasen", phases),
-        ("OZG-Reifegrad (geschätzt)", str(m.ozg_estimate)),
+        ("OZG-Reifegrad (geschätzt, Modell 0–4 v1.1)", str(m.ozg_estimate)),
     ]
     print(f"{name}: Prozess {title}, {m.activities} Aktivitäten")
     width = max(len(label) for label, _ in rows)
