@@ -52,7 +52,8 @@ def test_themenfeld_of_each_leistung_from_ozg_id_or_leika() -> None:
     names = dict(zip(repo.leistungen["id"], themenfelder_of(repo.leistungen, load_catalog()),
                      strict=True))
     assert names["gewerbeanmeldung"] == "Unternehmensführung & -entwicklung"  # by LeiKa key
-    assert names["briefwahl"] == NO_THEMENFELD  # neither key nor OZG-ID in the example
+    assert names["briefwahl"] == "Engagement & Hobby"  # by OZG-ID 10145 (Wahlschein, Briefwahl)
+    assert names["sepa_mandat"] == NO_THEMENFELD  # neither key nor OZG-ID in the example
 
 
 @pytest.mark.slow

@@ -28,6 +28,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("produkt")
     kb = base / "processes"
     shutil.copytree(EXAMPLE, kb)
+    shutil.copytree(EXAMPLE.parent / "examples" / "odenwald", base / "examples" / "odenwald")
     catalogue = kb / "leistungen.yaml"
     catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
         "name: Briefwahl und Wahlschein", f'name: "Briefwahl {SCRIPT}"'), encoding="utf-8")
@@ -41,8 +42,11 @@ def test_report_contents(rendered: tuple[Path, Path]) -> None:
     page = (out / "033560005_lilienthal.html").read_text(encoding="utf-8")
     for heading in ("Management Summary", "Rangliste", "Portfolio und Robustheit",
                     "Die wichtigsten Leistungen im Einzelnen", "Prozesssteckbrief",
-                    "Im Vergleich zum Verbund", "Annahmen und Datenqualität", "Glossar"):
+                    "Im Vergleich zum Verbund", "Dieselbe Leistung in anderen Verbünden",
+                    "Annahmen und Datenqualität", "Glossar"):
         assert heading in page, heading
+    assert "Interkommunale Zusammenarbeit Odenwald" in page  # linked by LeiKa key
+    assert re.search(r"<th>Leistungsschlüssel</th><td>LeiKa \d{14} · OZG \d{5}", page)
     assert "Stand 24.11.2026" in page and "Beispielwerte" in page
     assert "Jahresarbeitszeit je VZÄ" in page and "Lohnkosten je Stunde (Kommunen)" in page
     assert page.count("<svg") >= 6  # portfolio + five IST/SOLL comparisons

@@ -41,6 +41,9 @@ class Verbund:
     quelle: str = ""
     stand: dt.date | None = None
     parameter: dict[str, Any] = field(default_factory=dict)
+    #: Knowledge bases of other Verbünde (paths relative to this one) whose Leistungen are
+    #: linked by LeiKa key in the Kommune report (``verknuepfte_wissensbasen``).
+    linked: tuple[str, ...] = ()
 
     @property
     def jahresarbeitszeit(self) -> float:
@@ -99,10 +102,18 @@ def load_verbund(root: Path, findings: list[Finding]) -> Verbund:
         findings.append(_f("warning", "verbund.yaml", "stand",
                            f"'{stand}' ist kein Datum (JJJJ-MM-TT).", "value"))
         stand = None
+    linked = data.get("verknuepfte_wissensbasen") or []
+    if isinstance(linked, str):
+        linked = [linked]
+    if not isinstance(linked, list) or not all(isinstance(x, str) and x.strip() for x in linked):
+        findings.append(_f("warning", "verbund.yaml", "verknuepfte_wissensbasen",
+                           "Bitte eine Liste von Ordnern angeben (z. B. - ../odenwald); die "
+                           "Angabe wird ignoriert.", "value"))
+        linked = []
     return Verbund(
         id=str(data.get("id") or root.name), name=str(data.get("name") or root.name),
         beschreibung=str(data.get("beschreibung") or ""), quelle=str(data.get("quelle") or ""),
-        stand=stand, parameter=params,
+        stand=stand, parameter=params, linked=tuple(x.strip() for x in linked),
     )
 
 

@@ -171,7 +171,8 @@ def _source_line(doc: XProzessDocument) -> str:
 
 def catalogue_updates(entry: dict[str, Any], leika: str | None, ozg: dict[str, str] | None
                       ) -> tuple[dict[str, Any], list[str]]:
-    """LeiKa key and OZG-ID for the catalogue entry; never overwrites a different value."""
+    """LeiKa key and OZG-ID for the catalogue entry (never overwriting a different value), and
+    ``erfassung: modelliert`` where it said Steckbrief only."""
     changes: dict[str, Any] = {}
     notes = []
     if leika:
@@ -181,6 +182,8 @@ def catalogue_updates(entry: dict[str, Any], leika: str | None, ozg: dict[str, s
         elif current != leika:
             notes.append(f"leistungen.yaml nennt den LeiKa-Schlüssel {current}, die FIM-Datei "
                          f"{leika}; der Katalog bleibt unverändert – bitte prüfen.")
+    if str(entry.get("erfassung") or "").strip() in ("", "steckbrief"):
+        changes["erfassung"] = "modelliert"  # it has a model now
     if ozg:
         sub = entry.get("ozg") if isinstance(entry.get("ozg"), dict) else {}
         if not str(sub.get("id") or "").strip():

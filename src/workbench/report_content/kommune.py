@@ -198,14 +198,23 @@ def steckbrief_box(ctx: ReportContext, leistung: str) -> str:
 
     def items(key: str) -> str:
         value = data.get(key)
-        if isinstance(value, list):
-            return esc(", ".join(map(str, value))) if value else "–"
+        if isinstance(value, list):  # legal bases from XProzess are {name, uri, art}
+            texts = [str(v.get("name") or v.get("uri") or "") if isinstance(v, dict) else str(v)
+                     for v in value]
+            return esc(", ".join(t for t in texts if t)) if value else "–"
         return esc(value) if value else "–"
+
+    keys = [f"LeiKa {row['leika']}" if isinstance(row.get("leika"), str) else "",
+            f"OZG {row['ozg_id']}" + (f" ({row['leistungsbuendel']})"
+                                      if isinstance(row.get("leistungsbuendel"), str) else "")
+            if isinstance(row.get("ozg_id"), str) else ""]
 
     reviewed = data.get("zuletzt_geprueft")
     fields = [
         ("Verantwortlich", items("verantwortlich")), ("Fachbereich", esc(row["fachbereich"])),
-        ("Prozesstyp", esc(row["prozesstyp"])), ("Fachverfahren", items("fachverfahren")),
+        ("Prozesstyp", esc(row["prozesstyp"])),
+        ("Leistungsschlüssel", esc(" · ".join(k for k in keys if k)) or "–"),
+        ("Fachverfahren", items("fachverfahren")),
         ("Rechtsgrundlagen", items("rechtsgrundlagen")), ("Basisdienste", items("basisdienste")),
         ("OZG-Reifegrad (0–4, v1.1)",
          f"{number(row['reifegrad_ist'])} → Ziel {number(row['reifegrad_ziel'])}"

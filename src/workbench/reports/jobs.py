@@ -55,6 +55,10 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
     verbund_template = Path(verbund_template or template_dir / "report_verbund.ipynb")
     stand_text = stand.isoformat() if isinstance(stand, dt.date) else str(stand)
     inputs = list(repo.files())
+    for text in getattr(repo.verbund, "linked", ()):  # partner KBs shown in the Kommune report
+        linked = Path(text) if Path(text).is_absolute() else Path(repo.root) / text
+        if linked.is_dir():
+            inputs += type(repo).load(linked).files()
     base = {"repository": str(repo.root), "stand": stand_text, "top_n": int(top_n),
             "bewertung": None}
     jobs: list[ReportJob] = []
