@@ -82,7 +82,9 @@ def test_jobs_for_the_shipped_example():
     assert grasberg.parameters == {"kommune": "033560002", "repository": str(repo.root),
                                    "stand": "2026-11-24", "top_n": 5, "bewertung": None}
     assert grasberg.template == Path("notebooks/report_kommune.ipynb")
-    assert grasberg.inputs == repo.files()  # any KB change re-renders every report
+    # any KB change re-renders every report, so does a change in a linked partner KB
+    partner = Repository.load(EXAMPLE / repo.verbund.linked[0])
+    assert grasberg.inputs == repo.files() + partner.files()
     some = jobs_for_repository(repo, kommunen=["033560005", "Grasberg"], include_verbund=False,
                                stand="2026-11-24", top_n=3, template_dir=Path("x"),
                                kommune_template=Path("eigene.ipynb"))

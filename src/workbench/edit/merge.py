@@ -171,12 +171,41 @@ class _Merger:
         return next((e.element for e in self.O.entries.values() if e.tag == _DI + "BPMNPlane"),
                     None)
 
+    def _drilldown_plane(self, key: str) -> etree._Element | None:
+        """The original's page for a bpmn-js drill-down plane (made on first use): content drawn
+        inside a collapsed sub-process gets a diagram of its own, as bpmn-js shows it, instead
+        of landing on the main page at the coordinates of the sub-process's page."""
+        if key in self.placed:
+            return self.placed[key]
+        e_plane = self.E.entries[key].element
+        target = e_plane.get("bpmnElement") or ""
+        if e_plane.tag != _DI + "BPMNPlane" or self.O.entries.get(target) is None:
+            return self._main_plane(key)
+        taken = {el.get("id") for el in self.O.root.iter() if isinstance(el.tag, str)}
+
+        def fresh(wanted: str | None, fallback: str) -> str:
+            name, n = wanted or fallback, 1
+            while name in taken:
+                n += 1
+                name = f"{wanted or fallback}_{n}"
+            taken.add(name)
+            return name
+
+        e_diagram = e_plane.getparent()
+        diagram = etree.SubElement(self.O.root, _DI + "BPMNDiagram", id=fresh(
+            e_diagram.get("id") if e_diagram is not None else None, f"{target}_diagram"))
+        plane = etree.SubElement(diagram, _DI + "BPMNPlane",
+                                 id=fresh(e_plane.get("id"), f"{target}_plane"),
+                                 bpmnElement=target)
+        self.placed[key] = plane
+        return plane
+
     def _home(self, key: str) -> tuple[etree._Element, tuple[str, ...]] | None:
         """Where an element of E goes in the original: (container, path below it)."""
         entry = self.E.entries[key]
         parent = entry.parent
-        if parent in self.skipped:  # drawn inside a drill-down plane: the main plane holds it
-            plane = self._main_plane(parent)
+        if parent in self.skipped:  # drawn inside a drill-down plane: a page of its own
+            plane = self._drilldown_plane(parent)
             return (plane, ()) if plane is not None else None
         target = self._original(parent)
         return (target, entry.path) if target is not None else None
