@@ -3,9 +3,8 @@
 A Verbund names partner knowledge bases in ``verbund.yaml`` (``verknuepfte_wissensbasen``,
 paths relative to its own folder). The Kommune report lists, for each of the Kommune's
 Leistungen that carries a LeiKa key, who else runs it: Verbund, members, and which models
-(IST, SOLL) exist there – a starting point for Nachnutzung. The Wissensportal (issue 17) will
-show the same links for all staff; this section is the report's view of them.
-"""
+(IST, SOLL) exist there – a starting point for Nachnutzung. The Wissensportal shows the same
+links on its process pages (``workbench portal --weitere-wissensbasis``)."""
 
 from __future__ import annotations
 
