@@ -24,6 +24,7 @@ class LevelRow:
     minutes_per_execution: float | None
     minutes_per_case: float | None
     missing_minutes: int
+    standard_minutes_per_case: float = 0.0  # part of minutes_per_case from standard values
 
 
 def process_metrics(defs: Definitions) -> tuple[dict[str, metrics.ModelMetrics], list[str]]:
@@ -45,7 +46,8 @@ def level_rows(defs: Definitions) -> tuple[list[LevelRow], list[str]]:
     """Every level of the model with expected executions and minutes of its content."""
     computed, notes = process_metrics(defs)
     visits = {k: v for m in computed.values() for k, v in m.visits.items()}
-    totals = inner_totals(defs, visits)
+    standard = {v.activity_id: v.minutes for m in computed.values() for v in m.standard_values}
+    totals = inner_totals(defs, visits, standard)
     rows = []
     for level in levels(defs):
         if level.depth == 0:
@@ -55,17 +57,19 @@ def level_rows(defs: Definitions) -> tuple[list[LevelRow], list[str]]:
                 continue
             process = next(p for p in defs.processes if p.id == level.id)
             missing = sum(1 for n in process.all_flow_nodes if isinstance(n, Activity)
-                          and n.minutes is None and visits.get(n.id, 0.0) > 1e-12
+                          and n.minutes is None and n.id not in standard
+                          and visits.get(n.id, 0.0) > 1e-12
                           and not (n.is_sub_process and getattr(n, "flow_nodes", None)))
             rows.append(LevelRow(level, 1.0, total.expected_minutes, total.expected_minutes,
-                                 missing))
+                                 missing, total.standard_minutes))
             continue
         found = totals.get(level.id)
         if found is None:
             rows.append(LevelRow(level, None, None, None, 0))
         else:
             rows.append(LevelRow(level, found.executions, found.minutes_per_execution,
-                                 found.minutes_per_case, found.missing_minutes))
+                                 found.minutes_per_case, found.missing_minutes,
+                                 found.standard_minutes_per_case))
     return rows, notes
 
 

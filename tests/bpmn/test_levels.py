@@ -175,3 +175,25 @@ def test_plain_fim_model_is_unchanged_by_the_level_logic() -> None:
     assert [lv.depth for lv in levels(defs)] == [0, 0]
     svg = process_map(copy.deepcopy(defs), style="di").svg
     assert "Σ" not in svg
+
+
+def test_steps_without_minutes_inside_count_with_their_standard_value() -> None:
+    """The level total uses the same minutes as the metrics: a step inside without minutes
+    counts with the standard value the metrics assumed for it (issue 10)."""
+    root = etree.fromstring(_detailed_fim())
+    task = next(el for el in root.iter(B + "task") if el.get("id") == "t2")
+    del task.attrib["{" + ns.WB + "}minutes"]
+    defs = bpmn.read(etree.tostring(root))
+    m = metrics.compute(defs)
+    assumed = {v.activity_id: v.minutes for v in m.standard_values}
+    assert "t2" in assumed and "t1" not in assumed
+    group = find_sub_process(defs, "Anzeige empfangen")
+    total = inner_totals(defs, m.visits, assumed)[group.id]
+    assert total.minutes_per_execution == pytest.approx(10.0 + assumed["t2"])
+    assert total.standard_minutes_per_case == pytest.approx(assumed["t2"])
+    assert total.missing_minutes == 0
+    without = inner_totals(defs, m.visits)[group.id]  # no standard values given: 0 and named
+    assert (without.minutes_per_execution, without.missing_minutes) == (pytest.approx(10.0), 1)
+    rows, _ = level_rows(defs)
+    row = next(r for r in rows if r.level.id == group.id)
+    assert row.minutes_per_execution == pytest.approx(10.0 + assumed["t2"])

@@ -54,8 +54,11 @@ def test_a_step_drawn_into_a_fim_group_counts_as_its_content(modeler: BpmnJsMode
     inner = find_sub_process(defs, "Anzeige empfangen")
     assert [n.id for n in inner.flow_nodes] == [task]
     assert [lv.name for lv in levels(defs) if lv.depth == 1] == ["Anzeige empfangen"]
-    # the group now counts with its content (7 min), not as an empty step
-    assert metrics.compute(defs).expected_minutes == pytest.approx(7.0)
+    # the group now counts with its content (7 min), not as an empty step; the other FIM
+    # groups have no minutes and count with standard values (issue 10)
+    m = metrics.compute(defs)
+    assert m.expected_minutes - m.standard_minutes == pytest.approx(7.0)
+    assert inner.id not in {v.activity_id for v in m.standard_values}
     level = level_model(defs, "Anzeige empfangen")
     assert [s.bpmn_element for s in level.diagrams[0].shapes] == [task]
     assert f'data-bpmn-id="{task}"' in process_map(level, style="di").svg

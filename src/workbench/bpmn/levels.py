@@ -61,7 +61,8 @@ class LevelTotal:
 
     executions: float  # expected executions of the sub-process per case
     minutes_per_case: float  # Σ visits · minutes of the work-carrying activities inside
-    missing_minutes: int  # activities inside without minutes (counted with 0)
+    missing_minutes: int  # activities inside without minutes and without standard value (0)
+    standard_minutes_per_case: float = 0.0  # part of minutes_per_case from standard values
 
     @property
     def minutes_per_execution(self) -> float | None:
@@ -192,23 +193,30 @@ def content_drawn(defs: Definitions, node: SubProcess, plane_ids: set[str]) -> b
     return any(n.id in plane_ids for n in node.flow_nodes)
 
 
-def inner_totals(defs: Definitions, visits: Mapping[str, float]) -> dict[str, LevelTotal]:
+def inner_totals(defs: Definitions, visits: Mapping[str, float],
+                 standard: Mapping[str, float] | None = None) -> dict[str, LevelTotal]:
     """Per sub-process with content: expected executions per case and the expected handling
-    minutes of everything inside (nested levels included), from the metrics' visits."""
+    minutes of everything inside (nested levels included), from the metrics' visits; a step
+    without minutes counts with its ``standard`` value (activity id → minutes) when the metrics
+    assumed one, else with 0."""
+    standard = standard or {}
     out: dict[str, LevelTotal] = {}
     for node in sub_processes(defs):
         if not has_content(node) or node.id not in visits:
             continue
-        total, missing = 0.0, 0
+        total, assumed, missing = 0.0, 0.0, 0
         for inner in node.all_flow_nodes:
             if not isinstance(inner, Activity):
                 continue
             if isinstance(inner, SubProcess) and has_content(inner):
                 continue  # its content is counted, not the container
             seen = float(visits.get(inner.id, 0.0))
-            if inner.minutes is None:
+            if inner.minutes is not None:
+                total += seen * float(inner.minutes)
+            elif inner.id in standard:
+                total += seen * float(standard[inner.id])
+                assumed += seen * float(standard[inner.id])
+            else:
                 missing += seen > 1e-12
-                continue
-            total += seen * float(inner.minutes)
-        out[node.id] = LevelTotal(float(visits[node.id]), total, missing)
+        out[node.id] = LevelTotal(float(visits[node.id]), total, missing, assumed)
     return out

@@ -60,6 +60,7 @@ def cmd_levels(args: argparse.Namespace) -> int:
                            "steps": r.level.steps, "executions": r.executions,
                            "minutes_per_execution": r.minutes_per_execution,
                            "minutes_per_case": r.minutes_per_case,
+                           "standard_minutes_per_case": r.standard_minutes_per_case,
                            "missing_minutes": r.missing_minutes} for r in rows])
         return EXIT_OK
     if not rows:
@@ -67,9 +68,11 @@ def cmd_levels(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_table([("  " * r.level.depth + (r.level.name or r.level.id), r.level.kind,
                   r.level.steps, number(r.executions, 2), number(r.minutes_per_execution),
-                  number(r.minutes_per_case), r.missing_minutes or "") for r in rows],
+                  number(r.minutes_per_case),
+                  number(r.standard_minutes_per_case) if r.standard_minutes_per_case else "",
+                  r.missing_minutes or "") for r in rows],
                 ["Ebene", "Art", "Schritte", "Ausführungen je Fall", "Minuten je Ausführung",
-                 "Minuten je Fall", "ohne Minuten"])
+                 "Minuten je Fall", "davon Standardwerte", "ohne Minuten"])
     print("Ein Teilprozess mit Inhalt zählt mit der Summe seiner Schritte; Karte einer Ebene: "
           "workbench map DATEI --teilprozess NAME -o karte.svg")
     for note in notes:

@@ -105,7 +105,8 @@ def highlights_for(defs: Definitions) -> Highlights:
     except metrics.MetricsError:  # nothing to evaluate (e.g. no process): the map still renders
         return Highlights(automatable=automatable)
     totals = {key: value.minutes_per_execution
-              for key, value in inner_totals(defs, computed.visits).items()
+              for key, value in inner_totals(defs, computed.visits, {
+                  v.activity_id: v.minutes for v in computed.standard_values}).items()
               if value.minutes_per_execution is not None}
     found = Highlights.from_metrics(computed, automatable)
     return Highlights(found.media_breaks, found.waste, found.automatable, totals,
