@@ -24,8 +24,15 @@ MINUTES_WARN = 2_400
 MINUTES_MAX = 96_000
 #: Waiting days of one step (ten years).
 WAIT_DAYS_MAX = 3_650
+#: Hard limits of the numeric step attributes (``wb:`` name → (maximum, unit for messages)).
+ATTRIBUTE_MAX = {"minutes": (MINUTES_MAX, "Minuten, ein Arbeitsjahr"),
+                 "waitDays": (WAIT_DAYS_MAX, "Tage, zehn Jahre")}
+#: Warning levels of the numeric step attributes (the value is used, but probably a typo).
+ATTRIBUTE_WARN = {"minutes": (MINUTES_WARN, "Minuten, eine Arbeitswoche")}
 #: Length of the ranking lists.
 TOP_N_MAX = 1_000
+#: Verbund parameters: a year has 8,760 hours; no hour of work costs more than 10,000 €.
+PARAMETER_MAX = {"jahresarbeitszeit_stunden": 8_760, "personalkostensatz_euro_stunde": 10_000}
 #: One CSV field (Python's csv module refuses more than 131,072 characters by default).
 CSV_FIELD_MAX = 131_072
 

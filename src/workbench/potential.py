@@ -341,6 +341,11 @@ def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 
                    if "bewertung.yaml" in str(getattr(f, "file", ""))]
         raise PotentialError("bewertung.yaml fehlt oder ist fehlerhaft; ohne Bewertungsmodell "
                              "keine Priorisierung. " + " ".join(reasons[:2]))
+    for frame_name, file in (("kommunen", "kommunen.csv"), ("leistungen", "leistungen.yaml")):
+        if len(getattr(repo, frame_name)) == 0:
+            raise PotentialError(f"{file} enthält keinen gültigen Eintrag; ohne Kommunen und "
+                                 "Leistungen gibt es kein Potenzial. Bitte die Befunde von "
+                                 "`workbench validate` beheben.")
     table, hints, gaps = collect_metrics(repo)
     bewertungen, strategy_notes = strategy_ratings(repo)  # derived "Unterstützung der Strategie"
     hints = strategy_notes + hints

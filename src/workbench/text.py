@@ -28,8 +28,9 @@ def slug(text: str, *, separator: str = "_", max_length: int = 60, fallback: str
 
 
 def german_number(value: object, digits: int = 0, unit: str = "") -> str:
-    """German number format (1.234,5) with optional unit; None and NaN become an en dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """German number format (1.234,5) with optional unit; None, NaN and ±inf become an en dash
+    (a report never prints "inf")."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     text = f"{float(value):,.{digits}f}".replace(",", "\x00").replace(".", ",")
     text = text.replace("\x00", ".")

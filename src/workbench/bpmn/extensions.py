@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..limits import ATTRIBUTE_MAX, ATTRIBUTE_WARN, german_int
 from ..text import ascii_fold
 from . import namespaces as ns
 
@@ -163,10 +164,13 @@ def parse_number(raw: str | None) -> float | None:
 
 
 def parse_value(attribute: str, raw: str | None) -> float | str | None:
-    """Typed value of an extension attribute, or None when missing or invalid."""
+    """Typed value of an extension attribute, or None when missing, invalid or beyond its
+    hard limit (:data:`workbench.limits.ATTRIBUTE_MAX`)."""
     spec = ATTRIBUTES[attribute]
     if spec.kind == "number":
-        return parse_number(raw)
+        value = parse_number(raw)
+        limit = ATTRIBUTE_MAX.get(attribute)
+        return None if value is not None and limit and value > limit[0] else value
     if spec.kind == "probability":
         value = parse_number(raw)
         return value if value is not None and value <= 1 else None
@@ -201,11 +205,32 @@ def problem(attribute: str, raw: str) -> str | None:
     if parse_value(attribute, raw) is not None or not raw.strip():
         return None
     if spec.kind == "number":
-        return f"{spec.label}: '{raw}' ist keine Zahl ≥ 0."
+        if beyond_limit(attribute, raw):
+            limit = ATTRIBUTE_MAX[attribute]
+            return (f"{spec.label}: '{raw}' ist unplausibel groß (höchstens "
+                    f"{german_int(limit[0])} {limit[1]}).")
+        return f"{spec.label}: '{raw}' ist keine Zahl ≥ 0 (endlich)."
     if spec.kind == "probability":
         return f"{spec.label}: '{raw}' ist keine Wahrscheinlichkeit zwischen 0 und 1."
     allowed = ", ".join(f"{k} ({v})" for k, v in (spec.values or {}).items())
     return f"{spec.label}: '{raw}' ist kein erlaubter Wert; erlaubt sind {allowed}."
+
+
+def beyond_limit(attribute: str, raw: str) -> bool:
+    """True for a number above the attribute's hard limit (an error, the value is ignored)."""
+    limit = ATTRIBUTE_MAX.get(attribute)
+    value = parse_number(raw)
+    return bool(limit) and value is not None and value > limit[0]
+
+
+def plausibility(attribute: str, raw: str) -> str | None:
+    """German warning for a valid value beyond its warning level (probably a typo), else None."""
+    level = ATTRIBUTE_WARN.get(attribute)
+    value = parse_value(attribute, raw) if attribute in ATTRIBUTES else None
+    if level is None or not isinstance(value, float) or value <= level[0]:
+        return None
+    return (f"{ATTRIBUTES[attribute].label}: {raw} ist ungewöhnlich groß (mehr als "
+            f"{german_int(level[0])} {level[1]}); bitte prüfen.")
 
 
 def qname(attribute: str) -> str:

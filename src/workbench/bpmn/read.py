@@ -127,9 +127,15 @@ def _index_and_check(
     if ns.WB in root.nsmap.values() or _WB_BYTES in data or is_utf16(data):
         for attr in _WB_ATTRS(root):
             owner = attr.getparent()
-            problem = ext.problem(attr.attrname.rpartition("}")[2], str(attr))
+            name = attr.attrname.rpartition("}")[2]
+            problem = ext.problem(name, str(attr))
             if problem:
                 findings.append(Finding(
                     "invalid-extension-value", problem + " Der Wert wird ignoriert.",
+                    element_id=owner.get("id"), line=owner.sourceline, file=source,
+                    severity="error" if ext.beyond_limit(name, str(attr)) else "warning"))
+            elif warning := ext.plausibility(name, str(attr)):
+                findings.append(Finding(
+                    "implausible-extension-value", warning,
                     element_id=owner.get("id"), line=owner.sourceline, file=source))
     return index, findings

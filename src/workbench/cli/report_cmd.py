@@ -74,9 +74,28 @@ def _templates(vorlage: str | None) -> tuple[Path, Path | None]:
     return (path, None) if path.is_dir() else (installed_templates(), path)
 
 
+def _known_kommunen(repo: Repository, keys: list[str] | None
+                    ) -> tuple[list[str] | None, list[tuple[str, str]]]:
+    """The named Kommunen that are in kommunen.csv, and (key, German reason) for the others.
+
+    A Kommune whose row is broken (see ``workbench validate``) fails only its own report."""
+    if keys is None:
+        return None, []
+    known, unknown = [], []
+    for key in keys:
+        try:
+            known.append(str(repo.kommune(key)["schluessel"]))
+        except RepositoryError:
+            unknown.append((key, f"Unbekannte Kommune '{key}': sie steht nicht (gültig) in "
+                                 "kommunen.csv; bitte `workbench validate` ausführen und die "
+                                 "Zeile korrigieren."))
+    return known, unknown
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Build the jobs from the knowledge base, run the batch, print the summary."""
-    from ..reports.batch import BatchError, jobs_for_repository, run_batch
+    from ..reports.batch import BatchError, JobResult, jobs_for_repository, run_batch
+    from ..reports.summary import STATUS_FAILED
 
     if args.jobs is not None and args.jobs < 1:
         return fail("--jobs muss mindestens 1 sein.")
@@ -96,8 +115,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     top_n = args.top or int(repo.verbund.parameter.get("top_n", 5) or 5)
     include_verbund = bool(args.alle) if args.verbund is None else args.verbund
     template_dir, kommune_template = _templates(args.vorlage)
+    wanted, unknown = _known_kommunen(repo, None if args.alle else args.kommune)
+    if unknown and not wanted:
+        return fail(unknown[0][1])
     try:
-        jobs = jobs_for_repository(repo, kommunen=None if args.alle else args.kommune,
+        jobs = jobs_for_repository(repo, kommunen=wanted,
                                    include_verbund=include_verbund, stand=stand, top_n=top_n,
                                    template_dir=template_dir, kommune_template=kommune_template)
     except RepositoryError as err:
@@ -111,6 +133,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                            progress=not args.ohne_fortschritt and sys.stderr.isatty())
     except BatchError as err:
         return fail(str(err))
+    result.results += [JobResult(key, f"Bericht {key}", "kommune", STATUS_FAILED, reason=reason)
+                       for key, reason in unknown]
     print(result.summary())
     if result.failed:
         print(f"{len(result.failed)} Bericht(e) fehlgeschlagen; Gründe oben und in "

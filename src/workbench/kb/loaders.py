@@ -9,15 +9,27 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ..limits import (
+    CSV_FIELD_MAX,
+    EINWOHNER_MAX,
+    EINWOHNER_WARN,
+    FALLZAHL_MAX,
+    FALLZAHL_WARN,
+    PARAMETER_MAX,
+    TOP_N_MAX,
+    german_int,
+)
 from .findings import Finding
-from .yamlio import LINE_KEY, YamlFileError, load_yaml, strip_lines
+from .yamlio import LINE_KEY, InvalidDate, YamlFileError, line_of, load_yaml, strip_lines
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 KEY_PATTERN = re.compile(r"^\d{2,12}$")
@@ -75,31 +87,36 @@ def load_verbund(root: Path, findings: list[Finding]) -> Verbund:
         except YamlFileError as err:
             findings.append(_f("error", "verbund.yaml", f"Zeile {err.line}" if err.line else "",
                                err.message, "yaml"))
+    raw_params = data.get("parameter") or {}
     params = dict(DEFAULT_PARAMETERS)
-    given = strip_lines(data.get("parameter") or {})
+    given = strip_lines(raw_params) if isinstance(raw_params, dict) else {}
     if given.get("lohnkosten") is not None and given.get("personalkostensatz_euro_stunde") is None:
         params.pop("personalkostensatz_euro_stunde")  # € follow the Lohnkostentabelle
     for key, default in DEFAULT_PARAMETERS.items():
         value = given.get(key)
         if value is None and key not in params:
             continue
+        line = line_of(raw_params, key)
+        where = f"Zeile {line}, parameter.{key}" if line else f"parameter.{key}"
         if value is None:
-            findings.append(_f("warning", "verbund.yaml", f"parameter.{key}",
+            findings.append(_f("warning", "verbund.yaml", where,
                                f"Parameter fehlt; es gilt der Standardwert {default}.", "default"))
             continue
-        try:
-            number = float(value)
-            if number <= 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            findings.append(_f("error", "verbund.yaml", f"parameter.{key}",
-                               f"'{value}' ist keine positive Zahl; es gilt {default}.", "value"))
+        problem, number = _parameter(key, value)
+        if problem:
+            findings.append(_f("error", "verbund.yaml", where, f"{problem}; es gilt {default}.",
+                               "value"))
             continue
         params[key] = int(number) if key == "top_n" else number
     params.update({k: v for k, v in given.items() if k not in DEFAULT_PARAMETERS})
     stand = data.get("stand")
-    if stand is not None and not isinstance(stand, dt.date):
-        findings.append(_f("warning", "verbund.yaml", "stand",
+    if isinstance(stand, InvalidDate):
+        findings.append(_f("error", "verbund.yaml", f"Zeile {stand.line}",
+                           "stand: " + stand.finding_text(), "value"))
+        stand = None
+    elif stand is not None and not isinstance(stand, dt.date):
+        line = line_of(data, "stand")
+        findings.append(_f("warning", "verbund.yaml", f"Zeile {line}" if line else "stand",
                            f"'{stand}' ist kein Datum (JJJJ-MM-TT).", "value"))
         stand = None
     linked = data.get("verknuepfte_wissensbasen") or []
@@ -117,8 +134,32 @@ def load_verbund(root: Path, findings: list[Finding]) -> Verbund:
     )
 
 
-def read_csv_rows(path: Path, findings: list[Finding], name: str) -> list[dict[str, str]] | None:
-    """Rows of a UTF-8 CSV as dicts of strings (keys lowercased), or None when unreadable."""
+def _parameter(key: str, value: object) -> tuple[str | None, float]:
+    """(German problem or None, the number) for one Verbund parameter."""
+    try:
+        number = float(value) if not isinstance(value, bool) else float("nan")
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not math.isfinite(number) or number <= 0:
+        return f"'{value}' ist keine positive Zahl", number
+    if key == "top_n" and (number != int(number) or number > TOP_N_MAX):
+        return (f"'{value}' ist keine ganze Zahl von 1 bis {german_int(TOP_N_MAX)} (Länge der "
+                "Rangliste)"), number
+    limit = PARAMETER_MAX.get(key)
+    if limit is not None and number > limit:
+        return f"'{value}' ist unplausibel groß (höchstens {german_int(limit)})", number
+    return None, number
+
+
+def read_csv_rows(path: Path, findings: list[Finding], name: str,
+                  required: Sequence[str] = ()) -> list[dict[str, str]] | None:
+    """Rows of a UTF-8 CSV as dicts of strings (keys lowercased), or None when unreadable.
+
+    Each row carries its first line under ``__line__``. A file separated by semicolons (Excel's
+    German CSV) is read with a warning; a row that cannot be parsed (a field over
+    :data:`~workbench.limits.CSV_FIELD_MAX` characters) or that is joined by
+    semicolons in a comma file is an error finding with its line and is left out.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -128,19 +169,86 @@ def read_csv_rows(path: Path, findings: list[Finding], name: str) -> list[dict[s
         findings.append(_f("error", name, "", f"ist nicht UTF-8-kodiert (Byte {err.start}). "
                            "Bitte als UTF-8 speichern.", "encoding"))
         return None
-    reader = csv.DictReader(io.StringIO(text))
-    reader.fieldnames = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except OSError as err:
+        findings.append(_f("error", name, "", f"ist nicht lesbar ({err.strerror or err}).",
+                           "unreadable"))
+        return None
+    delimiter = _delimiter(text, required)
+    if delimiter == ";":
+        findings.append(_f("warning", name, "Zeile 1", "Die Datei ist mit Semikolon getrennt "
+                           "(Excel); sie wird so gelesen. Bitte als CSV mit Komma speichern "
+                           "(siehe docs/wissensbasis.md).", "delimiter"))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = _next_row(reader, findings, name)
+    if header is None:
+        return []
+    columns = [(h or "").strip().lower() for h in header]
+    missing = [c for c in required if c not in columns]
+    if missing:
+        findings.append(_f("error", name, "Zeile 1", "Spalte(n) " + ", ".join(f"'{c}'" for c in
+                           missing) + " fehlen in der Kopfzeile; erwartet: " + ", ".join(
+                           required) + ". Die Datei wird ignoriert.", "structure"))
+        return None
+    rows = []
+    while True:
+        first = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            findings.append(_f("error", name, f"Zeile {first}", _csv_problem(err), "csv"))
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if len(columns) > 1 and len(values) == 1 and ";" in values[0]:
+            findings.append(_f("error", name, f"Zeile {first}", "Die Zeile ist mit Semikolon "
+                               "statt Komma getrennt; sie wird ignoriert. Bitte die Werte mit "
+                               "Komma trennen.", "delimiter"))
+            continue
+        row = {k: v.strip() for k, v in zip(columns, values, strict=False) if k}
+        row[LINE_KEY] = str(first)
+        rows.append(row)
+    return rows
+
+
+def _delimiter(text: str, required: Sequence[str]) -> str:
+    """',' unless the header is clearly separated by semicolons."""
+    head = text.split("\n", 1)[0].lower()
+    if ";" not in head:
+        return ","
+    by_comma = [c.strip().strip('"') for c in head.split(",")]
+    by_semi = [c.strip().strip('"') for c in head.split(";")]
+    wanted = set(required) or {c for c in by_semi if c}
+    return ";" if len(wanted & set(by_semi)) > len(wanted & set(by_comma)) else ","
+
+
+def _next_row(reader: Any, findings: list[Finding], name: str) -> list[str] | None:
+    try:
+        return next(reader)
+    except StopIteration:
+        findings.append(_f("warning", name, "", "Die Datei ist leer.", "empty"))
+    except csv.Error as err:
+        findings.append(_f("error", name, "Zeile 1", _csv_problem(err), "csv"))
+    return None
+
+
+def _csv_problem(err: csv.Error) -> str:
+    text = str(err)
+    if "field larger than field limit" in text:
+        return (f"Ein Feld ist länger als {german_int(CSV_FIELD_MAX)} Zeichen (fehlt ein "
+                "schließendes Anführungszeichen?); die Zeile wird ignoriert.")
+    return f"Die Zeile ist kein gültiges CSV ({text}); sie wird ignoriert."
 
 
 def load_kommunen(root: Path, findings: list[Finding]) -> pd.DataFrame:
     """kommunen.csv → frame (schluessel as string, einwohner as float or NaN)."""
     name = "kommunen.csv"
-    rows = read_csv_rows(root / name, findings, name) or []
+    rows = read_csv_rows(root / name, findings, name, required=("schluessel", "name")) or []
     out, seen = [], set()
-    for n, row in enumerate(rows, start=2):
+    for row in rows:
         key = row.get("schluessel", "")
-        where = f"Zeile {n}"
+        where = f"Zeile {row[LINE_KEY]}"
         if not key:
             findings.append(_f("error", name, where, "Schlüssel fehlt; die Zeile wird ignoriert.",
                                "missing"))
@@ -156,7 +264,16 @@ def load_kommunen(root: Path, findings: list[Finding]) -> pd.DataFrame:
             continue
         seen.add(key)
         einwohner = _number(row.get("einwohner"))
-        if einwohner is None:
+        if einwohner is not None and not einwohner <= EINWOHNER_MAX:
+            findings.append(_f("error", name, where, f"Einwohnerzahl '{row.get('einwohner')}' ist "
+                               f"unplausibel (höchstens {german_int(EINWOHNER_MAX)}); sie wird "
+                               "ignoriert.", "value"))
+            einwohner = None
+        elif einwohner is not None and einwohner > EINWOHNER_WARN:
+            findings.append(_f("warning", name, where, f"Einwohnerzahl {german_int(einwohner)} ist "
+                               f"ungewöhnlich groß (mehr als {german_int(EINWOHNER_WARN)}); bitte "
+                               "prüfen (Tausenderpunkt?).", "plausibility"))
+        elif einwohner is None:
             findings.append(_f("warning", name, where, f"Einwohnerzahl von '{row.get('name') or key}'"
                                " fehlt oder ist ungültig; Fallzahlen können nicht geschätzt werden.",
                                "missing"))
@@ -297,9 +414,11 @@ def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
         findings.append(_f("warning", name, "", "Datei fehlt; alle Fallzahlen werden geschätzt "
                            "oder fehlen.", "missing-file"))
         return pd.DataFrame(columns=FALLZAHL_COLUMNS)
-    rows = read_csv_rows(path, findings, name) or []
+    rows = read_csv_rows(path, findings, name,
+                         required=("kommune", "leistung", "jahr", "fallzahl")) or []
     out, seen = [], {}
-    for n, row in enumerate(rows, start=2):
+    for row in rows:
+        n = row[LINE_KEY]
         where = f"Zeile {n}"
         kommune, leistung = row.get("kommune", ""), row.get("leistung", "")
         if kommune not in kommunen:
@@ -323,10 +442,20 @@ def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
             fallzahl = float(raw.replace(",", "."))
         except ValueError:
             fallzahl = float("nan")
-        if fallzahl != fallzahl or fallzahl < 0:
-            findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist keine Zahl ≥ 0; die "
-                               "Zeile wird ignoriert.", "value"))
+        if not 0 <= fallzahl < math.inf:
+            findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist keine Zahl ≥ 0"
+                               + (" (unendlich)" if fallzahl == math.inf else "")
+                               + "; die Zeile wird ignoriert.", "value"))
             continue
+        if fallzahl > FALLZAHL_MAX:
+            findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist unplausibel (mehr als "
+                               f"{german_int(FALLZAHL_MAX)} Fälle im Jahr); die Zeile wird "
+                               "ignoriert.", "value"))
+            continue
+        if fallzahl > FALLZAHL_WARN:
+            findings.append(_f("warning", name, where, f"Fallzahl {german_int(fallzahl)} ist "
+                               f"ungewöhnlich groß (mehr als {german_int(FALLZAHL_WARN)}); bitte "
+                               "prüfen.", "plausibility"))
         key = (kommune, leistung, jahr)
         if key in seen:
             findings.append(_f("error", name, where, f"Doppelte Fallzahl für {kommune}/{leistung}/"

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .findings import Finding
-from .yamlio import LINE_KEY, YamlFileError, load_yaml, strip_lines
+from .yamlio import LINE_KEY, InvalidDate, YamlFileError, load_yaml, strip_lines
 
 STECKBRIEF_COLUMNS = [
     "leistung", "kurzbeschreibung", "verantwortlich", "fachbereich", "fachverfahren",
@@ -120,11 +120,15 @@ def _row(lid: str, data: dict[str, Any], rel: str, stand: dt.date | None,
                                 "erlaubt sind 'freigegeben' (im Wissensportal veröffentlicht) "
                                 "und 'entwurf'.", "value"))
     reviewed = data.get("zuletzt_geprueft")
-    if reviewed is not None and not isinstance(reviewed, dt.date):
+    if isinstance(reviewed, InvalidDate):
+        findings.append(Finding("error", rel, f"Zeile {reviewed.line}", "zuletzt_geprueft: "
+                                + reviewed.finding_text(), "value"))
+        reviewed = None
+    elif reviewed is not None and not isinstance(reviewed, dt.date):
         findings.append(Finding("warning", rel, "zuletzt_geprueft", f"'{reviewed}' ist kein "
                                 "Datum (JJJJ-MM-TT).", "value"))
         reviewed = None
-    if reviewed is None:
+    elif reviewed is None:
         findings.append(Finding("warning", rel, "zuletzt_geprueft", "Datum der letzten Prüfung "
                                 "fehlt.", "missing"))
     elif stand is not None and (stand - reviewed).days > REVIEW_MAX_AGE_DAYS:

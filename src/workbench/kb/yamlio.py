@@ -36,8 +36,24 @@ class UnsafeYaml(yaml.YAMLError):
         self.problem, self.problem_mark = problem, mark
 
 
+class InvalidDate(str):
+    """A date-shaped scalar that is no date (``2026-13-45``); the loaders report it with its line."""
+
+    line: int | None = None
+
+    def __new__(cls, text: str, line: int | None = None) -> InvalidDate:
+        self = super().__new__(cls, text)
+        self.line = line
+        return self
+
+    def finding_text(self) -> str:
+        """The German message for a finding."""
+        return f"'{self}' ist kein gültiges Datum (JJJJ-MM-TT, z. B. 2026-11-24)."
+
+
 class SafeKbLoader(yaml.SafeLoader):
-    """SafeLoader without aliases and with a depth limit; dates that do not exist are errors.
+    """SafeLoader without aliases and with a depth limit; dates that do not exist are kept as
+    :class:`InvalidDate` (the loaders report them with their line; the rest of the file is read).
 
     Aliases (``*name``) are refused: nine levels of them expand a few bytes into gigabytes once
     any code walks the data (an "alias bomb"), and the knowledge base never needs them.
@@ -65,8 +81,7 @@ class SafeKbLoader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):
-            raise UnsafeYaml(f"'{node.value}' ist kein gültiges Datum (JJJJ-MM-TT, z. B. "
-                             "2026-11-24).", node.start_mark) from None
+            return InvalidDate(node.value, node.start_mark.line + 1)
 
 
 SafeKbLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeKbLoader.construct_yaml_timestamp)
@@ -81,10 +96,28 @@ class _LineLoader(SafeKbLoader):
     """SafeKbLoader that records the line of every mapping under ``__line__``."""
 
 
+class Line(int):
+    """The line of a mapping (an int) that also knows the line of each of its keys."""
+
+    keys: dict[str, int]
+
+    def __new__(cls, line: int, keys: dict[str, int]) -> Line:
+        self = super().__new__(cls, line)
+        self.keys = keys
+        return self
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
-    mapping[LINE_KEY] = node.start_mark.line + 1
+    keys = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+    mapping[LINE_KEY] = Line(node.start_mark.line + 1, keys)
     return mapping
+
+
+def line_of(mapping: Any, key: str) -> int | None:
+    """The line of ``key`` in a mapping loaded by :func:`load_yaml` (None when unknown)."""
+    line = mapping.get(LINE_KEY) if isinstance(mapping, dict) else None
+    return line.keys.get(key) if isinstance(line, Line) else None
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

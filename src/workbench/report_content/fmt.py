@@ -21,8 +21,8 @@ EXTRA_CSS = f"<style>\n{FRAGMENT_CSS}</style>"
 
 
 def esc(value: object) -> str:
-    """Escaped text; None and NaN become an en dash."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Escaped text; None, NaN and ±inf become an en dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return html.escape(str(value), quote=True)
 
@@ -34,7 +34,7 @@ def number(value: object, digits: int = 0, unit: str = "") -> str:
 
 def percent(value: object, digits: int = 0) -> str:
     """0.734 → '73 %'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return number(float(value) * 100, digits, "%")
 

@@ -7,6 +7,7 @@ import re
 from ..activity_types import ACTIVITY_TYPES
 from ..bpmn import extensions as ext
 from ..bpmn.errors import Finding
+from ..limits import ATTRIBUTE_MAX, german_int
 from ..text import fold_key as fold
 from .load import RawTable, Source, load
 from .model import (
@@ -241,6 +242,11 @@ class _Parser:
             raise self.error(f"„{text}“ ist keine Zahl ≥ 0.", line, name,
                              "Bitte eine Zahl eintragen (Dezimalkomma erlaubt, z. B. 2,5) oder "
                              "die Zelle leer lassen.")
+        limit = ATTRIBUTE_MAX.get({"wait_days": "waitDays"}.get(name, name))
+        if limit and value > limit[0]:
+            raise self.error(f"„{text}“ ist unplausibel groß.", line, name,
+                             f"Höchstens {german_int(limit[0])} {limit[1]}; bitte die Einheit "
+                             "prüfen.")
         return value
 
     # ---- successors
