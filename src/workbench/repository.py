@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -215,12 +214,31 @@ class Repository:
 
     def validate(self, *, models: bool = True) -> list[Finding]:
         """All findings: loading, consistency, and (optionally) each model's import and lint."""
-        findings = list(self.findings)
+        findings = list(self.findings) + self._orphan_findings()
         if models:
             for path in self.model_files():
                 if path.parent.name in set(self.leistungen["id"]):
                     findings += self.model_findings(path)
         return sort_findings(findings)
+
+    def _orphan_findings(self) -> list[Finding]:
+        """Temp files of writes that were killed (``.ist.bpmn.*.tmp``): reported, never read."""
+        from .fileio import orphan_temp_files
+        from .text import german_number
+
+        out = []
+        for orphan in orphan_temp_files(self.root):
+            rel = str(orphan.relative_to(self.root))
+            target = orphan.name[1:].rsplit(".", 2)[0]
+            try:
+                size = german_number(orphan.stat().st_size / 2**20, 1)
+            except OSError:  # removed meanwhile
+                continue
+            out.append(Finding("warning", rel, "", "Verwaiste Zwischendatei eines abgebrochenen "
+                               f"Schreibvorgangs ({size} MB, zu {target}); sie wird nie gelesen "
+                               f"und beim nächsten Speichern von {target} entfernt. Sie kann auch "
+                               "gelöscht werden.", "orphan-temp-file"))
+        return out
 
     def model_findings(self, path: Path) -> list[Finding]:
         """Import warnings, lint findings and missing step attributes of one model file."""
@@ -292,18 +310,9 @@ class Repository:
     # ------------------------------------------------------------------ provenance
     @cached_property
     def version(self) -> str:
-        """Knowledge-base version for report covers: git commit (+ 'geändert'), else a hash."""
-        try:
-            commit = subprocess.run(
-                ["git", "-C", str(self.root), "log", "-1", "--format=%h %cs", "--", "."],
-                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-            dirty = subprocess.run(
-                ["git", "-C", str(self.root), "status", "--porcelain", "--", "."],
-                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-            if commit:
-                return f"{commit}{' (mit lokalen Änderungen)' if dirty else ''}"
-        except (OSError, subprocess.SubprocessError):
-            pass
+        """Knowledge-base version for report covers: a hash of exactly the files the report
+        fingerprint covers (never git state: an untracked file or a new commit without content
+        change would alter the cover without re-rendering it)."""
         return f"Inhalt {self.content_hash()[:12]}"
 
     def content_hash(self, files: list[Path] | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Small text helpers shared across the workbench: folding, slugs, German numbers."""
+"""Small text helpers shared across the workbench: folding, slugs, German numbers, and making
+untrusted text safe to show (bidi controls)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,26 @@ import unicodedata
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                           "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+#: Unicode bidi controls (embeddings, overrides, isolates, marks): they reorder what a reader sees
+#: ("Trojan Source"), so in reports and on the terminal each becomes a visible ``⟨U+202E⟩``.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+#: ... and the terminal escape introducers (an ANSI sequence in a name could rewrite the screen).
+TERMINAL_CONTROLS = frozenset("\x1b\x9b")
+_BIDI_TABLE = {ord(c): f"⟨U+{ord(c):04X}⟩" for c in BIDI_CONTROLS}
+_TERMINAL_TABLE = {**_BIDI_TABLE, **{ord(c): f"⟨U+{ord(c):04X}⟩" for c in TERMINAL_CONTROLS}}
+
+
+def neutralize_bidi(text: str) -> str:
+    """Bidi controls shown as ``⟨U+202E⟩`` instead of reordering the text around them."""
+    return text.translate(_BIDI_TABLE)
+
+
+def neutralize_terminal(text: str) -> str:
+    """Bidi controls and escape introducers made visible, for text printed on a terminal."""
+    return text.translate(_TERMINAL_TABLE)
 
 
 def ascii_fold(text: str) -> str:

@@ -89,6 +89,32 @@ def test_page_keeps_the_csp() -> None:
     assert _dangers(body) == []
 
 
+@pytest.mark.parametrize("mime", ["text/html", "image/svg+xml", "text/markdown"])
+def test_every_output_route_is_sanitised(mime: str) -> None:
+    """HTML, SVG and Markdown outputs of a template and its Markdown cells: nothing runs."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    hostile = "".join(HOSTILE)
+    nb = new_notebook(cells=[
+        new_markdown_cell(hostile),
+        new_code_cell("x", outputs=[new_output("display_data", data={mime: hostile})])])
+    body = notebook_to_html(nb, title="t").decode().split("<body>", 1)[1]
+    assert _dangers(body) == []
+
+
+def test_no_regex_sanitiser_left() -> None:
+    """Report HTML is cleaned in one place (nh3); the exporter has no regex filters of its own."""
+    import inspect
+
+    from workbench.reports import html as html_module
+    from workbench.reports import sanitize as sanitize_module
+
+    assert "nh3.Cleaner" in inspect.getsource(sanitize_module)
+    source = inspect.getsource(html_module)
+    assert "onerror" not in source and "javascript" not in source.lower()
+    assert "url\\(" not in source and "@import" not in source
+
+
 def _inventory(fragments: list[str]) -> collections.Counter:
     counts: collections.Counter = collections.Counter()
     for fragment in fragments:

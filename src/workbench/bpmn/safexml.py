@@ -14,6 +14,7 @@ from lxml import etree
 
 from . import namespaces as ns
 from .errors import BpmnRejected, Finding, NotBpmn, NotXml, UnsafeXml
+from .xmlmessages import german
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +217,7 @@ def _syntax_reason(err: etree.XMLSyntaxError) -> str:
     line = getattr(err, "lineno", None) or (err.position[0] if err.position else None)
     msg = str(err.msg if hasattr(err, "msg") else err).split(", line")[0]
     where = f" (Zeile {line})" if line else ""
-    return f"Kein wohlgeformtes XML{where}: {msg}"
+    return f"Kein wohlgeformtes XML{where}: {german(msg)}"
 
 
 def _looks_like_encoding_error(err: etree.XMLSyntaxError) -> bool:
@@ -297,7 +298,7 @@ def _fromstring(
             ))
         else:
             findings.append(Finding(
-                "namespace-error", f"Namensraumfehler, übernommen wie geschrieben: {e.message}",
+                "namespace-error", f"Namensraumfehler, übernommen wie geschrieben: {german(e.message)}",
                 line=e.line or None, file=source,
             ))
     for prefix, where in prefixes.items():

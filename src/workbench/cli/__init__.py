@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
+from ..text import neutralize_terminal
 from .common import EXIT_INPUT, GermanParser
 
 #: Command modules, each with ``register(subparsers)``; order is the order in ``--help``.
@@ -43,8 +45,32 @@ def build_parser() -> GermanParser:
     return parser
 
 
+class _SafeStream:
+    """A text stream that shows bidi controls and escape introducers instead of obeying them:
+    names from a knowledge base cannot reorder or rewrite what the terminal shows."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(neutralize_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)  # type: ignore[assignment]
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from .. import bpmn
@@ -92,6 +93,9 @@ def _model_target(q: argparse.ArgumentParser) -> None:
     q.add_argument("--variant", required=True, choices=("ist", "soll"))
     q.add_argument("--kommune", metavar="SCHLÜSSEL", help="kommunale IST-Variante")
     q.add_argument("--ueberschreiben", action="store_true", help="vorhandenes Modell ersetzen")
+    q.add_argument("--erzwingen", action="store_true",
+                   help="auch ein nicht auswertbares Modell übernehmen (ohne Prozess oder ohne "
+                        "erreichbares Ende); Berichte zählen es dann als fehlend")
     add_repository_option(q)
 
 
@@ -202,8 +206,12 @@ def _store_model(repo: Repository, args: argparse.Namespace, defs: bpmn.Definiti
     if target.exists() and not args.ueberschreiben:
         return fail(f"{target} existiert bereits. Mit --ueberschreiben ersetzen.")
     refusal = computable_problem(defs)
+    if refusal and not getattr(args, "erzwingen", False):
+        return fail(f"{refusal} – nichts übernommen. Mit --erzwingen trotzdem übernehmen "
+                    "(Berichte zählen das Modell dann als fehlend).")
     if refusal:
-        return fail(f"{refusal} – nichts übernommen.")
+        print(f"Warnung: {refusal} Übernommen, weil --erzwingen angegeben ist; Berichte zählen "
+              "das Modell als fehlend, bis es korrigiert ist.", file=sys.stderr)
     for warning in defs.warnings:
         print(f"Warnung: {warning}")
     try:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from IPython.display import HTML
 
 from ..reports.style import FRAGMENT_CSS
-from ..text import german_number
+from ..text import german_number, neutralize_bidi
 
 #: The report rules (wide tables, subtitle) for notebooks shown in JupyterLab; the exported page
 #: carries them in its own stylesheet (the sanitiser drops ``<style>`` blocks from outputs).
@@ -24,7 +24,7 @@ def esc(value: object) -> str:
     """Escaped text; None, NaN and ±inf become an en dash."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    return html.escape(str(value), quote=True)
+    return html.escape(neutralize_bidi(str(value)), quote=True)
 
 
 def number(value: object, digits: int = 0, unit: str = "") -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import __version__
 from ..charts import portfolio_svg
-from ..metrics import ModelMetrics
+from ..metrics import MetricsError, ModelMetrics
 from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
 from .changes import deviations_from_verbund, ist_soll_changes
@@ -54,7 +54,40 @@ def cover(ctx: ReportContext, kommune: str) -> str:
             f"<p class='untertitel'>{esc(verbund.name)} · Stand {esc(ctx.stand_text)}</p>"
             f"<p>{esc(row['typ'])}, amtlicher Schlüssel {esc(kommune)}, {einwohner}.<br>"
             f"<span class='klein'>Wissensbasis: {esc(ctx.repo.version)} · erstellt mit der "
-            f"Prozess-Werkbench {esc(__version__)}</span></p>{notice}")
+            f"Prozess-Werkbench {esc(__version__)}</span></p>{notice}"
+            f"{unusable_models_box(ctx, kommune)}")
+
+
+def unusable_models(ctx: ReportContext, kommune: str) -> list[tuple[str, str, str]]:
+    """(Leistung name, file, German reason) for each own IST model of the Kommune that no
+    calculation can use (unreadable, no process, cannot end)."""
+    out = []
+    for lid, name in zip(ctx.repo.leistungen["id"], ctx.repo.leistungen["name"], strict=True):
+        if kommune not in ctx.repo.ist_variants(lid):
+            continue
+        path = ctx.repo.model_path(lid, "ist", kommune)
+        file = str(path.relative_to(ctx.repo.root))
+        if ctx.repo.model(lid, "ist", kommune) is None:  # the own file exists but is unreadable
+            out.append((str(name), file, "Die Datei ist nicht lesbar (siehe `workbench "
+                                          "validate`)."))
+            continue
+        try:
+            model_metrics(ctx, lid, "ist", kommune)
+        except MetricsError as err:
+            out.append((str(name), file, str(err)))
+    return out
+
+
+def unusable_models_box(ctx: ReportContext, kommune: str) -> str:
+    """A warning box on the cover naming the Kommune's own IST models that cannot be evaluated."""
+    problems = unusable_models(ctx, kommune)
+    if not problems:
+        return ""
+    items = "".join(f"<li><b>{esc(name)}</b> ({esc(file)}): {esc(reason)}</li>"
+                    for name, file, reason in problems)
+    return ("<div class='hinweis'><b>Nicht auswertbare Modelle dieser Kommune.</b> Für diese "
+            "Leistungen rechnet der Bericht mit dem IST-Modell des Verbunds statt mit dem eigenen:"
+            f"<ul>{items}</ul>Bitte das Modell korrigieren (`workbench validate`).</div>")
 
 
 def _uses_example_values(ctx: ReportContext, kommune: str) -> bool:

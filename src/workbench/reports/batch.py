@@ -319,6 +319,9 @@ def _store(out_dir: Path, job: ReportJob, outcome: dict[str, Any], fmts: Iterabl
     result = JobResult(job.stem, job.title, job.kind, STATUS_FAILED,
                        duration=float(outcome.get("duration", 0.0)), reason=outcome.get("reason", ""))
     debug_nb = out_dir / f"{job.stem}.fehler.ipynb"
+    if outcome.get("kernel_deaths"):
+        log.warning("Kernel bei %s abgestürzt (%d-mal) – sofort auf einem neuen Kernel "
+                    "wiederholt.", job.stem, outcome["kernel_deaths"])
     if outcome.get("ok"):
         target = out_dir
         try:

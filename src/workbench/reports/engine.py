@@ -69,6 +69,14 @@ class KernelSetupError(RuntimeError):
     """The warm kernel could not be started or reset."""
 
 
+class KernelDied(KernelSetupError):
+    """The kernel process is gone (killed, crashed); found within :data:`ALIVE_POLL` seconds."""
+
+
+#: How often a waiting call checks that the kernel process still lives (seconds).
+ALIVE_POLL = 0.5
+
+
 class WarmKernel:
     """One started kernel plus its client, reused for many notebooks by one thread."""
 
@@ -152,11 +160,11 @@ class WarmKernel:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise KernelSetupError("Der Kernel antwortet nicht (Zeitüberschreitung).")
-            try:
-                reply = await self.kc.get_shell_msg(timeout=remaining)
+            try:  # short slices: a killed kernel is noticed at once, not after the timeout
+                reply = await self.kc.get_shell_msg(timeout=min(remaining, ALIVE_POLL))
             except Exception as err:  # queue.Empty, zmq errors
                 if not await self.km.is_alive():
-                    raise KernelSetupError("Der Kernel ist abgestürzt.") from err
+                    raise KernelDied("Der Kernel ist abgestürzt.") from err
                 continue
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 break

@@ -20,6 +20,7 @@ from typing import Any
 import mistune
 
 from .. import __version__
+from ..text import neutralize_bidi
 from .sanitize import sanitize
 from .style import REPORT_CSS
 
@@ -35,8 +36,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _markdown_trusted = mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])
 _markdown_escaped = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
 
-# ----------------------------------------------------------------------------- sanitising
-_CSS_URL = re.compile(r"(@import[^;]*;?|url\(\s*['\"]?\s*(?!data:|#)[^)]*\))", re.IGNORECASE)
 
 
 def inline_svg(svg: str) -> str:
@@ -113,9 +112,10 @@ def render_cells(cells: Iterable[Mapping[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def page(body: str, *, title: str, extra_css: str = "", lang: str = "de") -> str:
-    """Wrap a body fragment in the complete, self-contained page."""
-    css = REPORT_CSS + (("\n" + _CSS_URL.sub("", extra_css)) if extra_css else "")
+def page(body: str, *, title: str, lang: str = "de") -> str:
+    """Wrap a body fragment in the complete, self-contained page (the stylesheet is ours only)."""
+    css = REPORT_CSS
+    body, title = neutralize_bidi(body), neutralize_bidi(title)  # nothing reorders the page
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -127,6 +127,6 @@ def page(body: str, *, title: str, extra_css: str = "", lang: str = "de") -> str
     )
 
 
-def notebook_to_html(nb: Mapping[str, Any], *, title: str, extra_css: str = "") -> bytes:
+def notebook_to_html(nb: Mapping[str, Any], *, title: str) -> bytes:
     """Render an executed notebook as UTF-8 HTML bytes (byte-identical for identical input)."""
-    return page(render_cells(nb.get("cells", [])), title=title, extra_css=extra_css).encode("utf-8")
+    return page(render_cells(nb.get("cells", [])), title=title).encode("utf-8")

@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 START_TIMEOUT = 120
+#: A report whose kernel dies is retried at once on a fresh kernel; after this many deaths it fails.
+KERNEL_ATTEMPTS = 2
 _templates: dict[str, Any] = {}
 
 
@@ -58,9 +60,10 @@ def execute_payload(payload: dict[str, Any], *, worker_pid: int | None = None) -
     """Run one report on this thread's warm kernel; never raises (failures are outcomes)."""
     import nbformat
     import papermill
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    from .engine import last_executed_notebook, warm_kernel
+    from .engine import KernelDied, last_executed_notebook, warm_kernel
     from .html import notebook_to_html
     from .pdf import PdfError, html_to_pdf
 
@@ -72,13 +75,23 @@ def execute_payload(payload: dict[str, Any], *, worker_pid: int | None = None) -
     try:
         nb = _template(payload)
         kernel = warm_kernel()
-        kernel.ensure(kernel_name_of(nb), startup_timeout=START_TIMEOUT,
-                      preload=payload.get("preload", ()), cwd=payload["cwd"])
-        executed = papermill.execute_notebook(
-            nb, None, parameters=payload["parameters"], engine_name="werkbench",
-            progress_bar=False, start_timeout=START_TIMEOUT, kernel_cwd=payload["cwd"],
-            kernel_env=env, preload=payload.get("preload", ()),
-            execution_timeout=payload.get("cell_timeout"))
+        for attempt in range(1, KERNEL_ATTEMPTS + 1):
+            kernel.ensure(kernel_name_of(nb), startup_timeout=START_TIMEOUT,
+                          preload=payload.get("preload", ()), cwd=payload["cwd"])
+            try:
+                executed = papermill.execute_notebook(
+                    nb, None, parameters=payload["parameters"], engine_name="werkbench",
+                    progress_bar=False, start_timeout=START_TIMEOUT, kernel_cwd=payload["cwd"],
+                    kernel_env=env, preload=payload.get("preload", ()),
+                    execution_timeout=payload.get("cell_timeout"))
+                break
+            except (DeadKernelError, KernelDied) as err:
+                # the engine has already dropped the dead kernel: retry at once on a fresh one
+                outcome["kernel_deaths"] = attempt
+                if attempt == KERNEL_ATTEMPTS:
+                    raise KernelDied(f"Der Kernel ist während dieses Berichts {attempt}-mal "
+                                     f"abgestürzt ({_first_line(str(err))}); Bericht "
+                                     "übersprungen.") from err
         page = notebook_to_html(executed, title=payload["title"])
         files: dict[str, bytes] = {}
         if "pdf" in payload["formats"]:
@@ -89,7 +102,7 @@ def execute_payload(payload: dict[str, Any], *, worker_pid: int | None = None) -
     except PapermillExecutionError as err:
         outcome["reason"] = f"Fehler in Zelle {err.exec_count}: {err.ename}: {_first_line(err.evalue)}"
         outcome["notebook"] = _dump(last_executed_notebook(), nbformat)
-    except PdfError as err:
+    except (PdfError, KernelDied) as err:
         outcome["reason"] = str(err)
     except Exception as err:  # any failure of one report must not stop the batch
         outcome["reason"] = f"{type(err).__name__}: {_first_line(str(err)) or 'ohne Meldung'}"
