@@ -59,10 +59,20 @@ def test_top_n_that_is_no_length_is_a_finding_with_line(kb, value):
     assert repo.verbund.parameter["top_n"] == 5  # the default applies
 
 
+@pytest.mark.parametrize("value", [".nan", ".inf", "1e308", "-5", "9000"])
+def test_working_hours_must_be_finite_and_plausible(kb, value):
+    _replace(kb / "verbund.yaml", "jahresarbeitszeit_stunden: 1600",
+             f"jahresarbeitszeit_stunden: {value}")
+    repo = Repository.load(kb)
+    assert repo.verbund.jahresarbeitszeit == 1600.0
+    assert any(f.severity == "error" and "jahresarbeitszeit" in f.location
+               for f in repo.findings)
+
+
 @pytest.mark.parametrize("value", [".nan", ".inf", "1e308", "-5"])
-def test_cost_parameters_must_be_finite_and_plausible(kb, value):
-    _replace(kb / "verbund.yaml", "personalkostensatz_euro_stunde: 60.0",
-             f"personalkostensatz_euro_stunde: {value}")
+def test_flat_cost_rate_must_be_finite_and_plausible(kb, value):
+    _replace(kb / "verbund.yaml", "  lohnkosten:", f"  personalkostensatz_euro_stunde: {value}\n"
+             "  lohnkosten_alt:")
     repo = Repository.load(kb)
     assert repo.verbund.personalkostensatz == 60.0
     assert any(f.severity == "error" and "personalkostensatz" in f.location
