@@ -46,6 +46,8 @@ def run_on_cluster(payloads: list[dict[str, Any]], address: str,
         from distributed import Client, as_completed
     except ImportError as err:  # pragma: no cover - distributed is a dependency
         raise ClusterError("Das Paket 'distributed' fehlt; bitte 'pip install distributed'.") from err
+    if address.startswith("tls://"):
+        _require_tls_client_config(address)
     try:
         client = Client(address, timeout=connect_timeout, set_as_default=False)
     except (OSError, TimeoutError) as err:
@@ -76,3 +78,21 @@ def run_on_cluster(payloads: list[dict[str, Any]], address: str,
             on_outcome(outcome)
             futures.pop(future.key, None)
     return stats
+
+
+def _require_tls_client_config(address: str) -> None:
+    """A ``tls://`` scheduler needs our own certificate (Dask configuration); say how in German
+    instead of letting Dask fail with an English TypeError."""
+    from distributed.security import Security
+
+    try:
+        context = Security().get_connection_args("client").get("ssl_context")
+    except Exception as err:  # unreadable certificate or key files
+        raise ClusterError(f"TLS-Konfiguration für {address} nicht lesbar: {err}") from None
+    if context is None:
+        raise ClusterError(
+            f"Für {address} braucht der Aufruf ein eigenes Zertifikat: bitte "
+            "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT und "
+            "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY setzen (siehe docs/berichte.md, „Verteilt "
+            "rechnen mit Dask“).")
+
