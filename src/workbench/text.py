@@ -31,6 +31,15 @@ def neutralize_terminal(text: str) -> str:
     return text.translate(_TERMINAL_TABLE)
 
 
+_JSON_TABLE = {ord(c): f"\\u{ord(c):04x}" for c in BIDI_CONTROLS | TERMINAL_CONTROLS}
+
+
+def json_escape_controls(line: str) -> str:
+    """A JSON text with bidi controls and escape introducers as ``\\uXXXX`` escapes: the data stay
+    exact for programs, and nothing reorders or rewrites the terminal."""
+    return line.translate(_JSON_TABLE)
+
+
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII with umlauts spelled out: 'Prüfen ' → 'pruefen'."""
     text = str(text).strip().lower().translate(_UMLAUTS)

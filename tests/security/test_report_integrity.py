@@ -86,6 +86,19 @@ def test_bidi_controls_are_visible_on_the_terminal(kb, capsys):
     assert BIDI not in printed and "\x1b" not in printed
 
 
+def test_json_output_keeps_the_data_exact_and_the_terminal_safe(kb, capsys):
+    import json
+
+    _with_bidi_name(kb)
+    (kb / "fallzahlen.csv").open("a", encoding="utf-8").write(
+        f'"{LILIENTHAL}",unbekannt{BIDI}\x1b[2J,2025,5,X\n')
+    main(["validate", "--json", "--repository", str(kb)])
+    printed = capsys.readouterr().out
+    assert BIDI not in printed and "\x1b" not in printed and "⟨U+" not in printed
+    rows = [json.loads(line) for line in printed.splitlines() if line.startswith("{")]
+    assert any(f"unbekannt{BIDI}\x1b[2J" in row["message"] for row in rows)  # exact data
+
+
 def test_bidi_controls_are_visible_in_reports(kb):
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
+from ..text import json_escape_controls
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # the command ran; the content has errors
 EXIT_INPUT = 2  # input rejected or wrong usage
@@ -58,7 +60,8 @@ def fail(message: str, code: int = EXIT_INPUT) -> int:
 
 def print_json_lines(rows: Iterable[dict[str, Any]]) -> None:
     for row in rows:
-        print(json.dumps(row, ensure_ascii=False, sort_keys=False, default=str))
+        print(json_escape_controls(json.dumps(row, ensure_ascii=False, sort_keys=False,
+                                              default=str)))
 
 
 def print_table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
