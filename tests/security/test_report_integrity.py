@@ -115,6 +115,19 @@ def test_bidi_controls_are_visible_in_reports(kb):
     assert "Antrag ⟨U+202E⟩fdp.exe" in page
 
 
+@pytest.mark.slow
+def test_bidi_controls_are_visible_in_the_portal(kb, tmp_path):
+    from workbench.portal import build_portal
+    from workbench.repository import Repository
+
+    _with_bidi_name(kb)
+    site = tmp_path / "site"
+    build_portal(Repository.load(kb), site)
+    pages = {p: p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    assert any("Hunde⟨U+202E⟩gnudlemna" in text for text in pages.values())
+    assert not [p for p, text in pages.items() if BIDI in text]
+
+
 ENGLISH = re.compile(r"expected|not found|mismatch|Premature|Resource limit|construct error|"
                      r"Text node|not defined|Extra content|mandates|not terminated")
 

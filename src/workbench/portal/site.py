@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..fileio import atomic_write_bytes
-from ..text import ascii_fold, german_number
+from ..text import ascii_fold, german_number, neutralize_bidi
 
 #: Every page: nothing but the portal's own files (scripts, styles, images); no inline script.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -44,11 +44,20 @@ def css_class(text: str) -> str:
     return ascii_fold(text).replace(" ", "-")
 
 
+def _visible_bidi(value: Any) -> Any:
+    """Every value a template prints shows bidi controls as ``⟨U+202E⟩`` (issue 11): a name from
+    the knowledge base cannot reorder what a reader sees. Markup stays markup (the replacement
+    contains no HTML special characters)."""
+    if isinstance(value, Markup):
+        return Markup(neutralize_bidi(str(value)))
+    return neutralize_bidi(value) if isinstance(value, str) else value
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("workbench.portal", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, finalize=_visible_bidi)
     env.filters.update(json_data=json_data, zahl=number, klasse=css_class)
     return env
 
