@@ -58,36 +58,45 @@ def cover(ctx: ReportContext, kommune: str) -> str:
             f"{unusable_models_box(ctx, kommune)}")
 
 
+#: Findings of the metrics that mean: as modelled, the process cannot end.
+CANNOT_END = ("schleife_endlos", "schleife_ohne_ausgang")
+FALLBACK = "Der Bericht rechnet hier mit dem IST-Modell des Verbunds."
+
+
 def unusable_models(ctx: ReportContext, kommune: str) -> list[tuple[str, str, str]]:
-    """(Leistung name, file, German reason) for each own IST model of the Kommune that no
-    calculation can use (unreadable, no process, cannot end)."""
+    """(Leistung name, file, German reason and consequence) for each own IST model of the
+    Kommune that cannot be evaluated as modelled: unreadable or no process (the report uses the
+    Verbund IST instead), or a process that cannot end (the figures are an approximation)."""
     out = []
     for lid, name in zip(ctx.repo.leistungen["id"], ctx.repo.leistungen["name"], strict=True):
         if kommune not in ctx.repo.ist_variants(lid):
             continue
-        path = ctx.repo.model_path(lid, "ist", kommune)
-        file = str(path.relative_to(ctx.repo.root))
+        file = str(ctx.repo.model_path(lid, "ist", kommune).relative_to(ctx.repo.root))
         if ctx.repo.model(lid, "ist", kommune) is None:  # the own file exists but is unreadable
             out.append((str(name), file, "Die Datei ist nicht lesbar (siehe `workbench "
-                                          "validate`)."))
+                                         f"validate`). {FALLBACK}"))
             continue
         try:
-            model_metrics(ctx, lid, "ist", kommune)
+            metrics = model_metrics(ctx, lid, "ist", kommune)
         except MetricsError as err:
-            out.append((str(name), file, str(err)))
+            out.append((str(name), file, f"{err} {FALLBACK}"))
+            continue
+        out += [(str(name), file, f"{f.message} Die Kennzahlen sind eine Näherung.")
+                for f in (metrics.findings if metrics else []) if f.kind in CANNOT_END]
     return out
 
 
 def unusable_models_box(ctx: ReportContext, kommune: str) -> str:
-    """A warning box on the cover naming the Kommune's own IST models that cannot be evaluated."""
+    """A warning box on the cover naming the Kommune's own IST models that cannot be evaluated
+    as modelled (issue 11: a Kommune's IST that cannot end is named in its report)."""
     problems = unusable_models(ctx, kommune)
     if not problems:
         return ""
     items = "".join(f"<li><b>{esc(name)}</b> ({esc(file)}): {esc(reason)}</li>"
                     for name, file, reason in problems)
-    return ("<div class='hinweis'><b>Nicht auswertbare Modelle dieser Kommune.</b> Für diese "
-            "Leistungen rechnet der Bericht mit dem IST-Modell des Verbunds statt mit dem eigenen:"
-            f"<ul>{items}</ul>Bitte das Modell korrigieren (`workbench validate`).</div>")
+    return ("<div class='hinweis'><b>Nicht auswertbare Modelle dieser Kommune.</b> Diese eigenen "
+            f"IST-Modelle lassen sich so, wie sie modelliert sind, nicht auswerten:<ul>{items}</ul>"
+            "Bitte die Modelle korrigieren (`workbench validate`).</div>")
 
 
 def _uses_example_values(ctx: ReportContext, kommune: str) -> bool:
