@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import bpmn
+from .. import bpmn, indicators
 from ..bpmn.extensions import PARTICIPANT_ROLES, PHASES
 from ..metrics import MetricsError, ModelMetrics, compute
 from ..text import german_number
@@ -30,17 +30,20 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     exit_code = EXIT_OK
     for name in args.files:
         try:
-            metrics = compute(bpmn.read(name))
+            defs = bpmn.read(name)
+            metrics = compute(defs)
         except bpmn.BpmnRejected as err:
             exit_code = fail(str(err))
             continue
         except MetricsError as err:
             exit_code = fail(f"{name}: {err}")
             continue
+        ind = indicators.compute(defs, metrics)
         if args.json:
-            print_json_lines([{"file": name, **metrics.as_dict()}])
+            print_json_lines([{"file": name, **metrics.as_dict(),
+                               "kennzahlen_digitalisierung": ind.as_dict()}])
         else:
-            print_metrics(name, metrics)
+            print_metrics(name, metrics, ind)
     return exit_code if exit_code == EXIT_OK else EXIT_INPUT
 
 
@@ -52,7 +55,7 @@ def _share(x: float | None) -> str:
     return "–" if x is None else _de(100 * x, 0, " %")
 
 
-def print_metrics(name: str, m: ModelMetrics) -> None:
+def print_metrics(name: str, m: ModelMetrics, ind: indicators.Indicators | None = None) -> None:
     """German plain-text view of one model's metrics."""
     title = f"„{m.process_name}“" if m.process_name else m.process_id
     phases = ", ".join(
@@ -76,6 +79,16 @@ def print_metrics(name: str, m: ModelMetrics) -> None:
         ("E2E-Phasen", phases),
         ("OZG-Reifegrad (geschätzt, Modell 0–4 v1.1)", str(m.ozg_estimate)),
     ]
+    if ind is not None:  # docs/kennzahlen.md, Abschnitt 5a
+        rows += [
+            ("Analoge Schritte je Fall", _de(ind.analog_steps, 2)
+             + f" ({_share(ind.analog_share)})"),
+            ("Digitalanteil nach Schritten", _share(ind.digital_share_steps)),
+            ("Automatisierte Schritte je Fall", _de(ind.automated_steps, 2)),
+            ("Automatisierbar nach Schritten", _share(ind.automatable_share)),
+            ("Händische Neuerfassungen je Fall", _de(ind.reentries, 2)),
+            ("Scan- und Druckschritte je Fall", _de(ind.scan_print_steps, 2)),
+        ]
     print(f"{name}: Prozess {title}, {m.activities} Aktivitäten")
     width = max(len(label) for label, _ in rows)
     for label, value in rows:

@@ -123,7 +123,7 @@ def summary(ctx: ReportContext, kommune: str) -> str:
         ("Lohnkosten pro Jahr", number(saving["euro_gespart"].sum(), 0, "€"), money),
         *digital_tiles(rows),
     ])
-    gaps = rows[~complete] if "vollstaendig" in rows else rows.iloc[:0]
+    gaps = rows[~complete & (rows["fallzahl"] > 0)] if "vollstaendig" in rows else rows.iloc[:0]
     missing = ("<p class='hinweis'>Nicht eingerechnet, weil die Modelle unvollständig sind: "
                + esc(", ".join(f"{r.leistung_name} ({r.datenluecken})"
                                for r in gaps.itertuples())) + ".</p>") if len(gaps) else ""
