@@ -82,6 +82,11 @@ def test_search_finds_steps_by_name_and_by_system(portal) -> None:
     assert ("System", "Finanzwesen") in [(a.title(), t) for a, t in hits]
     # umlauts folded both ways, prefixes found
     assert ("Rolle", "Bürgerbüro") in [(a.title(), t) for a, t in _hits(page, base, "Buergerbuero")]
+    # a step by the document it writes and by its legal basis (hundeanmeldung/soll.bpmn)
+    assert ("Schritt", "Steuerbescheid ins Postfach zustellen") in [
+        (a.title(), t) for a, t in _hits(page, base, "Hundesteuerbescheid")]
+    assert ("Schritt", "Steuerbescheid ins Postfach zustellen") in [
+        (a.title(), t) for a, t in _hits(page, base, "NKAG")]
     titles = [t for _, t in _hits(page, base, "ermaessig")]
     assert "Ermäßigung anhand der hochgeladenen Nachweise prüfen" in titles
     page.locator("#treffer a", has_text="Ermäßigung anhand der hochgeladenen Nachweise prüfen").first.click()
@@ -118,6 +123,10 @@ def test_diagram_renders_and_a_click_shows_minutes_and_medium(portal, request) -
     assert details.locator("dd[data-feld='minuten']").inner_text() == "8"
     assert details.locator("dd[data-feld='medium']").inner_text() == "Fachverfahren/digital"
     assert details.locator("dd[data-feld='system']").inner_text() == "DMS/E-Akte"
+    assert details.locator("dd[data-feld='dokumente']").inner_text() == \
+        "Nachweise zur Ermäßigung (Eingang)"
+    assert details.locator("dd[data-feld='rechtsgrundlagen']").inner_text() == \
+        "Hundesteuersatzung der jeweiligen Kommune"
     if "http" in request.node.name:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.locator(".diagramm-bereich").screenshot(path=str(ARTIFACTS / "portal-prozess.png"))
@@ -155,6 +164,12 @@ def test_hostile_strings_stay_text(browser, tmp_path: Path) -> None:
     assert page.locator("h1").inner_text().startswith("Hund </script><script>alert(1)")
     page.locator("#diagramm .djs-element[data-element-id='Schritt_8']").click()
     assert "alert(1)" in page.locator("#details h3").inner_text()
+    page.locator("#diagramm .djs-element[data-element-id='Schritt_9']").click()
+    details = page.locator("#details")
+    assert details.locator("dd[data-feld='rechtsgrundlagen']").inner_text().startswith(
+        "Paragraf </script><script>alert(1)")
+    assert details.locator("dd[data-feld='dokumente']").inner_text().startswith(
+        "Dokument </script><script>alert(1)")
     page.goto(base + "/suche.html?q=alert")
     page.wait_for_function("() => document.querySelectorAll('#treffer li').length > 3")
     page.goto(base + "/glossar.html")

@@ -85,3 +85,63 @@ def test_broken_files_are_reported_not_fatal(example_copy: Path, tmp_path: Path)
     assert any(n.startswith("hundeanmeldung/soll.bpmn: Modell nicht lesbar") for n in summary.notes)
     page = (tmp_path / "site" / "prozess" / "hundeanmeldung.html").read_text(encoding="utf-8")
     assert "Ablauf: IST (Verbund)" in page and "Modell nicht lesbar" in page
+
+
+def _row(page: str, anchor: str) -> list[str]:
+    row = re.search(rf'<tr id="{anchor}">(.*?)</tr>', page, re.S).group(1)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_step_list_shows_documents_and_legal_basis(built: tuple[Path, object]) -> None:
+    site, _ = built
+    page = _text(site, "prozess/hundeanmeldung.html")
+    assert "<th>Formulare/Dokumente</th><th>Rechtsgrundlage</th>" in page
+    # hundeanmeldung/soll.bpmn: Schritt_6 reads the data object "Nachweise zur Ermäßigung",
+    # Schritt_9 writes "Hundesteuerbescheid" and carries wb:rechtsgrundlage="§ 3 NKAG (Steuern)"
+    assert _row(page, "soll-schritt-6")[7:9] == ["Nachweise zur Ermäßigung (Eingang)",
+                                                 "Hundesteuersatzung der jeweiligen Kommune"]
+    assert _row(page, "soll-schritt-9")[7:9] == ["Hundesteuerbescheid (Ergebnis)",
+                                                 "§ 3 NKAG (Steuern)"]
+    assert '<a href="../rechtsgrundlagen.html#3-nkag-steuern">§ 3 NKAG (Steuern)</a>' in page
+    data = json.loads(re.search(r'<script type="application/json" id="schritt-daten">(.*?)</script>',
+                                page, re.S).group(1))
+    assert data["Schritt_9"]["rechtsgrundlagen"] == ["§ 3 NKAG (Steuern)"]
+    assert data["Schritt_6"]["dokumente"] == [{"name": "Nachweise zur Ermäßigung",
+                                               "text": "Nachweise zur Ermäßigung (Eingang)"}]
+    # the legal-basis directory counts the steps that name it (§ 3 NKAG: Schritt_9 only)
+    legal = _text(site, "rechtsgrundlagen.html")
+    row = re.search(r'<tr id="3-nkag-steuern">(.*?)</tr>', legal, re.S).group(1)
+    assert re.findall(r'<td class="zahl">(\d+)</td>', row) == ["1"]
+
+
+def test_search_finds_steps_by_document_and_legal_basis(built: tuple[Path, object]) -> None:
+    site, _ = built
+    script = _text(site, "assets/suche-index.js")
+    docs = json.loads(script.removeprefix("window.WB_SUCHE = ").rstrip().removesuffix(";"))["dokumente"]
+    step = next(d for d in docs if d["titel"] == "Steuerbescheid ins Postfach zustellen"
+                and "soll-" in d["url"])
+    assert step["rechtsgrundlagen"] == "§ 3 NKAG (Steuern)" and "Hundesteuerbescheid" in step["text"]
+    step = next(d for d in docs if d["url"] == "prozess/anmeldung_einwohner.html#soll-schritt-19")
+    assert step["rechtsgrundlagen"] == ("§ 19 BMG (Mitwirkung des Wohnungsgebers) "
+                                        "§ 23 BMG (Erfüllung der allgemeinen Meldepflicht)")
+    process = next(d for d in docs if d["url"] == "prozess/hundeanmeldung.html")
+    assert "Nachweise zur Ermäßigung" in process["text"]
+
+
+def test_miwg_model_with_data_stores(example_copy: Path, tmp_path: Path) -> None:
+    """A real vendor file (MIWG C.4.0, Employee onboarding) as the SOLL of a released Leistung:
+    its data stores appear per step."""
+    import shutil
+
+    from tests.conftest import MIWG
+    from tests.portal.conftest import build
+
+    shutil.copy(MIWG / "C.4.0.bpmn", example_copy / "gewerbeanmeldung" / "soll.bpmn")
+    build(example_copy, tmp_path / "site")
+    page = _text(tmp_path / "site", "prozess/gewerbeanmeldung.html")
+    rows = [_row(page, a) for a in re.findall(r'<tr id="(soll-schritt-\d+)">', page)]
+    by_name = {r[1]: r for r in rows}
+    assert by_name["Create domain account"][7] == (
+        "Employee Details (Datenspeicher, Eingang) User Management (Datenspeicher, Ergebnis)")
+    assert by_name["Update payroll system"][7] == "Payroll system (Datenspeicher, Ergebnis)"

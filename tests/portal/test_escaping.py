@@ -45,7 +45,10 @@ def make_hostile(kb: Path) -> None:
     text = text.replace('wb:system="Finanzwesen" wb:phase="bearbeitung" wb:automation="assistiert"',
                         f'wb:system="System {XML_HOSTILE}" wb:phase="bearbeitung" '
                         'wb:automation="assistiert"')
-    assert text.count(XML_HOSTILE) == 3, "soll.bpmn der Hundeanmeldung hat sich geändert"
+    text = text.replace('wb:rechtsgrundlage="§ 3 NKAG (Steuern)"',
+                        f'wb:rechtsgrundlage="Paragraf {XML_HOSTILE}"')
+    text = text.replace('name="Hundesteuerbescheid"', f'name="Dokument {XML_HOSTILE}"')
+    assert text.count(XML_HOSTILE) == 5, "soll.bpmn der Hundeanmeldung hat sich geändert"
     model.write_text(text, encoding="utf-8")
     (kb / "glossar.yaml").write_text(
         f"begriffe:\n  - begriff: 'Begriff {HOSTILE}'\n    erklaerung: 'Erklärung {HOSTILE}'\n",
@@ -116,13 +119,16 @@ def test_pages_run_only_the_portal_scripts(hostile_site: Path) -> None:
 def test_hostile_text_is_shown_escaped(hostile_site: Path) -> None:
     page = (hostile_site / "prozess" / "hundeanmeldung.html").read_text(encoding="utf-8")
     shown = "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
-    for where in ("Hund ", "Kurz ", "Leitung ", "Satzung ", "Verfahren ", "Schritt ", "Amt "):
+    for where in ("Hund ", "Kurz ", "Leitung ", "Satzung ", "Verfahren ", "Schritt ", "Amt ",
+                  "Paragraf ", "Dokument "):
         assert where + shown in page, where
     assert 'href="javascript' not in page and 'href="https://fremd' not in page
     glossary = (hostile_site / "glossar.html").read_text(encoding="utf-8")
     assert "Begriff " + shown in glossary and "Erklärung " + shown in glossary
     roles = (hostile_site / "rollen.html").read_text(encoding="utf-8")
     assert "Amt " + shown in roles
+    legal = (hostile_site / "rechtsgrundlagen.html").read_text(encoding="utf-8")
+    assert "Paragraf " + shown in legal
 
 
 def test_search_index_and_images_are_inert(hostile_site: Path) -> None:

@@ -96,6 +96,7 @@ ATTRIBUTES: dict[str, Attribute] = {
         Attribute("phase", "E2E-Phase", "enum", "activity", PHASES),
         Attribute("automation", "Automatisierbarkeit", "enum", "activity", AUTOMATION),
         Attribute("activityType", "Aktivitätstyp", "text", "activity"),
+        Attribute("rechtsgrundlage", "Rechtsgrundlage(n) des Schritts", "text", "activity"),
         Attribute("probability", "Wahrscheinlichkeit", "probability", "sequenceFlow"),
         Attribute("participantRole", "Rolle des Beteiligten", "enum",
                   "participant process lane", PARTICIPANT_ROLES),
@@ -127,6 +128,12 @@ def fim_group_type_label(code: str | None) -> str:
     if not code:
         return ""
     return FIM_GROUP_TYPES.get(str(code).strip(), f"RAG-Typ {code}")
+
+
+def legal_bases(raw: str | float | None) -> list[str]:
+    """The legal bases of a step: ``wb:rechtsgrundlage`` split at ``;`` (each once, in order)."""
+    parts = (p.strip() for p in str(raw or "").split(";"))
+    return list(dict.fromkeys(" ".join(p.split()) for p in parts if p))
 
 
 def _fold(text: str) -> str:

@@ -219,7 +219,8 @@ def _directory_pages(page: Any, indices: Indices) -> None:
                "Schritt) und den Fachverfahren der Steckbriefe.")
     page("rechtsgrundlagen.html", "verzeichnis.html.j2", title="Rechtsgrundlagen",
          column="Rechtsgrundlage", folder="", entries=indices.rechtsgrundlagen,
-         intro="Auf welcher Rechtsgrundlage beruhen die Prozesse? Aus den Steckbriefen.")
+         intro="Auf welcher Rechtsgrundlage beruhen die Prozesse? Aus den Steckbriefen und "
+               "den Schritten der Modelle (Rechtsgrundlage je Schritt).")
     for kind, folder, other, entries in (("Rolle", "rolle", "system", indices.rollen),
                                          ("System", "system", "rolle", indices.systeme)):
         parent = "rollen.html" if folder == "rolle" else "systeme.html"

@@ -83,6 +83,10 @@ def build_indices(records: dict[str, dict[str, Any]]) -> Indices:
                     entry = systems.setdefault(step["system"], Entry(step["system"]))
                     entry.processes.add(lid)
                     entry.steps.append(_step_ref(record, model, step))
+                for name in step.get("rechtsgrundlagen") or []:
+                    entry = legal.setdefault(name, Entry(name))
+                    entry.processes.add(lid)
+                    entry.steps.append(_step_ref(record, model, step))
         for name in brief.get("beteiligte") or []:
             roles.setdefault(name, Entry(name)).processes.add(lid)
         if brief.get("verantwortlich"):

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..bpmn.extensions import AUTOMATION, MEDIA, PHASES
+from ..bpmn.documents import step_documents
+from ..bpmn.extensions import AUTOMATION, MEDIA, PHASES, legal_bases
 from ..bpmn.model import Definitions
 from ..diff import diff_models
 from ..kb.steckbriefe import legal_links
@@ -23,7 +24,7 @@ from ..steptable import step_table_from_bpmn
 from ..steptable.model import ELEMENTS, format_number
 
 #: Bump when the record layout changes, so cached records are rebuilt.
-RECORD_VERSION = 2
+RECORD_VERSION = 3
 
 
 def input_files(repo: Any, leistung: str) -> list[Path]:
@@ -145,6 +146,7 @@ def _model(repo: Any, leistung: str, variant: str, kommune: str | None,
 def _steps(defs: Definitions) -> list[dict[str, Any]]:
     """The step list in reading order with the per-step details the portal shows."""
     table = step_table_from_bpmn(defs)
+    documents = step_documents(defs)
     out = []
     for row in table.rows:
         element_id = table.origin.get(row.nr)
@@ -156,6 +158,10 @@ def _steps(defs: Definitions) -> list[dict[str, Any]]:
             "system": row.system or "", "phase": PHASES.get(row.phase or "", row.phase or ""),
             "automatisierung": AUTOMATION.get(row.automation or "", row.automation or ""),
             "dokumentation": (getattr(node, "documentation", "") or "").strip(),
+            "dokumente": [{"name": link.name, "text": link.label}
+                          for link in documents.get(element_id or "", [])],
+            "rechtsgrundlagen": legal_bases(node.get_ext("rechtsgrundlage"))
+            if node is not None else [],
             "ist_aufgabe": getattr(ELEMENTS.get(row.element), "category", "") == "task",
         }))
     return out

@@ -37,12 +37,15 @@ def search_documents(records: dict[str, dict[str, Any]], indices: Indices,
             len(docs), "Prozess", name, f"prozess/{lid}.html",
             record["katalog"].get("fachbereich") or "",
             text=" ".join([brief.get("kurzbeschreibung", ""), brief.get("notizen", ""),
-                           *(s["name"] for s in steps)]),
+                           *(s["name"] for s in steps),
+                           *sorted({d["name"] for s in steps for d in s["dokumente"]})]),
             rollen=" ".join(sorted({s["rolle"] for s in steps if s["rolle"]}
                                    | set(brief.get("beteiligte") or []))),
             systeme=" ".join(sorted({s["system"] for s in steps if s["system"]}
                                     | set(brief.get("fachverfahren") or []))),
-            rechtsgrundlagen=" ".join(r["name"] for r in brief.get("rechtsgrundlagen") or [])))
+            rechtsgrundlagen=" ".join(dict.fromkeys(
+                [*(r["name"] for r in brief.get("rechtsgrundlagen") or []),
+                 *(r for s in steps for r in s["rechtsgrundlagen"])]))))
         for model in record["modelle"]:
             for step in model["schritte"]:
                 if not step["ist_aufgabe"]:
@@ -52,8 +55,10 @@ def search_documents(records: dict[str, dict[str, Any]], indices: Indices,
                     f"prozess/{lid}.html#{model['name']}-schritt-{step['nr']}",
                     f"{name} · {model['titel']} · Schritt {step['nr']}",
                     text=" ".join(filter(None, [step["medium"], step["phase"],
-                                                step["dokumentation"]])),
-                    rollen=step["rolle"], systeme=step["system"]))
+                                                step["dokumentation"],
+                                                *(d["name"] for d in step["dokumente"])])),
+                    rollen=step["rolle"], systeme=step["system"],
+                    rechtsgrundlagen=" ".join(step["rechtsgrundlagen"])))
     for kind, folder, entries in (("Rolle", "rolle", indices.rollen),
                                   ("System", "system", indices.systeme)):
         for entry in entries:

@@ -46,6 +46,8 @@ HELP: dict[str, str] = {
     "participantRole": "Wer dieser Pool ist: die Verwaltung selbst oder Bürger:innen, "
                        "Unternehmen, Externe.",
     "laufbahn": "Laufbahngruppe der Beschäftigten dieser Lane (Lohnkosten).",
+    "rechtsgrundlage": "Vorschrift, auf der dieser Schritt beruht, z. B. „§ 17 BMG“; mehrere mit "
+                       "Semikolon trennen. Erscheint im Wissensportal.",
 }
 
 

@@ -24,7 +24,8 @@
   // ---------------------------------------------------------------- diagram
   var FIELDS = [
     ['rolle', 'Rolle'], ['medium', 'Medium'], ['minuten', 'Minuten'], ['wartezeit_tage', 'Liegezeit (Tage)'],
-    ['system', 'System'], ['phase', 'Phase'], ['automatisierung', 'Automatisierung'], ['dokumentation', 'Hinweise']
+    ['system', 'System'], ['phase', 'Phase'], ['automatisierung', 'Automatisierung'],
+    ['dokumente', 'Formulare/\u200bDokumente'], ['rechtsgrundlagen', 'Rechtsgrundlage'], ['dokumentation', 'Hinweise']
   ];
 
   function showDetails(panel, step) {
@@ -36,6 +37,8 @@
       var value = step[f[0]];
       if (f[0] === 'minuten') value = zahl(value);
       else if (f[0] === 'wartezeit_tage') { if (value === null) return; value = zahl(value); }
+      else if (f[0] === 'dokumente') value = (value || []).map(function (d) { return d.text; }).join('; ') || '–';
+      else if (f[0] === 'rechtsgrundlagen') value = (value || []).join('; ') || '–';
       else if (!value) value = '–';
       dl.appendChild(el('dt', f[1]));
       var dd = el('dd', value);
