@@ -67,3 +67,22 @@ def test_shipped_example_carries_documents_and_legal_bases() -> None:
 def test_legal_bases_split_at_semicolons() -> None:
     assert legal_bases(" § 17 BMG ;; § 19  BMG; § 17 BMG ") == ["§ 17 BMG", "§ 19 BMG"]
     assert legal_bases(None) == [] and legal_bases("") == []
+
+
+def test_step_table_update_keeps_legal_basis_and_documents() -> None:
+    """Step tables have no column for them: ``import schritte --aktualisieren`` leaves both."""
+    from workbench.edit.steps import apply_step_table
+    from workbench.steptable import step_table_from_bpmn
+
+    path = EXAMPLE / "hundeanmeldung" / "soll.bpmn"
+    original = path.read_bytes()
+    model = bpmn.read(path)
+    table = step_table_from_bpmn(model)
+    next(r for r in table.rows if table.origin.get(r.nr) == "Schritt_9").minutes = 3
+    result = apply_step_table(model, table, original=original)
+    assert len(result.changes) == 1
+    assert original.count(b"wb:rechtsgrundlage=") == result.xml.count(b"wb:rechtsgrundlage=") == 3
+    for part in (b"<bpmn:dataOutputAssociation id=\"Datenfluss_9_Bescheid\">",
+                 b"<bpmn:dataInputAssociation id=\"Datenfluss_Nachweise_6\">",
+                 b"bpmnElement=\"Dokument_Steuerbescheid\""):
+        assert part in result.xml
