@@ -16,7 +16,7 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import EXAMPLE
-from tests.portal.test_escaping import make_hostile
+from tests.portal.test_escaping import HOSTILE, make_hostile
 from workbench.portal import build_portal
 from workbench.repository import Repository
 
@@ -109,6 +109,28 @@ def test_role_page_lists_its_processes(portal) -> None:
     assert problems == []
 
 
+def test_strategy_page_links_to_a_process_page(portal, request) -> None:
+    page, base, problems = portal
+    page.goto(f"{base}/index.html")
+    page.locator("nav a", has_text="Strategie").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Strategie: Digitalisierungsleitlinie")
+    goal = page.locator("#ziel-z2_5")
+    assert goal.locator("h3").inner_text() == "Ziel 2.5: Digitale Dienstleistungen"
+    if "http" in request.node.name:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        goal.screenshot(path=str(ARTIFACTS / "portal-strategie.png"))
+    goal.locator("a", has_text="Hundeanmeldung").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Hundeanmeldung"
+    # and back: the process page names the Maßnahme and jumps to it on the strategy page
+    page.locator("#strategie-titel + ul a", has_text="Musterprozess Hundesteuer").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/strategie.html#massnahme-m02_hund_efa")
+    assert page.locator("#massnahme-m02_hund_efa").is_visible()
+    assert problems == []
+
+
 def test_diagram_renders_and_a_click_shows_minutes_and_medium(portal, request) -> None:
     page, base, problems = portal
     page.goto(f"{base}/prozess/hundeanmeldung.html")
@@ -152,6 +174,9 @@ def test_hostile_strings_stay_text(browser, tmp_path: Path) -> None:
     kb = tmp_path / "processes"
     shutil.copytree(EXAMPLE, kb)
     make_hostile(kb)
+    strategy = kb / "strategie" / "strategie.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8").replace(
+        'name: "Digitale Dienstleistungen"', f"name: 'Ziel {HOSTILE}'"), encoding="utf-8")
     build_portal(Repository.load(kb), tmp_path / "site")
     context = browser.new_context()
     page = context.new_page()
@@ -170,6 +195,8 @@ def test_hostile_strings_stay_text(browser, tmp_path: Path) -> None:
         "Paragraf </script><script>alert(1)")
     assert details.locator("dd[data-feld='dokumente']").inner_text().startswith(
         "Dokument </script><script>alert(1)")
+    page.goto(base + "/strategie.html")
+    assert page.locator("#ziel-z2_5 h3").inner_text().startswith("Ziel 2.5: Ziel </script><script>")
     page.goto(base + "/suche.html?q=alert")
     page.wait_for_function("() => document.querySelectorAll('#treffer li').length > 3")
     page.goto(base + "/glossar.html")

@@ -67,7 +67,8 @@ def test_search_documents_cover_steps_roles_systems(built: tuple[Path, object]) 
     docs = data["dokumente"]
     assert data["felder"] == ["titel", "text", "rollen", "systeme", "rechtsgrundlagen"]
     kinds = {d["art"] for d in docs}
-    assert kinds == {"Prozess", "Schritt", "Rolle", "System", "Rechtsgrundlage", "Begriff"}
+    assert kinds == {"Prozess", "Schritt", "Rolle", "System", "Rechtsgrundlage", "Begriff", "Ziel",
+                     "Maßnahme"}
     step = next(d for d in docs if d["titel"] == "Steuermarke per Post versenden")
     assert step["url"].startswith("prozess/hundeanmeldung.html#soll-schritt-")
     assert [d["id"] for d in docs] == list(range(len(docs)))

@@ -21,6 +21,7 @@ from .records import RECORD_VERSION, build_record, input_hash, plain
 from .release import Release, decide, interval_from
 from .search import index_script, search_documents
 from .site import CACHE_DIR, CSP, SiteWriter, environment
+from .strategy import strategy_content
 
 #: The bpmn-js NavigatedViewer bundle the modeler ships (``workbench.widgets.modeler.VIEWER_JS``),
 #: located by path: importing the widget package would pull in ipywidgets and cost seconds.
@@ -165,6 +166,9 @@ def _render(repo: Any, out: Path, records: dict[str, dict[str, Any]],
               "role_slugs": {e.name: e.slug for e in indices.rollen},
               "system_slugs": {e.name: e.slug for e in indices.systeme},
               "legal_slugs": {e.name: e.slug for e in indices.rechtsgrundlagen}}
+    strategy = strategy_content(repo, set(records))
+    summary.notes += strategy.notes
+    common["has_strategy"] = strategy.page is not None
     index = leika_index([repo, *others]) if others else {}
 
     def page(rel: str, template: str, **values: Any) -> None:
@@ -189,7 +193,8 @@ def _render(repo: Any, out: Path, records: dict[str, dict[str, Any]],
              p=overview[lid], brief=record["steckbrief"], fallzahlen=record["fallzahlen"],
              primary=primary, models=models, variants=record["varianten"],
              diff=record["diff"], step_data=step_data, elsewhere=elsewhere,
-             hinweise=record["hinweise"], area_slug=area_slugs[overview[lid]["fachbereich"]])
+             hinweise=record["hinweise"], area_slug=area_slugs[overview[lid]["fachbereich"]],
+             strategie=strategy.per_process.get(lid, []))
     types = [{"name": n, "klasse": k} for n, k in _TYPES]
     page("index.html", "index.html.j2", title="Prozesslandkarte", landscape=landscape,
          types=[*types, {"name": "sonstige", "klasse": "sonst"}])
@@ -198,9 +203,11 @@ def _render(repo: Any, out: Path, records: dict[str, dict[str, Any]],
     terms = [{"term": t.term, "explanation": t.explanation, "anchor": term_anchor(t.term)}
              for t in glossary]
     page("glossar.html", "glossar.html.j2", title="Glossar", terms=terms, source=source)
+    if strategy.page is not None:
+        page("strategie.html", "strategie.html.j2", title="Strategie", s=strategy.page)
     page("suche.html", "suche.html.j2", title="Suche")
     writer.write("assets/suche-index.js",
-                 index_script(search_documents(records, indices, glossary)))
+                 index_script(search_documents(records, indices, glossary, strategy.page)))
     _assets(writer)
     writer.finish()
     summary.changed_files = sorted(writer.changed)

@@ -25,8 +25,10 @@ def _doc(n: int, kind: str, title: str, url: str, context: str, **fields: str) -
 
 
 def search_documents(records: dict[str, dict[str, Any]], indices: Indices,
-                     glossary: list[Term]) -> list[dict[str, Any]]:
-    """All documents, in a fixed order (processes and their steps by id, then the indices)."""
+                     glossary: list[Term], strategy: dict[str, Any] | None = None
+                     ) -> list[dict[str, Any]]:
+    """All documents, in a fixed order (processes and their steps by id, then the indices,
+    then goals and Maßnahmen of the strategy in tree order)."""
     docs: list[dict[str, Any]] = []
     for lid in sorted(records):
         record = records[lid]
@@ -68,6 +70,17 @@ def search_documents(records: dict[str, dict[str, Any]], indices: Indices,
         docs.append(_doc(len(docs), "Rechtsgrundlage", entry.name,
                          f"rechtsgrundlagen.html#{entry.slug}", _processes(len(entry.processes)),
                          rechtsgrundlagen=entry.name))
+    for fld in (strategy or {}).get("handlungsfelder", []):
+        for goal in fld["ziele"]:
+            docs.append(_doc(len(docs), "Ziel", goal["name"], f"strategie.html#{goal['anker']}",
+                             f"Strategie · {fld['name']}", text=goal.get("ziel") or ""))
+            for m in goal["massnahmen"]:
+                if m["anker"]:
+                    docs.append(_doc(len(docs), "Maßnahme", m["name"],
+                                     f"strategie.html#{m['anker']}",
+                                     f"Strategie · {m['status_text']}",
+                                     text=" ".join(item["name"] for item in m["leistungen"]),
+                                     rollen=m["verantwortlich"]))
     for term in glossary:
         docs.append(_doc(len(docs), "Begriff", term.term, f"glossar.html#{term_anchor(term.term)}",
                          "Glossar", text=term.explanation))
