@@ -324,7 +324,14 @@ def _gap_rows(leistung: str, label: str, m: ModelMetrics,
         out.append((leistung, label, f"{len(ind.without_medium)} Schritt(e) ohne Medium, "
                     "zählen weder als analog noch als digital: "
                     + ", ".join(ind.without_medium) + "."))
+    out += [(leistung, label, f.message) for f in m.findings if f.kind in _ASSUMED]
     return out
+
+
+#: Data-quality findings of the metrics that are assumptions (docs/kennzahlen.md, "Standardwerte
+#: bei fehlenden Angaben"); minutes are listed above by the indicators.
+_ASSUMED = frozenset({"wahrscheinlichkeit_fehlt", "schleife_ohne_ausgang", "schleife_endlos",
+                      "gateway_fehlt", "rolle_abgeleitet", "nicht_berechenbar"})
 
 
 def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 20240601,

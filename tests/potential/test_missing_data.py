@@ -153,3 +153,21 @@ def test_many_loops_without_probabilities_in_a_long_chain() -> None:
     m = compute(bpmn.read(chain_model(200).replace(b' wb:probability="0.1"', b"")))
     assert m.expected_minutes == pytest.approx(422.0)
     assert [f.kind for f in m.findings] == ["wahrscheinlichkeit_fehlt"] * 4
+
+
+def test_assumptions_reach_the_data_quality_list_of_the_analysis(example_copy: Path) -> None:
+    """Auf dem echten Beispiel: ohne Wahrscheinlichkeiten im IST der Hundeanmeldung rechnet die
+    Schleife „Angaben vollständig?“ mit 20 % Rücksprung, und die Datenqualität der Analyse
+    (``luecken``, im Bericht „Datenqualität“) nennt die Entscheidung mit Namen."""
+    import re
+
+    from workbench.potential import analyse
+    from workbench.repository import Repository
+
+    ist = example_copy / "hundeanmeldung" / "ist.bpmn"
+    ist.write_text(re.sub(r' wb:probability="[^"]*"', "", ist.read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    result = analyse(Repository.load(example_copy), draws=0)
+    gaps = result.luecken[result.luecken["leistung"] == "hundeanmeldung"]
+    text = " ".join(gaps["befund"])
+    assert "„Angaben vollständig?“" in text and "Standardannahme 20,0 %" in text
