@@ -90,6 +90,9 @@ ATTRIBUTES: dict[str, Attribute] = {
     a.name: a
     for a in (
         Attribute("minutes", "Bearbeitungszeit (Minuten je Ausführung)", "number", "activity"),
+        # spread of the handling time for the simulation (triangular; wb:minutes is the mean)
+        Attribute("minutesMin", "Bearbeitungszeit mindestens (Minuten)", "number", "activity"),
+        Attribute("minutesMax", "Bearbeitungszeit höchstens (Minuten)", "number", "activity"),
         Attribute("waitDays", "Liegezeit (Tage)", "number", "activity event"),
         Attribute("medium", "Medium", "enum", "activity", MEDIA),
         Attribute("system", "System (Fachverfahren)", "text", "activity"),

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "workbench.cli.diff_cmd",
     "workbench.cli.report_cmd",
     "workbench.cli.portal_cmd",
+    "workbench.cli.simulation_cmd",
 )
 
 

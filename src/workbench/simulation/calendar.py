@@ -1,0 +1,176 @@
+"""The working calendar of a Kommune: working days, working hours, public holidays.
+
+The simulation clock runs in *working minutes* (minutes in which staff work), so queues only
+move while the office works and no shift process is needed. :class:`WorkCalendar` converts
+between that clock and calendar minutes since 1 January 00:00 of the simulated year:
+waiting times (Liegezeiten, Postlauf) pass in calendar time, Durchlaufzeiten are measured in
+calendar time. Public holidays come from the ``holidays`` package (Land given by its
+ISO code, default Niedersachsen ``NI``); the defaults are documented in ``docs/simulation.md``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DAY = 1440
+WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
+WEEKDAY_NAMES = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+#: Default working hours: Monday to Thursday 7:30–16:00, Friday 7:30–13:00 (38,5 h per week
+#: without breaks would be 39; documented in docs/simulation.md).
+DEFAULT_HOURS: dict[str, tuple[int, int]] = {
+    "mo": (450, 960), "di": (450, 960), "mi": (450, 960), "do": (450, 960), "fr": (450, 780),
+}
+DEFAULT_LAND = "NI"
+RUNOUT_YEARS = 1  # calendar kept after the period so open cases can finish
+_SPAN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class CalendarError(ValueError):
+    """Unusable working hours or Land (German message)."""
+
+
+def parse_hours(raw: Mapping[str, object], where: str) -> dict[str, tuple[int, int]]:
+    """Working hours per weekday from ``{mo: "07:30-16:00", …}``; a missing day is free.
+
+    Raises :class:`CalendarError` naming ``where`` and the day for unknown days or bad spans."""
+    out: dict[str, tuple[int, int]] = {}
+    for key, value in raw.items():
+        day = str(key).strip().lower()[:2]
+        if day not in WEEKDAYS:
+            raise CalendarError(f"{where}: '{key}' ist kein Wochentag; erlaubt: "
+                                f"{', '.join(WEEKDAYS)}.")
+        if value in (None, "", "frei", "geschlossen"):
+            continue
+        match = _SPAN.match(str(value))
+        if not match:
+            raise CalendarError(f"{where}.{key}: '{value}' ist keine Zeitspanne; erwartet wird "
+                                "z. B. \"07:30-16:00\" oder \"frei\".")
+        h1, m1, h2, m2 = (int(x) for x in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if not (0 <= start < end <= DAY and m1 < 60 and m2 < 60):
+            raise CalendarError(f"{where}.{key}: '{value}' – das Ende muss nach dem Beginn "
+                                "liegen, beide zwischen 00:00 und 24:00.")
+        out[day] = (start, end)
+    if not out:
+        raise CalendarError(f"{where}: an keinem Wochentag wird gearbeitet; bitte mindestens "
+                            "einen Tag mit Arbeitszeit angeben.")
+    return out
+
+
+def holiday_dates(land: str, years: list[int]) -> dict[dt.date, str]:
+    """Public holidays of a German Land (ISO subdivision code, e.g. NI) with German names."""
+    import holidays
+
+    code = land.strip().upper()
+    if code not in holidays.Germany.subdivisions:
+        raise CalendarError(f"Bundesland '{land}' ist unbekannt; erlaubt: "
+                            f"{', '.join(holidays.Germany.subdivisions)}.")
+    table = holidays.Germany(subdiv=code, years=years, language="de")
+    return dict(sorted(table.items()))
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working days of one year (plus run-out) and conversions between the two clocks."""
+
+    year: int
+    hours: tuple[tuple[str, tuple[int, int]], ...]
+    land: str
+    holidays: tuple[tuple[dt.date, str], ...]
+    open_day: tuple[int, ...]  # calendar day index (0 = 1 Jan) of each working day
+    open_start: tuple[int, ...]  # minute of the day work starts, per working day
+    open_len: tuple[int, ...]  # working minutes, per working day
+    cum: tuple[int, ...]  # working minutes before each working day (len = days + 1)
+    next_work: tuple[int, ...]  # per calendar day: index of the first working day on/after it
+    period_days: int  # calendar days of the simulated year
+
+    @classmethod
+    def build(cls, year: int, hours: Mapping[str, tuple[int, int]] | None = None,
+              land: str | None = DEFAULT_LAND) -> WorkCalendar:
+        """Working days of ``year`` (and the run-out year); ``land`` None: no holidays."""
+        hours = dict(hours or DEFAULT_HOURS)
+        years = list(range(year, year + RUNOUT_YEARS + 1))
+        free = holiday_dates(land, years) if land else {}
+        first = dt.date(year, 1, 1)
+        total = (dt.date(year + RUNOUT_YEARS + 1, 1, 1) - first).days
+        open_day, open_start, open_len, cum, next_work = [], [], [], [0], []
+        for d in range(total):
+            date = first + dt.timedelta(days=d)
+            span = hours.get(WEEKDAYS[date.weekday()])
+            if span and date not in free:
+                open_day.append(d)
+                open_start.append(span[0])
+                open_len.append(span[1] - span[0])
+                cum.append(cum[-1] + span[1] - span[0])
+        j = 0
+        for d in range(total + 1):
+            while j < len(open_day) and open_day[j] < d:
+                j += 1
+            next_work.append(j)
+        return cls(year, tuple(sorted(hours.items(), key=lambda kv: WEEKDAYS.index(kv[0]))),
+                   (land or "–").upper(), tuple((k, v) for k, v in free.items() if k.year == year),
+                   tuple(open_day), tuple(open_start), tuple(open_len), tuple(cum),
+                   tuple(next_work), (dt.date(year + 1, 1, 1) - first).days)
+
+    # ------------------------------------------------------------------ figures
+    @property
+    def working_days(self) -> int:
+        """Working days within the simulated year."""
+        return self.next_work[self.period_days]
+
+    @property
+    def period_work_minutes(self) -> int:
+        """Working minutes within the simulated year."""
+        return self.cum[self.working_days]
+
+    @property
+    def work_hours_year(self) -> float:
+        return self.period_work_minutes / 60.0
+
+    def lines(self) -> list[str]:
+        """German description for assumptions."""
+        spans = ", ".join(f"{WEEKDAY_NAMES[WEEKDAYS.index(d)][:2]} {_hm(a)}–{_hm(b)}"
+                          for d, (a, b) in self.hours)
+        return [f"Arbeitszeit: {spans}; {self.working_days} Arbeitstage im Jahr {self.year} "
+                f"({len(self.holidays)} Feiertage in {self.land} fallen heraus, Quelle: "
+                "Paket holidays)."]
+
+    # ------------------------------------------------------------------ conversions
+    def to_calendar(self, w: float) -> float:
+        """Calendar minute of working minute ``w`` (the end of a working day maps to its
+        closing time)."""
+        i = bisect.bisect_right(self.cum, w) - 1
+        if i >= len(self.open_day):
+            i = len(self.open_day) - 1
+        elif i > 0 and w == self.cum[i]:
+            i -= 1  # exactly at a day boundary: closing time of the previous day
+        return self.open_day[i] * DAY + self.open_start[i] + (w - self.cum[i])
+
+    def to_work(self, c: float) -> float:
+        """Working minute at calendar minute ``c`` (outside working hours: the next start)."""
+        day = int(c // DAY)
+        if day >= len(self.next_work):
+            return float(self.cum[-1])
+        j = self.next_work[day]
+        if j >= len(self.open_day):
+            return float(self.cum[-1])
+        if self.open_day[j] == day:
+            offset = c - day * DAY - self.open_start[j]
+            if offset <= 0:
+                return float(self.cum[j])
+            if offset < self.open_len[j]:
+                return self.cum[j] + offset
+            return float(self.cum[j + 1])
+        return float(self.cum[j])
+
+    def after_calendar_delay(self, w: float, minutes: float) -> float:
+        """Working minute at which a wait of ``minutes`` calendar minutes started at ``w`` ends."""
+        return max(w, self.to_work(self.to_calendar(w) + minutes))
+
+
+def _hm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,0 +1,240 @@
+"""A process model compiled for the simulation: steps, routing, roles, handling times.
+
+The branch weights come from :func:`workbench.markov.build_chain` — the same rules (XOR
+probabilities, even split when missing, OR branches, boundary events, loops) as the expected
+minutes of :mod:`workbench.metrics` — so a simulated case walks the model the way the Markov
+chain counts it. What a step costs in staff time and who does it is decided here:
+
+* a step needs a role (a queue) when it has handling time, is not automatic and its lane is
+  not a citizen/company/external role; the role is the name of its innermost lane (a role of
+  the same name in several Leistungen is one pool of staff);
+* the handling time is triangular around ``wb:minutes`` (the mean) between ``wb:minutesMin`` and
+  ``wb:minutesMax``, by default ±25 %;
+* ``wb:waitDays`` (on activities after the work, on events) passes in calendar days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..bpmn import Activity, Definitions, Event, FlowNode, Gateway, Process, SubProcess
+from ..labour_costs import LabourCostTable, laufbahn_of
+from ..markov import Chain, MetricsError, Warnings, build_chain, describe, has_content
+
+#: Default spread of handling times when a step has no minutesMin/minutesMax: ±25 % of the mean.
+DEFAULT_SPREAD = 0.25
+NOT_STAFF = frozenset({"buerger", "unternehmen", "extern"})
+# routing kinds
+END, ONE, CHOOSE, EACH = 0, 1, 2, 3
+
+
+@dataclass(slots=True)
+class Step:
+    """One flow node of a compiled container."""
+
+    id: str
+    label: str
+    role: str | None = None  # staff pool that does the work (None: no queue)
+    mean: float = 0.0  # handling minutes (mean)
+    low: float = 0.0
+    mode: float = 0.0
+    high: float = 0.0
+    rate: float = 0.0  # € per working minute (Lohnkosten of the Laufbahn)
+    wait: float = 0.0  # calendar minutes after the node (wb:waitDays)
+    join: int = 0  # 0 none, n ≥ 2 parallel join waiting for n tokens, -1 inclusive join
+    route: int = END
+    targets: tuple[int, ...] = ()
+    weights: tuple[float, ...] = ()  # CHOOSE: cumulative; EACH: probability per target
+    fallback: int = -1  # EACH: target taken when no branch fired (OR default), -1 none
+    inner: Container | None = None  # expanded sub-process
+    sub_split: bool = False  # an inclusive split (its token count feeds the OR join)
+
+
+@dataclass(slots=True)
+class Container:
+    """A process or sub-process: its steps and where a run starts."""
+
+    id: str
+    steps: list[Step]
+    starts: tuple[int, ...]  # every start gets a token (several = parallel)
+    start_weights: tuple[float, ...] = ()  # alternative starts (cumulative), when set
+
+
+@dataclass(slots=True)
+class CompiledModel:
+    """The compiled main process of one model, plus expected staff minutes per role."""
+
+    name: str
+    root: Container
+    roles: dict[str, float]  # role → expected handling minutes per case (Markov visits)
+    expected_minutes: float  # expected handling minutes per case, all steps
+    warnings: list[str] = field(default_factory=list)
+
+
+class SimulationModelError(ValueError):
+    """The model cannot be simulated (German message)."""
+
+
+def compile_model(defs: Definitions, costs: LabourCostTable, *, label: str,
+                  visits: dict[str, float]) -> CompiledModel:
+    """Compile the main process of ``defs``; ``visits`` are the expected visits per node from
+    :func:`workbench.metrics.compute` (used for the expected minutes per role)."""
+    try:
+        process = defs.main_process()
+    except ValueError as err:
+        raise SimulationModelError(f"{label}: {err}") from None
+    warnings = Warnings()
+    try:
+        root = _container(process, costs, warnings, None)
+    except MetricsError as err:
+        raise SimulationModelError(f"{label}: {err}") from None
+    roles: dict[str, float] = {}
+    total = 0.0
+    for step in _walk(root):
+        v = visits.get(step.id, 0.0)
+        total += v * step.mean
+        if step.role is not None:
+            roles[step.role] = roles.get(step.role, 0.0) + v * step.mean
+    return CompiledModel(process.name or label, root, roles, total, list(warnings))
+
+
+def _walk(container: Container):
+    for step in container.steps:
+        yield step
+        if step.inner is not None:
+            yield from _walk(step.inner)
+
+
+def _container(container: Process | SubProcess, costs: LabourCostTable, warnings: Warnings,
+               host_lane: str | None) -> Container:
+    chain: Chain = build_chain(container, warnings)
+    chain.solve(warnings)  # raises MetricsError for a chain that cannot end
+    index = {n.id: i for i, n in enumerate(chain.nodes)}
+    steps = [_step(n, costs, warnings, host_lane) for n in chain.nodes]
+    for node, step in zip(chain.nodes, steps, strict=True):
+        _route(node, step, chain, index)
+        step.join = _join(node, chain)
+        if isinstance(node, SubProcess) and has_content(node):
+            lane = node.lane.name.strip() if node.lane is not None and node.lane.name else host_lane
+            step.inner = _container(node, costs, warnings, lane)
+    entry = [(index[nid], w) for nid, w in chain.entry.items() if nid in index and w > 0]
+    if len(entry) > 1 and all(abs(w - 1.0 / len(entry)) < 1e-9 for _, w in entry):
+        cum, acc = [], 0.0
+        for _, w in entry:
+            acc += w
+            cum.append(acc)
+        return Container(container.id, steps, tuple(i for i, _ in entry), tuple(cum))
+    return Container(container.id, steps, tuple(i for i, _ in entry))
+
+
+def _staff_role(node: FlowNode, host_lane: str | None) -> str | None:
+    lane = node.lane
+    roles = []
+    walk = lane
+    while walk is not None:
+        roles.append(walk.role)
+        walk = walk.parent
+    roles.append(node.process.role)
+    if any(r in NOT_STAFF for r in roles if r):
+        return None
+    if lane is not None and lane.name.strip():
+        return " ".join(lane.name.split())
+    if host_lane:
+        return host_lane
+    return f"ohne Rolle ({node.process.name or node.process.id})"
+
+
+def _step(node: FlowNode, costs: LabourCostTable, warnings: Warnings,
+          host_lane: str | None) -> Step:
+    step = Step(node.id, describe(node))
+    wait = node.wait_days
+    step.wait = float(wait) * 1440.0 if wait else 0.0
+    if not isinstance(node, Activity) or (isinstance(node, SubProcess) and has_content(node)):
+        return step
+    mean = float(node.minutes or 0.0)
+    if mean <= 0:
+        return step
+    low, high = node.get_ext("minutesMin"), node.get_ext("minutesMax")
+    lo = float(low) if low is not None else mean * (1 - DEFAULT_SPREAD)
+    hi = float(high) if high is not None else mean * (1 + DEFAULT_SPREAD)
+    if not lo <= mean <= hi:
+        warnings.add(f"{describe(node)}: Mindest- und Höchstzeit ({lo:g}–{hi:g} Min.) schließen "
+                     f"den Mittelwert {mean:g} Min. nicht ein; simuliert wird mit ±25 %.")
+        lo, hi = mean * (1 - DEFAULT_SPREAD), mean * (1 + DEFAULT_SPREAD)
+    mode = 3 * mean - lo - hi  # keeps the mean of the triangle at wb:minutes
+    if mode < lo or mode > hi:
+        mode = min(max(mode, lo), hi)
+        warnings.add(f"{describe(node)}: zu Mindest- {lo:g} und Höchstzeit {hi:g} Min. passt kein "
+                     f"Dreieck mit Mittelwert {mean:g} Min.; der Mittelwert der Simulation weicht "
+                     f"ab ({(lo + mode + hi) / 3:.1f} Min.).".replace(".", ",", 1))
+    step.mean, step.low, step.mode, step.high = mean, lo, mode, hi
+    step.rate = costs.rate(laufbahn_of(node)) / 60.0
+    if node.medium != "automatisch":
+        step.role = _staff_role(node, host_lane)
+    return step
+
+
+def _route(node: FlowNode, step: Step, chain: Chain, index: dict[str, int]) -> None:
+    edges = [(index[t], w) for t, w in chain.edges.get(node.id, []) if t in index and w > 0]
+    if not edges:
+        return
+    if len(edges) == 1 and edges[0][1] >= 1 - 1e-12:
+        step.route, step.targets, step.weights = ONE, (edges[0][0],), (1.0,)
+        return
+    if isinstance(node, Gateway) and node.gateway_type in ("exclusive", "eventBased"):
+        _choose(step, edges)
+        return
+    if isinstance(node, Gateway) and node.gateway_type == "parallel":
+        step.route, step.targets, step.weights = EACH, tuple(t for t, _ in edges), \
+            tuple(1.0 for _ in edges)
+        return
+    if isinstance(node, Gateway):  # inclusive / complex: independent branches, default if none
+        default = _default_target(node, index)
+        rest = [(t, w) for t, w in edges if t != default]
+        step.route, step.sub_split = EACH, True
+        step.targets, step.weights = tuple(t for t, _ in rest), tuple(min(1.0, w) for _, w in rest)
+        step.fallback = default if default is not None else max(edges, key=lambda e: e[1])[0]
+        return
+    # an activity or event: normal flows (maybe parallel) and boundary events
+    hosts = {i for i, n in enumerate(chain.nodes) if isinstance(n, Event)
+             and n.local_name == "boundaryEvent" and n.attached_to == node.id}
+    interrupting = [(t, w) for t, w in edges if t in hosts and chain.nodes[t].cancel_activity]
+    normal = [(t, w) for t, w in edges if t not in hosts]
+    others = [(t, w) for t, w in edges if t in hosts and not chain.nodes[t].cancel_activity]
+    if len(normal) <= 1 and not others:
+        _choose(step, normal + interrupting)
+        return
+    step.route = EACH  # parallel flows without gateway and non-interrupting boundary events
+    step.targets = tuple(t for t, _ in normal + interrupting + others)
+    step.weights = tuple(min(1.0, w) for _, w in normal + interrupting + others)
+
+
+def _choose(step: Step, edges: list[tuple[int, float]]) -> None:
+    total = sum(w for _, w in edges) or 1.0
+    cum, acc = [], 0.0
+    for _, w in edges:
+        acc += w / total
+        cum.append(acc)
+    cum[-1] = 1.0
+    step.route, step.targets, step.weights = CHOOSE, tuple(t for t, _ in edges), tuple(cum)
+
+
+def _default_target(node: Gateway, index: dict[str, int]) -> int | None:
+    default = node.default_flow_id
+    for flow in node.outgoing:
+        if flow.id == default and flow.target_id in index:
+            return index[flow.target_id]
+    return None
+
+
+def _join(node: FlowNode, chain: Chain) -> int:
+    if not isinstance(node, Gateway):
+        return 0
+    n_in = sum(1 for f in node.incoming if f.source_id in chain.edges)
+    if n_in < 2:
+        return 0
+    if node.gateway_type == "parallel":
+        return n_in
+    if node.gateway_type in ("inclusive", "complex"):
+        return -1
+    return 0

@@ -1,0 +1,268 @@
+"""Simulate one Kommune's Leistungen for a year under every scenario of a plan.
+
+Reads the knowledge base (models, Fallzahlen, Lohnkosten, Jahresarbeitszeit), compiles each
+model once, derives the default staffing and runs one :class:`~.engine.Engine` per scenario.
+The result is a plain dict (JSON), cached by the fingerprint of its inputs (:mod:`.cache`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..labour_costs import LabourCostTable, from_parameters
+from ..metrics import MetricsError, compute
+from ..potential import Parameters, fallzahlen_frame
+from .arrivals import arrival_times, season_for
+from .calendar import DEFAULT_HOURS, WorkCalendar
+from .engine import Engine, Pool, Stream
+from .flowgraph import CompiledModel, SimulationModelError, compile_model
+from .results import leistung_row, role_row, totals
+from .scenario import Plan, Scenario, ScenarioError, check_names
+
+FORMAT = "werkbench-simulation-1"
+ENGINE_VERSION = "1"
+Progress = Callable[[float, str], None]
+
+
+@dataclass(slots=True)
+class Service:
+    """One Leistung of the Kommune: Fallzahl and its compiled IST (and SOLL) model."""
+
+    id: str
+    name: str
+    fallzahl: float
+    fallzahl_art: str
+    ist: CompiledModel
+    ist_source: str
+    soll: CompiledModel | None = None
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Everything a run needs, read once from the knowledge base."""
+
+    kommune: str
+    kommune_name: str
+    year: int
+    jahresarbeitszeit: float
+    costs: LabourCostTable
+    services: list[Service]
+    default_vzae: dict[str, float]
+    hints: list[str] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted(self.default_vzae)
+
+
+def prepare(repo: Any, kommune: str, plan: Plan) -> Prepared:
+    """Compile the models a Kommune uses and derive the default staffing per role."""
+    row = repo.kommune(kommune)
+    key = str(row["schluessel"])
+    params = Parameters.from_verbund(repo.verbund.parameter)
+    costs = from_parameters(repo.verbund.parameter)
+    ids = sorted(repo.leistungen["id"].astype(str))
+    names = dict(zip(repo.leistungen["id"].astype(str), repo.leistungen["name"].astype(str),
+                     strict=True))
+    kommunen = repo.kommunen.sort_values("schluessel").reset_index(drop=True)
+    frame, _ = fallzahlen_frame(kommunen, ids, repo.fallzahlen, None)
+    at = int(np.flatnonzero(kommunen["schluessel"].astype(str).to_numpy() == key)[0])
+    part = frame.iloc[at * len(ids):(at + 1) * len(ids)].reset_index(drop=True)
+    year = plan.jahr or (repo.verbund.stand.year if repo.verbund.stand else 2026)
+    services, hints = [], []
+    for i, lid in enumerate(ids):
+        cases = float(part.at[i, "fallzahl"])
+        if not cases > 0:
+            continue
+        ist = _compiled(repo, lid, "ist", key, costs, hints)
+        if ist is None:
+            continue
+        soll = _compiled(repo, lid, "soll", None, costs, hints)
+        services.append(Service(lid, names[lid], cases, str(part.at[i, "fallzahl_art"]), ist,
+                                repo.model_source(lid, "ist", key) or "", soll))
+    default = default_staffing(services, WorkCalendar.build(year, DEFAULT_HOURS, plan.bundesland),
+                               params.jahresarbeitszeit_stunden, plan.ziel_auslastung)
+    return Prepared(key, str(row["name"]), year, params.jahresarbeitszeit_stunden, costs,
+                    services, default, hints)
+
+
+def default_staffing(services: list[Service], cal: WorkCalendar, jahresarbeitszeit: float,
+                     target: float) -> dict[str, float]:
+    """VZÄ per role so that the busiest month of the IST runs at ``target`` utilisation:
+    expected IST hours per month (Fallzahl × season share × Markov minutes of the role)
+    over the hours one VZÄ is present that month, rounded up to 0.1 VZÄ."""
+    first = dt.date(cal.year, 1, 1)
+    days = cal.working_days
+    month = np.array([(first + dt.timedelta(days=cal.open_day[j])).month - 1
+                      for j in range(days)])
+    minutes = np.asarray(cal.open_len[:days], dtype=float)
+    share_of_year = np.bincount(month, weights=minutes, minlength=12) / minutes.sum()
+    load: dict[str, np.ndarray] = {}
+    for s in services:
+        season = season_for(s.id, {})
+        weights = np.array([season.weight(first + dt.timedelta(days=cal.open_day[j]))
+                            for j in range(days)]) * minutes
+        if weights.sum() <= 0:
+            weights = minutes
+        per_month = np.bincount(month, weights=weights, minlength=12) / weights.sum()
+        for role, role_minutes in s.ist.roles.items():
+            load[role] = load.get(role, np.zeros(12)) + s.fallzahl * per_month * role_minutes / 60
+        for role in (s.soll.roles if s.soll is not None else {}):
+            load.setdefault(role, np.zeros(12))
+    present = jahresarbeitszeit * share_of_year
+    out = {}
+    for role, hours in load.items():
+        need = float(np.max(np.divide(hours, present, out=np.zeros(12), where=present > 0)))
+        out[role] = max(0.1, math.ceil(need / target * 10 - 1e-9) / 10)
+    return out
+
+
+def _compiled(repo: Any, leistung: str, variant: str, kommune: str | None,
+              costs: LabourCostTable, hints: list[str]) -> CompiledModel | None:
+    defs = repo.model(leistung, variant, kommune)
+    if defs is None:
+        return None
+    label = repo.model_source(leistung, variant, kommune) or f"{leistung}/{variant}.bpmn"
+    try:
+        visits = compute(defs).visits
+        model = compile_model(defs, costs, label=label, visits=visits)
+    except (MetricsError, SimulationModelError) as err:
+        hints.append(f"{label}: nicht simuliert – {err}")
+        return None
+    hints += [f"{label}: {w}" for w in model.warnings]
+    return model
+
+
+def _seed(*parts: object) -> int:
+    digest = hashlib.sha256("\0".join(str(p) for p in parts).encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def staffing(prepared: Prepared, scenario: Scenario) -> tuple[dict[str, float], dict[str, str]]:
+    """VZÄ per role in a scenario and where each figure comes from."""
+    vzae = dict(prepared.default_vzae)
+    origin = dict.fromkeys(vzae, "Standard")
+    for role, value in scenario.vzae:
+        vzae[role], origin[role] = value, "Szenario"
+    for role, change in scenario.vzae_delta:
+        new = round(vzae[role] + change, 6)
+        if new <= 0:
+            raise ScenarioError(f"Szenario „{scenario.name}“: die Rolle {role} hat "
+                                f"{_de(vzae[role])} VZÄ; eine Änderung um {_de(change)} ließe "
+                                "keine Besetzung übrig. Bitte eine kleinere Änderung oder "
+                                "vzae angeben.")
+        vzae[role], origin[role] = new, f"{origin[role]} {'+' if change >= 0 else '−'}" \
+                                         f"{_de(abs(change))}"
+    return vzae, origin
+
+
+def _de(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def run_scenario(prepared: Prepared, scenario: Scenario, plan: Plan, *,
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """Simulate one scenario and summarise it."""
+    hours = dict(scenario.arbeitszeit) if scenario.arbeitszeit else DEFAULT_HOURS
+    cal = WorkCalendar.build(prepared.year, hours, plan.bundesland)
+    vzae, origin = staffing(prepared, scenario)
+    pools = {role: Pool(role, v * prepared.jahresarbeitszeit / cal.work_hours_year)
+             for role, v in vzae.items()}
+    engine = Engine(cal, pools, distribution=plan.verteilung)
+    streams, meta = [], []
+    seasons = dict(scenario.saison)
+    for s in prepared.services:
+        soll = scenario.uses_soll(s.id) and s.soll is not None
+        model = s.soll if soll else s.ist
+        own = s.ist_source.endswith(f"ist.{prepared.kommune}.bpmn")
+        variant = "SOLL" if soll else ("IST (eigenes)" if own else "IST")
+        seed = _seed(plan.seed, prepared.kommune, s.id, variant)
+        cases = round(s.fallzahl * scenario.factor(s.id))
+        arrivals = arrival_times(cases, season_for(s.id, seasons), cal,
+                                 np.random.default_rng(seed))
+        streams.append(Stream(s.id, model.root, arrivals, random.Random(seed)))
+        meta.append((s.name, variant))
+    engine.run(streams, progress=progress)
+    end_cal = float(cal.period_days * 1440)
+    rows = [leistung_row(st, name=name, variant=variant, period_end_cal=end_cal)
+            for st, (name, variant) in zip(streams, meta, strict=True)]
+    roles = [role_row(pools[r], vzae[r], cal.period_work_minutes, origin[r])
+             for r in sorted(pools)]
+    return {"name": scenario.name, "szenario": scenario.as_dict(), "leistungen": rows,
+            "rollen": roles, "summe": totals(rows, roles, streams),
+            "kalender": cal.lines()[0]}
+
+
+def simulate(repo: Any, kommune: str, plan: Plan, *,
+             progress: Progress | None = None) -> dict[str, Any]:
+    """Every scenario of ``plan`` for one Kommune, as a JSON-ready dict."""
+    prepared = prepare(repo, kommune, plan)
+    roles = set(prepared.roles)
+    check_names(plan, [str(x) for x in repo.leistungen["id"]], roles)
+    results = []
+    n = len(plan.scenarios)
+    for k, scenario in enumerate(plan.scenarios):
+        step = None
+        if progress is not None:
+            def step(frac: float, text: str, k: int = k, name: str = scenario.name) -> None:
+                progress((k + frac) / n, f"{name}: {text}")
+        results.append(run_scenario(prepared, scenario, plan, progress=step))
+    if progress is not None:
+        progress(1.0, "fertig")
+    return {
+        "format": FORMAT, "version": ENGINE_VERSION, "kommune": prepared.kommune,
+        "kommune_name": prepared.kommune_name, "jahr": prepared.year, "plan": plan.as_dict(),
+        "szenarien": results,
+        "annahmen": assumptions(prepared, plan),
+        "hinweise": list(dict.fromkeys(prepared.hints)),
+    }
+
+
+def assumptions(prepared: Prepared, plan: Plan) -> list[str]:
+    """German lines: every assumption the figures rest on."""
+    lines = [
+        f"Simuliert wird das Jahr {prepared.year} mit Zufallsstartwert {plan.seed} "
+        "(gleicher Startwert, gleiche Ergebnisse).",
+        "Fälle: Fallzahl der Leistung (gemeldet oder geschätzt wie in der Potenzialrechnung), "
+        "über die Arbeitstage verteilt nach dem Saisonprofil; Zeitpunkte zufällig innerhalb "
+        "der Arbeitszeit.",
+        "Bearbeitungszeit je Schritt: "
+        + {"dreieck": "Dreiecksverteilung mit Mittelwert wb:minutes zwischen wb:minutesMin und "
+                      "wb:minutesMax (ohne Angabe ±25 %)",
+           "exponential": "Exponentialverteilung mit Mittelwert wb:minutes",
+           "fest": "genau wb:minutes"}[plan.verteilung] + ".",
+        "Liegezeiten (wb:waitDays) vergehen in Kalendertagen; Verzweigungen und Schleifen mit "
+        "den Wahrscheinlichkeiten des Modells (wie in der Potenzialrechnung).",
+        "Rollen: die Lane eines Schritts mit Bearbeitungszeit; gleichnamige Lanes verschiedener "
+        "Leistungen teilen sich das Personal. Schritte von Bürger:innen, Unternehmen, externen "
+        "Stellen und automatische Schritte warten nicht auf Personal.",
+        f"Besetzung ohne Angabe: so viele VZÄ, dass der arbeitsreichste Monat des IST mit "
+        f"{_de(plan.ziel_auslastung * 100)} % Auslastung läuft, aufgerundet auf 0,1 VZÄ; ein VZÄ ist "
+        f"{_de(prepared.jahresarbeitszeit)} Stunden im Jahr anwesend (verbund.yaml), verteilt "
+        "auf die Arbeitszeit des Kalenders.",
+        "Kosten: Bearbeitungsminuten × Lohnkosten der Laufbahn (wb:laufbahn, sonst "
+        "Durchschnitt) – " + prepared.costs.lines()[0],
+        "Durchlaufzeit: Kalendertage vom Eingang bis zum Abschluss des letzten Schritts; offene "
+        "Fälle laufen bis zu ein Jahr nach; Rückstand = am 31.12. nicht abgeschlossene Fälle.",
+    ]
+    for s in prepared.services:
+        season = season_for(s.id, {})
+        if season.window is not None or len(set(season.months)) > 1:
+            lines.append(f"Saison {s.name}: {season.describe()}.")
+    return lines
+
+
+def services_frame(prepared: Prepared) -> pd.DataFrame:
+    """The Leistungen with Fallzahl and models (for the notebook)."""
+    return pd.DataFrame([{"leistung": s.id, "name": s.name, "fallzahl": s.fallzahl,
+                          "fallzahl_art": s.fallzahl_art, "soll": s.soll is not None}
+                         for s in prepared.services])
