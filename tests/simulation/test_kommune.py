@@ -136,3 +136,18 @@ def test_verbund_parallel_equals_serial(repo: Repository, tmp_path: Path,
     parallel = simulate_members(EXAMPLE, keys, plan, workers=2)
     assert [dumps(r) for r in serial] == [dumps(r) for r in parallel]
     assert [r["kommune"] for r in parallel] == keys
+
+
+def test_fingerprint_follows_only_the_models_a_kommune_uses(example_copy: Path) -> None:
+    plan = default_plan()
+    before = Repository.load(example_copy)
+    keys = {k: fingerprint(before, k, plan) for k in (GRASBERG, "033560005")}
+    own = example_copy / "anmeldung_einwohner" / "ist.033560005.bpmn"
+    own.write_bytes(own.read_bytes().replace(b"</bpmn:definitions>",
+                                             b"<!-- geaendert --></bpmn:definitions>"))
+    after = Repository.load(example_copy)
+    assert fingerprint(after, GRASBERG, plan) == keys[GRASBERG]
+    assert fingerprint(after, "033560005", plan) != keys["033560005"]
+    shared = example_copy / "hundeanmeldung" / "soll.bpmn"
+    shared.write_bytes(shared.read_bytes() + b"\n")
+    assert fingerprint(Repository.load(example_copy), GRASBERG, plan) != keys[GRASBERG]

@@ -1,8 +1,8 @@
 """Simulation results cached as JSON by the fingerprint of their inputs (never pickle).
 
 The fingerprint covers the engine version, the Kommune, the scenario plan and the bytes of
-every file a run reads (verbund.yaml, kommunen.csv, leistungen.yaml, fallzahlen.csv and all
-BPMN models). Same inputs → same key → the stored result, which is byte-identical to a new
+every file a run reads (verbund.yaml, kommunen.csv, leistungen.yaml, fallzahlen.csv and the
+BPMN models the Kommune uses), so editing one member's IST leaves the others' results valid. Same inputs → same key → the stored result, which is byte-identical to a new
 run because runs are seeded. The folder is ``$WERKBENCH_SIM_CACHE`` or
 ``$XDG_CACHE_HOME/prozess-werkbench/simulation`` (``~/.cache/…``); ``WERKBENCH_SIM_CACHE=0``
 switches caching off. What is read there is parsed as JSON and checked, so a planted file can
@@ -36,11 +36,15 @@ def cache_folder() -> Path | None:
     return Path(base) / "prozess-werkbench" / "simulation"
 
 
-def input_files(repo: Any) -> list[Path]:
-    """The knowledge-base files a simulation depends on, sorted."""
+def input_files(repo: Any, kommune: str) -> list[Path]:
+    """The knowledge-base files a Kommune's simulation depends on, sorted: the master data and
+    every model except other Kommunen's own IST variants."""
     root = Path(repo.root)
     names = ["verbund.yaml", "kommunen.csv", "leistungen.yaml", "fallzahlen.csv"]
-    return [p for p in (root / n for n in names) if p.exists()] + list(repo.model_files())
+    models = [p for p in repo.model_files()
+              if not (p.name.startswith("ist.") and p.name != f"ist.{kommune}.bpmn"
+                      and p.name != "ist.bpmn")]
+    return [p for p in (root / n for n in names) if p.exists()] + models
 
 
 def fingerprint(repo: Any, kommune: str, plan: Plan) -> str:
@@ -48,7 +52,7 @@ def fingerprint(repo: Any, kommune: str, plan: Plan) -> str:
     digest = hashlib.sha256()
     digest.update(f"{FORMAT}\0{ENGINE_VERSION}\0{kommune}\0".encode())
     digest.update(json.dumps(plan.as_dict(), sort_keys=True, ensure_ascii=False).encode())
-    for path in input_files(repo):
+    for path in input_files(repo, kommune):
         digest.update(b"\0" + str(path.relative_to(repo.root)).encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
