@@ -91,12 +91,12 @@ def test_bad_files_get_precise_german_messages(tmp_path: Path, text: str, messag
 
 
 def test_missing_file_and_unknown_names(tmp_path: Path) -> None:
-    with pytest.raises(ScenarioError, match="Szenariodatei '.*fehlt.yaml' nicht gefunden"):
+    with pytest.raises(ScenarioError, match=r"Szenariodatei '.*fehlt.yaml' nicht gefunden"):
         load_plan(tmp_path / "fehlt.yaml")
     plan = load_plan(_write(tmp_path, "szenarien:\n  - name: X\n    soll: [hunde]\n"))
     with pytest.raises(ScenarioError, match="Szenario „X“ nennt die Leistung 'hunde', die es nicht "
                                             "gibt; bekannt sind: briefwahl"):
         check_names(plan, ["briefwahl"], ["Kasse"])
     plan = load_plan(_write(tmp_path, "szenarien:\n  - name: Y\n    rollen: {Kase: 1}\n"))
-    with pytest.raises(ScenarioError, match="nennt die Rolle 'Kase'.*bekannt sind: Kasse"):
+    with pytest.raises(ScenarioError, match=r"nennt die Rolle 'Kase'.*bekannt sind: Kasse"):
         check_names(plan, ["briefwahl"], ["Kasse"])

@@ -2,8 +2,9 @@
 
 The fingerprint covers the engine version, the Kommune, the scenario plan and the bytes of
 every file a run reads (verbund.yaml, kommunen.csv, leistungen.yaml, fallzahlen.csv and the
-BPMN models the Kommune uses), so editing one member's IST leaves the others' results valid. Same inputs → same key → the stored result, which is byte-identical to a new
-run because runs are seeded. The folder is ``$WERKBENCH_SIM_CACHE`` or
+BPMN models the Kommune uses), so editing one member's IST leaves the others' results valid.
+Same inputs → same key → the stored result, which is byte-identical to a new run because runs
+are seeded. The folder is ``$WERKBENCH_SIM_CACHE`` or
 ``$XDG_CACHE_HOME/prozess-werkbench/simulation`` (``~/.cache/…``); ``WERKBENCH_SIM_CACHE=0``
 switches caching off. What is read there is parsed as JSON and checked, so a planted file can
 at worst be ignored, never run.
