@@ -97,3 +97,17 @@ def test_example_models_mean_minutes_match_markov(defs) -> None:
     half = 3.29 * stream.handling.std(ddof=1) / math.sqrt(len(stream.handling))
     assert abs(mean - expected) <= half + 1e-9, (mean, expected, half)
     assert compiled(defs).expected_minutes == pytest.approx(expected)
+
+
+def test_seat_pool_gives_the_same_result_as_simpy_resource() -> None:
+    """The lighter seat pool keeps simpy.Resource's first-come, first-served order exactly."""
+    from workbench.simulation.kommune import prepare, run_scenario
+    from workbench.simulation.scenario import default_plan
+
+    repo = Repository.load(EXAMPLE)
+    plan = default_plan(seed=8)
+    prepared = prepare(repo, "033560011", plan)
+    ours = run_scenario(prepared, plan.scenarios[0], plan)
+    plain = run_scenario(prepared, plan.scenarios[0], plan, plain_simpy=True)
+    assert ours == plain
+    assert ours["summe"]["faelle"] > 3000

@@ -79,7 +79,9 @@ class Engine:
     """One simulation run over a calendar, shared pools and several streams."""
 
     def __init__(self, calendar: WorkCalendar, pools: dict[str, Pool], *,
-                 distribution: str = "dreieck") -> None:
+                 distribution: str = "dreieck", plain_simpy: bool = False) -> None:
+        """``plain_simpy`` queues with ``simpy.Resource`` instead of :class:`Seats` (same
+        order, same results; the benchmark's baseline)."""
         if distribution not in DISTRIBUTIONS:
             raise ValueError(f"Unbekannte Verteilung '{distribution}'.")
         self.cal = calendar
@@ -87,8 +89,10 @@ class Engine:
         self.pools = pools
         self.distribution = distribution
         self.period_end = float(calendar.period_work_minutes)
+        self.plain = plain_simpy
         for pool in pools.values():
-            pool.resource = Seats(pool.servers)
+            pool.resource = (simpy.Resource(self.env, capacity=pool.servers) if plain_simpy
+                             else Seats(pool.servers))
 
     # ------------------------------------------------------------------ running
     def run(self, streams: Sequence[Stream], *,
@@ -122,7 +126,8 @@ class Engine:
         yield self.env.timeout(self.period_end)
         for pool in self.pools.values():
             seats = pool.resource
-            pool.queue_at_end = len(seats.waiting) + pool.servers - seats.free
+            pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
+                                 else len(seats.waiting) + pool.servers - seats.free)
 
     def _source(self, s: Stream) -> Generator[Any, Any, None]:
         env = self.env
@@ -214,13 +219,35 @@ class Engine:
         pool = self.pools[step.role]
         seats = pool.resource
         t0 = env.now
+        if self.plain:
+            yield from self._work_plain(step, s, i, pool, minutes)
+            return
         if seats.free > 0 and not seats.waiting:
             seats.free -= 1
         else:  # queue (first come, first served); release() hands the seat over
             turn = env.event()
             seats.waiting.append(turn)
             yield turn
-        t1 = env.now
+        self._account(pool, s, i, t0, minutes)
+        yield env.timeout(minutes * pool.stretch)
+        if seats.waiting:
+            seats.waiting.popleft().succeed()
+        else:
+            seats.free += 1
+
+    def _work_plain(self, step: Step, s: Stream, i: int, pool: Pool,
+                    minutes: float) -> Generator[Any, Any, None]:
+        """The textbook SimPy idiom: request, hold, release a ``simpy.Resource``."""
+        env = self.env
+        t0 = env.now
+        with pool.resource.request() as request:
+            yield request
+            self._account(pool, s, i, t0, minutes)
+            yield env.timeout(minutes * pool.stretch)
+
+    def _account(self, pool: Pool, s: Stream, i: int, t0: float, minutes: float) -> None:
+        """Book the wait since ``t0`` and the handling minutes when a place is taken."""
+        t1 = self.env.now
         if t1 > t0:
             s.queue_work[i] += t1 - t0
             s.queue_cal[i] += self.cal.to_calendar(t1) - self.cal.to_calendar(t0)
@@ -228,11 +255,6 @@ class Engine:
         pool.requests += 1
         if t1 < self.period_end:
             pool.busy += minutes
-        yield env.timeout(minutes * pool.stretch)
-        if seats.waiting:
-            seats.waiting.popleft().succeed()
-        else:
-            seats.free += 1
 
 
 class Seats:

@@ -170,14 +170,14 @@ def _de(value: float) -> str:
 
 
 def run_scenario(prepared: Prepared, scenario: Scenario, plan: Plan, *,
-                 progress: Progress | None = None) -> dict[str, Any]:
+                 progress: Progress | None = None, plain_simpy: bool = False) -> dict[str, Any]:
     """Simulate one scenario and summarise it."""
     hours = dict(scenario.arbeitszeit) if scenario.arbeitszeit else DEFAULT_HOURS
     cal = WorkCalendar.build(prepared.year, hours, plan.bundesland)
     vzae, origin = staffing(prepared, scenario)
     pools = {role: Pool(role, v * prepared.jahresarbeitszeit / cal.work_hours_year)
              for role, v in vzae.items()}
-    engine = Engine(cal, pools, distribution=plan.verteilung)
+    engine = Engine(cal, pools, distribution=plan.verteilung, plain_simpy=plain_simpy)
     streams, meta = [], []
     seasons = dict(scenario.saison)
     for s in prepared.services:
