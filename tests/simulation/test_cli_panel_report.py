@@ -94,3 +94,16 @@ def test_report_section_shows_ist_and_soll_of_the_simulation() -> None:
     assert "Annahmen der Simulation" in html and "Zufallsstartwert" in html
     assert section_module.section(ctx, "033560005") == html  # deterministic
     assert "<script" not in html
+
+
+def test_panel_html_escapes_names_from_the_knowledge_base() -> None:
+    from workbench.simulation.panel import result_html
+
+    result = simulate_cached(Repository.load(EXAMPLE), "033560002", default_plan())
+    result["szenarien"][0]["name"] = "<b>Szenario</b>"
+    result["szenarien"][0]["leistungen"][0]["name"] = "<img src=x onerror=alert(1)>"
+    result["szenarien"][0]["summe"]["engpass"] = "<script>x</script>"
+    html = result_html(result)
+    assert "<img src=x" not in html and "<script>" not in html and "<b>Szenario" not in html
+    assert "&lt;img src=x" in html and "&lt;script&gt;" in html
+    assert "3.758" in html  # German number format

@@ -7,9 +7,9 @@ import html
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 
 from ..repository import Repository
+from ..text import german_number
 from .compare import SCENARIO_COLUMNS, lead_time_svg, leistung_table, role_table, scenario_table
 from .kommune import prepare, simulate
 from .scenario import DEFAULT_SEED, Plan, Scenario, default_plan
@@ -46,6 +46,10 @@ class SimulationPanel:
         self.button = w.Button(description="Simulieren", icon="play", button_style="primary")
         self.output = w.HTML()
         self.result: dict[str, Any] | None = None
+        for widget, css in ((self.soll, "wb-sim-soll"), (self.factor, "wb-sim-fallzahl"),
+                            (self.progress, "wb-sim-fortschritt"), (self.status, "wb-sim-status"),
+                            (self.button, "wb-sim-start"), (self.output, "wb-sim-ergebnis")):
+            widget.add_class(css)
         self.button.on_click(lambda _: self.run())
         self.kommune.observe(lambda _: self._staff_sliders(), names="value")
         self._staff_sliders()
@@ -90,20 +94,32 @@ class SimulationPanel:
         return self.result
 
 
-def _frame_html(frame: pd.DataFrame, fmt: str = "{:.1f}") -> str:
-    return frame.style.format(fmt, na_rep="–").to_html()
+def _de(digits: int, unit: str = ""):
+    return lambda v: german_number(v, digits, unit)
+
+
+def _percent(value: object) -> str:
+    return "–" if value is None or value != value else german_number(float(value) * 100, 0, "%")
+
+
+def _safe(styler: Any) -> str:
+    """Styler HTML with escaped row and column labels (names come from the knowledge base)."""
+    return styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1).to_html()
 
 
 def result_html(result: dict[str, Any]) -> str:
-    """Tables and chart of a result as HTML for the notebook."""
+    """Tables and chart of a result as HTML for the notebook (German number format)."""
     totals = scenario_table(result).rename(columns=SCENARIO_COLUMNS).set_index("Szenario")
-    styled = totals.style.format({"Fälle": "{:,.0f}", "Durchlaufzeit Ø (Tage)": "{:.1f}",
-                                  "Durchlaufzeit P90 (Tage)": "{:.1f}",
-                                  "Rückstand 31.12.": "{:,.0f}", "Personalkosten (€)": "{:,.0f}",
-                                  "Auslastung Engpass": "{:.0%}"}, na_rep="–").to_html()
+    totals.index.name = None
+    styled = totals.style.format({
+        "Fälle": _de(0), "Durchlaufzeit Ø (Tage)": _de(1), "Durchlaufzeit P90 (Tage)": _de(1),
+        "Rückstand 31.12.": _de(0), "Personalkosten (€)": _de(0, "€"),
+        "Auslastung Engpass": _percent}, na_rep="–", escape="html")
+    styled = _safe(styled)
     notes = "".join(f"<li>{html.escape(line)}</li>" for line in result["annahmen"])
     return (f"<h3>{html.escape(result['kommune_name'])}: Szenarien im Vergleich</h3>{styled}"
             f"{lead_time_svg(result)}<h4>Durchlaufzeit je Leistung (Tage, Mittel)</h4>"
-            f"{_frame_html(leistung_table(result))}<h4>Auslastung je Rolle</h4>"
-            f"{role_table(result).style.format('{:.0%}', na_rep='–').to_html()}"
+            f"{_safe(leistung_table(result).style.format(_de(1), na_rep='–', escape='html'))}"
+            "<h4>Auslastung je Rolle</h4>"
+            f"{_safe(role_table(result).style.format(_percent, na_rep='–', escape='html'))}"
             f"<details><summary>Annahmen</summary><ul>{notes}</ul></details>")
