@@ -41,8 +41,10 @@ def lead_time_svg(result: dict[str, Any]) -> str:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     from ..charts import _RC
+    from ..text import german_number
 
     table = scenario_table(result)
     with plt.rc_context(_RC):
@@ -55,6 +57,7 @@ def lead_time_svg(result: dict[str, Any]) -> str:
         ax.set_yticks(list(y), table["szenario"])
         ax.invert_yaxis()
         ax.set_xlabel("Durchlaufzeit je Fall (Kalendertage)")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: german_number(v, 1)))
         ax.legend(loc="lower right", frameon=False)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", bbox_inches="tight",
