@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..labour_costs import LabourCostTable, from_parameters
 from ..metrics import MetricsError, compute
@@ -259,10 +258,3 @@ def assumptions(prepared: Prepared, plan: Plan) -> list[str]:
         if season.window is not None or len(set(season.months)) > 1:
             lines.append(f"Saison {s.name}: {season.describe()}.")
     return lines
-
-
-def services_frame(prepared: Prepared) -> pd.DataFrame:
-    """The Leistungen with Fallzahl and models (for the notebook)."""
-    return pd.DataFrame([{"leistung": s.id, "name": s.name, "fallzahl": s.fallzahl,
-                          "fallzahl_art": s.fallzahl_art, "soll": s.soll is not None}
-                         for s in prepared.services])

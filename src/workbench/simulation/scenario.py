@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,6 @@ class Plan:
     ziel_auslastung: float = DEFAULT_TARGET_UTILISATION
     name: str = "IST und SOLL"
     source: str = "Standard"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "seed": self.seed, "jahr": self.jahr,
