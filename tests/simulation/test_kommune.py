@@ -78,11 +78,20 @@ def test_whatif_moves_the_figures_by_the_right_amount(whatif: dict) -> None:
     assert {r["modell"] for r in ist["leistungen"]} == {"IST"}
 
 
-def test_costs_are_minutes_times_the_average_wage(whatif: dict) -> None:
-    # the example states no Laufbahn: every minute costs the average of the Kommunen row
-    for row in _scenario(whatif, "IST")["leistungen"]:
-        assert row["kosten_je_fall"] == pytest.approx(row["bearbeitung_minuten"]
-                                                      * KOMMUNEN.average / 60, rel=1e-6)
+def test_costs_are_minutes_times_the_wage_of_the_lane(whatif: dict) -> None:
+    """Hundeanmeldung, SEPA-Mandat and Briefwahl do all their staff work in lanes of the
+    mittlerer Dienst (Steueramt, Kasse, Wahlamt: wb:laufbahn="mittel"), so a case costs its
+    simulated minutes × 25,50 € / 60 (Lohnkostentabelle, Zeile Kommunen)."""
+    rows = {r["leistung"]: r for r in _scenario(whatif, "IST")["leistungen"]}
+    assert KOMMUNEN.rate("mittel") == 25.50
+    for leistung in ("hundeanmeldung", "sepa_mandat", "briefwahl"):
+        row = rows[leistung]
+        assert row["kosten_je_fall"] == pytest.approx(row["bearbeitung_minuten"] * 25.50 / 60,
+                                                      rel=1e-5), leistung
+    # Geburtsurkunde mixes Standesamt (gehoben, 42,20 €) and Kasse (mittel): between the two
+    row = rows["geburtsurkunde"]
+    assert row["bearbeitung_minuten"] * 25.50 / 60 < row["kosten_je_fall"] \
+        < row["bearbeitung_minuten"] * 42.20 / 60
 
 
 def test_default_staffing_by_hand() -> None:
@@ -151,3 +160,15 @@ def test_fingerprint_follows_only_the_models_a_kommune_uses(example_copy: Path) 
     shared = example_copy / "hundeanmeldung" / "soll.bpmn"
     shared.write_bytes(shared.read_bytes() + b"\n")
     assert fingerprint(Repository.load(example_copy), GRASBERG, plan) != keys[GRASBERG]
+
+
+def test_case_numbers_are_those_of_the_potential(repo: Repository, whatif: dict) -> None:
+    """Same Fallzahl as the potential analysis (Fallzahl basis of verbund.yaml, estimates)."""
+    from workbench.potential import analyse
+
+    frame = analyse(repo, draws=0).frame
+    fallzahl = frame[frame["kommune"] == GRASBERG].set_index("leistung")["fallzahl"]
+    rows = _scenario(whatif, "IST")["leistungen"]
+    assert len(rows) >= 12
+    for row in rows:
+        assert row["faelle"] == round(fallzahl[row["leistung"]]), row["leistung"]

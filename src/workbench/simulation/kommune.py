@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ..labour_costs import LabourCostTable, from_parameters
+from ..bpmn.extensions import LAUFBAHNEN
+from ..fallzahlen import fallzahlen_frame
+from ..labour_costs import LabourCostTable
 from ..metrics import MetricsError, compute
-from ..potential import Parameters, fallzahlen_frame
+from ..parameters import Parameters
 from .arrivals import arrival_times, season_for
 from .calendar import DEFAULT_HOURS, WorkCalendar
 from .engine import Engine, Pool, Stream
@@ -57,6 +59,7 @@ class Prepared:
     services: list[Service]
     default_vzae: dict[str, float]
     hints: list[str] = field(default_factory=list)
+    fallzahl_basis: str = ""
 
     @property
     def roles(self) -> list[str]:
@@ -68,12 +71,13 @@ def prepare(repo: Any, kommune: str, plan: Plan) -> Prepared:
     row = repo.kommune(kommune)
     key = str(row["schluessel"])
     params = Parameters.from_verbund(repo.verbund.parameter)
-    costs = from_parameters(repo.verbund.parameter)
+    costs = params.labour_costs or flat_rate(float(params.personalkostensatz_euro_stunde or 0))
     ids = sorted(repo.leistungen["id"].astype(str))
     names = dict(zip(repo.leistungen["id"].astype(str), repo.leistungen["name"].astype(str),
                      strict=True))
     kommunen = repo.kommunen.sort_values("schluessel").reset_index(drop=True)
-    frame, _ = fallzahlen_frame(kommunen, ids, repo.fallzahlen, None)
+    frame, _ = fallzahlen_frame(kommunen, ids, repo.fallzahlen, params.fallzahl_jahr,
+                                params.fallzahl_basis, params.fallzahl_jahre)
     at = int(np.flatnonzero(kommunen["schluessel"].astype(str).to_numpy() == key)[0])
     part = frame.iloc[at * len(ids):(at + 1) * len(ids)].reset_index(drop=True)
     year = plan.jahr or (repo.verbund.stand.year if repo.verbund.stand else 2026)
@@ -91,7 +95,13 @@ def prepare(repo: Any, kommune: str, plan: Plan) -> Prepared:
     default = default_staffing(services, WorkCalendar.build(year, DEFAULT_HOURS, plan.bundesland),
                                params.jahresarbeitszeit_stunden, plan.ziel_auslastung)
     return Prepared(key, str(row["name"]), year, params.jahresarbeitszeit_stunden, costs,
-                    services, default, hints)
+                    services, default, hints, params.basis_text())
+
+
+def flat_rate(euro: float) -> LabourCostTable:
+    """A Verbund with one flat Personalkostensatz: every Laufbahn costs the same."""
+    return LabourCostTable("Personalkostensatz", dict.fromkeys(LAUFBAHNEN, euro), euro,
+                           "verbund.yaml", "parameter.personalkostensatz_euro_stunde")
 
 
 def default_staffing(services: list[Service], cal: WorkCalendar, jahresarbeitszeit: float,
@@ -231,9 +241,9 @@ def assumptions(prepared: Prepared, plan: Plan) -> list[str]:
     lines = [
         f"Simuliert wird das Jahr {prepared.year} mit Zufallsstartwert {plan.seed} "
         "(gleicher Startwert, gleiche Ergebnisse).",
-        "Fälle: Fallzahl der Leistung (gemeldet oder geschätzt wie in der Potenzialrechnung), "
-        "über die Arbeitstage verteilt nach dem Saisonprofil; Zeitpunkte zufällig innerhalb "
-        "der Arbeitszeit.",
+        f"Fälle: Fallzahl der Leistung wie in der Potenzialrechnung ({prepared.fallzahl_basis};"
+        " ohne Meldung geschätzt), über die Arbeitstage verteilt nach dem Saisonprofil; "
+        "Zeitpunkte zufällig innerhalb der Arbeitszeit.",
         "Bearbeitungszeit je Schritt: "
         + {"dreieck": "Dreiecksverteilung mit Mittelwert wb:minutes zwischen wb:minutesMin und "
                       "wb:minutesMax (ohne Angabe ±25 %)",
