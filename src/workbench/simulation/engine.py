@@ -211,8 +211,9 @@ class Engine:
     def _work(self, step: Step, s: Stream, i: int) -> Generator[Any, Any, None]:
         env = self.env
         minutes = self._duration(step, s.rng)
-        s.handling[i] += minutes
-        s.cost[i] += minutes * step.rate
+        if step.admin:
+            s.handling[i] += minutes
+            s.cost[i] += minutes * step.rate
         if step.role is None:
             yield env.timeout(minutes)
             return

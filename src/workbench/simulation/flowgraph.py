@@ -5,11 +5,14 @@ probabilities, even split when missing, OR branches, boundary events, loops) as 
 minutes of :mod:`workbench.metrics` — so a simulated case walks the model the way the Markov
 chain counts it. What a step costs in staff time and who does it is decided here:
 
-* a step needs a role (a queue) when it has handling time, is not automatic and its lane is
-  not a citizen/company/external role; the role is the name of its innermost lane (a role of
-  the same name in several Leistungen is one pool of staff);
+* the administration's pool is simulated; whose effort a step is follows
+  :func:`workbench.analysis.roles.activity_role` (customer lanes, external bodies);
+* a step needs a role (a queue) when it is the administration's, has handling time and is not
+  automatic; the role is the name of its innermost lane (a role of the same name in several
+  Leistungen is one pool of staff);
 * the handling time is triangular around ``wb:minutes`` (the mean) between ``wb:minutesMin`` and
-  ``wb:minutesMax``, by default ±25 %;
+  ``wb:minutesMax``, by default ±25 %; an administration step without minutes takes the
+  Standardwert the metrics use (:mod:`workbench.analysis.standard_times`);
 * ``wb:waitDays`` (on activities after the work, on events) passes in calendar days.
 """
 
@@ -17,13 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..analysis.roles import ADMINISTRATION, activity_role, units_of
+from ..analysis.standard_times import standard_for
 from ..bpmn import Activity, Definitions, Event, FlowNode, Gateway, Process, SubProcess
 from ..labour_costs import LabourCostTable, laufbahn_of
 from ..markov import Chain, MetricsError, Warnings, build_chain, describe, has_content
 
 #: Default spread of handling times when a step has no minutesMin/minutesMax: ±25 % of the mean.
 DEFAULT_SPREAD = 0.25
-NOT_STAFF = frozenset({"buerger", "unternehmen", "extern"})
+#: Task types that run without a person (as in workbench.metrics).
+AUTOMATIC_TASKS = frozenset({"serviceTask", "scriptTask", "businessRuleTask"})
 # routing kinds
 END, ONE, CHOOSE, EACH = 0, 1, 2, 3
 
@@ -40,6 +46,7 @@ class Step:
     mode: float = 0.0
     high: float = 0.0
     rate: float = 0.0  # € per working minute (Lohnkosten of the Laufbahn)
+    admin: bool = False  # the administration's effort (counts as handling time and cost)
     wait: float = 0.0  # calendar minutes after the node (wb:waitDays)
     join: int = 0  # 0 none, n ≥ 2 parallel join waiting for n tokens, -1 inclusive join
     route: int = END
@@ -79,20 +86,25 @@ def compile_model(defs: Definitions, costs: LabourCostTable, *, label: str,
                   visits: dict[str, float]) -> CompiledModel:
     """Compile the main process of ``defs``; ``visits`` are the expected visits per node from
     :func:`workbench.metrics.compute` (used for the expected minutes per role)."""
-    try:
-        process = defs.main_process()
-    except ValueError as err:
-        raise SimulationModelError(f"{label}: {err}") from None
     warnings = Warnings()
+    notes: list[str] = []
+    admin = [u for u in units_of(defs, notes) if u.role == ADMINISTRATION and u.has_content]
+    if admin:
+        process, role = admin[0].process, ADMINISTRATION
+    else:
+        try:
+            process, role = defs.main_process(), ADMINISTRATION
+        except ValueError as err:
+            raise SimulationModelError(f"{label}: {err}") from None
     try:
-        root = _container(process, costs, warnings, None)
+        root = _container(process, costs, warnings, None, role)
     except MetricsError as err:
         raise SimulationModelError(f"{label}: {err}") from None
     roles: dict[str, float] = {}
     total = 0.0
     for step in _walk(root):
         v = visits.get(step.id, 0.0)
-        total += v * step.mean
+        total += v * step.mean if step.admin else 0.0
         if step.role is not None:
             roles[step.role] = roles.get(step.role, 0.0) + v * step.mean
     return CompiledModel(process.name or label, root, roles, total, list(warnings))
@@ -106,17 +118,17 @@ def _walk(container: Container):
 
 
 def _container(container: Process | SubProcess, costs: LabourCostTable, warnings: Warnings,
-               host_lane: str | None) -> Container:
+               host_lane: str | None, unit_role: str) -> Container:
     chain: Chain = build_chain(container, warnings)
     chain.solve(warnings)  # raises MetricsError for a chain that cannot end
     index = {n.id: i for i, n in enumerate(chain.nodes)}
-    steps = [_step(n, costs, warnings, host_lane) for n in chain.nodes]
+    steps = [_step(n, costs, warnings, host_lane, unit_role) for n in chain.nodes]
     for node, step in zip(chain.nodes, steps, strict=True):
         _route(node, step, chain, index)
         step.join = _join(node, chain)
         if isinstance(node, SubProcess) and has_content(node):
             lane = node.lane.name.strip() if node.lane is not None and node.lane.name else host_lane
-            step.inner = _container(node, costs, warnings, lane)
+            step.inner = _container(node, costs, warnings, lane, unit_role)
     entry = [(index[nid], w) for nid, w in chain.entry.items() if nid in index and w > 0]
     if len(entry) > 1 and all(abs(w - 1.0 / len(entry)) < 1e-9 for _, w in entry):
         cum, acc = [], 0.0
@@ -127,16 +139,8 @@ def _container(container: Process | SubProcess, costs: LabourCostTable, warnings
     return Container(container.id, steps, tuple(i for i, _ in entry))
 
 
-def _staff_role(node: FlowNode, host_lane: str | None) -> str | None:
+def _staff_role(node: FlowNode, host_lane: str | None) -> str:
     lane = node.lane
-    roles = []
-    walk = lane
-    while walk is not None:
-        roles.append(walk.role)
-        walk = walk.parent
-    roles.append(node.process.role)
-    if any(r in NOT_STAFF for r in roles if r):
-        return None
     if lane is not None and lane.name.strip():
         return " ".join(lane.name.split())
     if host_lane:
@@ -145,13 +149,22 @@ def _staff_role(node: FlowNode, host_lane: str | None) -> str | None:
 
 
 def _step(node: FlowNode, costs: LabourCostTable, warnings: Warnings,
-          host_lane: str | None) -> Step:
+          host_lane: str | None, unit_role: str) -> Step:
     step = Step(node.id, describe(node))
     wait = node.wait_days
     step.wait = float(wait) * 1440.0 if wait else 0.0
     if not isinstance(node, Activity) or (isinstance(node, SubProcess) and has_content(node)):
         return step
-    mean = float(node.minutes or 0.0)
+    whose, _ = activity_role(node, unit_role)
+    automatic = node.medium == "automatisch" or node.local_name in AUTOMATIC_TASKS
+    step.admin = whose == ADMINISTRATION
+    if node.minutes is not None:
+        mean = float(node.minutes)
+    elif step.admin:  # the Standardwert the metrics use for a step without minutes
+        mean = float(standard_for(str(node.activity_type or "") or None,
+                                  automatic=automatic).minutes)
+    else:
+        mean = 0.0
     if mean <= 0:
         return step
     low, high = node.get_ext("minutesMin"), node.get_ext("minutesMax")
@@ -168,8 +181,8 @@ def _step(node: FlowNode, costs: LabourCostTable, warnings: Warnings,
                      f"Dreieck mit Mittelwert {mean:g} Min.; der Mittelwert der Simulation weicht "
                      f"ab ({(lo + mode + hi) / 3:.1f} Min.).".replace(".", ",", 1))
     step.mean, step.low, step.mode, step.high = mean, lo, mode, hi
-    step.rate = costs.rate(laufbahn_of(node)) / 60.0
-    if node.medium != "automatisch":
+    step.rate = costs.rate(laufbahn_of(node)) / 60.0 if step.admin else 0.0
+    if step.admin and not automatic:
         step.role = _staff_role(node, host_lane)
     return step
 
