@@ -26,6 +26,8 @@ MINUTES_MAX = 96_000
 WAIT_DAYS_MAX = 3_650
 #: Hard limits of the numeric step attributes (``wb:`` name → (maximum, unit for messages)).
 ATTRIBUTE_MAX = {"minutes": (MINUTES_MAX, "Minuten, ein Arbeitsjahr"),
+                 "minutesMin": (MINUTES_MAX, "Minuten, ein Arbeitsjahr"),
+                 "minutesMax": (MINUTES_MAX, "Minuten, ein Arbeitsjahr"),
                  "waitDays": (WAIT_DAYS_MAX, "Tage, zehn Jahre")}
 #: Warning levels of the numeric step attributes (the value is used, but probably a typo).
 ATTRIBUTE_WARN = {"minutes": (MINUTES_WARN, "Minuten, eine Arbeitswoche")}
