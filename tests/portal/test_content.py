@@ -146,3 +146,21 @@ def test_miwg_model_with_data_stores(example_copy: Path, tmp_path: Path) -> None
     assert by_name["Create domain account"][7] == (
         "Employee Details (Datenspeicher, Eingang) User Management (Datenspeicher, Ergebnis)")
     assert by_name["Update payroll system"][7] == "Payroll system (Datenspeicher, Ergebnis)"
+
+
+def test_vendor_encodings_are_shown_not_fatal(example_copy: Path, tmp_path: Path) -> None:
+    """A model file in windows-1252 or UTF-16 (as vendor tools write them, and as the byte-
+    preserving save keeps them) is published like a UTF-8 one: the viewer gets its text."""
+    from tests.portal.conftest import build
+
+    path = example_copy / "hundeanmeldung" / "soll.bpmn"
+    text = path.read_text(encoding="utf-8")
+    body = re.sub(r"^<\?xml[^>]*\?>", "", text)
+    names = re.findall(r'<bpmn:(?:task|userTask)[^>]* name="([^"]*[äöüß][^"]*)"', text)
+    assert names, "the example SOLL should name a step with an umlaut"
+    for encoding, declared in (("cp1252", "windows-1252"), ("utf-16", "UTF-16")):
+        path.write_bytes(f'<?xml version="1.0" encoding="{declared}"?>{body}'.encode(encoding))
+        site = tmp_path / encoding
+        build(example_copy, site)
+        page = _text(site, "prozess/hundeanmeldung.html")
+        assert names[0] in page

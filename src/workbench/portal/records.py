@@ -13,10 +13,13 @@ import math
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from .. import __version__
 from ..bpmn.documents import step_documents
 from ..bpmn.extensions import AUTOMATION, MEDIA, PHASES, legal_bases
 from ..bpmn.model import Definitions
+from ..bpmn.safexml import source_encoding
 from ..diff import diff_models
 from ..kb.steckbriefe import legal_links
 from ..maps import MapTooLarge, process_map
@@ -136,11 +139,20 @@ def _model(repo: Any, leistung: str, variant: str, kommune: str | None,
     entry = {
         "variante": variant, "kommune": kommune, "datei": rel, "titel": label,
         "name": f"{variant}{'.' + kommune if kommune else ''}",
-        "xml": path.read_text(encoding="utf-8"),
+        "xml": _viewer_xml(path, defs),
         "schritte": _steps(defs),
         "svg": _svg(defs, record, rel),
     }
     return entry, defs
+
+
+def _viewer_xml(path: Path, defs: Definitions) -> str:
+    """The model as text for the viewer: the file itself when it is UTF-8, else the parsed tree
+    (a vendor file in windows-1252 or UTF-16 is shown, not refused)."""
+    data = path.read_bytes()
+    if source_encoding(data) == "utf-8" and not data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8")
+    return etree.tostring(defs.root, encoding="unicode")
 
 
 def _steps(defs: Definitions) -> list[dict[str, Any]]:
