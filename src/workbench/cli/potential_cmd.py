@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..text import german_number
 from .common import EXIT_INPUT, EXIT_OK, fail, print_table
 
 DEFAULT_REPOSITORY = "processes"
@@ -173,8 +174,7 @@ def _cell(column: str, value: Any) -> str:
     if column == "p_top":
         return f"{100 * value:.0f} %"
     if column in _DIGITS:
-        text = f"{float(value):,.{_DIGITS[column]}f}"
-        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return german_number(value, _DIGITS[column])
     return str(value)
 
 

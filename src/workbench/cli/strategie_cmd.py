@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..text import german_number
 from .common import EXIT_FINDINGS, EXIT_OK, fail, print_import_report, print_table
 
 DEFAULT_REPOSITORY = "processes"
@@ -195,10 +196,7 @@ def _date(day: dt.date | None) -> str:
 
 
 def _num(value: float | None) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.1f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text.removesuffix(",0")
+    return german_number(value, 1).removesuffix(",0")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
