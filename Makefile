@@ -59,8 +59,9 @@ run: setup
 test: setup test-packages
 	@$(BIN)/pytest -q
 
+# All benchmarks, then one markdown table of every result in docs/benchmarks.md
 bench: setup
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@$(BIN)/python benchmarks/run_all.py --out docs/benchmarks.md
 
 lab: setup
 	@echo "JupyterLab auf dem Beispiel, geöffnet im Modellierer – die Adresse mit Token steht unten (Strg+C beendet)"

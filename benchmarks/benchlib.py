@@ -1,0 +1,104 @@
+"""Shared helpers of the benchmarks: timing by medians and one result row per measured case.
+
+Every ``bench_*.py`` reports each case with :func:`record`. It prints a German line and, when
+``WERKBENCH_BENCH_RESULTS`` names a file (``make bench`` sets it), appends the row as one JSON line;
+``benchmarks/run_all.py`` turns those lines into one markdown table (``docs/benchmarks.md``).
+
+    from benchlib import median_time, record
+    ours = median_time(lambda: run(), repeat=3)
+    base = median_time(lambda: baseline(), repeat=3)
+    record("bench_maps", "300 Aktivitäten, auto", ours, baseline=base, baseline_label="dot",
+           target="≤ 3× dot", met=ours.median <= 3 * base.median)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RESULTS_ENV = "WERKBENCH_BENCH_RESULTS"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock runs of one case, in seconds."""
+
+    runs: tuple[float, ...]
+    value: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def best(self) -> float:
+        return min(self.runs)
+
+
+def median_time(func: Callable[[], Any], *, repeat: int = 3, warmup: int = 0) -> Timing:
+    """Run ``func`` ``warmup`` times untimed, then ``repeat`` times timed (perf_counter)."""
+    if repeat < 1:
+        raise ValueError("repeat must be >= 1")
+    for _ in range(warmup):
+        func()
+    runs, value = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = func()
+        runs.append(time.perf_counter() - start)
+    return Timing(tuple(runs), value)
+
+
+def _seconds(value: Timing | float | None) -> float | None:
+    if value is None:
+        return None
+    return value.median if isinstance(value, Timing) else float(value)
+
+
+def record(benchmark: str, case: str, ours: Timing | float, *, baseline: Timing | float | None = None,
+           baseline_label: str = "", target: str = "", met: bool | None = None, unit: str = "s",
+           note: str = "") -> dict[str, Any]:
+    """Print one result line and append it to ``$WERKBENCH_BENCH_RESULTS`` (JSON lines).
+
+    ``ours``/``baseline`` are timings (their median is used) or plain numbers in ``unit``
+    (e.g. ``"Berichte/s"`` or ``"MiB"``). The ratio is baseline/ours for seconds (a speed-up),
+    ours/baseline otherwise.
+    """
+    ours_value = _seconds(ours)
+    base_value = _seconds(baseline)
+    ratio = None
+    if base_value is not None and ours_value:
+        ratio = base_value / ours_value if unit == "s" else ours_value / base_value
+    runs = len(ours.runs) if isinstance(ours, Timing) else None
+    row = {"benchmark": benchmark, "case": case, "ours": ours_value, "unit": unit,
+           "runs": runs, "baseline": base_value, "baseline_label": baseline_label,
+           "ratio": ratio, "target": target, "met": met, "note": note}
+    text = f"{benchmark} | {case}: {_fmt(ours_value)} {unit}"
+    if runs:
+        text += f" (Median aus {runs})"
+    if base_value is not None:
+        text += f"; {baseline_label or 'Vergleich'} {_fmt(base_value)} {unit}"
+    if ratio is not None:
+        text += f"; Verhältnis {_fmt(ratio)}×"
+    if target:
+        text += f"; Ziel {target}: " + {True: "erreicht", False: "NICHT erreicht",
+                                         None: "–"}[met]
+    print(text, flush=True)
+    target_file = os.environ.get(RESULTS_ENV)
+    if target_file:
+        with open(Path(target_file), "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    return row
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",")

@@ -1,0 +1,96 @@
+"""Run every ``bench_*.py`` and write one markdown table of all results (``make bench``).
+
+    .venv/bin/python benchmarks/run_all.py [--out docs/benchmarks.md] [--nur bench_maps,bench_reports]
+
+Each benchmark appends its rows (see ``benchlib.record``) to a JSON-lines file named by
+``WERKBENCH_BENCH_RESULTS``; this script collects them, in the order run, into the table.
+A benchmark that exits non-zero is listed as failed, and the script exits 1 after writing the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from benchlib import RESULTS_ENV, _fmt  # noqa: E402
+
+
+def _cell(value: object) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, float):
+        return _fmt(value)
+    return str(value).replace("|", "\\|")
+
+
+def table(rows: list[dict], failed: list[str], seconds: dict[str, float]) -> str:
+    """The markdown page: machine, then one row per measured case."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Erzeugt mit `make bench` am {dt.date.today().isoformat()} auf {os.cpu_count()} Kernen "
+        f"({platform.machine()}, Python {platform.python_version()}, Last beim Ende {load:.1f}). "
+        "Zeiten sind Mediane der angegebenen Läufe; das Verhältnis ist bei Sekunden Vergleich/unsere "
+        "(Beschleunigung), sonst unsere/Vergleich.",
+        "",
+        "| Benchmark | Fall | Unsere | Einheit | Läufe | Vergleich | Vergleichswert | Verhältnis "
+        "| Ziel | erreicht | Anmerkung |",
+        "| --- | --- | ---: | --- | ---: | --- | ---: | ---: | --- | --- | --- |",
+    ]
+    for row in rows:
+        met = {True: "ja", False: "**nein**", None: "–"}[row.get("met")]
+        ratio = row.get("ratio")
+        lines.append("| " + " | ".join([
+            _cell(row["benchmark"]), _cell(row["case"]), _cell(row.get("ours")), _cell(row["unit"]),
+            _cell(row.get("runs")), _cell(row.get("baseline_label")), _cell(row.get("baseline")),
+            (_fmt(ratio) + "×") if ratio is not None else "–", _cell(row.get("target")), met,
+            _cell(row.get("note"))]) + " |")
+    lines += ["", "Laufzeit je Benchmark-Skript (Sekunden): "
+              + ", ".join(f"`{name}` {_fmt(sec)}" for name, sec in seconds.items()) + "."]
+    if failed:
+        lines += ["", "**Fehlgeschlagen:** " + ", ".join(f"`{name}`" for name in failed)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--nur", default="", help="Komma-getrennte Namen (ohne .py)")
+    args = parser.parse_args(argv)
+    only = {name.strip() for name in args.nur.split(",") if name.strip()}
+    scripts = [p for p in sorted(HERE.glob("bench_*.py")) if not only or p.stem in only]
+    failed: list[str] = []
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="werkbench-bench-") as tmp:
+        results = Path(tmp) / "results.jsonl"
+        env = dict(os.environ, **{RESULTS_ENV: str(results)})
+        for script in scripts:
+            print(f"== {script.name}", flush=True)
+            start = time.perf_counter()
+            code = subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
+            seconds[script.stem] = time.perf_counter() - start
+            if code != 0:
+                failed.append(script.stem)
+        rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()
+                if line.strip()] if results.exists() else []
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(table(rows, failed, seconds), encoding="utf-8")
+    print(f"Tabelle geschrieben: {args.out} ({len(rows)} Zeilen)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The benchmark contract: result rows as JSON lines and the one markdown table of ``make bench``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+from benchlib import RESULTS_ENV, Timing, median_time, record  # noqa: E402
+from run_all import table  # noqa: E402
+
+
+def test_median_of_three_runs_and_speed_up_ratio(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv(RESULTS_ENV, str(tmp_path / "r.jsonl"))
+    calls = []
+    timing = median_time(lambda: calls.append(1) or len(calls), repeat=3, warmup=1)
+    assert len(calls) == 4 and len(timing.runs) == 3 and timing.value == 4
+    row = record("bench_x", "klein", Timing((1.0, 4.0, 2.0)), baseline=Timing((10.0, 6.0, 8.0)),
+                 baseline_label="naiv", target="≥ 3×", met=True)
+    assert row["ours"] == 2.0 and row["baseline"] == 8.0 and row["ratio"] == 4.0
+    stored = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert stored == [row]
+
+
+def test_rate_units_take_ours_over_baseline() -> None:
+    row = record("bench_reports", "8 Kommunen", 4.4, baseline=0.4, unit="Berichte/s")
+    assert row["ratio"] == pytest.approx(11.0)
+
+
+def test_table_lists_every_row_and_failures() -> None:
+    rows = [record("bench_a", "groß | klein", 1.5, baseline=3.0, baseline_label="dot",
+                   target="≤ 3× dot", met=False)]
+    page = table(rows, ["bench_b"], {"bench_a": 2.0})
+    assert "| bench_a | groß \\| klein | 1,500 | s |" in page
+    assert "2,000×" in page and "**nein**" in page and "`bench_b`" in page
+
+
+def test_run_all_writes_the_table_for_a_selection(tmp_path: Path) -> None:
+    out = tmp_path / "b.md"
+    code = subprocess.call([sys.executable, str(BENCH / "run_all.py"), "--out", str(out),
+                            "--nur", "keins"])
+    assert code == 0 and out.read_text().startswith("# Benchmarks")
