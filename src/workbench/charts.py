@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 
@@ -92,14 +93,14 @@ def portfolio_svg(frame: pd.DataFrame, *, highlight: Sequence[str] = (), thresho
                    f'fill="{QUADRANT_COLORS[label]}">{_x(label)}</text>')
     for tick in range(0, 101, 20):
         out.append(f'<text x="{x(tick):.1f}" y="{top + size + 16}" text-anchor="middle" '
-                   f'font-size="10">{tick}</text>')
+                   f'font-size="11">{tick}</text>')
         out.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
-                   f'font-size="10">{tick}</text>')
+                   f'font-size="11">{tick}</text>')
     out.append(f'<text x="{left + size / 2}" y="{top + size + 34}" text-anchor="middle">'
                'Eignung (0–100)</text>')
     out.append(f'<text transform="translate(18 {top + size / 2}) rotate(-90)" '
                'text-anchor="middle">Nutzen (0–100)</text>')
-    out.append(f'<text x="{left}" y="{top + size + 52}" font-size="10" fill="#616161">'
+    out.append(f'<text x="{left}" y="{top + size + 52}" font-size="11" fill="#616161">'
                'Kreisfläche: eingesparte Stunden pro Jahr; Zahl: Rang</text>')
     step = min(20.0, (size - 10) / max(len(data), 1))
     for i, (row, saved, number) in enumerate(zip(data.itertuples(), hours, numbers, strict=True)):
@@ -125,28 +126,78 @@ def _x(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def wrap_words(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` characters, broken only between words or after a hyphen or
+    slash ("Anmeldung/" | "Ummeldung"), never inside a word; a longer word gets a line of its
+    own, whole."""
+    pieces: list[tuple[str, bool]] = []  # (piece, starts a new word)
+    for word in text.split():
+        parts = re.findall(r"[^/\-]*[/\-]+|[^/\-]+$", word) or [word]
+        pieces += [(part, i == 0) for i, part in enumerate(parts)]
+    lines: list[str] = []
+    for piece, new_word in pieces:
+        joiner = " " if new_word else ""
+        if lines and len(lines[-1]) + len(joiner) + len(piece) <= width:
+            lines[-1] += joiner + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+#: Font sizes of the heatmap (pt at the figure's own size, which fits an A4 portrait column).
+HEATMAP_FONT = {"label": 8.5, "value": 8.5, "title": 11.0}
+PORTRAIT_INCHES = 7.0  # printable width of A4 portrait (178 mm) is 7.0 in
+
+
 def heatmap_svg(matrix: pd.DataFrame, *, title: str, value_label: str, fmt: str = "{:.0f}",
                 cmap: str = "Greens") -> str:
-    """A labelled heatmap (rows × columns), e.g. Mitglieder × Leistungen, empty cells blank."""
+    """A labelled heatmap (rows × columns), e.g. Leistungen × Mitglieder, empty cells blank.
+
+    Labels wrap only between words (never inside one, nothing is cut); the figure is sized so
+    that at the width of an A4 portrait page every text is at least 7 pt.
+    """
+    size = HEATMAP_FONT
+    char = size["label"] / 72 * 0.6  # inches per character (DejaVu Sans, average)
+    rows, cols = matrix.shape
+    xlabels = [wrap_words(str(c), 12) for c in matrix.columns]
+    ylabels = [wrap_words(str(r), 28) for r in matrix.index]
+    longest_x = max((len(line) for lines in xlabels for line in lines), default=4)
+    longest_y = max((len(line) for lines in ylabels for line in lines), default=4)
+    lines_x = max((len(lines) for lines in xlabels), default=1)
+    lines_y = max((len(lines) for lines in ylabels), default=1)
+    label_w = longest_y * char + 0.2
+    cell_w = max(0.55, longest_x * char + 0.08)
+    upright = label_w + cols * cell_w + 0.9 <= PORTRAIT_INCHES / 0.82
+    if not upright:  # too wide: column labels turned, whole (never split, never cut)
+        xlabels = [[str(c)] for c in matrix.columns]
+        cell_w = 0.42
+        lines_x = max(len(str(c)) for c in matrix.columns) * 0.6 / 1.3 if cols else 1
+    cell_h = max(0.3, lines_y * size["label"] / 72 * 1.25 + 0.06)
+    width = label_w + cols * cell_w + 0.9
+    height = rows * cell_h + lines_x * size["label"] / 72 * 1.3 + 0.7
     with plt.rc_context(_RC):
-        rows, cols = matrix.shape
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.55 * cols + 2.5), max(2.5, 0.42 * rows + 1.6)))
+        fig, ax = plt.subplots(figsize=(width, height))
         values = matrix.to_numpy(dtype=float)
         image = ax.imshow(values, cmap=cmap, aspect="auto")
         ax.set_xticks(range(cols))
-        ax.set_xticklabels(["\n".join(textwrap.wrap(str(c), 14)[:3]) for c in matrix.columns],
-                           rotation=90, fontsize=7)
+        ax.set_xticklabels(["\n".join(lines) for lines in xlabels],
+                           rotation=0 if upright else 90, fontsize=size["label"])
+        ax.xaxis.tick_top()
         ax.set_yticks(range(rows))
-        ax.set_yticklabels([str(r) for r in matrix.index], fontsize=8)
+        ax.set_yticklabels(["\n".join(lines) for lines in ylabels], fontsize=size["label"])
+        ax.tick_params(length=0)
         vmax = float(pd.Series(values.ravel()).max(skipna=True) or 1)
         for i in range(rows):
             for j in range(cols):
                 value = values[i, j]
                 if value == value:  # not NaN
-                    ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=6.5,
+                    ax.text(j, i, fmt.format(value).replace(",", "."), ha="center",
+                            va="center", fontsize=size["value"],
                             color="white" if value > 0.6 * vmax else "#212121")
-        ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-        fig.colorbar(image, ax=ax, fraction=0.025, pad=0.01).set_label(value_label, fontsize=8)
-        for side in ("left", "bottom"):
+        ax.set_title(title, loc="left", fontsize=size["title"], fontweight="bold", pad=12)
+        colorbar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        colorbar.set_label(value_label, fontsize=size["label"])
+        colorbar.ax.tick_params(labelsize=size["label"])
+        for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
         return _svg(fig)

@@ -64,8 +64,10 @@ def heatmap(ctx: ReportContext) -> str:
     matrix = matrix.reindex(index=[k for k in names.index if k in matrix.index])
     matrix.index = [names[k] for k in matrix.index]
     matrix = matrix.loc[:, (matrix.fillna(0) != 0).any(axis=0)]
-    svg = heatmap_svg(matrix.round(0), title="Eingesparte Stunden pro Jahr: Mitglieder × "
-                      "Leistungen", value_label="Stunden/Jahr")
+    # Leistungen as rows, members as columns: eight short columns fit a portrait page with
+    # readable numbers; fourteen Leistung names as columns did not
+    svg = heatmap_svg(matrix.round(0).T, title="Eingesparte Stunden pro Jahr: Leistungen × "
+                      "Mitglieder", value_label="Stunden/Jahr", fmt="{:,.0f}")
     return "<h2>Wo das Potenzial liegt</h2>" + figure(
         svg, "Leere Felder: keine Fälle oder kein SOLL-Modell.")
 
