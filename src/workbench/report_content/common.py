@@ -9,6 +9,7 @@ import pandas as pd
 from ..indicators.definitions import INDICATORS, OZG_MODEL
 from .data import SENSITIVITY_DRAWS, ReportContext
 from .fmt import esc, number, table
+from .prose import mentions, name_map, replace_keys
 
 GLOSSARY = (
     ("Bearbeitungszeit", "Arbeitszeit der Verwaltung je Fall, erwartet über alle Wege durch den "
@@ -70,21 +71,21 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
     if len(estimated):
         parts.append("<p><b>Geschätzte Fallzahlen</b> – keine Meldung vorhanden; geschätzt aus "
                      "der Fallzahl je Einwohner der meldenden Mitglieder (Median) × Einwohner:</p>")
-        parts.append(table(["Leistung", "geschätzte Fälle/Jahr"], [
-            [esc(r.leistung_name), number(r.fallzahl)] for r in estimated.itertuples()],
-            numeric=(1,)))
-    missing = rows[rows["kriterien_fehlend"] > 0]
-    if len(missing):
-        parts.append("<p><b>Unvollständige Bewertungen</b> im Steckbrief (Kriterien ohne "
-                     "Wert):</p>")
-        parts.append(table(["Leistung", "fehlende Kriterien"], [
-            [esc(r.leistung_name), number(r.kriterien_fehlend)] for r in missing.itertuples()],
-            numeric=(1,)))
+        several = rows["kommune"].nunique() > 1
+        parts.append(table(["Leistung", *(["Mitglied"] if several else []),
+                            "geschätzte Fälle/Jahr"], [
+            [esc(r.leistung_name), *([esc(r.kommune_name)] if several else []),
+             number(r.fallzahl)] for r in estimated.itertuples()],
+            numeric=(2,) if several else (1,)))
+    parts.append(incomplete_ratings(rows))
     parts.append(model_gaps(ctx, sorted(set(rows["leistung"].astype(str))),
                             set(rows["kommune"].astype(str))))
+    members = set(rows["kommune"].astype(str))
     findings = [f for f in ctx.repo.validate(models=False)
-                if f.severity != "info" and any(f.file.startswith(f"{lid}/") for lid in leistungen)]
+                if f.severity != "info" and any(f.file.startswith(f"{lid}/") for lid in leistungen)
+                and _concerns(f.file, members)]
     findings += [f for lid in leistungen for path in _model_paths(ctx, lid)
+                 if _concerns(path.name, members)
                  for f in _model_findings(ctx, path) if f.severity != "info"]
     if findings:
         parts.append("<p><b>Befunde der Wissensbasis</b> zu den hier bewerteten Leistungen:</p>")
@@ -97,12 +98,55 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
         parts.append("<p>Die Prüfung der Wissensbasis („workbench validate“) meldet zu "
                      "den Leistungen im Einzelnen keine Fehler oder Warnungen in Steckbriefen und "
                      "Modellen.</p>")
-    hints = [h for h in ctx.analysis.hinweise if any(lid in h for lid in leistungen)
-             or not any(x in h for x in ctx.repo.leistungen["id"])]
-    if hints:
-        parts.append("<p><b>Hinweise der Berechnung</b></p><ul>"
-                     + "".join(f"<li>{esc(h)}</li>" for h in hints[:15]) + "</ul>")
+    parts.append(calculation_notes(ctx, rows, leistungen))
     return "".join(parts)
+
+
+def incomplete_ratings(rows: pd.DataFrame) -> str:
+    """Leistungen whose Steckbrief leaves criteria without a value: one row per Leistung (the
+    frame has one row per Kommune × Leistung; a Verbund table names the members concerned)."""
+    missing = rows[rows["kriterien_fehlend"] > 0]
+    if missing.empty:
+        return ""
+    members = sorted(set(rows["kommune"].astype(str)))
+    groups = missing.groupby(["leistung_name", "kriterien_fehlend"], observed=True, sort=True)
+    body = []
+    for (name, count), part in groups:
+        row = [esc(name), number(count)]
+        if len(members) > 1:
+            own = sorted(set(part["kommune_name"].astype(str)))
+            row.append("alle" if len(own) == len(members) else esc(", ".join(own)))
+        body.append(row)
+    headers = ["Leistung", "fehlende Kriterien"] + (["Mitglieder"] if len(members) > 1 else [])
+    return ("<p><b>Unvollständige Bewertungen</b> im Steckbrief (Kriterien ohne Wert):</p>"
+            + table(headers, body, numeric=(1,)))
+
+
+def calculation_notes(ctx: ReportContext, rows: pd.DataFrame, leistungen: list[str]) -> str:
+    """The notes of the analysis, with names instead of keys. A Kommune report (``rows`` of one
+    Kommune) shows only the notes on its own Leistungen and itself, its own Leistungen without
+    Fallzahl, and one line pointing to the Verbund report for the Verbund-wide notes."""
+    names = name_map(ctx)
+    kommunen = sorted(set(rows["kommune"].astype(str)))
+    every_id = [str(i) for i in ctx.repo.leistungen["id"]]
+    if len(kommunen) != 1:  # the Verbund report: every note
+        hints = [h for h in ctx.analysis.hinweise if mentions(h, leistungen)
+                 or not mentions(h, every_id)]
+        items = [esc(replace_keys(h, names)) for h in hints[:15]]
+        return ("<p><b>Hinweise der Berechnung</b></p><ul>"
+                + "".join(f"<li>{i}</li>" for i in items) + "</ul>") if items else ""
+    own = [h for h in ctx.analysis.hinweise if mentions(h, [*leistungen, *kommunen])]
+    items = [esc(replace_keys(h, names)) for h in own[:15]]
+    without = rows[rows["fallzahl_art"] == "keine"]
+    if len(without):
+        items.append(f"{number(len(without))} Leistung(en) ohne gemeldete und ohne schätzbare "
+                     "Fallzahl: " + esc(", ".join(sorted(without["leistung_name"].astype(str))))
+                     + "; sie zählen mit 0 Fällen und erhalten keinen Rang.")
+    if any(not mentions(h, every_id) for h in ctx.analysis.hinweise):
+        items.append("Hinweise, die den ganzen Verbund betreffen, stehen im "
+                     "<a href='verbund.html'>Verbundbericht</a>.")
+    return ("<p><b>Hinweise der Berechnung</b></p><ul>"
+            + "".join(f"<li>{i}</li>" for i in items) + "</ul>") if items else ""
 
 
 def model_gaps(ctx: ReportContext, leistungen: list[str], kommunen: set[str]) -> str:
@@ -132,6 +176,13 @@ def _model_findings(ctx: ReportContext, path: Path) -> list:
     if key not in _FINDINGS_MEMO:
         _FINDINGS_MEMO[key] = ctx.repo.model_findings(path)
     return _FINDINGS_MEMO[key]
+
+
+def _concerns(file: str, kommunen: set[str]) -> bool:
+    """Whether a file of the knowledge base concerns these Kommunen: a Kommune's own model
+    variant (``ist.<key>.bpmn``) only concerns that Kommune, every other file all of them."""
+    parts = Path(file).name.split(".")
+    return not (len(parts) == 3 and parts[2] == "bpmn" and parts[1] not in kommunen)
 
 
 def _model_paths(ctx: ReportContext, leistung: str) -> list[Path]:
