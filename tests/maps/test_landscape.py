@@ -8,7 +8,7 @@ import pytest
 from workbench.maps import landscape_map
 from workbench.maps.landscape import DIGITAL_SCALE, NO_VALUE, process_type
 
-from .conftest import all_text, needs_dot, parse_svg
+from .conftest import ROOT, SVG, all_text, needs_dot, parse_svg
 
 pytestmark = needs_dot
 
@@ -76,3 +76,109 @@ def test_process_type_spellings():
 
 def test_deterministic():
     assert landscape_map(_frame()).svg == landscape_map(_frame()).svg
+
+
+# --------------------------------------------------------------------------- poster layout
+
+def _poster_ratio(svg: str) -> float:
+    from workbench.maps.export import svg_size
+
+    width, height = svg_size(svg)
+    return max(width, height) / min(width, height)
+
+
+def _large_catalogue() -> pd.DataFrame:
+    """60 Leistungen in 9 Fachbereiche of uneven size, three process types."""
+    areas = ["Bürgerservice", "Ordnung", "Standesamt", "Finanzen", "Bauen und Umwelt",
+             "Soziales/Kita", "Wahlen", "Personal", "Schulen und Sport"]
+    sizes = [14, 10, 8, 7, 6, 5, 4, 3, 3]
+    kinds = ["Kernprozess", "Kernprozess", "Unterstützungsprozess", "Steuerungsprozess"]
+    rows = []
+    for area, size in zip(areas, sizes, strict=True):
+        for i in range(size):
+            n = len(rows)
+            rows.append({"id": f"l{n}", "name": f"Leistung {n} Verwaltungsvorgang",
+                         "fachbereich": area, "prozesstyp": kinds[(n + i) % 4],
+                         "prioritaet": float(n), "digitalanteil": (n % 11) / 10})
+    return pd.DataFrame(rows)
+
+
+def _boxes(root, cls: str) -> list[tuple[float, float, float, float]]:
+    """(x0, y0, x1, y1) of the first polygon of every element with class ``cls``."""
+    out = []
+    for el in root.iter():
+        if isinstance(el.tag, str) and cls in (el.get("class") or "").split():
+            shape = next(c for c in el.iter() if isinstance(c.tag, str)
+                         and c.tag.endswith("polygon"))
+            pts = [tuple(map(float, p.split(","))) for p in shape.get("points").split()]
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            out.append((min(xs), min(ys), max(xs), max(ys)))
+    return out
+
+
+def test_shipped_example_is_a_near_a_format_poster():
+    from workbench.maps.kb import repository_landscape
+    from workbench.repository import Repository
+
+    example_repo = Repository.load(ROOT / "processes")
+    for color in ("prioritaet", "digitalanteil", "reifegrad"):
+        ratio = _poster_ratio(repository_landscape(example_repo, color).svg)
+        assert 1.2 <= ratio <= 1.6, (color, ratio)
+
+
+def test_large_catalogue_wraps_into_rows_near_a_format():
+    frame = _large_catalogue()
+    result = landscape_map(frame, "digitalanteil", subtitle="60 Leistungen")
+    assert 1.2 <= _poster_ratio(result.svg) <= 1.6
+    root = parse_svg(result.svg)
+    assert set(_tiles(root)) == set(frame["id"])
+    text = " ".join(all_text(root).split())
+    for area in frame["fachbereich"].unique():
+        assert area in text
+
+
+def test_nothing_overlaps():
+    """Tiles never overlap each other, and each tile's text stays inside its tile."""
+    for frame in (_frame(), _large_catalogue()):
+        root = parse_svg(landscape_map(frame, "prioritaet").svg)
+        boxes = _boxes(root, "leistung-kachel")
+        assert len(boxes) == len(frame)
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        for el in root.iter():
+            if "leistung-kachel" not in (el.get("class") or "").split():
+                continue
+            x0, y0, x1, y1 = _boxes(el, "leistung-kachel")[0]
+            for t in el.iter(f"{SVG}text"):
+                size = float(t.get("font-size"))
+                # graphviz measures the text with the real font and centers it in the tile:
+                # a line wider than the tile would start left of the tile's edge
+                x, y = float(t.get("x")), float(t.get("y"))
+                assert t.get("text-anchor") == "start"
+                assert x0 < x < (x0 + x1) / 2, (t.text, x0, x1)
+                assert y0 <= y - size * 0.8 and y <= y1, (t.text, y0, y1)
+
+
+def test_missing_medium_data_is_grey_keine_angabe(example_copy):
+    """A model whose steps carry no medium is 'keine Angabe' in grey, never red 'digital 0 %'."""
+    import re
+
+    from workbench.maps.kb import repository_landscape
+    from workbench.repository import Repository
+
+    path = example_copy / "hundeanmeldung" / "ist.bpmn"
+    path.write_text(re.sub(r'\swb:medium="[^"]*"', "", path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    result = repository_landscape(Repository.load(example_copy), "digitalanteil")
+    root = parse_svg(result.svg)
+    tile = _tiles(root)["hundeanmeldung"]
+    shape = next(c for c in tile.iter() if c.tag.endswith("polygon"))
+    assert shape.get("fill") == NO_VALUE
+    assert "keine Angabe" in " ".join(tile.itertext())
+    assert "digital 0 %" not in " ".join(all_text(root).split())
+    assert any("hundeanmeldung" in w and "Medium" in w for w in result.warnings)
+    # the legend names the grey too
+    legend = [el for el in root.iter() if el.tag.endswith("polygon")
+              and el.get("fill") == NO_VALUE]
+    assert len(legend) >= 2  # the tile(s) and the legend swatch

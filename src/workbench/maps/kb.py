@@ -71,7 +71,10 @@ def landscape_values(repo: Any, color_by: str = "prioritaet") -> tuple[pd.DataFr
         for leistung in frame["id"]:
             model = repo.model(leistung, "ist")
             share = None
-            if model is not None:
+            if model is not None and not any(a.medium for a in model.activities()):
+                notes.append(f"{leistung}: kein Schritt des IST-Modells hat ein Medium; "
+                             "die Landkarte zeigt „keine Angabe“.")
+            elif model is not None:
                 try:
                     share = compute(model).digital_share
                 except MetricsError as err:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import shapes as sh
-from .export import Map
+from .export import Map, svg_size
 from .gv import HtmlLabel, attrs, clean_svg, html, html_lines, map_prefix, quote, run_dot
+from .landscape_layout import A_RATIO, Grid, candidates, ratio_ok
 
 TYPE_ORDER = ("Führungs- und Steuerungsprozesse", "Kernprozesse", "Unterstützungsprozesse")
 TYPE_FILL = {TYPE_ORDER[0]: "#e3f2fd", TYPE_ORDER[1]: "#e8f5e9", TYPE_ORDER[2]: "#f3f3f3"}
@@ -25,7 +26,7 @@ DIGITAL_SCALE = ("#f4b0a8", "#f9d2a0", "#fbeea6", "#d5ec9f", "#a6d99a")
 PRIORITY_SCALE = ("#fff3e0", "#ffe0b2", "#ffc27a", "#ff9f43", "#f57c00")
 CATEGORY_WORDS = {"sehr hoch": 4, "hoch": 3, "mittel": 2, "niedrig": 1, "sehr niedrig": 0,
                   "a": 4, "b": 2, "c": 0}
-TILES_PER_ROW = 3
+MAX_TRIES = 4  # layouts drawn at most to meet the aspect ratio
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,11 @@ def landscape_map(
     fachbereiche: Sequence[str] | None = None,
 ) -> Map:
     """The Prozesslandkarte of all rows of ``frame`` (columns id, name, fachbereich,
-    prozesstyp); tiles are colored by the column ``value`` (None: no colors)."""
+    prozesstyp); tiles are colored by the column ``value`` (None: no colors).
+
+    The Fachbereiche are wrapped into row bands so the poster has a near-A-format aspect
+    ratio (long side / short side between 1.2 and 1.6, landscape preferred).
+    """
     missing = [c for c in ("id", "name") if c not in frame.columns]
     if missing:
         raise ValueError("Für die Prozesslandkarte fehlen die Spalten: " + ", ".join(missing)
@@ -126,27 +131,34 @@ def landscape_map(
     columns += [c for c in dict.fromkeys(data["_fb"]) if c not in columns]
     types = [t for t in TYPE_ORDER if t in set(data["_typ"])]
     types += sorted(t for t in set(data["_typ"]) if t not in TYPE_ORDER)
+    counts = data.groupby(["_typ", "_fb"]).size().to_dict()
+    legend = len(scale.classes) + 1 if scale else 0
+    best: tuple[float, Map] | None = None
+    for grid in candidates(columns, types, counts, legend, bool(subtitle))[:MAX_TRIES]:
+        result = _draw(data, grid, types, scale, value, title, subtitle)
+        width, height = svg_size(result.svg)
+        off = abs(math.log(max(width, height) / min(width, height) / A_RATIO))
+        if best is None or off < best[0]:
+            best = (off, result)
+        if ratio_ok(width, height):
+            return result
+    assert best is not None
+    return best[1]
+
+
+def _draw(data: pd.DataFrame, grid: Grid, types: list[str], scale: ColorScale | None,
+          value: str | None, title: str, subtitle: str) -> Map:
+    """The poster of one layout, drawn by graphviz."""
     meta: dict[str, dict[str, str]] = {}
-    rows = ['<TR><TD BORDER="0"></TD>' + "".join(
-        f'<TD BGCOLOR="#37474f"><FONT COLOR="#ffffff" POINT-SIZE="13"><B>'
-        f"{html_lines(sh.wrap(c, 18, 2))}</B></FONT></TD>" for c in columns) + "</TR>"]
-    for kind in types:
-        fill = TYPE_FILL.get(kind, "#fafafa")
-        cells = [f'<TD BGCOLOR="{fill}" ALIGN="LEFT"><FONT POINT-SIZE="13"><B>'
-                 f"{html_lines(sh.wrap(kind, 18, 3))}</B></FONT></TD>"]
-        for column in columns:
-            part = data[(data["_typ"] == kind) & (data["_fb"] == column)]
-            cells.append(f'<TD BGCOLOR="{fill}" VALIGN="TOP">'
-                         f"{_tiles(part, scale, value, meta)}</TD>")
-        rows.append("<TR>" + "".join(cells) + "</TR>")
-    table = ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="4" CELLPADDING="8" COLOR="#b0bec5">'
-             + "".join(rows) + "</TABLE>")
-    head = (f'<TABLE BORDER="0" CELLPADDING="2"><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>'
-            f"{html(title)}</B></FONT></TD></TR>"
+    bands = "".join(f"<TR><TD>{_band(data, band, types, grid.per_row, scale, value, meta)}"
+                    "</TD></TR>" for band in grid.bands)
+    head = (f'<TABLE BORDER="0" CELLPADDING="2" CELLSPACING="6"><TR><TD ALIGN="LEFT">'
+            f'<FONT POINT-SIZE="22"><B>{html(title)}</B></FONT></TD></TR>'
             + (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12" COLOR="{sh.MUTED}">'
                f"{html(subtitle)}</FONT></TD></TR>" if subtitle else "")
-            + f"<TR><TD>{table}</TD></TR>"
-            + (f'<TR><TD ALIGN="LEFT">{_legend(scale)}</TD></TR>' if scale else "")
+            + bands
+            + (f'<TR><TD ALIGN="LEFT">{_legend(scale, grid.legend_per_row)}</TD></TR>'
+               if scale else "")
             + "</TABLE>")
     source = (f"digraph landkarte {{\ngraph [pad=0.3 bgcolor=\"#ffffff\" "
               f"fontname={quote(sh.GV_FONT)}]\nnode [fontname={quote(sh.GV_FONT)}]\n"
@@ -157,8 +169,27 @@ def landscape_map(
     return Map(svg=svg, title=title, dot=source, style="landkarte")
 
 
+def _band(data: pd.DataFrame, columns: tuple[str, ...], types: list[str], per_row: int,
+          scale: ColorScale | None, value: str | None, meta: dict[str, dict[str, str]]) -> str:
+    """One row band: the Fachbereiche ``columns`` side by side, a row per process type."""
+    rows = ['<TR><TD BORDER="0"></TD>' + "".join(
+        f'<TD BGCOLOR="#37474f"><FONT COLOR="#ffffff" POINT-SIZE="13"><B>'
+        f"{html_lines(sh.wrap(c, 18, 2))}</B></FONT></TD>" for c in columns) + "</TR>"]
+    for kind in types:
+        fill = TYPE_FILL.get(kind, "#fafafa")
+        cells = [f'<TD BGCOLOR="{fill}" ALIGN="LEFT" WIDTH="160"><FONT POINT-SIZE="13"><B>'
+                 f"{html_lines(sh.wrap(kind, 22, 3))}</B></FONT></TD>"]
+        for column in columns:
+            part = data[(data["_typ"] == kind) & (data["_fb"] == column)]
+            cells.append(f'<TD BGCOLOR="{fill}" VALIGN="TOP">'
+                         f"{_tiles(part, scale, value, meta, per_row)}</TD>")
+        rows.append("<TR>" + "".join(cells) + "</TR>")
+    return ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="4" CELLPADDING="8" COLOR="#b0bec5">'
+            + "".join(rows) + "</TABLE>")
+
+
 def _tiles(part: pd.DataFrame, scale: ColorScale | None, value: str | None,
-           meta: dict[str, dict[str, str]]) -> str:
+           meta: dict[str, dict[str, str]], per_row: int) -> str:
     if part.empty:
         return " "
     tiles = []
@@ -175,10 +206,10 @@ def _tiles(part: pd.DataFrame, scale: ColorScale | None, value: str | None,
             shown = _value_text(value or "", number)
             detail = f'<BR/><FONT POINT-SIZE="9" COLOR="{sh.MUTED}">{html(shown)}</FONT>'
         tiles.append(f'<TD ID="{gv_id}" HREF="#" TITLE=" " BGCOLOR="{color}" WIDTH="130" '
-                     f'HEIGHT="48"><FONT POINT-SIZE="11">'
+                     f'HEIGHT="64" FIXEDSIZE="TRUE"><FONT POINT-SIZE="11">'
                      f'{html_lines(sh.wrap(str(row["name"]), 18, 3))}</FONT>{detail}</TD>')
-    grid = ["<TR>" + "".join(tiles[i:i + TILES_PER_ROW]) + "</TR>"
-            for i in range(0, len(tiles), TILES_PER_ROW)]
+    grid = ["<TR>" + "".join(tiles[i:i + per_row]) + "</TR>"
+            for i in range(0, len(tiles), per_row)]
     return ('<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="5" CELLPADDING="5" '
             'COLOR="#78909c">' + "".join(grid) + "</TABLE>")
 
@@ -193,14 +224,16 @@ def _value_text(value: str, number: float | None) -> str:
     return f"Priorität {_fmt(number)}"
 
 
-def _legend(scale: ColorScale) -> str:
-    cells = "".join(
-        f'<TD BGCOLOR="{color}" BORDER="1" WIDTH="26"> </TD><TD ALIGN="LEFT">{html(text)}</TD>'
-        '<TD WIDTH="10"></TD>' for _, color, text in scale.classes)
-    cells += (f'<TD BGCOLOR="{NO_VALUE}" BORDER="1" WIDTH="26"> </TD>'
-              '<TD ALIGN="LEFT">keine Angabe</TD>')
-    return (f'<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2"><TR><TD ALIGN="LEFT">'
-            f"<B>Legende – {html(scale.title)}:</B></TD>{cells}</TR></TABLE>")
+def _legend(scale: ColorScale, per_row: int) -> str:
+    """The legend: its title, then the classes and "keine Angabe" (grey), ``per_row`` a row."""
+    entries = [(color, text) for _, color, text in scale.classes] + [(NO_VALUE, "keine Angabe")]
+    rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="{3 * per_row}"><B>Legende – {html(scale.title)}:'
+            "</B></TD></TR>"]
+    for i in range(0, len(entries), per_row):
+        rows.append("<TR>" + "".join(
+            f'<TD BGCOLOR="{color}" BORDER="1" WIDTH="26"> </TD><TD ALIGN="LEFT">{html(text)}'
+            '</TD><TD WIDTH="10"></TD>' for color, text in entries[i:i + per_row]) + "</TR>")
+    return ('<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2">' + "".join(rows) + "</TABLE>")
 
 
 def _safe(text: str) -> str:
