@@ -55,18 +55,55 @@ def test_edit_step_redraws_map_and_saves_valid_model(browser, voila) -> None:
     page.close()
 
 
-def test_workshop_view_shows_large_map(browser, voila) -> None:
-    base, _ = voila
+def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+
+
+def test_workshop_view_map_and_form_side_by_side(browser, voila) -> None:
+    """At 1920 × 1080 the form is left of the map, both inside the viewport, and the map of
+    every shipped model is scaled to fit its column, never clipped and without scrollbars."""
+    from workbench.repository import Repository
+
+    base, kb = voila
+    screen = {"x": 0, "y": 0, "width": 1920, "height": 1080}
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     url = f"{base}/voila/render/02_modellieren.ipynb?workshop=1&leistung=anmeldung_einwohner"
     page.goto(url, timeout=120_000)
     page.locator(".wb-workshop .wb-kartenrahmen svg").wait_for(timeout=120_000)
     assert page.locator(".wb-feld-schritt input").input_value()  # editor is filled
     assert "Anmeldung/Ummeldung Einwohner" in page.locator(".wb-kartenrahmen").inner_text()
-    box = page.locator(".wb-kartenrahmen").bounding_box()
-    assert box is not None and box["width"] > 1800  # the map spans the projector's width
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "workshop-voila.png"))
+
+    repo = Repository.load(kb)
+    names = [r.name for r in repo.leistungen.itertuples()
+             if repo.model(r.id, "ist") is not None]
+    assert len(names) >= 10
+    leistung = page.locator(".wb-workshop select").first
+    for name in names:
+        revision = page.locator(".wb-kartenrahmen").get_attribute("data-revision")
+        if leistung.evaluate("s => s.value") != name:
+            leistung.select_option(value=name)
+            page.wait_for_function(
+                "r => document.querySelector('.wb-kartenrahmen').dataset.revision !== r",
+                arg=revision, timeout=60_000)
+        form = page.locator(".wb-workshop-formular").bounding_box()
+        fields = [page.locator(f"{c} input, {c} select").first.bounding_box()
+                  for c in (".wb-feld-schritt", ".wb-feld-ersetzt")]
+        frame = page.locator(".wb-kartenrahmen").bounding_box()
+        svg = page.locator(".wb-kartenrahmen svg").bounding_box()
+        assert form and frame and svg and all(fields), name
+        assert form["x"] + form["width"] <= frame["x"] + 1, (name, form, frame)  # side by side
+        for box in (*fields, svg):
+            assert _inside(box, screen), (name, box)
+        assert _inside(svg, frame), (name, svg, frame)  # the map is not clipped
+        assert svg["width"] >= 0.5 * frame["width"] or svg["height"] >= 0.8 * 1080 - 100, name
+        scroll = page.evaluate(
+            "() => { const f = document.querySelector('.wb-kartenrahmen');"
+            " const d = document.documentElement;"
+            " return [f.scrollWidth - f.clientWidth, f.scrollHeight - f.clientHeight,"
+            " d.scrollWidth - d.clientWidth]; }")
+        assert max(scroll) <= 1, (name, scroll)  # no scrollbars, neither frame nor page
     page.close()
-
-

@@ -127,12 +127,15 @@ class ModelEditor:
         tools = w.HBox(list(self.buttons.values()))
         actions = w.HBox([self.compare, self.save_button])
         form = w.VBox(list(self.fields.values()), layout=w.Layout(width="100%"))
-        if workshop:  # projector: the map across the full width, the controls below it
-            box = w.VBox([head, self.map, w.HBox([
-                w.VBox([tools, self.steps], layout=w.Layout(width="38%")),
-                w.VBox([form], layout=w.Layout(width="34%")),
-                w.VBox([actions, self.status, self.findings], layout=w.Layout(width="28%")),
-            ])])
+        if workshop:  # projector: editor left, the map scaled to fit its column right
+            self.steps.rows = 10
+            self.compare.layout.width = "auto"
+            self.kommune.style = {"description_width": "initial"}
+            left = w.VBox([tools, self.steps, form], layout=w.Layout(width="30%"))
+            left.add_class("wb-workshop-formular")
+            right = w.VBox([self.map, self.findings], layout=w.Layout(width="70%"))
+            right.add_class("wb-workshop-karte")
+            box = w.VBox([w.HBox([head, actions, self.status]), w.HBox([left, right])])
             box.add_class("wb-workshop")
         else:
             left = w.VBox([tools, self.steps, form], layout=w.Layout(width="34%"))
