@@ -41,6 +41,9 @@ test-packages: system-packages
 	@command -v npm >/dev/null 2>&1 || { \
 	  echo "Node.js/npm fehlt – installiere die Debian-Pakete nodejs und npm …"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  echo "pdftoppm fehlt (Sichtprüfung der PDF-Seiten) – installiere das Debian-Paket poppler-utils …"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 	@test -d tests/interop/node_modules || { \
 	  echo "Installiere bpmn-js für den Interoperabilitätstest (npm ci) …"; \
 	  npm ci --prefix tests/interop --no-audit --no-fund --silent; }
