@@ -16,7 +16,7 @@ WORKSHOP_CSS = """
   max-height: calc(100vh - 90px); }
 .wb-workshop .wb-befundliste { font-size: 15px; }
 /* the Voilà page on the projector: the notebook's explanations stay in the notebook */
-body[data-voila] .jp-MarkdownCell, .voila-workshop .jp-MarkdownCell { display: none; }
+body[data-voila] .jp-MarkdownCell { display: none; }
 </style>
 """
 
