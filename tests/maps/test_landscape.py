@@ -182,3 +182,17 @@ def test_missing_medium_data_is_grey_keine_angabe(example_copy):
     legend = [el for el in root.iter() if el.tag.endswith("polygon")
               and el.get("fill") == NO_VALUE]
     assert len(legend) >= 2  # the tile(s) and the legend swatch
+
+
+def test_example_reads_on_a4_landscape():
+    """Printed on A4 landscape (277 × 190 mm inside 10 mm margins) the smallest text of the
+    example's Landkarte is at least 7 pt."""
+    from workbench.maps.kb import repository_landscape
+    from workbench.repository import Repository
+
+    svg = repository_landscape(Repository.load(ROOT / "processes"), "digitalanteil").svg
+    root = parse_svg(svg)
+    width, height = (float(root.get(k).removesuffix("pt")) for k in ("width", "height"))
+    scale = min(277 / 25.4 * 72 / width, 190 / 25.4 * 72 / height, 1.0)
+    smallest = min(float(t.get("font-size")) for t in root.iter(f"{SVG}text"))
+    assert smallest * scale >= 7.0, (smallest, scale)

@@ -204,7 +204,7 @@ def _tiles(part: pd.DataFrame, scale: ColorScale | None, value: str | None,
         detail = ""
         if scale is not None:
             shown = _value_text(value or "", number)
-            detail = f'<BR/><FONT POINT-SIZE="9" COLOR="{sh.MUTED}">{html(shown)}</FONT>'
+            detail = f'<BR/><FONT POINT-SIZE="10" COLOR="{sh.MUTED}">{html(shown)}</FONT>'
         tiles.append(f'<TD ID="{gv_id}" HREF="#" TITLE=" " BGCOLOR="{color}" WIDTH="130" '
                      f'HEIGHT="64" FIXEDSIZE="TRUE"><FONT POINT-SIZE="11">'
                      f'{html_lines(sh.wrap(str(row["name"]), 18, 3))}</FONT>{detail}</TD>')
