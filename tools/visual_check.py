@@ -31,8 +31,8 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = (1920, 1080)
-THUMB_SCREEN = (384, 216)  # a screen in a contact sheet
-THUMB_PAGE_W = 180  # an A4 page in a contact sheet
+THUMB_SCREEN = (320, 180)  # a screen in a contact sheet
+THUMB_PAGE_W = 150  # an A4 page in a contact sheet
 SHEET_COLUMNS = 6
 PDF_DPI = 60  # pdftoppm resolution of the full-size A4 pictures (A4 → 496 × 702 px)
 MAX_SCREENS = 40  # screens of one report at most (the rest is noted in the index)
@@ -256,7 +256,7 @@ def contact_sheet(pictures: Sequence[Path], cell: tuple[int, int], path: Path) -
         sheet.paste(Image.new("RGB", cell, "#ffffff"), (x, y))
         sheet.paste(thumb, (x, y))
     path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    sheet.quantize(colors=48, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
     return path
 
 
