@@ -51,6 +51,7 @@ h1 {{ font-size: 16px; margin: 6px 12px; }}
 
 
 MAP_GROUPS = ("landkarte",)
+MIN_PRINT_PT = 7.0  # the smallest readable print size (issue 14)
 
 
 @dataclass
@@ -235,6 +236,27 @@ def _map_pictures(browser: object, svg: str, title: str, target: Path, stem: str
              prefer_css_page_size=True)
     page.close()
     group.pages.extend(_pdf_pages(pdf, target, stem))
+    smallest = smallest_print_font(svg)
+    if smallest is not None and smallest < MIN_PRINT_PT:
+        group.notes.append(f"{stem}: kleinste Schrift auf A4 quer {smallest:.1f} pt".replace(
+            ".", ","))
+
+
+def smallest_print_font(svg: str) -> float | None:
+    """The smallest font size (pt) of the SVG when fitted on A4 landscape as on the map page
+    (277 mm wide, 170 mm high at most); None without text."""
+    import re
+
+    from workbench.maps.export import svg_size
+
+    sizes = [float(x) for x in re.findall(r'font-size="([0-9.]+)', svg)]
+    if not sizes:
+        return None
+    width, height = svg_size(svg)  # CSS px
+    scale = min(277 / 25.4 * 96 / width, 170 / 25.4 * 96 / height)
+    # graphviz writes font sizes in pt inside a pt-sized SVG, our DI maps in px
+    factor = 1.0 if re.search(r'<svg[^>]*width="[0-9.]+pt"', svg[:500]) else 0.75
+    return min(sizes) * factor * scale
 
 
 # --------------------------------------------------------------------------- contact sheets
