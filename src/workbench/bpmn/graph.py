@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .model import Activity, Element, Event, FlowNode, Gateway, Process, SubProcess
+
+if TYPE_CHECKING:  # imported when a graph is built (fast start of the command line)
+    import networkx as nx
 
 
 def to_networkx(process: Process | SubProcess, *, recursive: bool = False) -> nx.MultiDiGraph:
@@ -15,6 +18,8 @@ def to_networkx(process: Process | SubProcess, *, recursive: bool = False) -> nx
     ``name``, ``condition``, ``default``, ``probability``. With ``recursive=True`` nodes and flows
     inside sub-processes are included too.
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph(id=process.id, name=process.name)
     nodes: list[FlowNode] = process.all_flow_nodes if recursive else process.flow_nodes
     for node in nodes:

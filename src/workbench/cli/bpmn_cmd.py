@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import bpmn
-from ..bpmn.inspect import element_counts
-from ..bpmn.lint import has_errors, lint
-from ..bpmn.xsd import validate_xsd
 from .common import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, fail, print_json_lines
 
 
@@ -36,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> argparse._SubParsersAction:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from .. import bpmn
+    from ..bpmn.inspect import element_counts
+
     exit_code = EXIT_OK
     for name in args.files:
         try:
@@ -62,6 +61,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_roundtrip(args: argparse.Namespace) -> int:
+    from .. import bpmn
+
     try:
         defs = bpmn.read(args.input)
     except bpmn.BpmnRejected as err:
@@ -79,6 +80,10 @@ def cmd_roundtrip(args: argparse.Namespace) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
+    from .. import bpmn
+    from ..bpmn.lint import has_errors, lint
+    from ..bpmn.xsd import validate_xsd
+
     exit_code = EXIT_OK
     for name in args.files:
         try:

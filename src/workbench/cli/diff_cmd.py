@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from .. import bpmn
-from ..diff import ModelDiff, diff_models
-from ..repository import RepositoryError
 from .common import EXIT_OK, fail
 from .kb_cmd import add_repository_option, open_repository
+
+if TYPE_CHECKING:
+    from ..diff import ModelDiff
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +38,9 @@ def register_bpmn(bsub: argparse._SubParsersAction) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from ..diff import diff_models
+    from ..repository import RepositoryError
+
     try:
         repo = open_repository(args.repository)
         repo.leistung(args.leistung)
@@ -64,6 +68,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_bpmn_diff(args: argparse.Namespace) -> int:
+    from .. import bpmn
+    from ..diff import diff_models
+
     try:
         a, b = bpmn.read(args.a), bpmn.read(args.b)
     except bpmn.BpmnRejected as err:

@@ -6,20 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .. import bpmn
-from ..kb.findings import SEVERITY_DE, sort_findings
-from ..kb.imports import (
-    attribute_gaps,
-    computable_problem,
-    import_fallzahlen,
-    import_katalog,
-)
-from ..kb.tabular import TableError
-from ..repository import Repository, RepositoryError
-from ..strategy import strategy_of
 from . import katalog_cmd, xprozess_cmd
 from .common import EXIT_FINDINGS, EXIT_OK, fail, print_import_report, print_json_lines, print_table
+
+if TYPE_CHECKING:  # the commands import the library lazily (fast `workbench --help`)
+    from .. import bpmn
+    from ..repository import Repository
 
 DEFAULT_REPOSITORY = "processes"
 
@@ -32,6 +26,8 @@ def add_repository_option(parser: argparse.ArgumentParser) -> None:
 
 def open_repository(path: str) -> Repository:
     """Load the knowledge base or raise RepositoryError with a German message."""
+    from ..repository import Repository
+
     return Repository.load(path)
 
 
@@ -100,6 +96,8 @@ def _model_target(q: argparse.ArgumentParser) -> None:
 
 
 def _print_findings(findings: list, *, as_json: bool) -> None:
+    from ..kb.findings import SEVERITY_DE
+
     if as_json:
         print_json_lines(f.as_dict() for f in findings)
         return
@@ -109,6 +107,10 @@ def _print_findings(findings: list, *, as_json: bool) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..kb.findings import sort_findings
+    from ..repository import RepositoryError
+    from ..strategy import strategy_of
+
     try:
         repo = open_repository(args.path or args.repository)
     except RepositoryError as err:
@@ -130,6 +132,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_katalog(args: argparse.Namespace) -> int:
+    from ..repository import RepositoryError
+
     try:
         repo = open_repository(args.repository)
     except RepositoryError as err:
@@ -162,6 +166,9 @@ def _grade(ist: object, ziel: object) -> str:
 
 
 def cmd_import_katalog(args: argparse.Namespace) -> int:
+    from ..kb.imports import import_katalog
+    from ..kb.tabular import TableError
+
     root = Path(args.repository)
     if not root.is_dir():
         return fail(f"Wissensbasis '{root}' nicht gefunden.")
@@ -172,6 +179,10 @@ def cmd_import_katalog(args: argparse.Namespace) -> int:
 
 
 def cmd_import_fallzahlen(args: argparse.Namespace) -> int:
+    from ..kb.imports import import_fallzahlen
+    from ..kb.tabular import TableError
+    from ..repository import RepositoryError
+
     try:
         repo = open_repository(args.repository)
         kommunen = {k.casefold(): k for k in repo.kommunen["schluessel"]}
@@ -187,6 +198,9 @@ def cmd_import_fallzahlen(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bpmn(args: argparse.Namespace) -> int:
+    from .. import bpmn
+    from ..repository import RepositoryError
+
     try:
         repo = open_repository(args.repository)
         target = repo.model_path(args.leistung, args.variant, args.kommune)
@@ -203,6 +217,9 @@ def cmd_import_bpmn(args: argparse.Namespace) -> int:
 
 def _store_model(repo: Repository, args: argparse.Namespace, defs: bpmn.Definitions,
                  target: Path) -> int:
+    from .. import bpmn
+    from ..kb.imports import attribute_gaps, computable_problem
+
     if target.exists() and not args.ueberschreiben:
         return fail(f"{target} existiert bereits. Mit --ueberschreiben ersetzen.")
     refusal = computable_problem(defs)
@@ -231,6 +248,7 @@ def _store_model(repo: Repository, args: argparse.Namespace, defs: bpmn.Definiti
 
 
 def cmd_import_schritte(args: argparse.Namespace) -> int:
+    from ..repository import RepositoryError
     from ..steptable import StepTableError, read_step_table, step_table_to_bpmn
 
     try:
@@ -258,6 +276,7 @@ def cmd_import_schritte(args: argparse.Namespace) -> int:
 
 def _update_model(repo: Repository, args: argparse.Namespace, table: object) -> int:
     """``import schritte --aktualisieren``: the table's changes as patches to the model."""
+    from .. import bpmn
     from ..bpmn.write import check_readable
     from ..edit import EditRefused
     from ..edit.steps import apply_step_table
@@ -297,6 +316,7 @@ def _update_model(repo: Repository, args: argparse.Namespace, table: object) -> 
 
 
 def cmd_export_schritte(args: argparse.Namespace) -> int:
+    from ..repository import RepositoryError
     from ..steptable import bpmn_to_step_table, write_step_table
 
     try:

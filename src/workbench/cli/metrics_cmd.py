@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from .. import bpmn, indicators
-from ..bpmn.extensions import PARTICIPANT_ROLES, PHASES
-from ..metrics import MetricsError, ModelMetrics, compute
 from ..text import german_number
 from .common import EXIT_INPUT, EXIT_OK, fail, print_json_lines
+
+if TYPE_CHECKING:
+    from .. import indicators
+    from ..metrics import ModelMetrics
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +29,9 @@ def register_bpmn(bsub: argparse._SubParsersAction) -> None:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     """Print the metrics of each file; rejected files → German message, exit code 2."""
+    from .. import bpmn, indicators
+    from ..metrics import MetricsError, compute
+
     exit_code = EXIT_OK
     for name in args.files:
         try:
@@ -57,6 +62,8 @@ def _share(x: float | None) -> str:
 
 def print_metrics(name: str, m: ModelMetrics, ind: indicators.Indicators | None = None) -> None:
     """German plain-text view of one model's metrics."""
+    from ..bpmn.extensions import PARTICIPANT_ROLES, PHASES
+
     title = f"„{m.process_name}“" if m.process_name else m.process_id
     phases = ", ".join(
         f"{label}: {'–' if key in m.phases_missing else 'digital' if m.e2e_phases[key] else 'nicht digital'}"

@@ -7,9 +7,6 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from ..portal import build_portal
-from ..portal.glossary import GlossaryError
-from ..repository import RepositoryError
 from .common import EXIT_OK, fail
 from .kb_cmd import add_repository_option, open_repository
 
@@ -33,6 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_portal(args: argparse.Namespace) -> int:
+    from ..portal import build_portal
+    from ..portal.glossary import GlossaryError
+    from ..repository import RepositoryError
+
     started = time.perf_counter()
     if args.pruefintervall is not None and args.pruefintervall <= 0:
         return fail("--pruefintervall muss eine positive Zahl von Tagen sein.")

@@ -6,12 +6,13 @@ import argparse
 import json
 import math
 import sys
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..text import german_number
 from .common import EXIT_INPUT, EXIT_OK, fail, print_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_REPOSITORY = "processes"
 

@@ -7,9 +7,12 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..repository import Repository, RepositoryError
 from .common import EXIT_FINDINGS, EXIT_OK, fail
+
+if TYPE_CHECKING:
+    from ..repository import Repository
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -79,6 +82,8 @@ def _known_kommunen(repo: Repository, keys: list[str] | None
     """The named Kommunen that are in kommunen.csv, and (key, German reason) for the others.
 
     A Kommune whose row is broken (see ``workbench validate``) fails only its own report."""
+    from ..repository import RepositoryError
+
     if keys is None:
         return None, []
     known, unknown = [], []
@@ -96,6 +101,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Build the jobs from the knowledge base, run the batch, print the summary."""
     from ..reports.batch import BatchError, JobResult, jobs_for_repository, run_batch
     from ..reports.summary import STATUS_FAILED
+    from ..repository import Repository, RepositoryError
 
     if args.jobs is not None and args.jobs < 1:
         return fail("--jobs muss mindestens 1 sein.")
