@@ -1,15 +1,31 @@
-"""YAML for the knowledge base: safe reading with line numbers, comment-preserving writing."""
+"""YAML for the knowledge base: safe reading with line numbers, comment-preserving writing.
+
+Reading uses libyaml's C scanner and parser when PyYAML has it (about five times faster than
+the pure-Python one; the marks keep line and column for the German messages). Composition
+(alias refusal, depth limit) and construction stay in Python, so both paths give the same data
+and refuse the same files. Without libyaml the pure-Python parser is used.
+"""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from ruamel.yaml import YAML
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ..fileio import atomic_write_text
+
+try:  # libyaml's C parser (events with marks); absent in some PyYAML builds
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    _CParser = None
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 LINE_KEY = "__line__"
 
@@ -51,40 +67,74 @@ class InvalidDate(str):
         return f"'{self}' ist kein gültiges Datum (JJJJ-MM-TT, z. B. 2026-11-24)."
 
 
-class SafeKbLoader(yaml.SafeLoader):
-    """SafeLoader without aliases and with a depth limit; dates that do not exist are kept as
-    :class:`InvalidDate` (the loaders report them with their line; the rest of the file is read).
+def _too_deep() -> str:
+    return (f"Die Daten sind tiefer als {MAX_DEPTH} Ebenen verschachtelt; das ist für die "
+            "Wissensbasis nicht vorgesehen.")
 
-    Aliases (``*name``) are refused: nine levels of them expand a few bytes into gigabytes once
-    any code walks the data (an "alias bomb"), and the knowledge base never needs them.
-    """
+
+class _KbChecks:
+    """Composition and construction rules of every knowledge-base loader: no aliases, bounded
+    depth, impossible dates kept as :class:`InvalidDate`."""
 
     _depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
+            event = self.peek_event()  # type: ignore[attr-defined]
             raise UnsafeYaml("YAML-Verweise (*name) sind in der Wissensbasis nicht erlaubt "
                              "(Schutz vor Alias-Bomben). Bitte den Wert an dieser Stelle "
                              "ausschreiben.", event.start_mark)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise UnsafeYaml(f"Die Daten sind tiefer als {MAX_DEPTH} Ebenen verschachtelt; "
-                                 "das ist für die Wissensbasis nicht vorgesehen.",
-                                 self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+                raise UnsafeYaml(_too_deep(), self.peek_event().start_mark)  # type: ignore[attr-defined]
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
         try:
-            return super().construct_yaml_timestamp(node)
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
         except (ValueError, OverflowError):
             return InvalidDate(node.value, node.start_mark.line + 1)
 
 
-SafeKbLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeKbLoader.construct_yaml_timestamp)
+class PySafeKbLoader(_KbChecks, yaml.SafeLoader):
+    """The knowledge-base loader on PyYAML's pure-Python scanner and parser."""
+
+
+PySafeKbLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                               PySafeKbLoader.construct_yaml_timestamp)
+
+if _CParser is not None:
+    class SafeKbLoader(_KbChecks, Composer, _CParser, SafeConstructor, Resolver):
+        """SafeLoader without aliases and with a depth limit; dates that do not exist are kept
+        as :class:`InvalidDate` (the loaders report them with their line; the rest of the file
+        is read).
+
+        Aliases (``*name``) are refused: nine levels of them expand a few bytes into gigabytes
+        once any code walks the data (an "alias bomb"), and the knowledge base never needs them.
+        libyaml scans and parses; the Python composer above checks every node.
+        """
+
+        def __init__(self, stream: str | bytes) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+        def get_single_node(self) -> yaml.Node | None:
+            try:
+                return super().get_single_node()
+            except yaml.MarkedYAMLError as err:  # libyaml stops at 1000 levels itself
+                if "nesting depth" not in str(err.problem):
+                    raise
+                raise UnsafeYaml(_too_deep(), err.problem_mark) from None
+
+    SafeKbLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                 SafeKbLoader.construct_yaml_timestamp)
+else:  # pragma: no cover - depends on the PyYAML build
+    SafeKbLoader = PySafeKbLoader  # type: ignore[misc]
 
 
 def check_yaml_text(text: str) -> None:
@@ -108,7 +158,7 @@ class Line(int):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping = SafeConstructor.construct_mapping(loader, node, deep=True)
     keys = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     mapping[LINE_KEY] = Line(node.start_mark.line + 1, keys)
     return mapping
@@ -154,6 +204,8 @@ def strip_lines(value: Any) -> Any:
 
 def roundtrip_yaml() -> YAML:
     """A ruamel YAML instance that keeps comments, order and quotes."""
+    from ruamel.yaml import YAML
+
     handler = YAML()
     handler.preserve_quotes = True
     handler.width = 4096  # never re-wrap the analysts' lines
