@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,18 +13,20 @@ import pytest
 
 from tests.reports.conftest import MakeJobs
 from workbench.reports.batch import BatchError, run_batch
+from workbench.reports.process_cluster import (
+    dask_executable,
+    free_port,
+    marked_processes,
+    process_cluster,
+)
 
-DASK = Path(sys.executable).with_name("dask")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+DASK = Path(dask_executable())
+WORKBENCH = Path(sys.executable).with_name("workbench")
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
-    for proc in reversed(processes):  # workers first, then the scheduler
+    """Terminate processes started by a test (workers first, then the scheduler)."""
+    for proc in reversed(processes):
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
     for proc in reversed(processes):
@@ -40,30 +40,9 @@ def stop(processes: list[subprocess.Popen]) -> None:
 @pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory) -> Iterator[str]:
     """``dask scheduler`` and two ``dask worker`` processes; always terminated afterwards."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    logs = tmp_path_factory.mktemp("dask-logs")
-    env = dict(os.environ)
-    processes: list[subprocess.Popen] = []
-
-    def start(name: str, *args: str) -> None:
-        with open(logs / f"{name}.log", "wb") as log:  # the child keeps its own copy of the fd
-            processes.append(subprocess.Popen([str(DASK), *args], stdout=subprocess.DEVNULL,
-                                              stderr=log, env=env, cwd=logs))
-
-    try:
-        start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(port),
-              "--no-dashboard")
-        for n in range(2):
-            start(f"worker{n}", "worker", address, "--nworkers", "1", "--nthreads", "1",
-                  "--no-dashboard", "--name", f"werkbench-test-{n}")
-        from distributed import Client
-
-        with Client(address, timeout=60, set_as_default=False) as client:
-            client.wait_for_workers(2, timeout=90)
-        yield address
-    finally:
-        stop(processes)
+    with process_cluster(workers=2, log_dir=tmp_path_factory.mktemp("dask-logs")) as cluster:
+        yield cluster.address
+    assert cluster.orphans == [], f"Prozesse nach dem Herunterfahren übrig: {cluster.orphans}"
 
 
 def test_dask_batch_equals_local_batch(tmp_path: Path, make_jobs: MakeJobs, dask_cluster: str):
@@ -95,3 +74,44 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path, make_jobs: MakeJ
         run_batch(make_jobs(keys=["033560002"], verbund=False), out_dir=tmp_path / "x",
                   scheduler=address, progress=False)
     assert time.monotonic() - started < 20
+
+
+def _report(kb: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(WORKBENCH), "report", "--alle", "--repository", str(kb), "--out",
+                           str(out), "--ohne-fortschritt", *extra],
+                          capture_output=True, text=True, timeout=600)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.slow
+def test_cli_on_separate_dask_processes_equals_local_pool(example_copy: Path, tmp_path: Path):
+    """Goal 5 of issue 13: ``workbench report --scheduler tcp://…`` against ``dask scheduler`` and
+    two ``dask worker`` OS processes renders the shipped example byte-for-byte like ``--jobs 2``,
+    both workers take part, and nothing (no worker, no kernel) outlives the teardown."""
+    local = _report(example_copy, tmp_path / "lokal", "--jobs", "2")
+    assert local.returncode == 0, local.stderr
+    with process_cluster(workers=2, log_dir=tmp_path / "dask-logs") as cluster:
+        remote = _report(example_copy, tmp_path / "dask", "--scheduler", cluster.address)
+        assert remote.returncode == 0, remote.stderr + (tmp_path / "dask" / "batch.log").read_text()
+        # the orphan check can see the workers' kernels: they carry the cluster's marker
+        running = [_cmdline(pid) for pid in marked_processes(cluster.marker)]
+        assert sum("ipykernel" in cmd for cmd in running) == 2, running
+        assert sum(" worker " in f" {cmd} " for cmd in running) >= 2, running
+    assert cluster.orphans == [], f"Prozesse nach dem Herunterfahren übrig: {cluster.orphans}"
+    assert all(proc.poll() is not None for proc in cluster.processes)
+    assert marked_processes(cluster.marker) == []
+
+    assert "über " + cluster.address in (tmp_path / "dask" / "batch.log").read_text()
+    produced = sorted(p.name for p in (tmp_path / "lokal").iterdir() if p.name != "batch.log")
+    assert produced == sorted(p.name for p in (tmp_path / "dask").iterdir()
+                              if p.name != "batch.log")
+    reports = [name for name in produced if name.endswith(".html") and name != "index.html"]
+    assert len(reports) == 18  # 8 members + Verbund, each as potential and as strategy report
+    for name in produced:  # reports, index and manifest: the same bytes
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "lokal" / name).read_bytes(), name
