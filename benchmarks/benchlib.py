@@ -63,19 +63,21 @@ def _seconds(value: Timing | float | None) -> float | None:
 
 def record(benchmark: str, case: str, ours: Timing | float, *, baseline: Timing | float | None = None,
            baseline_label: str = "", target: str = "", met: bool | None = None, unit: str = "s",
-           note: str = "") -> dict[str, Any]:
+           note: str = "", runs: int | None = None) -> dict[str, Any]:
     """Print one result line and append it to ``$WERKBENCH_BENCH_RESULTS`` (JSON lines).
 
     ``ours``/``baseline`` are timings (their median is used) or plain numbers in ``unit``
     (e.g. ``"Berichte/s"`` or ``"MiB"``). The ratio is baseline/ours for seconds (a speed-up),
-    ours/baseline otherwise.
+    ours/baseline otherwise. ``runs`` names the number of measured runs behind a plain number
+    (a rate from a median time); for timings it is their count.
     """
     ours_value = _seconds(ours)
     base_value = _seconds(baseline)
     ratio = None
     if base_value is not None and ours_value:
         ratio = base_value / ours_value if unit == "s" else ours_value / base_value
-    runs = len(ours.runs) if isinstance(ours, Timing) else None
+    if isinstance(ours, Timing):
+        runs = len(ours.runs)
     row = {"benchmark": benchmark, "case": case, "ours": ours_value, "unit": unit,
            "runs": runs, "baseline": base_value, "baseline_label": baseline_label,
            "ratio": ratio, "target": target, "met": met, "note": note}

@@ -29,8 +29,8 @@ def test_median_of_three_runs_and_speed_up_ratio(tmp_path: Path, monkeypatch) ->
 
 
 def test_rate_units_take_ours_over_baseline() -> None:
-    row = record("bench_reports", "8 Kommunen", 4.4, baseline=0.4, unit="Berichte/s")
-    assert row["ratio"] == pytest.approx(11.0)
+    row = record("bench_reports", "8 Kommunen", 4.4, baseline=0.4, unit="Berichte/s", runs=3)
+    assert row["ratio"] == pytest.approx(11.0) and row["runs"] == 3
 
 
 def test_table_lists_every_row_and_failures() -> None:
