@@ -10,8 +10,10 @@
 * The report section: added time per Kommune report, cold (simulates) and warm (cache hit),
   against the other sections of the same report.
 
-    .venv/bin/python benchmarks/bench_simulation.py            # full run
+    .venv/bin/python benchmarks/bench_simulation.py            # full run (make bench)
     .venv/bin/python benchmarks/bench_simulation.py --quick    # fewer repeats, no Verbund
+
+Every case is one row of ``benchlib.record``; a missed target is a "nein" in the table.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 os.environ["WERKBENCH_SIM_CACHE"] = "0"
 
+from benchlib import Timing, median_time, record  # noqa: E402
+
 from workbench.repository import Repository  # noqa: E402
 from workbench.simulation import default_plan  # noqa: E402
 from workbench.simulation.kommune import prepare, run_scenario  # noqa: E402
@@ -38,34 +42,25 @@ SMALL, LARGE = "033560002", "033560007"
 TARGET_KOMMUNE_YEAR = 10.0
 
 
-def _median(fn, repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
-
-
-def engines(repo: Repository, repeats: int) -> float:
+def engines(repo: Repository, repeats: int) -> None:
     plan = default_plan()
     ist = plan.scenarios[0]
-    worst = 0.0
     for label, key in (("klein", SMALL), ("groß", LARGE)):
         prepared = prepare(repo, key, plan)
-        ours_t, ours = _median(lambda p=prepared: run_scenario(p, ist, plan), repeats)
-        base_t, base = _median(lambda p=prepared: run_scenario(p, ist, plan, plain_simpy=True),
-                               repeats)
-        assert ours == base, "Seats und simpy.Resource müssen dasselbe Ergebnis liefern"
-        cases = ours["summe"]["faelle"]
-        prep_t, _ = _median(lambda k=key: prepare(repo, k, plan), repeats)
-        year = prep_t + ours_t
-        worst = max(worst, year)
-        print(f"{label:5} {prepared.kommune_name:<28} {cases:>6} Fälle | ours {ours_t:6.2f} s "
-              f"= {cases / ours_t:8.0f} Fälle/s | SimPy-Resource {base_t:6.2f} s = "
-              f"{cases / base_t:8.0f} Fälle/s | Verhältnis {base_t / ours_t:4.2f}× | "
-              f"Kommune-Jahr (Modelle lesen + IST) {year:5.2f} s")
-    return worst
+        ours = median_time(lambda p=prepared: run_scenario(p, ist, plan), repeat=repeats)
+        base = median_time(lambda p=prepared: run_scenario(p, ist, plan, plain_simpy=True),
+                           repeat=repeats)
+        assert ours.value == base.value, "Seats und simpy.Resource müssen dasselbe Ergebnis liefern"
+        cases = ours.value["summe"]["faelle"]
+        prep = median_time(lambda k=key: prepare(repo, k, plan), repeat=repeats)
+        where = f"{label}: {prepared.kommune_name}, {cases} Fälle"
+        record("bench_simulation", f"{where}: IST-Lauf", ours, baseline=base,
+               baseline_label="SimPy-Resource (Lehrbuchmodell)",
+               note=f"{cases / ours.median:,.0f} gegen {cases / base.median:,.0f} Fälle/s; "
+                    "gleiches Ergebnis (geprüft)")
+        year = Timing(tuple(p + o for p, o in zip(prep.runs, ours.runs, strict=True)))
+        record("bench_simulation", f"{where}: Kommune-Jahr (Modelle lesen + IST)", year,
+               target=f"≤ {TARGET_KOMMUNE_YEAR:.0f} s", met=year.median <= TARGET_KOMMUNE_YEAR)
 
 
 def ist_and_soll(repo: Repository, repeats: int) -> None:
@@ -76,25 +71,22 @@ def ist_and_soll(repo: Repository, repeats: int) -> None:
         for scenario in plan.scenarios:
             run_scenario(prepared, scenario, plan)
 
-    t, _ = _median(both, repeats)
-    print(f"IST + SOLL, größtes Mitglied: {t:.2f} s (Median aus {repeats})")
+    record("bench_simulation", "IST + SOLL, größtes Mitglied", median_time(both, repeat=repeats),
+           note="was Bericht und workbench simulation rechnen")
 
 
-def verbund(repo: Repository) -> None:
+def verbund(repo: Repository, repeats: int) -> None:
     keys = [str(k) for k in repo.kommunen["schluessel"]]
     plan = default_plan()
-    start = time.perf_counter()
-    serial = simulate_members(EXAMPLE, keys, plan, workers=1)
-    t_serial = time.perf_counter() - start
     workers = max(2, min(len(keys), os.cpu_count() or 2))
-    start = time.perf_counter()
-    parallel = simulate_members(EXAMPLE, keys, plan, workers=workers)
-    t_parallel = time.perf_counter() - start
-    assert serial == parallel
-    cases = sum(s["summe"]["faelle"] for r in serial for s in r["szenarien"])
-    print(f"Verbund ({len(keys)} Mitglieder, IST + SOLL, {cases} Fälle): seriell {t_serial:.2f} s,"
-          f" parallel mit {workers} Prozessen {t_parallel:.2f} s, Verhältnis "
-          f"{t_serial / t_parallel:.2f}× (CPU-Kerne: {os.cpu_count()})")
+    serial = median_time(lambda: simulate_members(EXAMPLE, keys, plan, workers=1), repeat=repeats)
+    parallel = median_time(lambda: simulate_members(EXAMPLE, keys, plan, workers=workers),
+                           repeat=repeats)
+    assert serial.value == parallel.value
+    cases = sum(s["summe"]["faelle"] for r in serial.value for s in r["szenarien"])
+    record("bench_simulation", f"Verbund ({len(keys)} Mitglieder, IST + SOLL, {cases} Fälle)",
+           parallel, baseline=serial, baseline_label="seriell",
+           note=f"parallel mit {workers} Prozessen auf {os.cpu_count()} Kernen; gleiches Ergebnis")
 
 
 def report_section(repeats: int) -> None:
@@ -116,21 +108,23 @@ def report_section(repeats: int) -> None:
         others(k)  # warm memos as a warm kernel has them
     rest, cold, warm = [], [], []
     for k in keys:
-        t, _ = _median(lambda k=k: others(k), repeats)
-        rest.append(t)
+        rest.append(median_time(lambda k=k: others(k), repeat=repeats).median)
         with tempfile.TemporaryDirectory() as folder:
             os.environ["WERKBENCH_SIM_CACHE"] = folder
             start = time.perf_counter()
             section.section(ctx, k)
             cold.append(time.perf_counter() - start)
-            t, _ = _median(lambda k=k: section.section(ctx, k), repeats)
-            warm.append(t)
+            warm.append(median_time(lambda k=k: section.section(ctx, k), repeat=repeats).median)
     os.environ["WERKBENCH_SIM_CACHE"] = "0"
     med = statistics.median
-    print(f"Berichtsabschnitt Simulation je Kommune (Median über {len(keys)}): kalt "
-          f"{med(cold):.2f} s, aus dem Cache {med(warm) * 1000:.1f} ms; übrige Abschnitte "
-          f"{med(rest):.3f} s → Aufschlag kalt {med(cold) / med(rest):.1f}×, warm "
-          f"{med(warm) / med(rest) * 100:.1f} %")
+    others_t = Timing(tuple(rest))
+    where = f"Berichtsabschnitt Simulation je Kommune (Median über {len(keys)} Kommunen)"
+    record("bench_simulation", f"{where}: kalt", Timing(tuple(cold)), baseline=others_t,
+           baseline_label="übrige Abschnitte desselben Berichts",
+           note=f"Aufschlag kalt {med(cold) / med(rest):.1f}× der übrigen Abschnitte")
+    record("bench_simulation", f"{where}: aus dem Cache", Timing(tuple(warm)), baseline=others_t,
+           baseline_label="übrige Abschnitte desselben Berichts",
+           note=f"Aufschlag {med(warm) / med(rest) * 100:.1f} % der übrigen Abschnitte")
 
 
 def main() -> int:
@@ -139,13 +133,11 @@ def main() -> int:
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
     repo = Repository.load(EXAMPLE)
-    worst = engines(repo, repeats)
+    engines(repo, repeats)
     ist_and_soll(repo, repeats)
     if not args.quick:
-        verbund(repo)
-    report_section(1 if args.quick else 2)
-    verdict = "erreicht" if worst <= TARGET_KOMMUNE_YEAR else "VERFEHLT"
-    print(f"Ziel Kommune-Jahr ≤ {TARGET_KOMMUNE_YEAR:.0f} s: {verdict} ({worst:.2f} s)")
+        verbund(repo, repeats)
+    report_section(repeats)
     return 0
 
 

@@ -4,8 +4,8 @@ Both variants read the same bytes, change the name of one task and produce the f
 baseline serialises the whole tree with lxml (lossless, but not byte-for-byte), ours writes the
 edit into the original bytes and checks the result by parsing it again. Cases: the shipped
 Hundeanmeldung IST (small) and a generated 100-activity model (large). Medians of alternating
-runs; the ratio is printed. There is no speed target (a save is one click); the figure says what
-byte-for-byte costs.
+runs, reported through ``benchlib.record``. There is no speed target (a save is one click); the
+figure says what byte-for-byte costs.
 
     .venv/bin/python benchmarks/bench_splice.py [--runs 21]
 """
@@ -13,11 +13,12 @@ byte-for-byte costs.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from benchlib import Timing, record
 
 from workbench import bpmn
 from workbench.bpmn import namespaces as ns
@@ -40,10 +41,10 @@ def _splice(data: bytes) -> bytes:
 
 
 def _time(fn: Callable[[bytes], bytes], data: bytes, runs: list[float]) -> None:
-    """One run of ``fn`` on ``data``, its milliseconds appended to ``runs``."""
+    """One run of ``fn`` on ``data``, its seconds appended to ``runs``."""
     started = time.perf_counter()
     fn(data)
-    runs.append((time.perf_counter() - started) * 1000)
+    runs.append(time.perf_counter() - started)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,9 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):
             _time(_lxml, data, base)
             _time(_splice, data, ours)
-        b, o = statistics.median(base), statistics.median(ours)
-        print(f"{label:<20} {len(data):>7} Bytes  lxml neu serialisiert {b:6.1f} ms  "
-              f"Einsetzen in die Originalbytes {o:6.1f} ms  Verhältnis {o / b:4.1f}×")
+        record("bench_splice", f"{label} ({len(data):,} Bytes): eine Änderung speichern".replace(
+            ",", "."), Timing(tuple(ours)), baseline=Timing(tuple(base)),
+            baseline_label="lxml neu serialisiert",
+            note="kein Ziel (Speichern ist ein Klick); Einsetzen in die Originalbytes, byte-genau "
+                 "außerhalb der Änderung; lxml verlustfrei, aber nicht byte-genau; "
+                 "Verhältnis < 1 = Preis der Byte-Treue")
     return 0
 
 

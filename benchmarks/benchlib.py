@@ -14,6 +14,7 @@ Every ``bench_*.py`` reports each case with :func:`record`. It prints a German l
 from __future__ import annotations
 
 import json
+import math
 import os
 import statistics
 import time
@@ -102,5 +103,8 @@ def record(benchmark: str, case: str, ours: Timing | float, *, baseline: Timing 
 def _fmt(value: float | None) -> str:
     if value is None:
         return "–"
-    text = f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    if 0 < abs(value) < 0.1:  # milliseconds and below: three significant digits
+        text = f"{value:.{2 - math.floor(math.log10(abs(value)))}f}"
+    else:
+        text = f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
     return text.replace(",", "\u202f").replace(".", ",")
