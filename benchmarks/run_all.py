@@ -35,16 +35,32 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|")
 
 
-def table(rows: list[dict], failed: list[str], seconds: dict[str, float]) -> str:
-    """The markdown page: machine, then one row per measured case."""
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+def load_average() -> float:
+    """The 1-minute load average (NaN where the platform has none)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def _one(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def table(rows: list[dict], failed: list[str], seconds: dict[str, float],
+          loads: dict[str, tuple[float, float]] | None = None) -> str:
+    """The markdown page: machine and load, then one row per measured case."""
+    loads = loads or {}
+    load = load_average()
+    load_text = (f"Last (1-min-Mittel) von {_one(min(v[0] for v in loads.values()))} bis "
+                 f"{_one(max(max(v) for v in loads.values()))} während der Läufe, "
+                 if loads else "Last ") + f"{_one(load)} am Ende"
     lines = [
         "# Benchmarks",
         "",
         f"Erzeugt mit `make bench` am {dt.date.today().isoformat()} auf {os.cpu_count()} Kernen "
-        f"({platform.machine()}, Python {platform.python_version()}, Last beim Ende {load:.1f}). "
+        f"({platform.machine()}, Python {platform.python_version()}; {load_text}). "
         "Zeiten sind Mediane der angegebenen Läufe; das Verhältnis ist bei Sekunden Vergleich/unsere "
-        "(Beschleunigung), sonst unsere/Vergleich.",
+        "(Beschleunigung), sonst unsere/Vergleich. Bei einer Last über der Zahl der Kerne teilen "
+        "sich die Messungen die Kerne mit anderen Prozessen: absolute Zeiten sind dann zu hoch, "
+        "die Verhältnisse (beide Seiten im selben Lauf, abwechselnd gemessen) bleiben aussagekräftig.",
         "",
         "| Benchmark | Fall | Unsere | Einheit | Läufe | Vergleich | Vergleichswert | Verhältnis "
         "| Ziel | erreicht | Anmerkung |",
@@ -58,8 +74,11 @@ def table(rows: list[dict], failed: list[str], seconds: dict[str, float]) -> str
             _cell(row.get("runs")), _cell(row.get("baseline_label")), _cell(row.get("baseline")),
             (_fmt(ratio) + "×") if ratio is not None else "–", _cell(row.get("target")), met,
             _cell(row.get("note"))]) + " |")
-    lines += ["", "Laufzeit je Benchmark-Skript (Sekunden): "
-              + ", ".join(f"`{name}` {_fmt(sec)}" for name, sec in seconds.items()) + "."]
+    lines += ["", f"Laufzeit insgesamt {_one(sum(seconds.values()) / 60)} min; je Benchmark-Skript "
+              "(Sekunden, Last zu Beginn → am Ende): "
+              + ", ".join(f"`{name}` {_fmt(sec)}" + (f" ({_one(loads[name][0])} → {_one(loads[name][1])})"
+                                                    if name in loads else "")
+                          for name, sec in seconds.items()) + "."]
     if failed:
         lines += ["", "**Fehlgeschlagen:** " + ", ".join(f"`{name}`" for name in failed)]
     return "\n".join(lines) + "\n"
@@ -74,20 +93,22 @@ def main(argv: list[str] | None = None) -> int:
     scripts = [p for p in sorted(HERE.glob("bench_*.py")) if not only or p.stem in only]
     failed: list[str] = []
     seconds: dict[str, float] = {}
+    loads: dict[str, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="werkbench-bench-") as tmp:
         results = Path(tmp) / "results.jsonl"
         env = dict(os.environ, **{RESULTS_ENV: str(results)})
         for script in scripts:
             print(f"== {script.name}", flush=True)
-            start = time.perf_counter()
+            start, load = time.perf_counter(), load_average()
             code = subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
             seconds[script.stem] = time.perf_counter() - start
+            loads[script.stem] = (load, load_average())
             if code != 0:
                 failed.append(script.stem)
         rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()
                 if line.strip()] if results.exists() else []
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table(rows, failed, seconds), encoding="utf-8")
+    args.out.write_text(table(rows, failed, seconds, loads), encoding="utf-8")
     print(f"Tabelle geschrieben: {args.out} ({len(rows)} Zeilen)")
     return 1 if failed else 0
 

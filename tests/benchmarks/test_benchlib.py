@@ -36,8 +36,9 @@ def test_rate_units_take_ours_over_baseline() -> None:
 def test_table_lists_every_row_and_failures() -> None:
     rows = [record("bench_a", "groß | klein", 1.5, baseline=3.0, baseline_label="dot",
                    target="≤ 3× dot", met=False)]
-    page = table(rows, ["bench_b"], {"bench_a": 2.0})
+    page = table(rows, ["bench_b"], {"bench_a": 2.0}, {"bench_a": (1.25, 3.5)})
     assert "| bench_a | groß \\| klein | 1,500 | s |" in page
+    assert "`bench_a` 2,000 (1,2 → 3,5)" in page and "von 1,2 bis 3,5 während der Läufe" in page
     assert "2,000×" in page and "**nein**" in page and "`bench_b`" in page
 
 
