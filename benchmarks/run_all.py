@@ -1,10 +1,13 @@
 """Run every ``bench_*.py`` and write one markdown table of all results (``make bench``).
 
     .venv/bin/python benchmarks/run_all.py [--out docs/benchmarks.md] [--nur bench_maps,bench_reports]
+    .venv/bin/python benchmarks/run_all.py --nur bench_maps --ergaenzen   # only these again
 
 Each benchmark appends its rows (see ``benchlib.record``) to a JSON-lines file named by
 ``WERKBENCH_BENCH_RESULTS``; this script collects them, in the order run, into the table.
 A benchmark that exits non-zero is listed as failed, and the script exits 1 after writing the table.
+With ``--ergaenzen`` the rows of the scripts not run now come from the last run
+(``benchmarks/results/run_all.json``), so one benchmark can be measured again without the others.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+#: The last run's rows, kept for ``--ergaenzen`` (git-ignored like every file in results/).
+STATE = HERE / "results" / "run_all.json"
 sys.path.insert(0, str(HERE))
 
 from benchlib import RESULTS_ENV, _fmt  # noqa: E402
@@ -84,10 +89,30 @@ def table(rows: list[dict], failed: list[str], seconds: dict[str, float],
     return "\n".join(lines) + "\n"
 
 
+def merge(previous: dict, rows: list[dict], failed: list[str], seconds: dict[str, float],
+          loads: dict[str, tuple[float, float]]) -> tuple[list[dict], list[str], dict, dict]:
+    """The previous run's results with the scripts measured now replaced (``--ergaenzen``)."""
+    fresh = set(seconds)
+    order = [p.stem for p in sorted(HERE.glob("bench_*.py"))]
+    kept = [r for r in previous.get("rows", []) if r["benchmark"] not in fresh]
+    merged_rows = sorted(kept + rows, key=lambda r: order.index(r["benchmark"])
+                         if r["benchmark"] in order else len(order))
+    merged_seconds = {k: v for k, v in previous.get("seconds", {}).items() if k not in fresh}
+    merged_loads = {k: tuple(v) for k, v in previous.get("loads", {}).items() if k not in fresh}
+    merged_seconds.update(seconds)
+    merged_loads.update(loads)
+    by_order = {name: merged_seconds[name] for name in order if name in merged_seconds}
+    old_failed = [name for name in previous.get("failed", []) if name not in fresh]
+    return merged_rows, old_failed + failed, by_order, merged_loads
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--nur", default="", help="Komma-getrennte Namen (ohne .py)")
+    parser.add_argument("--ergaenzen", action="store_true",
+                        help="die übrigen Zeilen aus dem letzten Lauf behalten (STATE)")
+    parser.add_argument("--zustand", type=Path, default=STATE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.nur.split(",") if name.strip()}
     scripts = [p for p in sorted(HERE.glob("bench_*.py")) if not only or p.stem in only]
@@ -107,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(script.stem)
         rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()
                 if line.strip()] if results.exists() else []
+    if args.ergaenzen and args.zustand.is_file():
+        previous = json.loads(args.zustand.read_text(encoding="utf-8"))
+        rows, failed, seconds, loads = merge(previous, rows, failed, seconds, loads)
+    args.zustand.parent.mkdir(parents=True, exist_ok=True)
+    args.zustand.write_text(json.dumps({"rows": rows, "failed": failed, "seconds": seconds,
+                                      "loads": loads}, ensure_ascii=False, indent=1) + "\n",
+                          encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(table(rows, failed, seconds, loads), encoding="utf-8")
     print(f"Tabelle geschrieben: {args.out} ({len(rows)} Zeilen)")

@@ -13,7 +13,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
 from benchlib import RESULTS_ENV, Timing, median_time, record  # noqa: E402
-from run_all import table  # noqa: E402
+from run_all import merge, table  # noqa: E402
 
 
 def test_median_of_three_runs_and_speed_up_ratio(tmp_path: Path, monkeypatch) -> None:
@@ -45,5 +45,18 @@ def test_table_lists_every_row_and_failures() -> None:
 def test_run_all_writes_the_table_for_a_selection(tmp_path: Path) -> None:
     out = tmp_path / "b.md"
     code = subprocess.call([sys.executable, str(BENCH / "run_all.py"), "--out", str(out),
-                            "--nur", "keins"])
+                            "--nur", "keins", "--zustand", str(tmp_path / "state.json")])
     assert code == 0 and out.read_text().startswith("# Benchmarks")
+
+
+def test_ergaenzen_replaces_only_the_benchmarks_run_again() -> None:
+    previous = {"rows": [{"benchmark": "bench_splice", "case": "alt"},
+                         {"benchmark": "bench_import", "case": "alt"}],
+                "failed": ["bench_import"], "seconds": {"bench_splice": 1.0, "bench_import": 2.0},
+                "loads": {"bench_splice": [1.0, 1.5], "bench_import": [2.0, 2.5]}}
+    rows, failed, seconds, loads = merge(previous, [{"benchmark": "bench_import", "case": "neu"}],
+                                         [], {"bench_import": 3.0}, {"bench_import": (0.5, 0.7)})
+    assert rows == [{"benchmark": "bench_import", "case": "neu"},
+                    {"benchmark": "bench_splice", "case": "alt"}]  # in script order
+    assert failed == [] and seconds == {"bench_import": 3.0, "bench_splice": 1.0}
+    assert loads == {"bench_splice": (1.0, 1.5), "bench_import": (0.5, 0.7)}
