@@ -110,3 +110,4 @@ def test_catalog_filters(example_copy: Path) -> None:
     view.fachbereich.value = "Finanzen"
     assert "Hundeanmeldung" in view.out_table.value and "Briefwahl" not in view.out_table.value
     assert "<svg" in view.out_map.value
+    assert "max-width:100%" in view.out_map.value  # the poster fits the notebook's width

@@ -65,7 +65,10 @@ class CatalogView:
             "<th>Fachbereich</th><th>Prozesstyp</th><th>Erfassung</th><th>Quadrant</th>"
             "<th>Stunden/Jahr gespart</th></tr></thead>"
             f"<tbody>{rows}</tbody></table><p>{len(frame)} von {len(self.table)} Leistungen.</p>")
-        self.out_map.value = repository_landscape(self.repo, self.color.value).svg
+        self.out_map.value = (  # the poster scaled to the notebook's width, never wider
+            "<style>.wb-landkarte svg{display:block;max-width:100%;height:auto}</style>"
+            f"<div class='wb-landkarte'>{repository_landscape(self.repo, self.color.value).svg}"
+            "</div>")
 
 
 def _hours(value: float) -> str:
