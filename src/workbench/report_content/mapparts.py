@@ -1,0 +1,166 @@
+"""A process map for screen and paper: drawn once, shown whole on screen and printed in
+page-sized parts on A4 landscape pages, every text at least 7 pt.
+
+A map of a real process is far larger than a page: printed whole at page width its text came
+out at about 4 pt. Here the map's content is stored once in the page (a ``<g>`` in the
+``<defs>`` of a zero-size SVG); the screen figure and each printed part are small SVGs that show
+it through ``<use>`` with their own ``viewBox`` window. Parts are cut between the rows of the
+map (the gaps between its pool bands), so no task is cut unless a single row is taller than a
+page. The print scale is fixed so that the smallest text of the map prints at
+:data:`MIN_PRINT_PT`; :func:`print_wrap` picks the map's columns per row so its width fits the
+landscape page at that scale.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+#: Smallest text size on paper (pt).
+MIN_PRINT_PT = 7.0
+#: Printable area of an A4 landscape page with 8 mm margins (pt; 1 mm = 72/25.4 pt).
+LANDSCAPE_WIDTH_PT = (297 - 2 * 8) * 72 / 25.4
+LANDSCAPE_HEIGHT_PT = (210 - 2 * 8) * 72 / 25.4
+#: Height kept free on each landscape page for the part's heading line (pt).
+HEADING_PT = 34.0
+
+_SVG = "{http://www.w3.org/2000/svg}"
+_FONT = re.compile(r'font-size="([\d.]+)"')
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A map split for screen and print (all fragments are SVG markup of our own maps)."""
+
+    key: str  # id of the shared content
+    width: float  # viewBox width and height of the whole map
+    height: float
+    scale: float  # printed pt per SVG unit
+    content: str  # the zero-size SVG that holds the map once
+    windows: tuple[tuple[float, float], ...]  # (top, bottom) of each printed part
+
+    def screen(self, title: str) -> str:
+        """The whole map for the screen."""
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" class="werkbench-karte" role="img" '
+                f'viewBox="0 0 {self.width:.2f} {self.height:.2f}" width="{self.width:.2f}pt" '
+                f'height="{self.height:.2f}pt"><title>{_esc(title)}</title>'
+                f'<use href="#{self.key}"/></svg>')
+
+    def parts(self, title: str) -> list[str]:
+        """One SVG per printed part, sized in pt for the landscape page."""
+        out = []
+        for n, (top, bottom) in enumerate(self.windows, 1):
+            h = bottom - top
+            out.append(f'<svg xmlns="http://www.w3.org/2000/svg" class="werkbench-karte-teil" '
+                       f'role="img" viewBox="0 {top:.2f} {self.width:.2f} {h:.2f}" '
+                       f'width="{self.width * self.scale:.1f}pt" height="{h * self.scale:.1f}pt">'
+                       f'<title>{_esc(title)} – Seite {n} von {len(self.windows)}</title>'
+                       f'<use href="#{self.key}"/></svg>')
+        return out
+
+
+def _esc(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def smallest_font(svg: str) -> float:
+    """The smallest font size in an SVG (SVG units; 9 if none is given)."""
+    sizes = [float(s) for s in _FONT.findall(svg)]
+    return min(sizes) if sizes else 9.0
+
+
+def print_scale(svg: str) -> float:
+    """Printed pt per SVG unit so the smallest text prints at :data:`MIN_PRINT_PT`."""
+    return MIN_PRINT_PT / smallest_font(svg)
+
+
+def fits_landscape(svg: str) -> bool:
+    """Whether the map, printed at :func:`print_scale`, fits the landscape page's width."""
+    width = _view_box(_root(svg))[2]
+    return width * print_scale(svg) <= LANDSCAPE_WIDTH_PT + 0.5
+
+
+def _root(svg: str) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
+                             remove_comments=True, remove_pis=True)
+    return etree.fromstring(svg.encode("utf-8"), parser)
+
+
+def _view_box(root: etree._Element) -> tuple[float, float, float, float]:
+    values = [float(v) for v in _NUMBER.findall(root.get("viewBox", ""))]
+    if len(values) != 4:
+        raise ValueError("Karte ohne viewBox")
+    return values[0], values[1], values[2], values[3]
+
+
+def _graph_offset(root: etree._Element) -> tuple[float, float, float]:
+    """Scale and translation of graphviz's top group (its y axis points up, so y < 0)."""
+    group = root.find(f"{_SVG}g")
+    transform = group.get("transform", "") if group is not None else ""
+    scale = re.search(r"scale\(([-\d.]+)(?:[ ,]+([-\d.]+))?\)", transform)
+    shift = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)\)", transform)
+    sy = float(scale.group(2) or scale.group(1)) if scale else 1.0
+    return sy, float(shift.group(1)) if shift else 0.0, float(shift.group(2)) if shift else 0.0
+
+
+def row_gaps(svg: str) -> list[float]:
+    """y positions (viewBox units) between the pool bands of a map, where a cut hits no task:
+    just below each band, so a heading above the next band travels with it."""
+    root = _root(svg)
+    sy, _, ty = _graph_offset(root)
+    spans = []
+    for group in root.iter(f"{_SVG}g"):
+        if "bpmn-pool" not in (group.get("class") or "").split():
+            continue
+        shape = group.find(f"{_SVG}polygon")
+        if shape is None:
+            shape = group.find(f"{_SVG}path")
+        if shape is None:
+            continue
+        ys = [float(v) for v in _NUMBER.findall(shape.get("points") or shape.get("d") or "")][1::2]
+        if ys:
+            spans.append(((min(ys) + ty) * sy, (max(ys) + ty) * sy))
+    spans.sort()
+    merged: list[list[float]] = []
+    for top, bottom in spans:
+        if merged and top <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    return [a[1] + min(4.0, (b[0] - a[1]) / 2) for a, b in itertools.pairwise(merged)
+            if b[0] > a[1]]
+
+
+def windows(height: float, cuts: list[float], page: float) -> tuple[tuple[float, float], ...]:
+    """(top, bottom) windows of at most ``page`` units, cut at ``cuts`` where possible."""
+    out, top = [], 0.0
+    while height - top > 1e-6:
+        limit = top + page
+        if height <= limit:
+            out.append((top, height))
+            break
+        inside = [c for c in cuts if top + page * 0.25 < c <= limit]
+        bottom = max(inside) if inside else limit
+        out.append((top, bottom))
+        top = bottom
+    return tuple(out)
+
+
+def split(svg: str, key: str) -> MapParts:
+    """Split one of our map SVGs (``maps.Map.svg``) for screen and print."""
+    root = _root(svg)
+    x0, y0, width, height = _view_box(root)
+    if (x0, y0) != (0.0, 0.0):
+        raise ValueError("Karte mit verschobener viewBox")
+    scale = min(print_scale(svg), LANDSCAPE_WIDTH_PT / width)
+    page = (LANDSCAPE_HEIGHT_PT - HEADING_PT) / scale
+    inner = svg[svg.index(">", svg.index("<svg")) + 1:svg.rindex("</svg>")]
+    inner = re.sub(r"<title>.*?</title>", "", inner, count=1, flags=re.DOTALL)
+    content = ('<svg xmlns="http://www.w3.org/2000/svg" class="karten-vorrat" width="0" '
+               f'height="0" aria-hidden="true"><defs><g id="{key}">{inner}</g></defs></svg>')
+    return MapParts(key, width, height, scale, content, windows(height, row_gaps(svg), page))
