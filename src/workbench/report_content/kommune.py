@@ -20,11 +20,14 @@ from .changes import deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
 from .indicators import comparison, digital_tiles
+from .mapparts import MapParts, fits_landscape
+from .mapparts import split as split_map
 
 QUADRANT_LIGHT = {QUADRANTS["quick_win"]: "gruen", QUADRANTS["strategisch"]: "gelb",
                   QUADRANTS["pruefen"]: "gelb", QUADRANTS["zurueckstellen"]: "rot",
                   QUADRANTS["unvollstaendig"]: "rot"}
 _SVG_MEMO: dict[str, str] = {}
+_PARTS_MEMO: dict[tuple[str, str], MapParts] = {}
 PHASE_LABELS = {"antrag": "Antrag", "bearbeitung": "Bearbeitung", "bezahlung": "Bezahlung",
                 "bescheid": "Bescheid", "archivierung": "Archivierung"}
 
@@ -212,25 +215,43 @@ def portfolio(ctx: ReportContext, kommune: str) -> str:
                           "Stunden pro Jahr; Zahl: Rang.") + "".join(text))
 
 
-def _comparison_svg(ctx: ReportContext, leistung: str, kommune: str) -> str:
-    """The IST/SOLL comparison map, rendered once per model pair and batch."""
+#: Columns per map row tried for print, widest first: the first whose map fits the width of
+#: an A4 landscape page with its smallest text at 7 pt is used (screen and print alike).
+PRINT_WRAPS = (4, 3, 2)
+
+
+def _comparison_map(ctx: ReportContext, leistung: str, kommune: str, key: str
+                    ) -> MapParts | str:
+    """The IST/SOLL comparison map split for screen and print, rendered once per model pair
+    and batch — or a German note why there is none."""
     from ..maps import MapTooLarge, compare_models
     from ..maps.export import ensure_drawable
 
     ist = ctx.repo.model(leistung, "ist", kommune)
     soll = ctx.repo.model(leistung, "soll")
     if ist is None or soll is None:
-        return "<p>Kein IST- oder SOLL-Modell vorhanden.</p>"
+        return "Kein IST- oder SOLL-Modell vorhanden."
     try:
         ensure_drawable(ist)
         ensure_drawable(soll)
     except MapTooLarge as err:
-        return f'<p class="hinweis">Keine Karte: {esc(str(err))}</p>'
+        return f"Keine Karte: {err}"
     digest = hashlib.sha256(ist.to_bytes() + b"\0" + soll.to_bytes()).hexdigest()[:20]
-    key = f"vergleich-{leistung}-{digest}.svg"
-    if key not in _SVG_MEMO:  # warm kernels: once per process; batches: once per batch
-        _SVG_MEMO[key] = cached_text(key, lambda: compare_models(ist, soll).svg)
-    return _SVG_MEMO[key]
+    name = f"vergleich-{leistung}-{digest}-druck.svg"
+
+    def render() -> str:
+        svg = ""
+        for wrap in PRINT_WRAPS:
+            svg = compare_models(ist, soll, wrap=wrap).svg
+            if fits_landscape(svg):
+                break
+        return svg
+
+    if name not in _SVG_MEMO:  # warm kernels: once per process; batches: once per batch
+        _SVG_MEMO[name] = cached_text(name, render)
+    if (name, key) not in _PARTS_MEMO:
+        _PARTS_MEMO[(name, key)] = split_map(_SVG_MEMO[name], key)
+    return _PARTS_MEMO[(name, key)]
 
 
 def steckbrief_box(ctx: ReportContext, leistung: str) -> str:
@@ -269,26 +290,71 @@ def steckbrief_box(ctx: ReportContext, leistung: str) -> str:
     return f"<div class='steckbrief'><b>Prozesssteckbrief</b>{text}<table>{cells}</table></div>"
 
 
+def _map_key(n: int) -> str:
+    return f"wb-karte-{n}"
+
+
+def _map_caption(own: bool) -> str:
+    return ("IST (oben, " + ("eigene Variante der Kommune" if own else
+                             "gemeinsames IST des Verbunds")
+            + ") und SOLL (unten): entfallende Schritte grau, neue grün umrandet, Medienbrüche "
+              "rot.")
+
+
+def _own_ist(ctx: ReportContext, leistung: str, kommune: str) -> bool:
+    return f".{kommune}." in (ctx.repo.model_source(leistung, "ist", kommune) or "")
+
+
 def leistung_details(ctx: ReportContext, kommune: str) -> str:
-    """For each top Leistung: Steckbrief, IST/SOLL map, metrics and E2E phases."""
+    """For each top Leistung: Steckbrief, IST/SOLL map, metrics and E2E phases. On screen the
+    map stands here, whole; on paper it is printed in the appendix (:func:`map_appendix`)."""
     parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>"]
-    for r in top_rows(ctx, kommune).itertuples():
+    for n, r in enumerate(top_rows(ctx, kommune).itertuples(), 1):
         ist = model_metrics(ctx, r.leistung, "ist", kommune)
         soll = model_metrics(ctx, r.leistung, "soll", None)
-        source = ctx.repo.model_source(r.leistung, "ist", kommune) or ""
-        own = f".{kommune}." in source
-        parts.append(f"<div class='seitenumbruch'></div><h3>{number(r.rang)}. "
-                     f"{esc(r.leistung_name)}</h3>")
+        own = _own_ist(ctx, r.leistung, kommune)
+        parts.append(f"<h3>{number(r.rang)}. {esc(r.leistung_name)}</h3>")
         parts.append(steckbrief_box(ctx, r.leistung))
-        parts.append(figure(_comparison_svg(ctx, r.leistung, kommune),
-                            "IST (oben, " + ("eigene Variante der Kommune" if own else
-                                             "gemeinsames IST des Verbunds")
-                            + ") und SOLL (unten): entfallende Schritte grau, neue grün "
-                              "umrandet, Medienbrüche rot."))
+        drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
+        if isinstance(drawn, str):
+            parts.append(f"<p class='hinweis'>{esc(drawn)}</p>")
+        else:
+            parts.append(drawn.content)
+            parts.append("<figure class='grafik karte nur-bildschirm'>"
+                         f"{drawn.screen(f'IST/SOLL-Vergleich: {r.leistung_name}')}"
+                         f"<figcaption>{esc(_map_caption(own))}</figcaption></figure>")
+            parts.append(f"<p class='nur-druck klein'>Die IST/SOLL-Karte steht im Anhang "
+                         f"„Prozesskarten“ als Karte {n} ({_pages(len(drawn.windows))} im "
+                         "Querformat).</p>")
         parts.append(ist_soll_changes(ctx, r.leistung, kommune))
         if ist is not None and soll is not None:
             parts.append(_metrics_table(ctx, ist, soll, r, kommune))
     return "".join(parts)
+
+
+def _pages(n: int) -> str:
+    return "eine Seite" if n == 1 else f"{n} Seiten"
+
+
+def map_appendix(ctx: ReportContext, kommune: str) -> str:
+    """The printed IST/SOLL maps of the top Leistungen on A4 landscape pages, each in parts
+    cut between its rows, every text at least 7 pt (only in print; the screen shows each map
+    in its section)."""
+    parts = []
+    for n, r in enumerate(top_rows(ctx, kommune).itertuples(), 1):
+        drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
+        if isinstance(drawn, str):
+            continue
+        title = f"Karte {n}: {r.leistung_name}"
+        caption = esc(_map_caption(_own_ist(ctx, r.leistung, kommune)))
+        pieces = drawn.parts(str(title))
+        for i, svg in enumerate(pieces, 1):
+            head = "<h2>Anhang: Prozesskarten</h2>" if not parts else ""
+            parts.append(f"<div class='kartenteil'>{head}<p class='kartenkopf'><b>{esc(title)}"
+                         f"</b> – Seite {i} von {len(pieces)} · {caption}</p>{svg}</div>")
+    if not parts:
+        return ""
+    return f"<section class='kartenanhang nur-druck'>{''.join(parts)}</section>"
 
 
 def _metrics_table(ctx: ReportContext, ist: ModelMetrics, soll: ModelMetrics, r: object,

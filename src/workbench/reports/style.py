@@ -3,7 +3,13 @@
 Classes for report fragments (the template functions may use them): ``box``/``steckbrief``
 (framed box), ``kacheln`` + ``kachel`` (key figures), ``ampel gruen|gelb|rot`` (traffic light),
 ``hinweis`` (note), ``annahmen`` (assumptions list), ``seitenumbruch`` (page break in print),
-``fehlerbox`` (error), ``klein`` (small print), ``zahl`` (right-aligned number cell).
+``fehlerbox`` (error), ``klein`` (small print), ``zahl`` (right-aligned number cell),
+``nur-druck`` / ``nur-bildschirm`` (only on paper / only on screen).
+
+Print: A4 portrait, compact type (9 pt text, 7.5 pt tables), sections kept together without
+forced breaks; the map appendix (``kartenanhang``) on its own A4 landscape pages (named page
+``karte``), one map part (``kartenteil``) per page. ``karte`` figures are wider than the text
+column on screen so a map reads at its own size.
 """
 
 #: Rules of the report fragments themselves (wide tables, subtitle). They are part of the page
@@ -15,6 +21,8 @@ table.breit td, table.breit th { padding: 0.25em 0.4em; }
 .untertitel { font-size: 1.15rem; color: #59636e; margin-top: -0.4em; }
 dl dd { margin: 0 0 0.6em 1.2em; }
 @media print { table.breit { font-size: 7.5pt; } }
+.karten-vorrat { position: absolute; width: 0; height: 0; overflow: hidden; }
+@media screen { .nur-druck { display: none !important; } }
 """
 
 REPORT_CSS = """\
@@ -44,6 +52,9 @@ td.zahl, th.zahl { text-align: right; }
 tbody tr:nth-child(even) td { background: #fafbfc; }
 figure.grafik { margin: 1em 0 1.4em; }
 figure.grafik svg, figure.grafik img { max-width: 100%; height: auto; }
+main.bericht figure.karte { width: min(96vw, 88rem); max-width: none; margin-left: 50%;
+                           transform: translateX(-50%); }
+figure.karte svg { width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 0.3em; }
 pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px solid var(--line);
               padding: 0.6em 0.8em; border-radius: 4px; font-size: 0.85rem; overflow-x: auto; }
@@ -65,17 +76,36 @@ pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px sol
 .status-erstellt { color: var(--gruen); } .status-uebersprungen { color: var(--muted); }
 .status-fehlgeschlagen { color: var(--rot); font-weight: 600; }
 @media print {
-  @page { size: A4; margin: 18mm 16mm 20mm; }
-  body { font-size: 10.5pt; }
+  @page { size: A4; margin: 11mm 11mm 12mm; }
+  @page karte { size: A4 landscape; margin: 8mm; }
+  body { font-size: 9pt; line-height: 1.35; }
   main.bericht { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
+  h1 { font-size: 17pt; } h2 { font-size: 13pt; margin: 1em 0 0.4em; }
+  h3 { font-size: 11pt; margin: 0.9em 0 0.3em; }
+  p, ul, ol { margin: 0.3em 0 0.5em; }
+  table { font-size: 7.5pt; margin: 0.4em 0 0.7em; }
+  th, td { padding: 0.15em 0.35em; }
+  .klein, figcaption { font-size: 7.5pt; }
+  .kacheln { gap: 0.4em; margin: 0.5em 0; } .kachel { padding: 0.35em 0.5em; }
+  .kachel .wert { font-size: 13pt; }
+  .box, .steckbrief { padding: 0.4em 0.6em; margin: 0.5em 0; }
+  .hinweis, .annahmen { padding: 0.3em 0.6em; margin: 0.5em 0; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  table, figure, .box, .steckbrief, .kachel, .hinweis, .annahmen, .fehlerbox, tr {
+  figure, .box, .steckbrief, .kachel, .hinweis, .fehlerbox, tr, dd {
     break-inside: avoid; page-break-inside: avoid; }
+  p { orphans: 3; widows: 3; }
   thead { display: table-header-group; }
+  dl { columns: 2; column-gap: 1.6em; }
   .seitenumbruch { break-before: page; page-break-before: always; }
-  .nicht-drucken { display: none !important; }
+  .nicht-drucken, .nur-bildschirm { display: none !important; }
   tbody tr:nth-child(even) td { background: none; }
+  .kartenanhang { page: karte; }
+  .kartenteil { break-inside: avoid; }
+  .kartenteil + .kartenteil { break-before: page; }
+  .kartenteil h2 { margin-top: 0; }
+  .kartenkopf { margin: 0 0 0.3em; font-size: 9pt; }
+  .kartenteil svg { display: block; max-width: none; }
 }
 """
 
