@@ -40,9 +40,12 @@ def test_visual_check_on_a_subset(tmp_path) -> None:
     for shot in screens:
         with Image.open(shot) as image:
             assert image.size == (1920, 1080)
-    for page in pages:
+    for page in pages:  # A4: the text in portrait, the map appendix in landscape
         with Image.open(page) as image:
-            assert abs(image.height / image.width - 297 / 210) < 0.02  # A4 portrait
+            long, short = max(image.size), min(image.size)
+            assert abs(long / short - 297 / 210) < 0.02
+    with Image.open(pages[0]) as image:
+        assert image.height > image.width  # the report starts in portrait
     assert _not_blank(screens[0]) and _not_blank(pages[0])
 
     for style in ("auto", "di"):
