@@ -45,7 +45,7 @@ html, body {{ margin: 0; padding: 0; background: #fff; font-family: DejaVu Sans,
 h1 {{ font-size: 16px; margin: 6px 12px; }}
 .karte svg {{ display: block; width: 100%; height: auto; max-height: calc(100vh - 40px); }}
 @page {{ size: A4 landscape; margin: 10mm; }}
-@media print {{ .karte svg {{ max-height: 170mm; }} }}
+@media print {{ h1 {{ display: none; }} .karte svg {{ max-height: 188mm; }} }}
 </style></head><body><h1>{title}</h1><div class="karte">{svg}</div></body></html>
 """
 
@@ -238,13 +238,13 @@ def _map_pictures(browser: object, svg: str, title: str, target: Path, stem: str
     group.pages.extend(_pdf_pages(pdf, target, stem))
     smallest = smallest_print_font(svg)
     if smallest is not None and smallest < MIN_PRINT_PT:
-        group.notes.append(f"{stem}: kleinste Schrift auf A4 quer {smallest:.1f} pt".replace(
-            ".", ","))
+        size = f"{smallest:.1f}".replace(".", ",")
+        group.notes.append(f"{stem}: kleinste Schrift auf A4 quer {size} pt")
 
 
 def smallest_print_font(svg: str) -> float | None:
     """The smallest font size (pt) of the SVG when fitted on A4 landscape as on the map page
-    (277 mm wide, 170 mm high at most); None without text."""
+    (277 mm wide, 188 mm high at most); None without text."""
     import re
 
     from workbench.maps.export import svg_size
@@ -253,7 +253,7 @@ def smallest_print_font(svg: str) -> float | None:
     if not sizes:
         return None
     width, height = svg_size(svg)  # CSS px
-    scale = min(277 / 25.4 * 96 / width, 170 / 25.4 * 96 / height)
+    scale = min(277 / 25.4 * 96 / width, 188 / 25.4 * 96 / height)
     # graphviz writes font sizes in pt inside a pt-sized SVG, our DI maps in px
     factor = 1.0 if re.search(r'<svg[^>]*width="[0-9.]+pt"', svg[:500]) else 0.75
     return min(sizes) * factor * scale
