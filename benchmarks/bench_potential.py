@@ -1,26 +1,34 @@
-"""Benchmark: every German administration × 575 Leistungen → frame, scores and rankings.
+"""Benchmark: the whole analysis for every German administration × 575 Leistungen (issue 13, goal 3).
 
 All 4,935 administrations of the Gemeindeverzeichnis (401 Kreise + 4,534 Gemeindeverbände)
 × 575 synthetic Leistungen with seeded metrics, ratings and Fallzahlen (about 60 % of the
-pairs report one to three years). Times the vectorized pipeline (potential frame, scores,
-quadrants, ranking per Kommune and for the Verbund) against a straightforward row-by-row
-implementation of the same numbers, asserts both agree, and prints peak memory.
-The sensitivity analysis is timed separately.
+pairs report one to three years). Measured cases, each through ``benchlib.record``:
 
-    .venv/bin/python benchmarks/bench_potential.py            # full run (row-by-row ≈ 1–2 min)
+1. the full ``analyse()`` (``potential.analyse_tables``: frame, scores, ranks, the sensitivity
+   with 500 weight draws per Kommune and for the Verbund, EfA candidates) against the same
+   analysis with the sensitivity as it was before issue 13 (``sensitivity_reference.py``), in the
+   same run, medians of 3; both results must be identical;
+2. its peak memory: tracemalloc in this process and the RSS high-water mark of a fresh
+   subprocess that builds the data and runs one analysis (inputs included);
+3. the small case: ``analyse()`` of the shipped example knowledge base, ours against before;
+4. frame + scores + ranking against a straightforward row-by-row implementation of the same
+   numbers (asserted equal).
+
+    .venv/bin/python benchmarks/bench_potential.py            # full run (several minutes)
     .venv/bin/python benchmarks/bench_potential.py --kommunen 300 --ziehungen 50   # quick
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
 import resource
 import statistics
+import subprocess
 import sys
-import time
 import tracemalloc
 from collections import defaultdict
 from pathlib import Path
@@ -28,16 +36,32 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from benchlib import median_time, record  # noqa: E402
+from sensitivity_reference import sensitivity_reference  # noqa: E402
 
 from workbench import ranking  # noqa: E402
-from workbench.potential import Parameters, metrics_table, potential_frame  # noqa: E402
+from workbench.potential import (  # noqa: E402
+    Analyse,
+    Parameters,
+    analyse,
+    analyse_tables,
+    collect_metrics,
+    metrics_table,
+    potential_frame,
+)
 from workbench.scoring_model import load_scoring_model  # noqa: E402
 
 GV = ROOT.parent / "shared" / "data" / "gemeindeverzeichnis"
 N_LEISTUNGEN = 575
 SEED = 20240601
+TOP = 5  # top_n of the shipped verbund.yaml: the N the reports use
+TIME_TARGET = 5.0
+MEMORY_TARGET_MIB = 1.5 * 1024
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -301,59 +325,163 @@ def check_equal(scored: pd.DataFrame, rows: list[dict], verbund: pd.DataFrame,
     assert (scored["fallzahl_art"].astype(str).to_numpy() == ref["fallzahl_art"].to_numpy()).all()
 
 
+# --------------------------------------------------------------------------- whole analysis
+
+
+def analyse_ours(data: dict, draws: int, top: int = TOP) -> Analyse:
+    """Everything ``analyse()`` does after the model metrics (which are given here)."""
+    return analyse_tables(data["kommunen"], data["leistungen"], data["fallzahlen"],
+                          data["metrics"], data["ratings"], data["model"], data["params"],
+                          top=top, draws=draws, seed=SEED)
+
+
+def analyse_before(data: dict, draws: int, top: int = TOP) -> Analyse:
+    """The same steps with the sensitivity as it was before issue 13 (the baseline)."""
+    return _analyse_with_reference(data["kommunen"], data["leistungen"], data["fallzahlen"],
+                                   data["metrics"], data["ratings"], data["model"],
+                                   data["params"], top, draws)
+
+
+def _analyse_with_reference(kommunen, leistungen, fallzahlen, metrics, ratings, model, params,
+                            top: int, draws: int) -> Analyse:
+    frame = potential_frame(kommunen, leistungen, fallzahlen, metrics, params)
+    cols = ("p_top", "rang_min", "rang_max", "robust")
+    scored = ranking.score(frame, ratings, model)
+    sens = sensitivity_reference(frame, ratings, model, top=top, draws=draws, seed=SEED)
+    scored = scored.assign(**{c: sens[c] for c in cols})
+    verbund = ranking.verbund_frame(frame)
+    vsens = sensitivity_reference(verbund, ratings, model, top=top, draws=draws, seed=SEED)
+    verbund_scored = ranking.score(verbund, ratings, model).assign(**{c: vsens[c] for c in cols})
+    efa = ranking.efa_candidates(frame, params.efa_mitglieder, params.efa_stunden)
+    return Analyse(params, {}, scored, verbund_scored.sort_values("rang"), efa)
+
+
+def assert_same(ours: Analyse, before: Analyse) -> None:
+    """The results must be identical: every value of frame, Verbund and EfA table."""
+    for a, b in ((ours.frame, before.frame), (ours.verbund, before.verbund),
+                 (ours.efa, before.efa)):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def example_cases(draws: int) -> tuple:
+    """The shipped example: ``analyse(repo)`` and the same with the sensitivity before."""
+    from workbench.repository import Repository
+    from workbench.strategy.criterion import strategy_ratings
+
+    repo = Repository.load(ROOT / "processes")
+
+    def before() -> Analyse:
+        table, _, _ = collect_metrics(repo)
+        ratings, _ = strategy_ratings(repo)
+        from workbench.parameters import Parameters as P
+
+        params = P.from_verbund(repo.verbund.parameter)
+        top = int(repo.verbund.parameter.get("top_n") or 5)
+        return _analyse_with_reference(repo.kommunen, repo.leistungen, repo.fallzahlen, table,
+                                       ratings, repo.scoring, params, top, draws)
+
+    return (lambda: analyse(repo, draws=draws)), before
+
+
+def memory_child(kommunen: int | None, draws: int, before: bool) -> int:
+    """Run in a fresh process: build the data, run one analysis, print peak RSS (MiB)."""
+    data = synthetic(kommunen)
+    gc.collect()
+    inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (analyse_before if before else analyse_ours)(data, draws)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"inputs_mib": inputs, "peak_mib": peak}))
+    return 0
+
+
+def fresh_rss(kommunen: int | None, draws: int, before: bool = False) -> dict:
+    argv = [sys.executable, __file__, "--speicher-kind", "--ziehungen", str(draws)]
+    if kommunen:
+        argv += ["--kommunen", str(kommunen)]
+    if before:
+        argv.append("--vorher")
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommunen", type=int, help="only a seeded sample of administrations")
-    parser.add_argument("--ziehungen", type=int, default=100, help="sensitivity draws")
+    parser.add_argument("--ziehungen", type=int, default=500, help="sensitivity draws (500)")
+    parser.add_argument("--laeufe", type=int, default=3, help="timed runs per case (3)")
     parser.add_argument("--ohne-zeilenweise", action="store_true",
-                        help="skip the row-by-row baseline")
+                        help="skip the row-by-row baseline of frame and scores")
+    parser.add_argument("--ohne-vorher-speicher", action="store_true",
+                        help="skip the peak memory of the analysis before issue 13")
+    parser.add_argument("--speicher-kind", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--vorher", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.speicher_kind:
+        return memory_child(args.kommunen, args.ziehungen, args.vorher)
+    draws, repeat = args.ziehungen, max(1, args.laeufe)
+    full = not args.kommunen and draws == 500
+
+    # small case: the shipped example, whole analyse() including the model metrics
+    ours_small, before_small = example_cases(draws)
+    assert_same(ours_small(), before_small())
+    t_small = median_time(ours_small, repeat=repeat, warmup=1)
+    b_small = median_time(before_small, repeat=repeat)
+    record("bench_potential", f"analyse(), Beispiel-Wissensbasis, {draws} Ziehungen", t_small,
+           baseline=b_small, baseline_label="vor Issue 13",
+           note="ganze Analyse mit Modellkennzahlen; Ergebnisse identisch")
 
     data = synthetic(args.kommunen)
-    n_rows = len(data["kommunen"]) * N_LEISTUNGEN
-    print(f"Daten: {len(data['kommunen']):,} Verwaltungen × {N_LEISTUNGEN} Leistungen = "
-          f"{n_rows:,} Zeilen; {len(data['fallzahlen']):,} Fallzahl-Zeilen, "
-          f"{len(data['metrics']):,} Modellkennzahlen, {len(data['ratings']):,} Bewertungen")
+    n_k = len(data["kommunen"])
+    label = f"{n_k:,} × {N_LEISTUNGEN}".replace(",", ".")
+    print(f"Daten: {label} = {n_k * N_LEISTUNGEN:,} Zeilen; {len(data['fallzahlen']):,} "
+          f"Fallzahl-Zeilen, {len(data['metrics']):,} Modellkennzahlen, "
+          f"{len(data['ratings']):,} Bewertungen", flush=True)
 
-    times, cpu = [], []
-    for _ in range(3):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        scored, verbund = vectorized(data)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    t_vec = min(times)
-    print(f"vektorisiert (Rahmen + Bewertung + Ranglisten): {t_vec:.2f} s "
-          f"(bestes von 3: {', '.join(f'{t:.2f}' for t in times)}; "
-          f"CPU {', '.join(f'{t:.2f}' for t in cpu)} s)")
+    ours = median_time(lambda: analyse_ours(data, draws), repeat=repeat)
+    base = median_time(lambda: analyse_before(data, draws), repeat=repeat)
+    assert_same(ours.value, base.value)
+    ranked = ours.value.frame["p_top"].notna()
+    robust = ours.value.frame.loc[ranked, "robust"].mean()
+    ours, base = _drop_values(ours), _drop_values(base)
+    record("bench_potential", f"analyse(), {label}, {draws} Ziehungen", ours, baseline=base,
+           baseline_label="vor Issue 13", target="≤ 5 s" if full else "",
+           met=(ours.median <= TIME_TARGET) if full else None,
+           note=f"Ergebnisse identisch; {os.cpu_count()} Kerne, Last "
+                f"{os.getloadavg()[0]:.1f}; robust: {robust:.0%} der gereihten Zeilen")
 
+    gc.collect()
     tracemalloc.start()
-    vectorized(data)
-    _, peak = tracemalloc.get_traced_memory()
+    analyse_ours(data, draws)
+    _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"Spitzenspeicher der vektorisierten Rechnung (tracemalloc): {peak / 2**20:,.0f} MiB")
-
-    start, start_cpu = time.perf_counter(), time.process_time()
-    sens = ranking.sensitivity(scored, data["ratings"], data["model"], top=10,
-                               draws=args.ziehungen, seed=SEED)
-    t_sens, c_sens = time.perf_counter() - start, time.process_time() - start_cpu
-    ranked = sens["p_top"].notna()
-    print(f"Empfindlichkeit ({args.ziehungen} Ziehungen, Top 10): {t_sens:.2f} s "
-          f"(CPU {c_sens:.2f} s); "
-          f"robust: {sens.loc[ranked, 'robust'].mean():.0%} der gereihten Zeilen")
+    record("bench_potential", f"analyse(), {label}: Spitzenspeicher (tracemalloc)",
+           traced / 2**20, unit="MiB", note="nur die Analyse, ohne die Eingabedaten")
+    rss = fresh_rss(args.kommunen, draws)
+    rss_before = None if args.ohne_vorher_speicher else fresh_rss(args.kommunen, draws, True)
+    record("bench_potential", f"analyse(), {label}: Spitzenspeicher (RSS, frischer Prozess)",
+           rss["peak_mib"], unit="MiB",
+           baseline=None if rss_before is None else rss_before["peak_mib"],
+           baseline_label="vor Issue 13", target="≤ 1,5 GiB" if full else "",
+           met=(rss["peak_mib"] <= MEMORY_TARGET_MIB) if full else None,
+           note=f"ganzer Prozess samt Eingabedaten ({rss['inputs_mib']:,.0f} MiB vor der "
+                "Analyse)".replace(",", "."))
 
     if not args.ohne_zeilenweise:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        rows, vrows = row_by_row(data)
-        t_row, c_row = time.perf_counter() - start, time.process_time() - start_cpu
-        check_equal(scored, rows, verbund, vrows)
-        print(f"zeilenweise (reines Python): {t_row:.2f} s (CPU {c_row:.2f} s) — "
-              "Ergebnisse identisch")
-        print(f"Beschleunigung: {t_row / t_vec:.1f}×")
+        vec = median_time(lambda: vectorized(data), repeat=repeat)
+        scored, verbund = vec.value
+        rows = median_time(lambda: row_by_row(data), repeat=1)
+        check_equal(scored, rows.value[0], verbund, rows.value[1])
+        record("bench_potential", f"Rahmen + Bewertung + Ranglisten, {label}", _drop_values(vec),
+               baseline=_drop_values(rows), baseline_label="zeilenweise (reines Python, 1 Lauf)",
+               note="ohne Empfindlichkeit; Ergebnisse identisch")
     print(f"Systemlast am Ende (1/5/15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"bei {os.cpu_count()} Kernen")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Spitzenspeicher des Prozesses (ru_maxrss): {rss:,.0f} MiB")
     return 0
+
+
+def _drop_values(timing):
+    """The timing without its (large) result, so it can be freed."""
+    return type(timing)(timing.runs)
 
 
 if __name__ == "__main__":

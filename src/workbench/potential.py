@@ -24,8 +24,8 @@ from .strategy.criterion import strategy_ratings
 
 __all__ = [
     "ESTIMATE_SOURCE", "FALLZAHL_ART", "FALLZAHL_BASES", "Analyse", "Parameters",
-    "PotentialError", "analyse", "collect_metrics", "fallzahlen_frame", "level", "lookup",
-    "metrics_row", "metrics_table", "potential_frame",
+    "PotentialError", "analyse", "analyse_tables", "collect_metrics", "fallzahlen_frame",
+    "level", "lookup", "metrics_row", "metrics_table", "potential_frame",
 ]
 
 IST_MODELL = ("eigen", "Verbund", "fehlt")
@@ -189,7 +189,7 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
         "ozg_reifegrad_ist": ozg_ist, "ozg_reifegrad_ziel": ozg_ziel,
         "ozg_luecke": np.maximum(ozg_ziel - ozg_ist, 0.0),
         "ozg_schaetzung": estimate, "ozg_abweichung": deviation,
-    })
+    }, copy=False)  # the arrays are fresh: no second copy at 2.8 million rows
     worse = sorted({ids[i] for i in ll[saved_case < -1e-9]})
     if worse:
         hints.append(f"{', '.join(worse)}: braucht im SOLL mehr Bearbeitungszeit je Fall als im "
@@ -355,19 +355,37 @@ def analyse(repo: Any, *, top: int | None = None, draws: int = 500, seed: int = 
                                  "`workbench validate` beheben.")
     table, hints, gaps = collect_metrics(repo)
     bewertungen, strategy_notes = strategy_ratings(repo)  # derived "Unterstützung der Strategie"
-    hints = strategy_notes + hints
-    frame = potential_frame(repo.kommunen, repo.leistungen, repo.fallzahlen, table, params)
-    scored = ranking.score(frame, bewertungen, model)
-    sens = ranking.sensitivity(frame, bewertungen, model, top=top, draws=draws, seed=seed)
+    return analyse_tables(repo.kommunen, repo.leistungen, repo.fallzahlen, table, bewertungen,
+                          model, params, top=top, draws=draws, seed=seed,
+                          hints=strategy_notes + hints, gaps=gaps)
+
+
+def analyse_tables(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen: pd.DataFrame,
+                   model_metrics: pd.DataFrame, bewertungen: pd.DataFrame | None,
+                   model: Any, params: Parameters, *, top: int = 5, draws: int = 500,
+                   seed: int = 20240601, hints: list[str] | None = None,
+                   gaps: pd.DataFrame | None = None) -> Analyse:
+    """:func:`analyse` from tables (model metrics already computed): frame, scores, ranks,
+    sensitivity per Kommune and for the Verbund, EfA candidates."""
+    frame = potential_frame(kommunen, leistungen, fallzahlen, model_metrics, params)
+    cv = ranking.criterion_values(frame, bewertungen, model)
+    scored = ranking.score(frame, bewertungen, model, values=cv)
+    sens = ranking.sensitivity(frame, bewertungen, model, top=top, draws=draws, seed=seed,
+                               values=cv)
     scored = scored.assign(**{c: sens[c] for c in ("p_top", "rang_min", "rang_max", "robust")})
+    del sens, cv
     verbund = ranking.verbund_frame(frame)
-    verbund_scored = ranking.score(verbund, bewertungen, model)
+    vcv = ranking.criterion_values(verbund, bewertungen, model)
+    verbund_scored = ranking.score(verbund, bewertungen, model, values=vcv)
     vsens = ranking.sensitivity(verbund, bewertungen, model, top=top, draws=draws,
-                                seed=seed)
+                                seed=seed, values=vcv)
     verbund_scored = verbund_scored.assign(
         **{c: vsens[c] for c in ("p_top", "rang_min", "rang_max", "robust")})
     annahmen = {**model.assumptions(), "top_n": top, "ziehungen": draws, "seed": seed}
-    notes = [*model.findings, *frame.attrs["hinweise"], *scored.attrs.get("hinweise", []), *hints]
-    return Analyse(params, annahmen, scored, verbund_scored.sort_values("rang"),
-                   ranking.efa_candidates(frame, params.efa_mitglieder, params.efa_stunden),
+    notes = [*model.findings, *frame.attrs["hinweise"], *scored.attrs.get("hinweise", []),
+             *(hints or [])]
+    efa = ranking.efa_candidates(frame, params.efa_mitglieder, params.efa_stunden)
+    if gaps is None:
+        gaps = pd.DataFrame(columns=["leistung", "modell", "befund"])
+    return Analyse(params, annahmen, scored, verbund_scored.sort_values("rang"), efa,
                    list(dict.fromkeys(notes)), gaps)

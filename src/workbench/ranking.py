@@ -7,11 +7,13 @@ the computed criteria (columns in :data:`COMPUTED_COLUMNS`); ratings come as the
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .draw_ranks import rank_stats
 from .parameters import EFA_MIN_HOURS, EFA_MIN_MEMBERS
 from .scoring_model import DIMENSIONS, Criterion, ScoringModel
 
@@ -67,22 +69,28 @@ def ratings_matrix(bewertungen: pd.DataFrame | None, model: ScoringModel,
     warnings: list[str] = []
     if bewertungen is None or bewertungen.empty:
         return out, warnings
-    li = {lid: i for i, lid in enumerate(leistungen)}
-    ci = {c.id: j for j, c in enumerate(crit)}
     computed = {c.id for c in model.computed}
+    lids = bewertungen["leistung"].astype(str).to_numpy()
+    cids = bewertungen["kriterium"].astype(str).to_numpy()
     values = pd.to_numeric(bewertungen["wert"], errors="coerce").to_numpy(float)
     lo, hi = model.scale.min, model.scale.max
-    for lid, cid, value in zip(bewertungen["leistung"].astype(str),
-                               bewertungen["kriterium"].astype(str), values, strict=True):
-        if cid not in ci:
+    ci = pd.Index([c.id for c in crit]).get_indexer(cids)
+    li = pd.Index(leistungen).get_indexer(lids)
+    bad = (ci < 0) | ~((lo <= values) & (values <= hi))  # NaN is out of range
+    for k in np.flatnonzero(bad).tolist():  # in file order, like the rows
+        lid, cid, value = lids[k], cids[k], values[k]
+        if ci[k] < 0:
             note = ("wird berechnet, die Bewertung im Steckbrief wird ignoriert"
                     if cid in computed else "ist im Bewertungsmodell unbekannt")
             warnings.append(f"Steckbrief {lid}: Kriterium '{cid}' {note}.")
-        elif not (lo <= value <= hi):
+        else:
             warnings.append(f"Steckbrief {lid}: Bewertung {value:g} für '{cid}' liegt außerhalb "
                             f"der Skala {lo:g}–{hi:g} und zählt als fehlend.")
-        elif lid in li:
-            out[li[lid], ci[cid]] = value
+    use = np.flatnonzero(~bad & (li >= 0))
+    cell = li[use] * len(crit) + ci[use]
+    _, last = np.unique(cell[::-1], return_index=True)  # a repeated rating: the last counts
+    use = use[len(use) - 1 - last]
+    out[li[use], ci[use]] = values[use]
     for j, c in enumerate(crit):
         if c.direction == "niedrig":
             out[:, j] = lo + hi - out[:, j]
@@ -262,12 +270,12 @@ def quadrant(nutzen: np.ndarray, eignung: np.ndarray,
     return pd.Categorical.from_codes(code, categories=list(QUADRANTS.values()))
 
 
-def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
-          model: ScoringModel) -> pd.DataFrame:
+def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: ScoringModel, *,
+          values: CriterionValues | None = None) -> pd.DataFrame:
     """The frame with ``nutzen, eignung, prioritaet`` (0–100), ``quadrant``, ``rang`` (per
     Kommune; NaN for rows without cases) and ``kriterien_fehlend``; ``attrs['hinweise']``
-    lists rating problems."""
-    cv = criterion_values(frame, bewertungen, model)
+    lists rating problems. ``values``: :func:`criterion_values` of the same inputs, if known."""
+    cv = values if values is not None else criterion_values(frame, bewertungen, model)
     s = dimension_scores(cv, model)
     eligible = eligible_rows(frame)
     out = frame.assign(
@@ -293,14 +301,18 @@ def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
 def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: ScoringModel, *,
                 top: int = 5, draws: int = 500, seed: int = 20240601,
                 concentration: float = 100.0, robust_threshold: float = 0.9,
-                chunk_cells: int = 1_000_000) -> pd.DataFrame:
+                threads: int | None = None,
+                values: CriterionValues | None = None) -> pd.DataFrame:
     """How stable each rank is when the weights vary around the configured ones.
 
     Weight vectors ~ Dirichlet(concentration × configured effective weights), seeded; the
     configured vector is draw 0. Returns per row ``p_top`` (share of random draws in the top
     ``top`` of its Kommune), ``rang_min``, ``rang_max`` and ``robust`` (p_top ≥ threshold or
-    ≤ 1 − threshold), aligned with ``frame``; rows without cases get NaN and not robust."""
-    cv = criterion_values(frame, bewertungen, model)
+    ≤ 1 − threshold), aligned with ``frame``; rows without cases get NaN and not robust.
+    Ranks are those of a stable sort by descending Priorität (ties by Leistung), computed for
+    all draws at once (:mod:`workbench.draw_ranks`). ``values``: :func:`criterion_values` of
+    the same inputs, if already computed."""
+    cv = values if values is not None else criterion_values(frame, bewertungen, model)
     crit = cv.rated_criteria + cv.computed_criteria
     eff = model.effective_weights()
     w0 = np.array([eff[c.id] for c in crit])
@@ -311,19 +323,15 @@ def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Sc
         rng = np.random.default_rng(seed)
         omega[positive, 1:] = rng.dirichlet(concentration * w0[positive], size=draws).T
     score = _DrawScores(cv, model, omega)
-    sel = np.flatnonzero(eligible_rows(frame))
-    grp = _Groups.of(cv.k_codes[sel], cv.l_codes[sel])
-    n_groups = len(grp.starts)
+    grid, aligned = _rank_grid(cv, eligible_rows(frame))
+    stats = rank_stats(grid, score, draws + 1, top, nonnegative=score.nonnegative,
+                       aligned=aligned, threads=threads)
     p_top, r_min, r_max = (np.full(len(frame), np.nan) for _ in range(3))
-    per_chunk = max(1, chunk_cells // max(1, grp.width * (draws + 1)))
-    for g0 in range(0, n_groups, per_chunk):
-        g1 = min(g0 + per_chunk, n_groups)
-        a, b = grp.starts[g0], (grp.starts[g1] if g1 < n_groups else len(sel))
-        rows = sel[grp.order[a:b]]
-        ranks = _ranks(-score(rows), grp.g[a:b] - g0, grp.pos[a:b], g1 - g0, grp.width)
-        p_top[rows] = (ranks[:, 1:] < top).mean(axis=1) if draws else (ranks[:, 0] < top)
-        r_min[rows] = ranks.min(axis=1) + 1
-        r_max[rows] = ranks.max(axis=1) + 1
+    cells = grid >= 0
+    rows = grid[cells]
+    p_top[rows] = stats.top_count[cells] / stats.counted_draws
+    r_min[rows] = stats.rank_min[cells] + 1
+    r_max[rows] = stats.rank_max[cells] + 1
     robust = (p_top >= robust_threshold) | (p_top <= 1.0 - robust_threshold)  # NaN → False
     return pd.DataFrame({"kommune": frame["kommune"].to_numpy(),
                          "leistung": frame["leistung"].to_numpy(), "p_top": p_top,
@@ -331,9 +339,33 @@ def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Sc
                         index=frame.index)
 
 
+def _rank_grid(cv: CriterionValues, eligible: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Kommunen × places holding the row ids of the ranked rows (-1: none), places in
+    Leistung order. When every (Kommune, Leistung) occurs once the place is the Leistung code
+    (``aligned``: per-Leistung parts of the score can be broadcast), else the rows are packed."""
+    sel = np.flatnonzero(eligible)
+    present = np.zeros(int(cv.k_codes.max(initial=-1)) + 1, dtype=bool)
+    present[cv.k_codes[sel]] = True
+    group_of = np.cumsum(present) - 1  # Kommune code → group (sorted, only those with rows)
+    n_leist = len(cv.leistungen)
+    cell = group_of[cv.k_codes[sel]] * n_leist + cv.l_codes[sel]
+    n_cells = int(present.sum()) * n_leist
+    if len(cell) == 0 or np.bincount(cell, minlength=n_cells).max() <= 1:
+        grid = np.full(n_cells, -1, dtype=np.intp)
+        grid[cell] = sel
+        return grid.reshape(-1, n_leist), True
+    grp = _Groups.of(cv.k_codes[sel], cv.l_codes[sel])
+    grid = np.full((len(grp.starts), grp.width), -1, dtype=np.intp)
+    grid[grp.g, grp.pos] = sel[grp.order]
+    return grid, False
+
+
 class _DrawScores:
     """Priorität of rows under many weight vectors (columns of ``omega``), up to an
-    increasing affine map (enough for ranks): Σ_dimension share · (Σ w·v / Σ w)."""
+    increasing affine map (enough for ranks): Σ_dimension share · (Σ w·v / Σ w).
+
+    Called with rows and an output buffer (draws × rows); the arithmetic per value is the
+    same, in the same order, as a row-by-row evaluation."""
 
     def __init__(self, cv: CriterionValues, model: ScoringModel, omega: np.ndarray) -> None:
         self.cv, self.mid = cv, model.scale.mid
@@ -343,35 +375,72 @@ class _DrawScores:
         crit = cv.rated_criteria + cv.computed_criteria
         self.dims = [np.array([c.dimension == d for c in crit]) for d in DIMENSIONS]
         known_r = ~np.isnan(cv.rated)
-        if self.neutral:  # den = Σ w of the dimension = its share: one product suffices
-            self.rated = np.where(known_r, cv.rated, self.mid) @ self.om_r
-            return
+        known_c = ~np.isnan(cv.computed)
         self.nr = nr
-        self.parts = [(np.where(known_r, cv.rated, 0.0)[:, m[:nr]] @ self.om_r[m[:nr]],
-                       known_r[:, m[:nr]].astype(float) @ self.om_r[m[:nr]],
-                       omega[m].sum(axis=0)) for m in self.dims]
+        if self.neutral:  # den = Σ w of the dimension = its share: one product suffices
+            self.rated_t = np.ascontiguousarray((np.where(known_r, cv.rated, self.mid)
+                                                 @ self.om_r).T)
+            self.values = np.where(known_c, cv.computed, self.mid)
+            inputs = [self.rated_t, self.values, omega]
+        else:
+            self.values, self.mask = np.where(known_c, cv.computed, 0.0), known_c.astype(float)
+            self.parts = [(np.ascontiguousarray((np.where(known_r, cv.rated, 0.0)[:, m[:nr]]
+                                                 @ self.om_r[m[:nr]]).T),
+                           np.ascontiguousarray((known_r[:, m[:nr]].astype(float)
+                                                 @ self.om_r[m[:nr]]).T),
+                           omega[m].sum(axis=0)[:, None]) for m in self.dims]
+            inputs = [self.values, omega, *(x for part in self.parts for x in part)]
+        #: Every score is finite and ≥ +0.0 (the fast key packing of draw_ranks applies).
+        self.nonnegative = bool(self.mid >= 0 and all(
+            np.isfinite(x).all() and not np.signbit(x).any() for x in inputs))
+        self.local = threading.local()
 
-    def __call__(self, rows: np.ndarray) -> np.ndarray:
-        comp = self.cv.computed[rows]
-        known = ~np.isnan(comp)
+    def _temp(self, shape: tuple[int, int]) -> np.ndarray:
+        temp = getattr(self.local, "temp", None)
+        if temp is None or temp.shape != shape:
+            temp = self.local.temp = np.empty(shape)
+        return temp
+
+    def __call__(self, rows: np.ndarray, out: np.ndarray, aligned: bool = False) -> None:
+        """Scores of ``rows`` into ``out`` (draws × rows). ``aligned``: the rows are whole
+        Kommunen with place = Leistung code, so per-Leistung parts are broadcast."""
         leist = self.cv.l_codes[rows]
+        values = self.values[rows]
+        temp = self._temp(out.shape)
         if self.neutral:
-            return _add_products(self.rated[leist], np.where(known, comp, self.mid), self.om_c)
-        out = np.zeros((len(rows), self.om_r.shape[1]))
-        vals, mask = np.where(known, comp, 0.0), known.astype(float)
+            self._start(out, self.rated_t, leist, aligned)
+            _add_products(out, values, self.om_c, temp)
+            return
+        mask = self.mask[rows]
+        num, den = np.empty_like(out), np.empty_like(out)
+        out[...] = 0.0
         for m, (num_r, den_r, share) in zip(self.dims, self.parts, strict=True):
             mc = m[self.nr:]
-            num = _add_products(num_r[leist], vals[:, mc], self.om_c[mc])
-            den = _add_products(den_r[leist], mask[:, mc], self.om_c[mc])
-            out += share * np.where(den > 0, num / np.where(den > 0, den, 1.0), self.mid)
-        return out
+            self._start(num, num_r, leist, aligned)
+            _add_products(num, values[:, mc], self.om_c[mc], temp)
+            self._start(den, den_r, leist, aligned)
+            _add_products(den, mask[:, mc], self.om_c[mc], temp)
+            positive = den > 0
+            out += share * np.where(positive, num / np.where(positive, den, 1.0), self.mid)
+
+    @staticmethod
+    def _start(out: np.ndarray, per_leistung: np.ndarray, leist: np.ndarray,
+               aligned: bool) -> None:
+        """out = the per-Leistung part (draws × Leistungen) of each row."""
+        n_leist = per_leistung.shape[1]
+        if aligned and out.shape[1] % n_leist == 0:
+            out.reshape(out.shape[0], -1, n_leist)[...] = per_leistung[:, None, :]
+        else:
+            np.take(per_leistung, leist, axis=1, out=out)
 
 
-def _add_products(acc: np.ndarray, values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """acc + values @ weights for the few computed criteria, without (threaded) BLAS."""
+def _add_products(acc: np.ndarray, values: np.ndarray, weights: np.ndarray,
+                  temp: np.ndarray) -> None:
+    """acc (draws × rows) += weights[j] ⊗ values[:, j], criterion by criterion (in order, so
+    the rounding is that of a row-by-row sum), without (threaded) BLAS."""
     for j in range(values.shape[1]):
-        acc += values[:, j, None] * weights[j]
-    return acc
+        np.multiply(weights[j][:, None], values[:, j][None, :], out=temp)
+        acc += temp
 
 
 # --------------------------------------------------------------------------- Verbund view
@@ -421,9 +490,7 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if "vollstaendig" in frame:
         out["vollstaendig"] = np.bincount(l_codes, ~frame["vollstaendig"].to_numpy(bool),
                                           minlength=n) == 0
-        gaps = pd.Series(frame["datenluecken"].astype(str).to_numpy()).groupby(l_codes).agg(
-            lambda x: "; ".join(dict.fromkeys(t for v in x for t in v.split("; ") if t)))
-        out["datenluecken"] = gaps.reindex(range(n)).fillna("").to_numpy()
+        out["datenluecken"] = _joined_gaps(frame["datenluecken"], l_codes, n)
     weights = frame["fallzahl"].to_numpy(float) if "fallzahl" in frame else np.ones(len(frame))
     for col in _WEIGHTED:
         if col in frame:
@@ -442,6 +509,25 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out["medienbrueche_vermieden_je_fall"] = np.where(fz > 0, per_year / np.where(
             fz > 0, fz, 1.0), mean)
     return pd.DataFrame(out)
+
+
+def _joined_gaps(gaps: pd.Series, l_codes: np.ndarray, n: int) -> np.ndarray:
+    """Per Leistung the distinct gap texts of its rows, "; "-joined in order of first
+    appearance (rows in frame order); works on the few distinct values, not on every row."""
+    codes_, texts = pd.factorize(gaps.astype(str) if not isinstance(
+        gaps.dtype, pd.CategoricalDtype) else gaps.cat.codes)
+    labels = ([str(c) for c in texts] if not isinstance(gaps.dtype, pd.CategoricalDtype)
+              else [str(gaps.cat.categories[c]) if c >= 0 else "nan" for c in texts])
+    pair = l_codes.astype(np.int64) * len(labels) + codes_
+    first = np.full(n * max(len(labels), 1), len(pair), dtype=np.int64)
+    np.minimum.at(first, pair, np.arange(len(pair)))
+    out = [[] for _ in range(n)]
+    for cell in np.argsort(first, kind="stable").tolist():
+        if first[cell] == len(pair):
+            break
+        out[cell // len(labels)].append(labels[cell % len(labels)])
+    return np.array(["; ".join(dict.fromkeys(t for v in vals for t in v.split("; ") if t))
+                     for vals in out], dtype=object)
 
 
 def efa_candidates(frame: pd.DataFrame, min_members: int = EFA_MIN_MEMBERS,

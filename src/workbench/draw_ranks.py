@@ -1,0 +1,199 @@
+"""Rank statistics over many weight draws: how often a row is in the top N of its group, and
+the best and worst rank it reaches — exactly as a stable sort of every (group, draw) would give.
+
+The sensitivity analysis ranks every Kommune's Leistungen under hundreds of weight vectors
+(4,935 × 575 rows × 501 draws ≈ 1.4 billion ranks for the whole country). An argsort per
+(group, draw) is slow; here each score is packed with its place in the group into one unsigned
+64-bit key — the score's bits in the high part (descending order), the place in the low
+``bits`` — and the keys are sorted with numpy's SIMD sort. Equal scores then fall into place
+order, like a stable sort. Dropping the score's lowest ``bits`` bits can only merge scores that
+differ by less than about 2⁻⁴² relative; every such merge is found after the sort and that
+(group, draw) is re-ranked with the stable argsort of the exact scores, so the ranks equal
+those of the stable sort in every case. Groups are processed in chunks (bounded memory) on a few
+threads (numpy releases the GIL while sorting).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Cells per chunk (group × draw × place); 8-byte score, 8-byte key, 2-byte rank each.
+CHUNK_CELLS = 600_000
+_ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)  # key of an empty cell: after every real row
+_HIGH_ZERO = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
+
+#: ``scores(rows, out, aligned)`` fills ``out`` (draws × len(rows), float64) with the rows'
+#: scores; ``aligned`` says the rows are whole grid rows whose place is the row's item code
+#: (so per-item parts can be broadcast instead of gathered).
+ScoreFunction = Callable[[np.ndarray, np.ndarray, bool], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RankStats:
+    """Per grid cell (group × place): draws in the top N (draw 0 excluded unless it is the
+    only one), lowest and highest 0-based rank over all draws including draw 0."""
+
+    top_count: np.ndarray
+    rank_min: np.ndarray
+    rank_max: np.ndarray
+    counted_draws: int
+
+
+def rank_stats(grid: np.ndarray, scores: ScoreFunction, n_draws: int, top: int, *,
+               nonnegative: bool = False, aligned: bool = False, threads: int | None = None,
+               chunk_cells: int | None = None) -> RankStats:
+    """Rank statistics of the rows in ``grid`` (groups × places; row ids, -1 = empty cell).
+
+    Rows rank by descending score within their group, ties by place; empty cells rank last
+    and their statistics are meaningless. ``nonnegative`` promises finite scores ≥ +0.0
+    (faster key packing); otherwise any float works (NaN ranks last, −0.0 equals +0.0)."""
+    n_groups, width = grid.shape
+    shape = (n_groups, width)
+    top_count = np.zeros(shape, dtype=np.int32)
+    rank_min = np.zeros(shape, dtype=np.int32)
+    rank_max = np.zeros(shape, dtype=np.int32)
+    if n_groups == 0 or width == 0:
+        return RankStats(top_count, rank_min, rank_max, max(n_draws - 1, 1))
+    per_chunk = max(1, (chunk_cells or CHUNK_CELLS) // (width * n_draws))
+    starts = list(range(0, n_groups, per_chunk))
+    kernel = _Kernel(grid, scores, n_draws, top, nonnegative, aligned)
+
+    def work(g0: int) -> None:
+        g1 = min(g0 + per_chunk, n_groups)
+        kernel.run(g0, g1, top_count, rank_min, rank_max)
+
+    workers = _threads(threads, grid.size * n_draws, len(starts))
+    if workers == 1:
+        for g0 in starts:
+            work(g0)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(work, starts))
+    return RankStats(top_count, rank_min, rank_max, max(n_draws - 1, 1))
+
+
+def _threads(wanted: int | None, cells: int, chunks: int) -> int:
+    """Threads for the chunks: one for small problems, else the CPU count (at most 4)."""
+    if wanted is not None:
+        return max(1, min(wanted, chunks))
+    if cells < 4 * CHUNK_CELLS:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1, chunks))
+
+
+class _Kernel:
+    """The per-chunk work; buffers are kept per thread (no page faults per chunk)."""
+
+    def __init__(self, grid: np.ndarray, scores: ScoreFunction, n_draws: int, top: int,
+                 nonnegative: bool, aligned: bool) -> None:
+        self.grid, self.scores, self.n_draws = grid, scores, n_draws
+        self.top, self.nonnegative, self.aligned = top, nonnegative, aligned
+        width = grid.shape[1]
+        self.bits = max(1, int(width).bit_length())  # places 0..width-1 < 2**bits - 1
+        self.mask = np.uint64((1 << self.bits) - 1)
+        self.local = threading.local()
+
+    def _buffers(self, n_groups: int) -> tuple[np.ndarray, ...]:
+        width, draws = self.grid.shape[1], self.n_draws
+        cached = getattr(self.local, "buffers", None)
+        if cached is None or cached[0] != n_groups:
+            small = np.int16 if width < 2**15 else np.int32
+            place = np.tile(np.arange(width, dtype=np.uint64), n_groups)
+            cached = (
+                n_groups,
+                np.empty((draws, n_groups * width)),  # scores
+                np.empty((draws, n_groups * width), dtype=np.uint64),  # keys
+                np.empty((draws, n_groups, width - 1), dtype=np.uint64),  # key steps
+                np.empty((draws, n_groups, width - 1), dtype=bool),
+                np.empty(draws * n_groups * width, dtype=small),  # ranks
+                ~place if self.nonnegative else (self.mask ^ place),  # low bits
+                (np.arange(draws * n_groups, dtype=np.uint64) * np.uint64(width)
+                 ).reshape(draws, n_groups, 1),  # slice offsets
+                np.tile(np.arange(width, dtype=small), draws * n_groups),  # 0, 1, … per slice
+                (np.arange(n_groups, dtype=np.uint64) * np.uint64(width))[None, :, None],
+            )
+            self.local.buffers = cached
+        return cached[1:]
+
+    def run(self, g0: int, g1: int, top_count: np.ndarray, rank_min: np.ndarray,
+            rank_max: np.ndarray) -> None:
+        n_groups, width, draws = g1 - g0, self.grid.shape[1], self.n_draws
+        score, key, steps, near, ranks, low, offsets, ladder, group_at = \
+            self._buffers(n_groups)
+        cells = self.grid[g0:g1].ravel()
+        holes = (cells < 0).reshape(n_groups, width)
+        empty = np.flatnonzero(cells < 0)
+        self.scores(np.where(cells < 0, 0, cells) if empty.size else cells, score,
+                    self.aligned)
+        self._pack(score, key, low, empty)
+        cube = key.reshape(draws, n_groups, width)
+        cube.sort(axis=2)
+        self._exact_ties(cube, score, holes, steps, near)
+        np.bitwise_and(cube, self.mask, out=cube)  # now: the places in rank order
+        for g in np.flatnonzero(holes.any(axis=1)).tolist():  # empty cells sort last
+            places = np.flatnonzero(holes[g]).astype(np.uint64)
+            cube[:, g, width - len(places):] = places
+        first = 1 if draws > 1 else 0
+        leaders = cube[first:, :, :min(self.top, width)] + group_at
+        top_count[g0:g1] = np.bincount(leaders.view(np.int64).ravel(),
+                                       minlength=n_groups * width).reshape(n_groups, width)
+        cube += offsets
+        ranks[cube.view(np.int64).ravel()] = ladder
+        flat = ranks.reshape(draws, n_groups * width)
+        rank_min[g0:g1] = flat.min(axis=0).reshape(n_groups, width)
+        rank_max[g0:g1] = flat.max(axis=0).reshape(n_groups, width)
+
+    def _pack(self, score: np.ndarray, key: np.ndarray, low: np.ndarray,
+              empty: np.ndarray) -> None:
+        """key = the score's order bits (descending) with the place in the low bits."""
+        bits = score.view(np.uint64)
+        if self.nonnegative:  # finite, ≥ +0.0: ~bits descends; (b | mask) ^ ~place
+            np.bitwise_or(bits, self.mask, out=key)
+            key ^= low
+        else:
+            score += 0.0  # −0.0 → +0.0 (they compare equal)
+            sign = bits >> np.uint64(63)
+            flip = np.where(sign == 1, np.uint64(0), _HIGH_ZERO)  # ~(order-preserving bits)
+            np.bitwise_xor(bits, flip, out=key)
+            key |= self.mask
+            key ^= low
+            nan = np.isnan(score)
+            if nan.any():  # after every number, by place
+                key[nan] = (~self.mask | (self.mask ^ low))[np.nonzero(nan)[1]]
+        if empty.size:
+            key[:, empty] = _ALL
+
+    def _exact_ties(self, cube: np.ndarray, score: np.ndarray, empty: np.ndarray,
+                    steps: np.ndarray, near_buf: np.ndarray) -> None:
+        """Re-rank the (draw, group) slices where two different scores got one key."""
+        if cube.shape[2] < 2:
+            return
+        np.subtract(cube[..., 1:], cube[..., :-1], out=steps)  # sorted: ≥ 0; one key ⇒ < 2**bits
+        np.less_equal(steps, self.mask, out=near_buf)
+        near = np.flatnonzero(near_buf)
+        if near.size == 0:
+            return
+        n_groups, width = cube.shape[1], cube.shape[2]
+        slice_of, at = np.divmod(near, width - 1)
+        flat = cube.reshape(-1, width)
+        a, b = flat[slice_of, at], flat[slice_of, at + 1]
+        shift = np.uint64(self.bits)
+        same = ((a >> shift) == (b >> shift)) & (b != _ALL)
+        if not same.any():
+            return
+        slice_of, a, b = slice_of[same], a[same], b[same]
+        exact = score.reshape(-1, width)
+        sa = exact[slice_of, (a & self.mask).astype(np.intp)]
+        sb = exact[slice_of, (b & self.mask).astype(np.intp)]
+        differ = ~((sa == sb) | (np.isnan(sa) & np.isnan(sb)))
+        for s in np.unique(slice_of[differ]).tolist():
+            keys = -exact[s]  # the stable argsort of −score: the definition of the ranks
+            keys[np.isnan(keys)] = np.inf  # NaN scores after every number …
+            keys[empty[s % n_groups]] = np.nan  # … and empty cells after them
+            flat[s] = np.argsort(keys, kind="stable").astype(np.uint64)

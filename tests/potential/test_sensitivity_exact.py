@@ -1,0 +1,250 @@
+"""The fast sensitivity (issue 13, goal 3) gives exactly the results of the implementation before
+it (``benchmarks/sensitivity_reference.py``: one stable argsort per Kommune and draw), on a
+realistic national-style frame, on the shipped example, with ties, near-ties, gaps, both
+policies for missing ratings and on several threads."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import EXAMPLE
+from workbench import draw_ranks, ranking
+from workbench.potential import analyse
+from workbench.repository import Repository
+from workbench.scoring_model import Scale, parse_scoring_model
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import bench_potential  # noqa: E402
+from sensitivity_reference import sensitivity_reference  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def national() -> dict:
+    """The benchmark's synthetic data for a seeded sample of 60 real administrations."""
+    data = bench_potential.synthetic(60)
+    data["frame"] = bench_potential.potential_frame(
+        data["kommunen"], data["leistungen"], data["fallzahlen"], data["metrics"],
+        data["params"])
+    return data
+
+
+def _both(frame, ratings, model, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    threads = kw.pop("threads", None)
+    return (ranking.sensitivity(frame, ratings, model, threads=threads, **kw),
+            sensitivity_reference(frame, ratings, model, **kw))
+
+
+@pytest.mark.parametrize("top", [1, 5, 10])
+def test_national_frame_identical_to_before(national, top) -> None:
+    ours, before = _both(national["frame"], national["ratings"], national["model"], top=top,
+                         draws=500, seed=bench_potential.SEED)
+    pd.testing.assert_frame_equal(ours, before, check_exact=True)
+    ranked = ours["p_top"].notna()
+    assert ranked.sum() > 30_000 and (~ranked).any()  # realistic: some rows without cases
+    assert 0 < ours.loc[ranked, "robust"].mean() < 1
+
+
+def test_threads_and_chunks_do_not_change_anything(national, monkeypatch) -> None:
+    one = ranking.sensitivity(national["frame"], national["ratings"], national["model"],
+                              draws=200, threads=1)
+    monkeypatch.setattr(draw_ranks, "CHUNK_CELLS", 50_000)  # many small chunks
+    two = ranking.sensitivity(national["frame"], national["ratings"], national["model"],
+                              draws=200, threads=2)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_renormalising_policy_identical_to_before(national) -> None:
+    model = national["model"]
+    data = _model_dict(model, fehlende_bewertung="renormalisieren")
+    renorm = parse_scoring_model(data)
+    assert renorm.missing_policy == "renormalisieren"
+    ours, before = _both(national["frame"], national["ratings"], renorm, top=5, draws=100)
+    pd.testing.assert_frame_equal(ours, before, check_exact=True)
+
+
+def test_negative_scale_takes_the_general_path_and_stays_identical(national) -> None:
+    """bewertung.yaml allows no negative scale; a model built in code may have one."""
+    model = dataclasses.replace(national["model"], scale=Scale(-3.0, 3.0))
+    ratings = national["ratings"].assign(wert=national["ratings"]["wert"] * 2 - 3)
+    cv = ranking.criterion_values(national["frame"], ratings, model)
+    omega = np.ones((len(cv.rated_criteria) + len(cv.computed_criteria), 3))
+    assert not ranking._DrawScores(cv, model, omega).nonnegative
+    ours, before = _both(national["frame"], ratings, model, top=3, draws=100)
+    pd.testing.assert_frame_equal(ours, before, check_exact=True)
+
+
+def test_example_analysis_identical_to_before() -> None:
+    repo = Repository.load(EXAMPLE)
+    result = analyse(repo)
+    from workbench.strategy.criterion import strategy_ratings
+
+    ratings, _ = strategy_ratings(repo)
+    top = result.annahmen["top_n"]
+    cols = ["p_top", "rang_min", "rang_max", "robust"]
+    frame = result.frame.drop(columns=cols)
+    before = sensitivity_reference(frame, ratings, repo.scoring, top=top, draws=500)
+    pd.testing.assert_frame_equal(result.frame[cols], before[cols], check_exact=True)
+    verbund = result.verbund.drop(columns=cols)
+    vbefore = sensitivity_reference(verbund, ratings, repo.scoring, top=top, draws=500)
+    pd.testing.assert_frame_equal(result.verbund[cols], vbefore[cols], check_exact=True)
+
+
+# --------------------------------------------------------------------------- the kernel
+
+
+def _brute(grid: np.ndarray, scores: np.ndarray, top: int) -> tuple[np.ndarray, ...]:
+    """Stable argsort of −score per (group, draw); NaN after numbers; empty cells ignored."""
+    draws = scores.shape[0]
+    shape = grid.shape
+    top_count, r_min, r_max = (np.zeros(shape, dtype=np.int64) for _ in range(3))
+    r_min[:] = 10**9
+    for g in range(shape[0]):
+        places = np.flatnonzero(grid[g] >= 0)
+        for d in range(draws):
+            keys = -scores[d, grid[g, places]]
+            keys = np.where(np.isnan(keys), np.inf, keys)
+            order = np.argsort(keys, kind="stable")
+            rank = np.empty(len(places), dtype=np.int64)
+            rank[order] = np.arange(len(places))
+            r_min[g, places] = np.minimum(r_min[g, places], rank)
+            r_max[g, places] = np.maximum(r_max[g, places], rank)
+            if d >= 1 or draws == 1:
+                top_count[g, places] += rank < top
+    return top_count, r_min, r_max
+
+
+def _kernel_case(rng: np.random.Generator, *, n_groups: int, width: int, draws: int,
+                 nonnegative: bool) -> tuple[np.ndarray, np.ndarray]:
+    grid = np.arange(n_groups * width).reshape(n_groups, width)
+    grid[rng.random(grid.shape) < 0.15] = -1  # rows without cases
+    base = np.round(rng.uniform(0.0, 3.0, (draws, n_groups * width)), 1)  # many exact ties
+    near = rng.random(base.shape) < 0.2  # and near-ties that share a packed key
+    base = np.where(near, np.nextafter(base, 10.0), base)
+    base[:, ::7] = 0.0  # zeros tie with each other
+    if not nonnegative:
+        base -= 1.5
+        base[:, 3::11] = -0.0
+        base[0, 5] = np.nan
+    return grid, base
+
+
+@pytest.mark.parametrize("nonnegative", [True, False])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_kernel_equals_a_stable_sort_with_ties_near_ties_and_gaps(nonnegative, threads) -> None:
+    rng = np.random.default_rng(11)
+    grid, scores = _kernel_case(rng, n_groups=9, width=37, draws=41, nonnegative=nonnegative)
+
+    def fill(rows: np.ndarray, out: np.ndarray, aligned: bool) -> None:
+        out[...] = scores[:, rows]
+
+    stats = draw_ranks.rank_stats(grid, fill, scores.shape[0], 4, nonnegative=nonnegative,
+                                  threads=threads, chunk_cells=3 * 37 * 41)
+    top_count, r_min, r_max = _brute(grid, scores, 4)
+    cells = grid >= 0
+    assert np.array_equal(stats.top_count[cells], top_count[cells])
+    assert np.array_equal(stats.rank_min[cells], r_min[cells])
+    assert np.array_equal(stats.rank_max[cells], r_max[cells])
+
+
+def test_near_ties_are_found_and_re_ranked(monkeypatch) -> None:
+    """Scores one ulp apart share a packed key; the exact check must re-rank their slice."""
+    grid = np.arange(4).reshape(1, 4)
+    one = 1.0
+    scores = np.array([[one, np.nextafter(one, 2.0), one, 0.5]] * 3)  # row 1 is the largest
+    redone = []
+    original = np.argsort
+
+    def spy(a, *args, **kwargs):
+        if kwargs.get("kind") == "stable":
+            redone.append(len(a))
+        return original(a, *args, **kwargs)
+
+    monkeypatch.setattr(draw_ranks.np, "argsort", spy)
+    stats = draw_ranks.rank_stats(grid, lambda r, out, a: out.__setitem__(..., scores[:, r]),
+                                  3, 1, nonnegative=True, threads=1)
+    assert redone  # the collision was detected
+    assert stats.rank_min[0].tolist() == [1, 0, 2, 3] == stats.rank_max[0].tolist()
+    assert stats.top_count[0].tolist() == [0, 2, 0, 0]
+
+
+def _model_dict(model, **changes) -> dict:
+    data = {
+        "skala": {"min": model.scale.min, "max": model.scale.max},
+        "fehlende_bewertung": model.missing_policy,
+        "normierung": model.normalization,
+        "dimensionen": dict(model.dimension_weights),
+        "gruppen": [{"id": g.id, "name": g.name, "dimension": g.dimension, "gewicht": g.weight,
+                     "kriterien": [{"id": c.id, "name": c.name, "gewicht": c.weight,
+                                    "richtung": c.direction,
+                                    **({"quelle": f"berechnet:{c.source}"} if c.source else {})}
+                                   for c in g.criteria]} for g in model.groups],
+    }
+    data.update(changes)
+    return data
+
+
+# --------------------------------------------------------------------------- vectorised helpers
+
+
+def test_verbund_gap_texts_as_before(national) -> None:
+    """The Verbund's joined gap texts equal the former per-row groupby join."""
+    frame = national["frame"]
+    l_codes, leistungen = ranking.codes(frame["leistung"])
+    before = pd.Series(frame["datenluecken"].astype(str).to_numpy()).groupby(l_codes).agg(
+        lambda x: "; ".join(dict.fromkeys(t for v in x for t in v.split("; ") if t)))
+    before = before.reindex(range(len(leistungen))).fillna("").to_numpy()
+    ours = ranking.verbund_frame(frame)["datenluecken"].to_numpy()
+    assert (ours == before).all() and any(ours) and not all(ours)
+
+
+def test_ratings_matrix_as_before_with_bad_and_repeated_ratings(national) -> None:
+    model = national["model"]
+    leistungen = sorted(national["leistungen"]["id"].astype(str))[:40]
+    good = national["ratings"][national["ratings"]["leistung"].isin(leistungen)]
+    extra = pd.DataFrame({
+        "leistung": [leistungen[0], leistungen[1], leistungen[2], "fremd", leistungen[3],
+                     leistungen[0]],
+        "kriterium": [model.rated[0].id, "unbekannt", model.computed[0].id, model.rated[1].id,
+                      model.rated[2].id, model.rated[0].id],
+        "wert": [2.0, 1.0, 1.0, 1.0, 7.0, "x"]})
+    extra = pd.concat([extra, extra.iloc[[0]].assign(wert=1.0)])  # repeated: the last counts
+    ratings = pd.concat([good, extra], ignore_index=True)
+    ours, warnings = ranking.ratings_matrix(ratings, model, leistungen)
+    before, before_warnings = _ratings_matrix_before(ratings, model, leistungen)
+    np.testing.assert_array_equal(ours, before)
+    assert warnings == before_warnings and len(warnings) == 4
+
+
+def _ratings_matrix_before(bewertungen, model, leistungen):
+    """The row-by-row loop the vectorised ratings_matrix replaced."""
+    crit = model.rated
+    out = np.full((len(leistungen), len(crit)), np.nan)
+    warnings: list[str] = []
+    li = {lid: i for i, lid in enumerate(leistungen)}
+    ci = {c.id: j for j, c in enumerate(crit)}
+    computed = {c.id for c in model.computed}
+    values = pd.to_numeric(bewertungen["wert"], errors="coerce").to_numpy(float)
+    lo, hi = model.scale.min, model.scale.max
+    for lid, cid, value in zip(bewertungen["leistung"].astype(str),
+                               bewertungen["kriterium"].astype(str), values, strict=True):
+        if cid not in ci:
+            note = ("wird berechnet, die Bewertung im Steckbrief wird ignoriert"
+                    if cid in computed else "ist im Bewertungsmodell unbekannt")
+            warnings.append(f"Steckbrief {lid}: Kriterium '{cid}' {note}.")
+        elif not (lo <= value <= hi):
+            warnings.append(f"Steckbrief {lid}: Bewertung {value:g} für '{cid}' liegt außerhalb "
+                            f"der Skala {lo:g}–{hi:g} und zählt als fehlend.")
+        elif lid in li:
+            out[li[lid], ci[cid]] = value
+    for j, c in enumerate(crit):
+        if c.direction == "niedrig":
+            out[:, j] = lo + hi - out[:, j]
+    return out, list(dict.fromkeys(warnings))
