@@ -6,11 +6,13 @@ The sensitivity analysis ranks every Kommune's Leistungen under hundreds of weig
 (group, draw) is slow; here each score is packed with its place in the group into one unsigned
 64-bit key — the score's bits in the high part (descending order), the place in the low
 ``bits`` — and the keys are sorted with numpy's SIMD sort. Equal scores then fall into place
-order, like a stable sort. Dropping the score's lowest ``bits`` bits can only merge scores that
-differ by less than about 2⁻⁴² relative; every such merge is found after the sort and that
-(group, draw) is re-ranked with the stable argsort of the exact scores, so the ranks equal
-those of the stable sort in every case. Groups are processed in chunks (bounded memory) on a few
-threads (numpy releases the GIL while sorting).
+order, like a stable sort. When a chunk's scores are positive and span at most a few binades
+(the usual case: priorities between about 0.5 and 3), the exponent offset and all 52 mantissa
+bits fit above the place and nothing is lost. Otherwise the score's lowest ``bits`` bits are
+dropped, which can only merge scores that differ by less than about 2⁻⁴² relative; every such
+merge is found after the sort and that (group, draw) is re-ranked with the stable argsort of the
+exact scores. Either way the ranks equal those of the stable sort in every case. Groups are
+processed in chunks (bounded memory) on a few threads (numpy releases the GIL while sorting).
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ class _Kernel:
                  ).reshape(draws, n_groups, 1),  # slice offsets
                 np.tile(np.arange(width, dtype=small), draws * n_groups),  # 0, 1, … per slice
                 (np.arange(n_groups, dtype=np.uint64) * np.uint64(width))[None, :, None],
+                place,
             )
             self.local.buffers = cached
         return cached[1:]
@@ -124,17 +127,22 @@ class _Kernel:
     def run(self, g0: int, g1: int, top_count: np.ndarray, rank_min: np.ndarray,
             rank_max: np.ndarray) -> None:
         n_groups, width, draws = g1 - g0, self.grid.shape[1], self.n_draws
-        score, key, steps, near, ranks, low, offsets, ladder, group_at = \
+        score, key, steps, near, ranks, low, offsets, ladder, group_at, place = \
             self._buffers(n_groups)
         cells = self.grid[g0:g1].ravel()
         holes = (cells < 0).reshape(n_groups, width)
         empty = np.flatnonzero(cells < 0)
         self.scores(np.where(cells < 0, 0, cells) if empty.size else cells, score,
                     self.aligned)
-        self._pack(score, key, low, empty)
+        lossless = self.nonnegative and self._pack_lossless(score, key, place)
+        if not lossless:
+            self._pack(score, key, low)
+        if empty.size:
+            key[:, empty] = _ALL
         cube = key.reshape(draws, n_groups, width)
         cube.sort(axis=2)
-        self._exact_ties(cube, score, holes, steps, near)
+        if not lossless:
+            self._exact_ties(cube, score, holes, steps, near)
         np.bitwise_and(cube, self.mask, out=cube)  # now: the places in rank order
         for g in np.flatnonzero(holes.any(axis=1)).tolist():  # empty cells sort last
             places = np.flatnonzero(holes[g]).astype(np.uint64)
@@ -149,9 +157,27 @@ class _Kernel:
         rank_min[g0:g1] = flat.min(axis=0).reshape(n_groups, width)
         rank_max[g0:g1] = flat.max(axis=0).reshape(n_groups, width)
 
-    def _pack(self, score: np.ndarray, key: np.ndarray, low: np.ndarray,
-              empty: np.ndarray) -> None:
-        """key = the score's order bits (descending) with the place in the low bits."""
+    def _pack_lossless(self, score: np.ndarray, key: np.ndarray, place: np.ndarray) -> bool:
+        """When every score is positive and they span at most 2**(12 − bits) binades, the
+        exponent offset and all 52 mantissa bits fit above the place: no score is truncated,
+        equal keys mean equal scores, no check is needed. False (nothing done) otherwise."""
+        spare = 64 - 52 - self.bits
+        lo, hi = score.min(), score.max()
+        if spare < 0 or not lo > 0 or not np.isfinite(hi):
+            return False
+        e_lo = int(np.float64(lo).view(np.uint64)) >> 52
+        e_hi = int(np.float64(hi).view(np.uint64)) >> 52
+        if e_hi - e_lo >= 1 << spare:
+            return False
+        ceiling = (e_lo << 52) + (1 << (52 + spare)) - 1
+        np.subtract(np.uint64(ceiling), score.view(np.uint64), out=key)  # descending
+        np.left_shift(key, np.uint64(self.bits), out=key)
+        key |= place
+        return True
+
+    def _pack(self, score: np.ndarray, key: np.ndarray, low: np.ndarray) -> None:
+        """key = the score's order bits (descending), truncated, with the place in the low
+        bits; :meth:`_exact_ties` repairs the rare merges of different scores."""
         bits = score.view(np.uint64)
         if self.nonnegative:  # finite, ≥ +0.0: ~bits descends; (b | mask) ^ ~place
             np.bitwise_or(bits, self.mask, out=key)
@@ -166,8 +192,6 @@ class _Kernel:
             nan = np.isnan(score)
             if nan.any():  # after every number, by place
                 key[nan] = (~self.mask | (self.mask ^ low))[np.nonzero(nan)[1]]
-        if empty.size:
-            key[:, empty] = _ALL
 
     def _exact_ties(self, cube: np.ndarray, score: np.ndarray, empty: np.ndarray,
                     steps: np.ndarray, near_buf: np.ndarray) -> None:

@@ -122,13 +122,15 @@ def _brute(grid: np.ndarray, scores: np.ndarray, top: int) -> tuple[np.ndarray, 
 
 
 def _kernel_case(rng: np.random.Generator, *, n_groups: int, width: int, draws: int,
-                 nonnegative: bool) -> tuple[np.ndarray, np.ndarray]:
+                 nonnegative: bool, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
     grid = np.arange(n_groups * width).reshape(n_groups, width)
     grid[rng.random(grid.shape) < 0.15] = -1  # rows without cases
-    base = np.round(rng.uniform(0.0, 3.0, (draws, n_groups * width)), 1)  # many exact ties
-    near = rng.random(base.shape) < 0.2  # and near-ties that share a packed key
+    base = np.round(rng.uniform(0.6, 3.0, (draws, n_groups * width)), 1)  # many exact ties
+    near = rng.random(base.shape) < 0.2  # and near-ties that share a truncated key
     base = np.where(near, np.nextafter(base, 10.0), base)
-    base[:, ::7] = 0.0  # zeros tie with each other
+    if positive:  # three binades: the lossless packing
+        return grid, base
+    base[:, ::7] = 0.0  # zeros tie with each other (and force the truncating packing)
     if not nonnegative:
         base -= 1.5
         base[:, 3::11] = -0.0
@@ -136,11 +138,14 @@ def _kernel_case(rng: np.random.Generator, *, n_groups: int, width: int, draws: 
     return grid, base
 
 
-@pytest.mark.parametrize("nonnegative", [True, False])
+@pytest.mark.parametrize(("nonnegative", "positive"), [(True, True), (True, False),
+                                                      (False, False)])
 @pytest.mark.parametrize("threads", [1, 2])
-def test_kernel_equals_a_stable_sort_with_ties_near_ties_and_gaps(nonnegative, threads) -> None:
+def test_kernel_equals_a_stable_sort_with_ties_near_ties_and_gaps(nonnegative, positive,
+                                                                   threads) -> None:
     rng = np.random.default_rng(11)
-    grid, scores = _kernel_case(rng, n_groups=9, width=37, draws=41, nonnegative=nonnegative)
+    grid, scores = _kernel_case(rng, n_groups=9, width=37, draws=41, nonnegative=nonnegative,
+                                positive=positive)
 
     def fill(rows: np.ndarray, out: np.ndarray, aligned: bool) -> None:
         out[...] = scores[:, rows]
@@ -155,10 +160,11 @@ def test_kernel_equals_a_stable_sort_with_ties_near_ties_and_gaps(nonnegative, t
 
 
 def test_near_ties_are_found_and_re_ranked(monkeypatch) -> None:
-    """Scores one ulp apart share a packed key; the exact check must re-rank their slice."""
+    """Scores one ulp apart share a truncated key (a zero score rules out the lossless
+    packing); the exact check must re-rank their slice."""
     grid = np.arange(4).reshape(1, 4)
     one = 1.0
-    scores = np.array([[one, np.nextafter(one, 2.0), one, 0.5]] * 3)  # row 1 is the largest
+    scores = np.array([[one, np.nextafter(one, 2.0), one, 0.0]] * 3)  # row 1 is the largest
     redone = []
     original = np.argsort
 
@@ -173,6 +179,15 @@ def test_near_ties_are_found_and_re_ranked(monkeypatch) -> None:
     assert redone  # the collision was detected
     assert stats.rank_min[0].tolist() == [1, 0, 2, 3] == stats.rank_max[0].tolist()
     assert stats.top_count[0].tolist() == [0, 2, 0, 0]
+
+
+def test_positive_scores_in_few_binades_need_no_re_ranking(monkeypatch) -> None:
+    grid = np.arange(4).reshape(1, 4)
+    scores = np.array([[1.0, np.nextafter(1.0, 2.0), 1.0, 0.5]] * 3)
+    monkeypatch.setattr(draw_ranks._Kernel, "_exact_ties", None)  # must not be called
+    stats = draw_ranks.rank_stats(grid, lambda r, out, a: out.__setitem__(..., scores[:, r]),
+                                  3, 1, nonnegative=True, threads=1)
+    assert stats.rank_min[0].tolist() == [1, 0, 2, 3] == stats.rank_max[0].tolist()
 
 
 def _model_dict(model, **changes) -> dict:
