@@ -408,6 +408,14 @@ class _DrawScores:
         values = self.values[rows]
         temp = self._temp(out.shape)
         if self.neutral:
+            n_leist = self.rated_t.shape[1]
+            if aligned and values.shape[1] and out.shape[1] % n_leist == 0:
+                # out = rated part + first product in one pass (same two roundings)
+                np.multiply(self.om_c[0][:, None], values[:, 0][None, :], out=temp)
+                cube = (out.shape[0], -1, n_leist)
+                np.add(self.rated_t[:, None, :], temp.reshape(cube), out=out.reshape(cube))
+                _add_products(out, values[:, 1:], self.om_c[1:], temp)
+                return
             self._start(out, self.rated_t, leist, aligned)
             _add_products(out, values, self.om_c, temp)
             return
