@@ -344,13 +344,15 @@ def _rank_grid(cv: CriterionValues, eligible: np.ndarray) -> tuple[np.ndarray, b
     Leistung order. When every (Kommune, Leistung) occurs once the place is the Leistung code
     (``aligned``: per-Leistung parts of the score can be broadcast), else the rows are packed."""
     sel = np.flatnonzero(eligible)
+    if len(sel) == 0:
+        return np.full((0, max(len(cv.leistungen), 1)), -1, dtype=np.intp), True
     present = np.zeros(int(cv.k_codes.max(initial=-1)) + 1, dtype=bool)
     present[cv.k_codes[sel]] = True
     group_of = np.cumsum(present) - 1  # Kommune code → group (sorted, only those with rows)
     n_leist = len(cv.leistungen)
     cell = group_of[cv.k_codes[sel]] * n_leist + cv.l_codes[sel]
     n_cells = int(present.sum()) * n_leist
-    if len(cell) == 0 or np.bincount(cell, minlength=n_cells).max() <= 1:
+    if np.bincount(cell, minlength=n_cells).max() <= 1:
         grid = np.full(n_cells, -1, dtype=np.intp)
         grid[cell] = sel
         return grid.reshape(-1, n_leist), True
