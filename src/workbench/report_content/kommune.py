@@ -18,6 +18,7 @@ from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
 from .changes import deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
+from .fingerprint import kommune_digest, verbund_averages
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
 from .indicators import comparison, digital_tiles
 from .mapparts import MapParts, fits_landscape
@@ -56,7 +57,8 @@ def cover(ctx: ReportContext, kommune: str) -> str:
     return (EXTRA_CSS + f"<h1>Digitalisierungspotenzial: {esc(row['name'])}</h1>"
             f"<p class='untertitel'>{esc(verbund.name)} · Stand {esc(ctx.stand_text)}</p>"
             f"<p>{esc(row['typ'])}, amtlicher Schlüssel {esc(kommune)}, {einwohner}.<br>"
-            f"<span class='klein'>Wissensbasis: {esc(ctx.repo.version)} · erstellt mit der "
+            f"<span class='klein'>Wissensbasis: Inhalt {esc(kommune_digest(ctx, kommune)[:12])}"
+            " · erstellt mit der "
             f"Prozess-Werkbench {esc(__version__)}</span></p>{notice}"
             f"{unusable_models_box(ctx, kommune)}")
 
@@ -391,13 +393,12 @@ def against_verbund(ctx: ReportContext, kommune: str) -> str:
     """The Kommune next to the Verbund average, per top Leistung."""
     frame = ctx.analysis.frame
     einwohner = ctx.repo.kommunen.set_index("schluessel")["einwohner"]
-    with_cases = frame[frame["fallzahl"] > 0].copy()
+    with_cases = frame[(frame["fallzahl"] > 0) & (frame["kommune"] == kommune)].copy()
     people = with_cases["kommune"].astype(str).map(einwohner).astype(float)
     with_cases["je_1000"] = with_cases["fallzahl"] / people * 1000
     with_cases["leistung"] = with_cases["leistung"].astype(str)
-    average = with_cases.groupby("leistung").agg(minuten=("minuten_ist", "mean"),
-                                                 je_1000=("je_1000", "mean"))
-    mine = with_cases[with_cases["kommune"] == kommune].set_index("leistung")
+    average = verbund_averages(ctx)
+    mine = with_cases.set_index("leistung")
     body = []
     for r in top_rows(ctx, kommune).itertuples():
         if r.leistung not in mine.index:

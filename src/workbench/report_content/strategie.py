@@ -132,13 +132,36 @@ def summary(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = Non
 
 
 def _delivered_hours(sctx: StrategyContext, kommune: str | None) -> float:
+    if kommune is not None:
+        return delivered_hours_by_kommune(sctx).get(kommune, 0.0)
     from ..strategy.kpis import delivered_pairs
 
     pairs = delivered_pairs(sctx.strategy, sctx.kommunen, sctx.data.stand)
     frame = sctx.data.frame
-    mask = [(str(k), str(lid)) in pairs and (kommune is None or str(k) == kommune)
-            for k, lid in zip(frame["kommune"], frame["leistung"], strict=True)]
+    mask = [(str(k), str(lid)) in pairs for k, lid in zip(frame["kommune"], frame["leistung"],
+                                                          strict=True)]
     return float(pd.to_numeric(frame.loc[mask, "stunden_gespart"], errors="coerce").fillna(0).sum())
+
+
+_DELIVERED: list[tuple[StrategyContext, dict[str, float]]] = []
+
+
+def delivered_hours_by_kommune(sctx: StrategyContext) -> dict[str, float]:
+    """Hours per year the SOLL processes of delivered measures save, per Kommune (one pass over
+    the frame, memoized per strategy context; each Kommune's rows summed in frame order)."""
+    for seen, known in _DELIVERED:
+        if seen is sctx:
+            return known
+    from ..strategy.kpis import delivered_pairs
+
+    pairs = delivered_pairs(sctx.strategy, sctx.kommunen, sctx.data.stand)
+    frame = sctx.data.frame
+    keys = frame["kommune"].astype(str)
+    mask = [(k, str(lid)) in pairs for k, lid in zip(keys, frame["leistung"], strict=True)]
+    hours = pd.to_numeric(frame["stunden_gespart"], errors="coerce").fillna(0)[mask]
+    per_kommune = {str(k): float(v.sum()) for k, v in hours.groupby(keys[mask], sort=False)}
+    _DELIVERED[:] = [(sctx, per_kommune)]
+    return per_kommune
 
 
 def goal_tree(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = None) -> str:

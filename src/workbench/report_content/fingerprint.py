@@ -1,0 +1,205 @@
+"""What a Kommune report shows, as data: the fingerprint that decides whether it is re-rendered.
+
+A Kommune report does not depend on every byte of the knowledge base. It shows
+
+- the Kommune's own rows of the potential analysis (Fallzahl, minutes, savings, scores, rank, …,
+  each at full precision: they also place the points of the portfolio chart),
+- the Verbund figures next to them, *as displayed* (the rounded, formatted averages of
+  „Im Vergleich zum Verbund“ and the rounded strategy hours),
+- the hints of the analysis it lists, the analysis assumptions and parameters,
+- and the content of every knowledge-base file except ``fallzahlen.csv`` (its own rows enter
+  through the analysis rows above and as raw rows) and the own IST models of other Kommunen.
+
+:func:`kommune_view` collects exactly that; :func:`view_digest` hashes it (SHA-256 over canonical
+JSON). The batch computes the digests of all Kommunen in one pass (:func:`kommune_views`), before
+any kernel starts; the report's cover shows the first 12 hex digits, computed in the kernel from
+the same function, so the cover changes exactly when the fingerprint does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .data import ReportContext
+from .fmt import number
+
+VIEW_FORMAT = "werkbench-kommunenansicht-1"
+RS = "\x1e"
+_AVERAGES: list[tuple[pd.DataFrame, dict[str, float], pd.DataFrame]] = []
+
+
+def verbund_averages(ctx: ReportContext) -> pd.DataFrame:
+    """Per Leistung: unweighted mean of the IST minutes and of the cases per 1,000 inhabitants
+    over the members with cases (the „Ø Verbund“ columns); computed once per analysis."""
+    frame = ctx.analysis.frame
+    einwohner = ctx.repo.kommunen.set_index("schluessel")["einwohner"]
+    for seen_frame, seen_people, result in _AVERAGES:
+        if seen_frame is frame and seen_people == einwohner.to_dict():
+            return result
+    with_cases = frame[frame["fallzahl"] > 0].copy()
+    people = with_cases["kommune"].astype(str).map(einwohner).astype(float)
+    with_cases["je_1000"] = with_cases["fallzahl"] / people * 1000
+    with_cases["leistung"] = with_cases["leistung"].astype(str)
+    result = with_cases.groupby("leistung").agg(minuten=("minuten_ist", "mean"),
+                                                je_1000=("je_1000", "mean"))
+    _AVERAGES[:] = [(frame, einwohner.to_dict(), result)]
+    return result
+
+
+def displayed_averages(averages: pd.DataFrame, leistungen: Iterable[str]) -> list[list[str]]:
+    """The Verbund averages of these Leistungen exactly as the report prints them."""
+    return [[str(lid), number(averages.at[lid, "minuten"], 1), number(averages.at[lid, "je_1000"], 1)]
+            for lid in leistungen if lid in averages.index]
+
+
+def rows_text(frame: pd.DataFrame) -> dict[str, str]:
+    """The analysis rows as CSV lines (floats exact), grouped by Kommune, in frame order.
+
+    Formatting is per value, so the rows of one Kommune give the same text whether they are
+    written alone (in the kernel) or as part of the whole frame (in the batch)."""
+    buffer = io.StringIO()  # record separator: a value may hold a line break, never U+001E
+    frame.to_csv(buffer, index=False, header=False, float_format="%.17g", lineterminator=RS)
+    lines = buffer.getvalue().split(RS)
+    keys = frame["kommune"].astype(str).tolist()
+    grouped: dict[str, list[str]] = {}
+    for key, line in zip(keys, lines, strict=False):
+        grouped.setdefault(key, []).append(line)
+    head = ",".join(map(str, frame.columns))
+    return {key: head + RS + RS.join(part) for key, part in grouped.items()}
+
+
+def shared_files(repo: Any) -> list[Path]:
+    """Knowledge-base files every Kommune report reads in full (see the module docstring)."""
+    out = []
+    for path in repo.files():
+        rel = path.relative_to(repo.root)
+        if rel.as_posix() == "fallzahlen.csv":
+            continue
+        if len(rel.parts) == 2 and rel.name.startswith("ist.") and rel.name != "ist.bpmn":
+            continue  # a Kommune's own IST: counted for that Kommune only
+        out.append(path)
+    for text in getattr(repo.verbund, "linked", ()):  # partner knowledge bases (links section)
+        linked = Path(text) if Path(text).is_absolute() else Path(repo.root) / text
+        if linked.is_dir():
+            out += sorted(p for p in linked.rglob("*") if p.is_file()
+                          and p.suffix in (".yaml", ".yml", ".csv", ".bpmn"))
+    return out
+
+
+def file_digests(paths: Iterable[Path], root: Path) -> dict[str, str]:
+    """SHA-256 of each file, keyed by its path relative to ``root`` (else absolute)."""
+    out = {}
+    for path in paths:
+        try:
+            key = path.relative_to(root).as_posix()
+        except ValueError:
+            key = str(path)
+        out[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def own_variants(repo: Any, kommune: str) -> dict[str, str]:
+    """Digests of the Kommune's own IST models (``<leistung>/ist.<kommune>.bpmn``)."""
+    return file_digests(sorted(Path(repo.root).glob(f"*/ist.{kommune}.bpmn")), Path(repo.root))
+
+
+def own_fallzahlen(repo: Any, kommune: str) -> str:
+    """The Kommune's raw rows of ``fallzahlen.csv`` (all columns, file order) as CSV text."""
+    table = repo.fallzahlen
+    rows = table[table["kommune"].astype(str) == kommune]
+    return rows.to_csv(index=False, float_format="%.17g", lineterminator="\n")
+
+
+def listed_hints(ctx: ReportContext, leistungen: list[str]) -> list[str]:
+    """The calculation hints the report lists for these Leistungen (as in the assumptions)."""
+    ids = list(ctx.repo.leistungen["id"])
+    return [h for h in ctx.analysis.hinweise if any(lid in h for lid in leistungen)
+            or not any(x in h for x in ids)][:15]
+
+
+def top_leistungen(rows: pd.DataFrame, top_n: int) -> list[str]:
+    """The Kommune's top Leistungen in report order (ranked first by rank, then by name)."""
+    ranked = rows.sort_values(["rang", "leistung_name"], na_position="last").dropna(subset=["rang"])
+    return [str(x) for x in ranked.head(top_n)["leistung"]]
+
+
+def kommune_view(ctx: ReportContext, kommune: str, *, rows: str, top: list[str],
+                 files: Mapping[str, str], variants: Mapping[str, str], fallzahlen: str,
+                 averages: pd.DataFrame, strategy_hours: str | None) -> dict[str, Any]:
+    """Everything the Kommune report shows, as plain data (see the module docstring)."""
+    return {
+        "format": VIEW_FORMAT,
+        "kommune": kommune,
+        "stand": ctx.stand_text,
+        "top_n": ctx.top_n,
+        "dateien": dict(sorted(files.items())),
+        "eigene_ist_modelle": dict(sorted(variants.items())),
+        "fallzahlen": fallzahlen,
+        "analyse_zeilen": rows,
+        "verbund_mittel": displayed_averages(averages, top),
+        "hinweise": listed_hints(ctx, top),
+        "annahmen": json.loads(json.dumps(ctx.analysis.annahmen, sort_keys=True, default=str)),
+        "parameter": json.loads(json.dumps(ctx.analysis.parameter.as_dict(), sort_keys=True,
+                                           default=str)),
+        "strategie_stunden": strategy_hours,
+    }
+
+
+def view_digest(view: Mapping[str, Any]) -> str:
+    """SHA-256 of a view (canonical JSON)."""
+    text = json.dumps(view, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _strategy_hours(ctx: ReportContext) -> Mapping[str, float] | None:
+    from .strategie import delivered_hours_by_kommune, load_strategy_context
+
+    sctx = load_strategy_context(ctx)
+    return None if sctx is None else delivered_hours_by_kommune(sctx)
+
+
+def _hours_text(hours: Mapping[str, float] | None, kommune: str) -> str | None:
+    return None if hours is None else number(hours.get(kommune, 0.0))
+
+
+def kommune_digest(ctx: ReportContext, kommune: str) -> str:
+    """The fingerprint of one Kommune report (the kernel's way: one Kommune at a time)."""
+    frame = ctx.analysis.frame
+    mine = frame[frame["kommune"].astype(str) == kommune]
+    view = kommune_view(
+        ctx, kommune, rows=rows_text(mine).get(kommune, ""), top=top_leistungen(mine, ctx.top_n),
+        files=file_digests(shared_files(ctx.repo), Path(ctx.repo.root)),
+        variants=own_variants(ctx.repo, kommune), fallzahlen=own_fallzahlen(ctx.repo, kommune),
+        averages=verbund_averages(ctx), strategy_hours=_hours_text(_strategy_hours(ctx), kommune))
+    return view_digest(view)
+
+
+def kommune_digests(ctx: ReportContext, kommunen: Iterable[str]) -> dict[str, str]:
+    """The fingerprints of many Kommune reports in one pass (the batch's way)."""
+    frame = ctx.analysis.frame
+    texts = rows_text(frame)
+    keys = frame["kommune"].astype(str)
+    files = file_digests(shared_files(ctx.repo), Path(ctx.repo.root))
+    averages = verbund_averages(ctx)
+    hours = _strategy_hours(ctx)
+    raw = ctx.repo.fallzahlen
+    raw_groups = {str(k): g for k, g in raw.groupby(raw["kommune"].astype(str), sort=False)}
+    row_groups = {str(k): g for k, g in frame.groupby(keys, sort=False)}
+    out = {}
+    for kommune in kommunen:
+        mine = row_groups.get(kommune, frame.iloc[:0])
+        own = raw_groups.get(kommune, raw.iloc[:0])
+        view = kommune_view(
+            ctx, kommune, rows=texts.get(kommune, ""), top=top_leistungen(mine, ctx.top_n),
+            files=files, variants=own_variants(ctx.repo, kommune),
+            fallzahlen=own.to_csv(index=False, float_format="%.17g", lineterminator="\n"),
+            averages=averages, strategy_hours=_hours_text(hours, kommune))
+        out[kommune] = view_digest(view)
+    return out
