@@ -100,6 +100,7 @@ def _known_kommunen(repo: Repository, keys: list[str] | None
 def cmd_report(args: argparse.Namespace) -> int:
     """Build the jobs from the knowledge base, run the batch, print the summary."""
     from ..reports.batch import BatchError, JobResult, jobs_for_repository, run_batch
+    from ..reports.prepare import report_preparer
     from ..reports.summary import STATUS_FAILED
     from ..repository import Repository, RepositoryError
 
@@ -136,7 +137,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         result = run_batch(jobs, out_dir=Path(args.out), jobs_n=args.jobs,
                            formats=args.format.split(","), force=args.force,
                            scheduler=args.scheduler,
-                           progress=not args.ohne_fortschritt and sys.stderr.isatty())
+                           progress=not args.ohne_fortschritt and sys.stderr.isatty(),
+                           prepare=report_preparer(repo.root, jobs, stand=stand, top_n=top_n))
     except BatchError as err:
         return fail(str(err))
     result.results += [JobResult(key, f"Bericht {key}", "kommune", STATUS_FAILED, reason=reason)

@@ -20,7 +20,7 @@ from ..reports.cache import cached_bytes
 from ..repository import Repository
 
 SENSITIVITY_DRAWS = 500
-_MEMO: dict[tuple[str, str, int], tuple[Repository, Analyse, int]] = {}
+_MEMO: dict[tuple[str, str, int], tuple[Repository, Analyse, int, str, bytes]] = {}
 _METRICS: dict[tuple[str, str, str], ModelMetrics | None] = {}
 
 
@@ -63,8 +63,29 @@ def load_context(repository: str | Path, *, stand: str | dt.date | None = None,
     ``bewertung`` names another scoring file (instead of ``bewertung.yaml``), e.g. to show a
     Hauptausschuss the effect of different weights.
     """
+    repo, analysis, top, _, _ = _loaded(repository, top_n, bewertung)
+    when = stand if isinstance(stand, dt.date) else (
+        dt.date.fromisoformat(stand) if stand else repo.verbund.stand)
+    return ReportContext(repo, analysis, when, top)
+
+
+def shared_analysis(repository: str | Path, *, top_n: int | None = None,
+                    bewertung: str | Path | None = None) -> tuple[str, bytes]:
+    """The batch-cache file name and JSON bytes of the analysis :func:`load_context` reads:
+    a batch computes it once in its own process and puts it into the cache before any kernel
+    starts, so no report computes it."""
+    _, _, _, key, data = _loaded(repository, top_n, bewertung, keep_bytes=True)
+    return key, data
+
+
+def _loaded(repository: str | Path, top_n: int | None, bewertung: str | Path | None, *,
+            keep_bytes: bool = False) -> tuple[Repository, Analyse, int, str, bytes]:
+    """Memoized load + analysis; the JSON bytes are kept only when asked (a kernel at 4,935
+    administrations would otherwise hold them twice)."""
     root = Path(repository).resolve()
     key = (str(root), _files_key(root, bewertung), int(top_n or 0))
+    if key in _MEMO and keep_bytes and not _MEMO[key][4]:
+        del _MEMO[key]
     if key not in _MEMO:
         repo = Repository.load(root)
         if bewertung:
@@ -74,18 +95,17 @@ def load_context(repository: str | Path, *, stand: str | dt.date | None = None,
         top = int(top_n or repo.verbund.parameter.get("top_n") or 5)
         state = repo.content_hash()[:24] + (
             hashlib.sha256(Path(bewertung).read_bytes()).hexdigest()[:12] if bewertung else "")
-        data = cached_bytes(f"analyse-{state}-top{top}.json", lambda: analysis_to_json(
+        name = f"analyse-{state}-top{top}.json"
+        data = cached_bytes(name, lambda: analysis_to_json(
             analyse(repo, top=top, draws=SENSITIVITY_DRAWS)))
         _MEMO.clear()  # keep one knowledge-base state per process
         try:
             analysis = analysis_from_json(data)
         except dataio.DataFormatError:  # not what a worker of this batch wrote: compute anew
-            analysis = analyse(repo, top=top, draws=SENSITIVITY_DRAWS)
-        _MEMO[key] = (repo, analysis, top)
-    repo, analysis, top = _MEMO[key]
-    when = stand if isinstance(stand, dt.date) else (
-        dt.date.fromisoformat(stand) if stand else repo.verbund.stand)
-    return ReportContext(repo, analysis, when, top)
+            data = analysis_to_json(analyse(repo, top=top, draws=SENSITIVITY_DRAWS))
+            analysis = analysis_from_json(data)
+        _MEMO[key] = (repo, analysis, top, name, data if keep_bytes else b"")
+    return _MEMO[key]
 
 
 def analysis_to_json(analysis: Analyse) -> bytes:

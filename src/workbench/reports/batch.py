@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,8 @@ from .jobs import ReportJob, jobs_for_repository, slugify, source_date_epoch, te
 from .manifest import InputHasher, Manifest
 from .summary import STATUS_CREATED, STATUS_FAILED, STATUS_SKIPPED, format_summary, index_html
 
-__all__ = ["BatchError", "BatchResult", "JobResult", "ReportJob", "jobs_for_repository", "run_batch",
-           "slugify", "template_imports"]
+__all__ = ["BatchError", "BatchResult", "JobResult", "Prepared", "ReportJob", "jobs_for_repository",
+           "run_batch", "slugify", "template_imports"]
 
 FORMATS = ("html", "pdf")
 KINDS = ("kommune", "verbund", "strategie")
@@ -44,6 +44,16 @@ DEFAULT_CELL_TIMEOUT = int(os.environ.get("WERKBENCH_CELL_TIMEOUT", "600"))
 
 class BatchError(RuntimeError):
     """The batch cannot start (German message; nothing was written)."""
+
+
+@dataclass
+class Prepared:
+    """What the batch computes once before the reports: per report stem the digest of what it
+    shows (replaces its input files in the fingerprint), and files for the batch cache (name →
+    bytes, data only) that every kernel then reads instead of computing."""
+
+    shown: dict[str, str] = field(default_factory=dict)
+    shared: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -167,8 +177,13 @@ def _progress(total: int, enabled: bool) -> Any:
 def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
               jobs_n: int | None = None, formats: Sequence[str] = ("html",), force: bool = False,
               scheduler: str | None = None, progress: bool = True,
-              cell_timeout: int | None = DEFAULT_CELL_TIMEOUT) -> BatchResult:
-    """Render every job that is not up to date; see the module docstring."""
+              cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
+              prepare: Callable[[], Prepared] | None = None) -> BatchResult:
+    """Render every job that is not up to date; see the module docstring.
+
+    ``prepare`` (optional) computes what all reports share and what each one shows; it runs in
+    this process while the local workers already start their kernels (when some report has to
+    be rendered in any case). If it fails, the batch falls back to the input files."""
     started = time.perf_counter()
     fmts = _check(jobs, formats)
     out_dir = Path(out_dir)
@@ -180,7 +195,8 @@ def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
         raise BatchError(f"Ausgabeordner '{out_dir}' nicht beschreibbar: {err.strerror or err}") from err
     try:
         return _run_locked(jobs, out_dir, fmts, log, handler, started, jobs_n=jobs_n, force=force,
-                           scheduler=scheduler, progress=progress, cell_timeout=cell_timeout)
+                           scheduler=scheduler, progress=progress, cell_timeout=cell_timeout,
+                           prepare=prepare)
     finally:
         os.close(lock)
 
@@ -199,7 +215,8 @@ def _lock(out_dir: Path) -> int:
 
 def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: logging.Logger,
                 handler: logging.Handler, started: float, *, jobs_n: int | None, force: bool,
-                scheduler: str | None, progress: bool, cell_timeout: int | None) -> BatchResult:
+                scheduler: str | None, progress: bool, cell_timeout: int | None,
+                prepare: Callable[[], Prepared] | None) -> BatchResult:
     warnings: list[str] = []
     manifest = Manifest.load(out_dir)
     if manifest.warning:
@@ -207,15 +224,21 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
         log.warning(manifest.warning)
     log.info("Batch mit %d Berichten (%s) nach %s%s.", len(jobs), ",".join(fmts), out_dir,
              f" über {scheduler}" if scheduler else "")
-    hasher = InputHasher()
     template_text: dict[Path, str] = {}
+    pool = None
+    if not scheduler and jobs and (force or not all(
+            manifest.has_files(job.stem, [f"{job.stem}.{fmt}" for fmt in fmts]) for job in jobs)):
+        pool = _warm_pool(jobs, jobs_n, log, template_text, cell_timeout)  # kernels start now
+    prepared = _prepare(prepare, log)
+    hasher = InputHasher()
     results: dict[str, JobResult] = {}
     digests: dict[str, str] = {}
     by_stem = {job.stem: job for job in jobs}
     to_run: list[ReportJob] = []
     for job in jobs:
         digest = hasher.digest(inputs=job.inputs, template=job.template,
-                               parameters=job.parameters, title=job.title)
+                               parameters=job.parameters, title=job.title,
+                               shown=job.fingerprint or prepared.shown.get(job.stem))
         digests[job.stem] = digest
         files = [f"{job.stem}.{fmt}" for fmt in fmts]
         if not force and manifest.is_current(job.stem, digest, files):
@@ -224,12 +247,15 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
             to_run.append(job)
     log.info("%d unverändert (übersprungen), %d zu erstellen.", len(results), len(to_run))
     cache = _reset_cache(out_dir, log) if to_run else None
+    if cache is not None:
+        for name, data in prepared.shared.items():
+            atomic_write_bytes(cache / name, data)
     payloads = []
     preload: dict[Path, list[str]] = {}
     for job in sorted(to_run, key=lambda j: j.kind != "verbund"):  # stable: Verbund first
         path = Path(job.template).resolve()
-        if path not in template_text:
-            template_text[path] = path.read_text(encoding="utf-8")
+        if path not in preload:
+            template_text.setdefault(path, path.read_text(encoding="utf-8"))
             preload[path] = template_imports(template_text[path])
         text = template_text[path]
         env = {"WERKBENCH_CACHE_DIR": str(cache.resolve()) if cache else "",
@@ -263,7 +289,7 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
     workers: dict[str, dict[str, Any]] = {}
     try:
         if payloads:
-            workers = _execute(payloads, scheduler, jobs_n, on_outcome, on_retry, log)
+            workers = _execute(payloads, scheduler, jobs_n, on_outcome, on_retry, log, pool)
     except Exception as err:  # pool could not run: report remaining jobs as failed
         from .cluster import ClusterError
 
@@ -276,6 +302,8 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
                                               reason=f"nicht ausgeführt: {err}")
     finally:
         bar.close()
+        if pool is not None:
+            pool.close()  # workers warmed up for nothing (all reports current)
         if cache is not None:
             _remove_caches(out_dir, log)
         _save_manifest(manifest, warnings, log)
@@ -300,15 +328,47 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
     return result
 
 
+def _warm_pool(jobs: Sequence[ReportJob], jobs_n: int | None, log: logging.Logger,
+               template_text: dict[Path, str], cell_timeout: int | None) -> Any:
+    """Local workers whose kernels start while this process prepares (None if that fails)."""
+    from .worker import LocalPool
+
+    first = sorted(jobs, key=lambda j: j.kind != "kommune")[0]  # the most frequent template
+    path = Path(first.template).resolve()
+    try:
+        text = template_text.setdefault(path, path.read_text(encoding="utf-8"))
+        pool = LocalPool(jobs_n or os.cpu_count() or 1, log)
+        pool.warm(len(jobs), {"stem": "", "title": "", "kind": first.kind, "template_text": text,
+                              "template_sha": hashlib.sha256(text.encode()).hexdigest(),
+                              "parameters": {}, "formats": [], "cwd": os.getcwd(), "env": {},
+                              "preload": template_imports(text), "cell_timeout": cell_timeout})
+    except Exception as err:  # the pool is started again when the reports are sent
+        log.warning("Worker nicht vorab gestartet: %s", err)
+        return None
+    return pool
+
+
+def _prepare(prepare: Callable[[], Prepared] | None, log: logging.Logger) -> Prepared:
+    if prepare is None:
+        return Prepared()
+    try:
+        return prepare()
+    except Exception as err:  # each report then computes (and reports) for itself
+        log.warning("Gemeinsame Vorberechnung fehlgeschlagen (%s: %s); die Berichte rechnen "
+                    "selbst, jeder Bericht hängt an allen Eingabedateien.", type(err).__name__, err)
+        return Prepared()
+
+
 def _execute(payloads: list[dict[str, Any]], scheduler: str | None, jobs_n: int | None,
-             on_outcome: Any, on_retry: Any, log: logging.Logger) -> dict[str, dict[str, Any]]:
+             on_outcome: Any, on_retry: Any, log: logging.Logger,
+             pool: Any = None) -> dict[str, dict[str, Any]]:
     if scheduler:
         from .cluster import run_on_cluster
 
         return run_on_cluster(payloads, scheduler, on_outcome, log=log)
     from .worker import LocalPool
 
-    pool = LocalPool(jobs_n or os.cpu_count() or 1, log)
+    pool = pool or LocalPool(jobs_n or os.cpu_count() or 1, log)
     pool.run(payloads, on_outcome, on_retry)
     return {str(pid): stats for pid, stats in pool.stats.items()}
 

@@ -21,7 +21,10 @@ class ReportJob:
     template: Path
     parameters: dict[str, Any]
     inputs: list[Path] = field(default_factory=list)
-    kind: str = "kommune"  # or "verbund"
+    kind: str = "kommune"  # or "verbund", "strategie"
+    #: digest of what the report shows; when set, it replaces the inputs' contents in the
+    #: manifest digest (see :mod:`workbench.reports.prepare`)
+    fingerprint: str | None = None
 
 
 def installed_templates() -> Path:
@@ -47,8 +50,9 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
     """One job per Kommune (all, or the given keys/names) plus the Verbund overview, and with
     a ``strategie/`` folder the strategy report of the Verbund and of each Kommune.
 
-    Each report's inputs are *all* knowledge-base files: a Kommune is compared with the Verbund
-    average, so a change anywhere in the knowledge base re-renders every report.
+    Each job's inputs are *all* knowledge-base files. The batch narrows a Kommune report's
+    fingerprint to what it shows when given a preparer (:mod:`workbench.reports.prepare`);
+    without one, a change anywhere in the knowledge base re-renders every report.
     """
     template_dir = Path(template_dir)
     kommune_template = Path(kommune_template or template_dir / "report_kommune.ipynb")

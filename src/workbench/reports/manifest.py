@@ -50,12 +50,18 @@ class InputHasher:
         return h.hexdigest()
 
     def digest(self, *, inputs: Iterable[Path], template: Path, parameters: Mapping[str, Any],
-               title: str = "", version: str = __version__) -> str:
-        """The report digest; input paths are hashed as given (relative stays relative)."""
+               title: str = "", version: str = __version__, shown: str | None = None) -> str:
+        """The report digest; input paths are hashed as given (relative stays relative).
+
+        ``shown`` is the digest of what the report displays (its data view); when given it
+        stands for the inputs, whose contents are then not read."""
         h = hashlib.sha256(f"werkbench-bericht/{FORMAT_VERSION}\0{version}\0{title}\0".encode())
         h.update(f"vorlage\0{self.file_digest(template)}\0".encode())
         h.update(f"parameter\0{canonical_json(dict(parameters))}\0".encode())
-        h.update(self.inputs_digest(inputs).encode())
+        if shown:
+            h.update(f"ansicht\0{shown}".encode())
+        else:
+            h.update(self.inputs_digest(inputs).encode())
         return h.hexdigest()
 
 
@@ -91,6 +97,14 @@ class Manifest:
         recorded = set(entry.get("dateien", []))
         wanted = list(files)
         return all(name in recorded and (self.path.parent / name).is_file() for name in wanted)
+
+    def has_files(self, stem: str, files: Iterable[str]) -> bool:
+        """True if ``stem`` is recorded with every one of ``files`` present (any digest)."""
+        entry = self.reports.get(stem)
+        if not entry:
+            return False
+        recorded = set(entry.get("dateien", []))
+        return all(name in recorded and (self.path.parent / name).is_file() for name in files)
 
     def record(self, stem: str, digest: str, files: Iterable[str], *, title: str, kind: str) -> None:
         self.reports[stem] = {"hash": digest, "dateien": sorted(files), "titel": title, "art": kind}

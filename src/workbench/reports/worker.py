@@ -166,6 +166,9 @@ def _worker_main(conn: Connection, environ: dict[str, str]) -> None:
                 break
             with contextlib.suppress(OSError):  # the fork server's directory may be stale
                 os.chdir(payload["cwd"])
+            if payload.get("warm"):  # start the kernel now; the reports follow
+                conn.send(("warm", prestart(payload)))
+                continue
             conn.send(("start", prestart(payload)))
             conn.send(("result", execute_payload(payload)))
     except (EOFError, OSError, KeyboardInterrupt):
@@ -206,6 +209,7 @@ class LocalPool:
     log: logging.Logger
     stats: dict[int, dict[str, Any]] = field(default_factory=dict)
     _ctx: Any = field(default_factory=lambda: _context())
+    _warm: list[_Slot] = field(default_factory=list)
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
@@ -215,13 +219,29 @@ class LocalPool:
         child.close()
         return _Slot(process, parent)
 
+    def warm(self, count: int, payload: dict[str, Any]) -> None:
+        """Start ``count`` workers and their kernels now (``payload`` gives template, preload and
+        folder), so they are ready when :meth:`run` sends the reports; :meth:`close` if unused."""
+        self._warm = [self._spawn() for _ in range(max(1, min(self.size, count)))]
+        for slot in self._warm:
+            with contextlib.suppress(OSError):  # a dead worker is found and replaced in run()
+                slot.conn.send({**payload, "warm": True})
+
+    def close(self) -> None:
+        """Stop workers started by :meth:`warm` that :meth:`run` did not use."""
+        slots, self._warm = self._warm, []
+        self._close(slots)
+
     def run(self, payloads: list[dict[str, Any]], on_outcome: Callable[[dict[str, Any]], None],
             on_retry: Callable[[dict[str, Any], str], None] | None = None) -> None:
         """Execute all payloads; ``on_outcome`` is called in this process for each result."""
         queue = deque(payloads)
         deaths: dict[str, int] = {}
         idle_deaths = 0
-        slots = [self._spawn() for _ in range(max(1, min(self.size, len(payloads))))]
+        wanted = max(1, min(self.size, len(payloads)))
+        slots, self._warm = self._warm[:wanted], self._warm[wanted:]
+        self.close()
+        slots += [self._spawn() for _ in range(wanted - len(slots))]
         try:
             while queue or any(s.payload for s in slots):
                 for slot in slots:
@@ -267,7 +287,9 @@ class LocalPool:
             try:
                 while slot.conn.poll():
                     kind, data = slot.conn.recv()
-                    if kind == "start":
+                    if kind == "warm":
+                        slot.kernel_pid = data or slot.kernel_pid
+                    elif kind == "start":
                         slot.started = True
                         slot.kernel_pid = data or slot.kernel_pid
                     elif kind == "result":
