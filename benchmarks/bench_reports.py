@@ -21,8 +21,9 @@ Cases (each through ``benchlib.record``):
     and simulation cache), then one Fallzahl of one Kommune changed and the batch run again
     (median of ``--wiederholungen`` edits, each a different value). Target: rerun ≤ 2 % of the
     cold run. Also the peak memory of every process (parent, workers, kernels), target ≤ 500 MiB.
-    A cold run at 4,935 takes about half an hour; it is measured ``--kalt-wiederholungen`` times
-    (default 1), which the row's note states.
+    Every Kommune report simulates a year of its cases, so a cold run at 500 takes many minutes
+    and one at 4,935 hours: from 500 on the cold run is measured once by default
+    (``--kalt-wiederholungen``), which the row's note states; the edits three times.
 """
 
 from __future__ import annotations
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="klein und/oder Anzahlen Verwaltungen, durch Komma getrennt")
     parser.add_argument("--wiederholungen", type=int, default=3)
     parser.add_argument("--kalt-wiederholungen", type=int, default=None,
-                        help="kalte Läufe je großem Fall (Standard: 3 bis 500, sonst 1)")
+                        help="kalte Läufe je großem Fall (Standard: 3 unter 500, sonst 1)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--behalten", action="store_true", help="Arbeitsordner nicht löschen")
     args = parser.parse_args(argv)
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                 case_small(work, args.wiederholungen)
             else:
                 n = int(case)
-                cold = args.kalt_wiederholungen or (3 if n <= 500 else 1)
+                cold = args.kalt_wiederholungen or (3 if n < 500 else 1)
                 case_edit(work, n, args.wiederholungen, cold, args.jobs)
         return 0
     finally:
