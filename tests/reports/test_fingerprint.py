@@ -12,7 +12,12 @@ import pytest
 
 from tests.conftest import EXAMPLE
 from workbench.report_content import load_context
-from workbench.report_content.fingerprint import kommune_digest, kommune_digests, rows_text
+from workbench.report_content.fingerprint import (
+    kommune_digest,
+    kommune_digests,
+    rows_text,
+    strategie_digest,
+)
 from workbench.reports.batch import Prepared, run_batch
 from workbench.reports.jobs import installed_templates, jobs_for_repository
 from workbench.reports.prepare import report_preparer
@@ -75,20 +80,28 @@ def test_rows_text_is_the_same_alone_and_in_the_whole_frame() -> None:
     assert set(whole) == {"a", "b"}
 
 
-def test_preparer_shares_the_analysis_and_covers_kommune_reports_only(example: Path) -> None:
+def test_preparer_shares_the_analysis_and_fingerprints_the_kommunen_reports(example: Path) -> None:
     repo = Repository.load(example)
     jobs = jobs_for_repository(repo, stand="2026-11-24", top_n=5,
                                template_dir=installed_templates())
     prepared = report_preparer(example, jobs, stand="2026-11-24", top_n=5)()
-    kommune_jobs = {j.stem for j in jobs if j.kind == "kommune"}
-    assert set(prepared.shown) == kommune_jobs  # Verbund and strategy reports: all files
+    per_kommune = {j.stem: str(j.parameters["kommune"]) for j in jobs
+                   if j.parameters.get("kommune")}
+    assert set(prepared.shown) == set(per_kommune)  # Verbund reports: all files
+    ctx = load_context(example, stand="2026-11-24", top_n=5)
+    for stem, key in per_kommune.items():  # what the kernel computes for the cover
+        kernel = strategie_digest(ctx, key) if stem.startswith("strategie_") else \
+            kommune_digest(ctx, key)
+        assert prepared.shown[stem] == kernel, stem
     [(name, data)] = prepared.shared.items()
     assert name.startswith("analyse-") and data.startswith(b"{")
     own = jobs_for_repository(repo, stand="2026-11-24", top_n=5,
                               template_dir=installed_templates(),
                               kommune_template=EXAMPLE.parent / "tests" / "reports" / "notebooks"
                               / "report.ipynb")
-    assert report_preparer(example, own, stand="2026-11-24", top_n=5)().shown == {}
+    shown = report_preparer(example, own, stand="2026-11-24", top_n=5)().shown
+    assert not [j.stem for j in own if j.kind == "kommune" and j.stem in shown]  # own template
+    assert all(stem.startswith("strategie_") for stem in shown)
 
 
 def test_failing_preparation_falls_back_to_the_input_files(tmp_path: Path, make_jobs) -> None:

@@ -92,8 +92,9 @@ def test_incremental_rerenders_what_changed(batch: tuple[Path, Path, Path]) -> N
     assert _rerendered(before, out) == set()
     assert pages == {p.name: p.read_bytes() for p in out.glob("*.html") if p.name != "index.html"}
 
-    # (a) one Fallzahl of Grasberg +1 (90 → 91): no displayed Verbund figure moves, so of the
-    # Kommune reports only Grasberg's is rendered; Verbund and strategy reports show everything
+    # (a) one Fallzahl of Grasberg +1 (90 → 91): no displayed Verbund average moves, so of the
+    # Kommune reports only Grasberg's is rendered, plus the Verbund report; every strategy
+    # report prints the Verbund-wide hours of delivered SOLL processes (1.273,3 → 1.273,6)
     before = _inodes(out)
     _set_fallzahl(kb, "033560002", "hundeanmeldung", 2025, 91)
     _run(kb, out)

@@ -14,6 +14,10 @@ A Kommune report does not depend on every byte of the knowledge base. It shows
 JSON). The batch computes the digests of all Kommunen in one pass (:func:`kommune_views`), before
 any kernel starts; the report's cover shows the first 12 hex digits, computed in the kernel from
 the same function, so the cover changes exactly when the fingerprint does.
+
+A Kommune's strategy report shows the same Kommune data plus Verbund-wide figures of the strategy:
+the OKR section (Key Result values) and the mean Key Result progress, both as printed. Its
+fingerprint (:func:`strategie_digest`) is the Kommune's plus those two texts.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from .data import ReportContext
 from .fmt import number
 
 VIEW_FORMAT = "werkbench-kommunenansicht-1"
+STRATEGY_FORMAT = "werkbench-strategieansicht-1"
 RS = "\x1e"
 _AVERAGES: list[tuple[pd.DataFrame, dict[str, float], pd.DataFrame]] = []
 
@@ -203,3 +208,26 @@ def kommune_digests(ctx: ReportContext, kommunen: Iterable[str]) -> dict[str, st
             averages=averages, strategy_hours=_hours_text(hours, kommune))
         out[kommune] = view_digest(view)
     return out
+
+
+def strategy_shown(ctx: ReportContext) -> str | None:
+    """The Verbund-wide strategy figures a Kommune's strategy report prints (None without a
+    strategy): the OKR section and the mean Key Result progress, as HTML/text."""
+    from .strategie import key_results_progress, load_strategy_context, okr
+
+    sctx = load_strategy_context(ctx)
+    if sctx is None:
+        return None
+    shown, count = key_results_progress(sctx)
+    return f"{okr(ctx, sctx)}\0{shown}\0{count}"
+
+
+def strategy_digest(kommune_view_digest: str, shown: str | None) -> str:
+    """A Kommune strategy report's fingerprint from its Kommune's and the strategy figures."""
+    text = f"{STRATEGY_FORMAT}\0{kommune_view_digest}\0{shown}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def strategie_digest(ctx: ReportContext, kommune: str) -> str:
+    """The fingerprint of one Kommune's strategy report (the kernel's way)."""
+    return strategy_digest(kommune_digest(ctx, kommune), strategy_shown(ctx))

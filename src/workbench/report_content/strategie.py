@@ -9,12 +9,14 @@ assumptions the numbers rest on. With ``kommune`` the Maßnahmen are those it ta
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .. import __version__
 from ..charts import heatmap_svg
+from ..reports.cache import cached_text
 from ..strategy import strategy_of
 from ..strategy.criterion import goals_of_leistung, support_values
 from ..strategy.kpis import KpiData, evaluate, kpi_data, quarter_of
@@ -107,15 +109,31 @@ def cover(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = None)
             f"<p><b>{esc(s.titel)}</b>{' · Horizont ' + esc(s.horizont) if s.horizont else ''}"
             f"</p><blockquote>{esc(s.vision)}</blockquote>"
             f"<p class='klein'>Quelle: {esc(s.quelle or '–')} · Wissensbasis: "
-            f"{esc(ctx.repo.version)} · Prozess-Werkbench {esc(__version__)}</p>{notice}")
+            f"{esc(_version(ctx, kommune))} · Prozess-Werkbench {esc(__version__)}</p>{notice}")
+
+
+def _version(ctx: ReportContext, kommune: str | None) -> str:
+    """The cover's knowledge-base version: for a Kommune the start of its report fingerprint
+    (what the report shows), for the Verbund the hash of all files."""
+    if kommune is None:
+        return ctx.repo.version
+    from .fingerprint import strategie_digest
+
+    return f"Inhalt {strategie_digest(ctx, kommune)[:12]}"
+
+
+def key_results_progress(sctx: StrategyContext) -> tuple[str, int]:
+    """The mean progress of the quarter's Key Results as printed, and their number."""
+    krs = evaluate(sctx.data, sctx.quarter) if sctx.quarter else []
+    progress = [v.fortschritt for v in krs if v.fortschritt is not None]
+    return (percent(sum(progress) / len(progress)) if progress else "–"), len(krs)
 
 
 def summary(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = None) -> str:
     measures = _measures(sctx, kommune)
     done = sum(m.status == "umgesetzt" for m in measures)
     running = sum(m.status == "in_umsetzung" for m in measures)
-    krs = evaluate(sctx.data, sctx.quarter) if sctx.quarter else []
-    progress = [v.fortschritt for v in krs if v.fortschritt is not None]
+    shown, krs = key_results_progress(sctx)
     served = {g for m in measures for g in m.ziele}
     hours = _delivered_hours(sctx, kommune)
     return ("<h2>Auf einen Blick</h2>" + tiles([
@@ -123,9 +141,8 @@ def summary(ctx: ReportContext, sctx: StrategyContext, kommune: str | None = Non
          f"in {number(len(sctx.strategy.felder))} Handlungsfeldern"),
         ("Maßnahmen", number(len(measures)),
          f"{number(done)} umgesetzt, {number(running)} in Umsetzung"),
-        (f"Key Results {esc(sctx.quarter) or '–'}",
-         percent(sum(progress) / len(progress)) if progress else "–",
-         f"mittlerer Fortschritt von {number(len(krs))} Key Results"),
+        (f"Key Results {esc(sctx.quarter) or '–'}", shown,
+         f"mittlerer Fortschritt von {number(krs)} Key Results"),
         ("Stunden pro Jahr gespart", number(hours),
          "durch SOLL-Prozesse umgesetzter Maßnahmen" + (" in dieser Kommune" if kommune else "")),
     ]))
@@ -204,14 +221,28 @@ def impact_matrix(ctx: ReportContext, sctx: StrategyContext) -> str:
     matrix = pd.DataFrame([[g.wirkung.get(p, 0) for p in s.perspektiven] for g in rated],
                           index=[f"{g.nr} {g.name}".strip() for g in rated],
                           columns=list(s.perspektiven))
-    svg = heatmap_svg(matrix, title="Wirkung der Ziele auf die Perspektiven (0–3)",
-                      value_label="Wirkung", cmap="Blues")
+    svg = _impact_svg(matrix)
     focus = table(["Perspektive", "Ziele mit diesem Fokus"], [
         [esc(p), esc(", ".join(g.nr or g.id for g in rated if g.fokus == p)) or "–"]
         for p in s.perspektiven])
     return ("<h2>Wirkungsmatrix</h2><p>Stärke des positiven Einflusses je Perspektive, von 0 "
             "(gar keiner) bis 3 (stark). Der Fokus eines Ziels ist seine höchste Wirkung.</p>"
             + figure(svg, "Wirkungsmatrix: Ziele × Perspektiven") + focus)
+
+
+_SVG_MEMO: dict[str, str] = {}
+
+
+def _impact_svg(matrix: pd.DataFrame) -> str:
+    """The heatmap of the Wirkungsmatrix: the same in every strategy report of a batch, so drawn
+    once per batch (batch cache) and once per warm kernel (memo)."""
+    digest = hashlib.sha256(matrix.to_csv().encode("utf-8")).hexdigest()[:24]
+    key = f"wirkungsmatrix-{digest}.svg"
+    if key not in _SVG_MEMO:
+        _SVG_MEMO[key] = cached_text(key, lambda: heatmap_svg(
+            matrix, title="Wirkung der Ziele auf die Perspektiven (0–3)", value_label="Wirkung",
+            cmap="Blues"))
+    return _SVG_MEMO[key]
 
 
 def _goal_box(goal: Goal, s: Strategy, names: dict[str, str]) -> str:

@@ -252,7 +252,7 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
             atomic_write_bytes(cache / name, data)
     payloads = []
     preload: dict[Path, list[str]] = {}
-    for job in sorted(to_run, key=lambda j: j.kind != "verbund"):  # stable: Verbund first
+    for job in sorted(to_run, key=_longest_first):
         path = Path(job.template).resolve()
         if path not in preload:
             template_text.setdefault(path, path.read_text(encoding="utf-8"))
@@ -326,6 +326,15 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
         log.removeHandler(handler)
         handler.close()
     return result
+
+
+def _longest_first(job: ReportJob) -> int:
+    """Send order (stable sort): the long Verbund-wide reports first, then the Kommune reports
+    (each simulates its year), the short strategy reports of the Kommunen last — so the workers
+    finish together instead of one waiting for a long report started at the end."""
+    if job.kind == "verbund" or (job.kind == "strategie" and not job.parameters.get("kommune")):
+        return 0
+    return 1 if job.kind == "kommune" else 2
 
 
 def _warm_pool(jobs: Sequence[ReportJob], jobs_n: int | None, log: logging.Logger,

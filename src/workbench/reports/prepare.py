@@ -6,8 +6,9 @@ the workers start their kernels. It computes the potential analysis once, in the
 and hands it to every kernel through the batch cache (JSON bytes, the file name
 :func:`workbench.report_content.data.load_context` looks for), and it computes for each Kommune
 report of the installed template the digest of its data view
-(:mod:`workbench.report_content.fingerprint`). Other reports (Verbund, strategy reports, own
-templates) keep the fingerprint over all input files: they may show anything.
+(:mod:`workbench.report_content.fingerprint`), likewise for each Kommune's strategy report.
+Other reports (Verbund, the Verbund's strategy report, own templates) keep the fingerprint over
+all input files: they may show anything.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from pathlib import Path
 from .batch import Prepared
 from .jobs import ReportJob, installed_templates
 
-VIEW_TEMPLATE = "report_kommune.ipynb"
+TEMPLATES = {"kommune": "report_kommune.ipynb", "strategie": "report_strategie.ipynb"}
 
 
-def _view_jobs(jobs: Sequence[ReportJob], top_n: int) -> list[ReportJob]:
-    """Kommune jobs whose template and parameters are exactly the ones the view describes."""
-    template = (installed_templates() / VIEW_TEMPLATE).resolve()
-    return [job for job in jobs if job.kind == "kommune"
+def _view_jobs(jobs: Sequence[ReportJob], top_n: int, kind: str) -> list[ReportJob]:
+    """Jobs of one Kommune each whose template and parameters are the ones the view describes."""
+    template = (installed_templates() / TEMPLATES[kind]).resolve()
+    return [job for job in jobs if job.kind == kind and job.parameters.get("kommune")
             and Path(job.template).resolve() == template
             and job.parameters.get("bewertung") is None
             and int(job.parameters.get("top_n") or 0) == top_n]
@@ -37,15 +38,21 @@ def report_preparer(repository: str | Path, jobs: Sequence[ReportJob], *,
 
     def prepare() -> Prepared:
         from ..report_content.data import load_context, shared_analysis
-        from ..report_content.fingerprint import kommune_digests
+        from ..report_content.fingerprint import kommune_digests, strategy_digest, strategy_shown
 
         name, data = shared_analysis(repository, top_n=top_n)
-        views = _view_jobs(jobs, top_n)
+        kommune_jobs = _view_jobs(jobs, top_n, "kommune")
+        strategy_jobs = _view_jobs(jobs, top_n, "strategie")
         shown: dict[str, str] = {}
-        if views:
+        if kommune_jobs or strategy_jobs:
             ctx = load_context(repository, stand=stand, top_n=top_n)
-            digests = kommune_digests(ctx, [str(job.parameters["kommune"]) for job in views])
-            shown = {job.stem: digests[str(job.parameters["kommune"])] for job in views}
+            keys = {str(job.parameters["kommune"]) for job in kommune_jobs + strategy_jobs}
+            digests = kommune_digests(ctx, sorted(keys))
+            shown = {job.stem: digests[str(job.parameters["kommune"])] for job in kommune_jobs}
+            if strategy_jobs:
+                strategy = strategy_shown(ctx)
+                shown.update({job.stem: strategy_digest(digests[str(job.parameters["kommune"])],
+                                                        strategy) for job in strategy_jobs})
         return Prepared(shown=shown, shared={name: data})
 
     return prepare
