@@ -64,20 +64,20 @@ def displayed_averages(averages: pd.DataFrame, leistungen: Iterable[str]) -> lis
             for lid in leistungen if lid in averages.index]
 
 
-def rows_text(frame: pd.DataFrame) -> dict[str, str]:
-    """The analysis rows as CSV lines (floats exact), grouped by Kommune, in frame order.
+def rows_text(frame: pd.DataFrame, key: str = "kommune") -> dict[str, str]:
+    """The rows as CSV lines (floats exact), grouped by the ``key`` column, in frame order.
 
     Formatting is per value, so the rows of one Kommune give the same text whether they are
     written alone (in the kernel) or as part of the whole frame (in the batch)."""
     buffer = io.StringIO()  # record separator: a value may hold a line break, never U+001E
     frame.to_csv(buffer, index=False, header=False, float_format="%.17g", lineterminator=RS)
     lines = buffer.getvalue().split(RS)
-    keys = frame["kommune"].astype(str).tolist()
+    keys = frame[key].astype(str).tolist()
     grouped: dict[str, list[str]] = {}
-    for key, line in zip(keys, lines, strict=False):
-        grouped.setdefault(key, []).append(line)
+    for value, line in zip(keys, lines, strict=False):
+        grouped.setdefault(value, []).append(line)
     head = ",".join(map(str, frame.columns))
-    return {key: head + RS + RS.join(part) for key, part in grouped.items()}
+    return {value: head + RS + RS.join(part) for value, part in grouped.items()}
 
 
 def shared_files(repo: Any) -> list[Path]:
@@ -115,11 +115,21 @@ def own_variants(repo: Any, kommune: str) -> dict[str, str]:
     return file_digests(sorted(Path(repo.root).glob(f"*/ist.{kommune}.bpmn")), Path(repo.root))
 
 
+def all_own_variants(repo: Any) -> dict[str, dict[str, str]]:
+    """:func:`own_variants` of every Kommune at once (one pass over the folders)."""
+    root = Path(repo.root)
+    out: dict[str, list[Path]] = {}
+    for path in sorted(root.glob("*/ist.*.bpmn")):
+        key = path.name[len("ist."):-len(".bpmn")]
+        if key:
+            out.setdefault(key, []).append(path)
+    return {key: file_digests(paths, root) for key, paths in out.items()}
+
+
 def own_fallzahlen(repo: Any, kommune: str) -> str:
-    """The Kommune's raw rows of ``fallzahlen.csv`` (all columns, file order) as CSV text."""
+    """The Kommune's raw rows of ``fallzahlen.csv`` (all columns, file order) as text."""
     table = repo.fallzahlen
-    rows = table[table["kommune"].astype(str) == kommune]
-    return rows.to_csv(index=False, float_format="%.17g", lineterminator="\n")
+    return rows_text(table[table["kommune"].astype(str) == kommune]).get(kommune, "")
 
 
 def listed_hints(ctx: ReportContext, leistungen: list[str]) -> list[str]:
@@ -129,10 +139,17 @@ def listed_hints(ctx: ReportContext, leistungen: list[str]) -> list[str]:
             or not any(x in h for x in ids)][:15]
 
 
-def top_leistungen(rows: pd.DataFrame, top_n: int) -> list[str]:
-    """The Kommune's top Leistungen in report order (ranked first by rank, then by name)."""
-    ranked = rows.sort_values(["rang", "leistung_name"], na_position="last").dropna(subset=["rang"])
-    return [str(x) for x in ranked.head(top_n)["leistung"]]
+def top_leistungen(rows: pd.DataFrame, top_n: int) -> dict[str, list[str]]:
+    """Per Kommune its top Leistungen in report order (ranked ones by rank, then name; the
+    same stable multi-column sort as the report's ranking), for one Kommune's rows or all."""
+    slim = rows[["kommune", "rang", "leistung_name", "leistung"]].dropna(subset=["rang"])
+    slim = slim.assign(kommune=slim["kommune"].astype(str))
+    ordered = slim.sort_values(["kommune", "rang", "leistung_name"], na_position="last")
+    out: dict[str, list[str]] = {}
+    for key, leistung in zip(*(ordered.groupby("kommune", sort=False).head(top_n)[col]
+                               for col in ("kommune", "leistung")), strict=True):
+        out.setdefault(key, []).append(str(leistung))
+    return out
 
 
 def kommune_view(ctx: ReportContext, kommune: str, *, rows: str, top: list[str],
@@ -179,7 +196,8 @@ def kommune_digest(ctx: ReportContext, kommune: str) -> str:
     frame = ctx.analysis.frame
     mine = frame[frame["kommune"].astype(str) == kommune]
     view = kommune_view(
-        ctx, kommune, rows=rows_text(mine).get(kommune, ""), top=top_leistungen(mine, ctx.top_n),
+        ctx, kommune, rows=rows_text(mine).get(kommune, ""),
+        top=top_leistungen(mine, ctx.top_n).get(kommune, []),
         files=file_digests(shared_files(ctx.repo), Path(ctx.repo.root)),
         variants=own_variants(ctx.repo, kommune), fallzahlen=own_fallzahlen(ctx.repo, kommune),
         averages=verbund_averages(ctx), strategy_hours=_hours_text(_strategy_hours(ctx), kommune))
@@ -187,27 +205,20 @@ def kommune_digest(ctx: ReportContext, kommune: str) -> str:
 
 
 def kommune_digests(ctx: ReportContext, kommunen: Iterable[str]) -> dict[str, str]:
-    """The fingerprints of many Kommune reports in one pass (the batch's way)."""
+    """The fingerprints of many Kommune reports in one pass over the frames (the batch's way);
+    equal to :func:`kommune_digest` of each."""
     frame = ctx.analysis.frame
     texts = rows_text(frame)
-    keys = frame["kommune"].astype(str)
+    tops = top_leistungen(frame, ctx.top_n)
     files = file_digests(shared_files(ctx.repo), Path(ctx.repo.root))
+    variants = all_own_variants(ctx.repo)
+    raw = rows_text(ctx.repo.fallzahlen)
     averages = verbund_averages(ctx)
     hours = _strategy_hours(ctx)
-    raw = ctx.repo.fallzahlen
-    raw_groups = {str(k): g for k, g in raw.groupby(raw["kommune"].astype(str), sort=False)}
-    row_groups = {str(k): g for k, g in frame.groupby(keys, sort=False)}
-    out = {}
-    for kommune in kommunen:
-        mine = row_groups.get(kommune, frame.iloc[:0])
-        own = raw_groups.get(kommune, raw.iloc[:0])
-        view = kommune_view(
-            ctx, kommune, rows=texts.get(kommune, ""), top=top_leistungen(mine, ctx.top_n),
-            files=files, variants=own_variants(ctx.repo, kommune),
-            fallzahlen=own.to_csv(index=False, float_format="%.17g", lineterminator="\n"),
-            averages=averages, strategy_hours=_hours_text(hours, kommune))
-        out[kommune] = view_digest(view)
-    return out
+    return {kommune: view_digest(kommune_view(
+        ctx, kommune, rows=texts.get(kommune, ""), top=tops.get(kommune, []), files=files,
+        variants=variants.get(kommune, {}), fallzahlen=raw.get(kommune, ""), averages=averages,
+        strategy_hours=_hours_text(hours, kommune))) for kommune in kommunen}
 
 
 def strategy_shown(ctx: ReportContext) -> str | None:
