@@ -282,6 +282,15 @@ def contact_sheet(pictures: Sequence[Path], cell: tuple[int, int], path: Path) -
     return path
 
 
+def split_orientation(pages: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Portrait and landscape pages (a report's map appendix is landscape), each in order."""
+    portrait, landscape = [], []
+    for page in pages:
+        with Image.open(page) as image:
+            (landscape if image.width > image.height else portrait).append(page)
+    return portrait, landscape
+
+
 def page_cell(pages: Sequence[Path]) -> tuple[int, int]:
     if not pages:
         return (THUMB_PAGE_W, round(THUMB_PAGE_W * 297 / 210))
@@ -340,9 +349,11 @@ def run(out: Path, *, reports: Path | None = None, kommunen: Sequence[str] | Non
         if group.screens:
             made.append(contact_sheet(group.screens, THUMB_SCREEN,
                                       out / kind / f"{group.name}-bildschirm.png"))
-        if group.pages:
-            made.append(contact_sheet(group.pages, page_cell(group.pages),
-                                      out / kind / f"{group.name}-a4.png"))
+        portrait, landscape = split_orientation(group.pages)
+        for pages, suffix in ((portrait, "a4"), (landscape, "a4-quer")):
+            if pages:
+                made.append(contact_sheet(pages, page_cell(pages),
+                                          out / kind / f"{group.name}-{suffix}.png"))
         sheets[group.name] = made
     write_index(out, groups, sheets)
     return groups
