@@ -57,9 +57,11 @@ def test_visual_check_on_a_subset(tmp_path) -> None:
             with Image.open(page) as image:
                 assert abs(image.width / image.height - 297 / 210) < 0.02  # A4 landscape
             assert _not_blank(shot) and _not_blank(page)
-        for kind in ("bildschirm", "a4"):
+        for kind in ("bildschirm", "a4-quer"):  # map pages are landscape
             sheet = out / "karten" / f"karten-{style}-{kind}.png"
             assert sheet.stat().st_size > 1000
 
+    for suffix in ("bildschirm", "a4", "a4-quer"):  # the report: text portrait, maps landscape
+        assert (out / "berichte" / f"033560005_lilienthal-{suffix}.png").stat().st_size > 1000
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "033560005_lilienthal" in index and "karten-di" in index
