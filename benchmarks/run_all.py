@@ -50,7 +50,7 @@ def _one(value: float) -> str:
 
 
 def table(rows: list[dict], failed: list[str], seconds: dict[str, float],
-          loads: dict[str, tuple[float, float]] | None = None) -> str:
+          loads: dict[str, tuple[float, float]] | None = None, merged: bool = False) -> str:
     """The markdown page: machine and load, then one row per measured case."""
     loads = loads or {}
     load = load_average()
@@ -79,6 +79,10 @@ def table(rows: list[dict], failed: list[str], seconds: dict[str, float],
             _cell(row.get("runs")), _cell(row.get("baseline_label")), _cell(row.get("baseline")),
             (_fmt(ratio) + "×") if ratio is not None else "–", _cell(row.get("target")), met,
             _cell(row.get("note"))]) + " |")
+    if merged:
+        lines += ["", "Zusammengesetzt aus mehreren Läufen von `benchmarks/run_all.py` (`--ergaenzen`: "
+                  "einzelne Skripte neu gemessen, die übrigen Zeilen aus dem vorigen Lauf); Zeit und "
+                  "Last je Skript stehen unten."]
     lines += ["", f"Laufzeit insgesamt {_one(sum(seconds.values()) / 60)} min; je Benchmark-Skript "
               "(Sekunden, Last zu Beginn → am Ende): "
               + ", ".join(f"`{name}` {_fmt(sec)}" + (f" ({_one(loads[name][0])} → {_one(loads[name][1])})"
@@ -132,15 +136,17 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(script.stem)
         rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()
                 if line.strip()] if results.exists() else []
+    merged = False
     if args.ergaenzen and args.zustand.is_file():
         previous = json.loads(args.zustand.read_text(encoding="utf-8"))
+        merged = bool(previous.get("rows"))
         rows, failed, seconds, loads = merge(previous, rows, failed, seconds, loads)
     args.zustand.parent.mkdir(parents=True, exist_ok=True)
     args.zustand.write_text(json.dumps({"rows": rows, "failed": failed, "seconds": seconds,
-                                      "loads": loads}, ensure_ascii=False, indent=1) + "\n",
+                                        "loads": loads}, ensure_ascii=False, indent=1) + "\n",
                           encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table(rows, failed, seconds, loads), encoding="utf-8")
+    args.out.write_text(table(rows, failed, seconds, loads, merged), encoding="utf-8")
     print(f"Tabelle geschrieben: {args.out} ({len(rows)} Zeilen)")
     return 1 if failed else 0
 
