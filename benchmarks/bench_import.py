@@ -23,6 +23,7 @@ from benchlib import Timing, record
 from lxml import etree
 
 from workbench.bpmn import read
+from workbench.text import german_number
 
 TARGET = 2.5
 MIWG = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "miwg-reference"
@@ -80,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         record("bench_import", f"{case}, {megabytes:.1f} MB".replace(".", ","), t_ours,
                baseline=t_bare, baseline_label="lxml.etree.fromstring", target=f"≤ {TARGET}× lxml"
                .replace(".", ","), met=ratio <= TARGET,
-               note=f"bpmn.read {len(sample) / t_ours.median:,.0f} Dateien/s, "
-                    f"{megabytes / t_ours.median:.1f} MB/s; {ratio:.2f}-mal die Zeit von bloßem "
-                    "Parsen".replace(",", "\u202f").replace(".", ","))
+               note=f"bpmn.read {german_number(len(sample) / t_ours.median)} Dateien/s, "
+                    f"{german_number(megabytes / t_ours.median, 1)} MB/s; "
+                    f"{german_number(ratio, 2)}-mal die Zeit von bloßem Parsen")
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -40,7 +40,8 @@ def _report(label: str, activities: int, runs: list[dict[str, float]], debounce:
     total = _median(runs, "total_ms")
     kernel = _median(runs, "kernel_ms")
     transport = [(r["transport_and_overlays_ms"] - r["kernel_ms"]) / 1000 for r in runs]
-    record("bench_modeler", f"{label} ({activities} Aktivitäten): Änderung → Overlays",
+    where = label if label.startswith(str(activities)) else f"{label} ({activities} Aktivitäten)"
+    record("bench_modeler", f"{where}: Änderung → Overlays",
            Timing(tuple(r["total_ms"] / 1000 for r in runs if r.get("total_ms") is not None)),
            baseline=Timing(tuple(transport)),
            baseline_label="Übertragung + Zeichnen ohne Arbeit im Kernel",

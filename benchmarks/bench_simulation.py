@@ -36,6 +36,7 @@ from workbench.repository import Repository  # noqa: E402
 from workbench.simulation import default_plan  # noqa: E402
 from workbench.simulation.kommune import prepare, run_scenario  # noqa: E402
 from workbench.simulation.verbund import simulate_members  # noqa: E402
+from workbench.text import german_number  # noqa: E402
 
 EXAMPLE = ROOT / "processes"
 SMALL, LARGE = "033560002", "033560007"
@@ -56,7 +57,8 @@ def engines(repo: Repository, repeats: int) -> None:
         where = f"{label}: {prepared.kommune_name}, {cases} Fälle"
         record("bench_simulation", f"{where}: IST-Lauf", ours, baseline=base,
                baseline_label="SimPy-Resource (Lehrbuchmodell)",
-               note=f"{cases / ours.median:,.0f} gegen {cases / base.median:,.0f} Fälle/s; "
+               note=f"{german_number(cases / ours.median)} gegen "
+                    f"{german_number(cases / base.median)} Fälle/s; "
                     "gleiches Ergebnis (geprüft)")
         year = Timing(tuple(p + o for p, o in zip(prep.runs, ours.runs, strict=True)))
         record("bench_simulation", f"{where}: Kommune-Jahr (Modelle lesen + IST)", year,
@@ -121,10 +123,11 @@ def report_section(repeats: int) -> None:
     where = f"Berichtsabschnitt Simulation je Kommune (Median über {len(keys)} Kommunen)"
     record("bench_simulation", f"{where}: kalt", Timing(tuple(cold)), baseline=others_t,
            baseline_label="übrige Abschnitte desselben Berichts",
-           note=f"Aufschlag kalt {med(cold) / med(rest):.1f}× der übrigen Abschnitte")
+           note=f"Aufschlag kalt {german_number(med(cold) / med(rest), 1)}× der übrigen Abschnitte")
     record("bench_simulation", f"{where}: aus dem Cache", Timing(tuple(warm)), baseline=others_t,
            baseline_label="übrige Abschnitte desselben Berichts",
-           note=f"Aufschlag {med(warm) / med(rest) * 100:.1f} % der übrigen Abschnitte")
+           note=f"Aufschlag {german_number(med(warm) / med(rest) * 100, 1)} % der übrigen "
+                "Abschnitte")
 
 
 def main() -> int:

@@ -79,6 +79,11 @@ def table(rows: list[dict], failed: list[str], seconds: dict[str, float],
             _cell(row.get("runs")), _cell(row.get("baseline_label")), _cell(row.get("baseline")),
             (_fmt(ratio) + "×") if ratio is not None else "–", _cell(row.get("target")), met,
             _cell(row.get("note"))]) + " |")
+    silent = [p.stem for p in sorted(HERE.glob("bench_*.py"))
+              if p.stem not in {row["benchmark"] for row in rows}]
+    if silent:
+        lines += ["", "Ohne Zeile in dieser Tabelle (nicht gelaufen oder ohne `benchlib.record`): "
+                  + ", ".join(f"`{name}`" for name in silent) + "."]
     if merged:
         lines += ["", "Zusammengesetzt aus mehreren Läufen von `benchmarks/run_all.py` (`--ergaenzen`: "
                   "einzelne Skripte neu gemessen, die übrigen Zeilen aus dem vorigen Lauf); Zeit und "
