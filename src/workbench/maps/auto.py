@@ -23,6 +23,7 @@ from .gv import HtmlLabel, attrs, clean_svg, html, html_lines, map_prefix, quote
 from .highlights import NONE, Highlights
 from .restack import LAYOUT_ONLY, StackPlan, restack
 from .scene import Scene, SceneNode, build_scene
+from .wording import element_name, map_title, tooltip
 
 SCREEN_INCHES = (20.0, 11.25)  # 1920 × 1080 px at 96 dpi: the projector a map should fit
 HEADER_INCHES = 1.7  # lane header column
@@ -73,15 +74,28 @@ class DotBuilder:
         self.plan = StackPlan()
         self._parents: list[str | None] = ["cluster_titel" if title else None]
         self._band: str | None = None
+        self.break_notes: list[str] = []  # Medienbruch reasons, numbered from 1
+
+    def break_number(self, reason: str) -> int:
+        """The badge number of a Medienbruch (legend: number → reason)."""
+        self.break_notes.append(reason)
+        number = len(self.break_notes)
+        self.meta[f"b{number}"] = {"id": f"medienbruch-{number}", "class": "medienbruch-etikett",
+                                   "data-nummer": str(number),
+                                   "title": "Medienbruch: " + sh.clean_text(reason)}
+        return number
 
     # ---- naming
     def _name(self, prefix: str) -> str:
         self._count += 1
         return f"{prefix}{self._count}"
 
-    def _tag(self, gv_id: str, section: Section, bpmn_id: str, classes: str) -> None:
+    def _tag(self, gv_id: str, section: Section, bpmn_id: str, classes: str,
+             title: str = "") -> None:
         key = f"{section.key}-{bpmn_id}" if section.key else bpmn_id
         meta = {"id": _safe(key), "class": classes, "data-bpmn-id": bpmn_id}
+        if title:
+            meta["title"] = title
         if section.key:
             meta["data-variante"] = section.key
         self.meta[gv_id] = meta
@@ -159,7 +173,8 @@ class DotBuilder:
                     f'id={quote(cid)} label={label} labeljust=l '
                     f'style=filled fillcolor="#ffffff" color="{sh.POOL_STROKE}" penwidth=1.6 '
                     "fontsize=12")
-                self._tag(cid, ctx.section, pool_key, "bpmn-pool")
+                self._tag(cid, ctx.section, pool_key, "bpmn-pool",
+                          _band_tip(ctx.section, pool_key, heading))
                 self._open(f"cluster_{cid}")
             for band_index in band_ids:
                 self._write_band(ctx, index, band_index, "" if with_cluster else part)
@@ -176,14 +191,16 @@ class DotBuilder:
         self.lines.append(f'id={quote(cid)} label="" style=filled fillcolor="{fill}" '
                           f'color="{stroke}" penwidth={1.6 if band.kind != "lane" else 1}')
         self._tag(cid, ctx.section, band.element_id,
-                  "bpmn-lane" if band.kind == "lane" else "bpmn-pool")
+                  "bpmn-lane" if band.kind == "lane" else "bpmn-pool",
+                  _band_tip(ctx.section, band.element_id, band.header))
         self._band = f"cluster_{cid}"
         self.plan.bands.append(self._band)
         self.plan.parent[self._band] = self._parents[-1]
         header = self._name("h")
         self.lines.append(f"{header} " + attrs(id=header, shape="plain", label=lb.header_label(
             band.header + part if band.header or part else "")))
-        self.meta[header] = {"class": "band-kopf"}
+        self.meta[header] = {"class": "band-kopf",
+                             "title": _band_tip(ctx.section, band.element_id, band.header)}
         self.plan.headers[self._band] = header
         self._rank(0, header)
         self.headers.append(header)
@@ -213,10 +230,10 @@ class DotBuilder:
             self.lines.append(f"subgraph cluster_{cid} {{")
             self.lines.append(
                 f'id={quote(cid)} label=<<FONT POINT-SIZE="11">'
-                f'{html_lines(sh.wrap(el.label, 30, 2))}</FONT>> labeljust=l style="rounded'
+                f'{html_lines(sh.wrap(element_name(el), 30, 2))}</FONT>> labeljust=l style="rounded'
                 f'{",dashed" if dashed else ""},filled" fillcolor="#ffffff" color="{sh.INK}" '
                 f'penwidth={3 if el.local_name == "transaction" else 1.2}')
-            self._tag(cid, section, node.id, "bpmn-activity bpmn-subprocess")
+            self._tag(cid, section, node.id, "bpmn-activity bpmn-subprocess", tooltip(el))
             if self._band is not None:
                 self.plan.cluster_band[f"cluster_{cid}"] = self._band
             for child in ctx.scene.subprocesses.get(node.id, []):
@@ -260,7 +277,7 @@ class DotBuilder:
             node_attrs = lb.artifact_attrs(el)
             classes = ["bpmn-artifact", f"bpmn-{el.local_name}"]
         self.lines.append(f"{gv_id} " + attrs(id=gv_id, **node_attrs))
-        self._tag(gv_id, section, node.id, " ".join(classes))
+        self._tag(gv_id, section, node.id, " ".join(classes), tooltip(el))
         self._rank(ctx.rank(node), gv_id)
 
     def _rank(self, rank: int, gv_id: str) -> None:
@@ -325,7 +342,9 @@ class DotBuilder:
                                 waste=self._flags["waste"], automatable=self._flags["auto"],
                                 comparison=self._flags["compare"])
         markers = sorted(self._markers.items(), key=lambda kv: kv[1])
-        return lb.legend_label(items, markers) if items or markers else None
+        if not (items or markers or self.break_notes):
+            return None
+        return lb.legend_label(items, markers, notes=self.break_notes)
 
     def render(self, style: str = "auto") -> Map:
         """Run graphviz and return the finished :class:`Map`."""
@@ -466,10 +485,12 @@ def auto_map(
 
 
 def _title(model: Definitions, title: str | None) -> str:
-    if title is not None:
-        return title
-    try:
-        process = model.main_process()
-    except ValueError:
-        return model.name
-    return process.name or model.name or process.id
+    return title if title is not None else map_title(model)
+
+
+def _band_tip(section: Section, element_id: str, shown: str) -> str:
+    element = section.defs.get(element_id)
+    if element is None:
+        return shown
+    name = element.name.strip()
+    return tooltip(element, shown) if not name or name != shown else name

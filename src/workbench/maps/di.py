@@ -31,6 +31,7 @@ from .gv import map_prefix
 from .highlights import NONE, Highlights
 from .icons import n
 from .scene import build_scene
+from .wording import map_title, numbered_names, tooltip
 
 FONT_SIZE = 12.0
 LABEL_SIZE = 11.0
@@ -126,7 +127,7 @@ def di_map(
     chosen = select_diagram(model, diagram)
     drawer = _Drawer(model, chosen, highlights or NONE, show_attributes, status or {})
     if title is None:
-        title = chosen.name or model.name or ""
+        title = map_title(model, chosen.name)
     svg = drawer.render(title, legend)
     return Map(svg=svg, title=title, style="di", warnings=drawer.warnings)
 
@@ -144,6 +145,9 @@ class _Drawer:
         self.break_notes: list[str] = []  # reasons of numbered Medienbruch badges
         self.flags = {"breaks": False, "waste": False, "auto": False, "compare": False}
         self.drawn = {s.bpmn_element for s in diagram.shapes}
+        self.names = numbered_names(list(defs.participants), "Pool")  # unnamed: "Pool 1"
+        for process in defs.processes:
+            self.names.update(numbered_names(process.all_lanes, "Lane"))
 
     # ---- entry
     def render(self, title: str, legend: bool) -> str:
@@ -237,8 +241,9 @@ class _Drawer:
 
     def group_open(self, element: Element, classes: str, suffix: str = "") -> str:
         sid = _safe(element.id) + suffix
+        shown = self.names.get(element.id, "")
         return (f'<g id="{self.prefix}-{sid}" class={_attr(classes)} '
-                f"data-bpmn-id={_attr(element.id)}>")
+                f"data-bpmn-id={_attr(element.id)}><title>{_txt(tooltip(element, shown))}</title>")
 
 
 def _layer(element: Element, shape: Shape, drawn: set[str] | None = None) -> int:

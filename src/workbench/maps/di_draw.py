@@ -13,6 +13,7 @@ from . import shapes as sh
 from .di import CHAR_EM, FONT_SIZE, HEADER, LABEL_SIZE, _txt, fit, text_block
 from .gvlabels import attribute_line
 from .icons import n
+from .wording import element_name
 
 if TYPE_CHECKING:
     from .di import _Drawer
@@ -83,7 +84,7 @@ def _pool(d: _Drawer, shape: Shape, element: Element) -> str:
     out = [d.group_open(element, "bpmn-pool"),
            f'<rect x="{n(b.x)}" y="{n(b.y)}" width="{n(b.width)}" height="{n(b.height)}" '
            f'fill="#ffffff" fill-opacity="0.6" stroke="{sh.POOL_STROKE}" stroke-width="1.6"/>']
-    name = element.name
+    name = d.names.get(element.id, element.name)
     if horizontal:
         out.append(f'<path d="M{n(b.x + HEADER)},{n(b.y)} L{n(b.x + HEADER)},{n(b.y + b.height)}"'
                    f' stroke="{sh.POOL_STROKE}" stroke-width="1.2"/>')
@@ -109,13 +110,14 @@ def _lane(d: _Drawer, shape: Shape, element: Element) -> str:
     if horizontal:
         out.append(f'<path d="M{n(b.x + HEADER)},{n(b.y)} L{n(b.x + HEADER)},{n(b.y + b.height)}"'
                    ' stroke="#90a4ae" stroke-width="1"/>')
-        out.append(text_block(fit(element.name, b.height - 8, FONT_SIZE, 2), b.x + HEADER / 2,
-                              b.y + b.height / 2, rotate=-90))
+        out.append(text_block(fit(d.names.get(element.id, element.name), b.height - 8,
+                                  FONT_SIZE, 2), b.x + HEADER / 2, b.y + b.height / 2,
+                              rotate=-90))
     else:
         out.append(f'<path d="M{n(b.x)},{n(b.y + HEADER)} L{n(b.x + b.width)},{n(b.y + HEADER)}"'
                    ' stroke="#90a4ae" stroke-width="1"/>')
-        out.append(text_block(fit(element.name, b.width - 8, FONT_SIZE, 2), b.x + b.width / 2,
-                              b.y + HEADER / 2))
+        out.append(text_block(fit(d.names.get(element.id, element.name), b.width - 8,
+                                  FONT_SIZE, 2), b.x + b.width / 2, b.y + HEADER / 2))
     out.append("</g>")
     return "".join(out)
 
@@ -164,7 +166,7 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
         d.markers.setdefault(el.local_name, el.type_label)
     color = sh.DROPPED if status == "entfaellt" else sh.INK
     if expanded:
-        lines = fit(el.label, b.width - 16, FONT_SIZE, 2)
+        lines = fit(element_name(el), b.width - 16, FONT_SIZE, 2)
         out.append(text_block(lines, b.x + 8, b.y + 10 + len(lines) * 7, anchor="start",
                               color=color))
     else:
@@ -178,7 +180,7 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
         bottom = b.y + b.height - 5 - 10.5 * len(facts) - footer_h
         size = FONT_SIZE if b.width >= 110 else 11.0
         max_lines = max(int((bottom - top) // (size * 1.18)), 1)
-        lines = fit(el.label, b.width - 8, size, max_lines)
+        lines = fit(element_name(el), b.width - 8, size, max_lines)
         out.append(text_block(lines, b.x + b.width / 2, (top + bottom) / 2, size=size,
                               color=color))
         if status == "entfaellt":
@@ -440,22 +442,26 @@ def legend_svg(d: _Drawer, width: float) -> tuple[str, float]:
     columns = max(int(width // col_w), 1)
     rows = math.ceil(len(cells) / columns)
     notes = []
+    top = 34 + rows * 20 + 8
+    chars = max(int((width - 40) / (11 * CHAR_EM)), 20)
     for number, reason in enumerate(d.break_notes, start=1):
-        top = 34 + rows * 20 + 8 + (number - 1) * 18
-        chars = max(int((width - 40) / (11 * CHAR_EM)), 20)
-        text = sh.wrap("Medienbruch: " + reason, chars, 1)[0]
+        lines = sh.wrap("Medienbruch: " + reason, chars, None)  # in full, never cut
+        spans = "".join(f'<tspan x="30" y="{n(i * 14)}">{_esc(line)}</tspan>'
+                        for i, line in enumerate(lines))
         notes.append(f'<g transform="translate(0 {n(top)})">'
                      f'<circle cx="11" cy="-4" r="8" fill="{sh.MEDIENBRUCH}"/>'
                      f'<text x="11" y="-0.5" font-size="10" font-weight="bold" '
                      f'text-anchor="middle" fill="#ffffff">{number}</text>'
-                     f'<text x="30" y="0" font-size="11" fill="{sh.INK}">{_esc(text)}</text></g>')
+                     f'<text font-size="11" fill="{sh.INK}">{spans}</text></g>')
+        top += 4 + 14 * len(lines)
+    notes_h = top - (34 + rows * 20 + 8)
     out = [f'<text x="0" y="14" font-size="12" font-weight="bold" fill="{sh.INK}">'
            "Legende</text>"]
     for i, cell in enumerate(cells):
         col, row = i % columns, i // columns
         out.append(f'<g transform="translate({n(col * col_w)} {n(34 + row * 20)})">{cell}</g>')
     out.extend(notes)
-    return "".join(out), 34 + rows * 20 + 10.0 + (18 * len(notes) + 8 if notes else 0)
+    return "".join(out), 34 + rows * 20 + 10.0 + (notes_h + 8 if notes else 0)
 
 
 def _esc(text: str) -> str:

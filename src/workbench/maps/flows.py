@@ -113,11 +113,6 @@ def break_flows(scene: Scene, pairs: dict[tuple[str, str], str]) -> tuple[
     return labelled, styled, missing
 
 
-def _break_label(reason: str) -> HtmlLabel:
-    return HtmlLabel(f'<FONT COLOR="{sh.MEDIENBRUCH}" POINT-SIZE="9"><B>Medienbruch</B><BR/>'
-                     f"{html_lines(sh.wrap(sh.short_reason(reason), 24, 2))}</FONT>")
-
-
 def _flow_label(flow: SceneFlow) -> str:
     el = flow.element
     if not isinstance(el, SequenceFlow):
@@ -166,17 +161,19 @@ def write_flows(builder: DotBuilder, ctx: _Context) -> bool:
             continue
         label = _flow_label(flow)
         text = HtmlLabel(html_lines(sh.wrap(label, 16, 3))) if label else None
-        if flow.id in labelled:
-            text = _break_label(labelled[flow.id])
+        # a Medienbruch is a numbered badge on the flow (legend: number → reason), so the
+        # flow's own label (a decision's "ja (75 %)") stays
+        number = builder.break_number(labelled[flow.id]) if flow.id in labelled else None
         if flow.kind == "sequence" and flow.id in ctx.link_of:
             throw, catch = ctx.link_of[flow.id]
             _edge(builder, ctx, flow.id, tail, throw, classes,
-                  dict(edge, ltail=tail_cluster, xlabel=text), "")
+                  dict(edge, ltail=tail_cluster, xlabel=text), "", number=number, tip=label)
             _edge(builder, ctx, flow.id, catch, head, classes, dict(edge, lhead=head_cluster),
                   "-fortsetzung")
             continue
         _edge(builder, ctx, flow.id, tail, head, classes,
-              dict(edge, ltail=tail_cluster, lhead=head_cluster, xlabel=text), "")
+              dict(edge, ltail=tail_cluster, lhead=head_cluster, xlabel=text), "",
+              number=number, tip=label)
     for source, target, reason in missing:
         tail, _ = _endpoint(builder, ctx, source, pool_head, exit_side=True)
         head, _ = _endpoint(builder, ctx, target, pool_head, exit_side=False)
@@ -184,7 +181,7 @@ def write_flows(builder: DotBuilder, ctx: _Context) -> bool:
             continue
         _edge(builder, ctx, f"{source}-{target}", tail, head, "medienbruch medienbruch-extra",
               {"style": "dashed", "color": sh.MEDIENBRUCH, "penwidth": 2.4,
-               "constraint": "false", "xlabel": _break_label(reason)}, "", bpmn_id="")
+               "constraint": "false"}, "", bpmn_id="", number=builder.break_number(reason))
     return bool(labelled or missing)
 
 
@@ -203,8 +200,8 @@ def _endpoint(builder: DotBuilder, ctx: _Context, node_id: str, pool_head: dict[
 
 
 def _edge(builder: DotBuilder, ctx: _Context, flow_id: str, tail: str, head: str,
-          classes: str, edge: dict[str, object], suffix: str, *, bpmn_id: str | None = None
-          ) -> None:
+          classes: str, edge: dict[str, object], suffix: str, *, bpmn_id: str | None = None,
+          number: int | None = None, tip: str = "") -> None:
     gv_id = builder._name("e")
     line = f"{tail} -> {head} " + attrs(id=gv_id, **edge)
     rank = builder.rank_of.get(tail)
@@ -217,6 +214,10 @@ def _edge(builder: DotBuilder, ctx: _Context, flow_id: str, tail: str, head: str
         meta["data-bpmn-id"] = flow_id
     if ctx.section.key:
         meta["data-variante"] = ctx.section.key
+    if number is not None:
+        builder.plan.badges[gv_id] = number
+    if tip:
+        meta["title"] = tip
     builder.meta[gv_id] = meta
 
 

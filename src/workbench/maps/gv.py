@@ -147,13 +147,15 @@ def clean_svg(raw: bytes, meta: Mapping[str, Mapping[str, str]], *, prefix: str,
     """Deterministic, embeddable SVG from graphviz output.
 
     ``meta`` maps the graphviz ``id`` of a node, edge or cluster to the attributes it should
-    carry instead (``id``, ``class``, ``data-bpmn-id`` …).
+    carry instead (``id``, ``class``, ``data-bpmn-id`` …); ``title`` becomes a ``<title>``
+    child (the tooltip).
     """
     parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False,
                              no_network=True, huge_tree=True)
     root = etree.fromstring(raw, parser)
     for el in list(root.iter(_S + "title")):
         el.getparent().remove(el)
+    tooltips: list[tuple[etree._Element, str]] = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -169,7 +171,9 @@ def clean_svg(raw: bytes, meta: Mapping[str, Mapping[str, str]], *, prefix: str,
             continue
         base = (el.get("class") or "").split()[:1]
         for key, value in extra.items():
-            if key == "class":
+            if key == "title":  # tooltip: the full text of a shortened label, ids
+                tooltips.append((el, value))
+            elif key == "class":
                 el.set("class", " ".join([*base, *value.split()]))
             elif key == "id":
                 el.set("id", f"{prefix}-{value}")
@@ -177,6 +181,10 @@ def clean_svg(raw: bytes, meta: Mapping[str, Mapping[str, str]], *, prefix: str,
                 el.set(key, value)
         if "id" not in extra:
             el.set("id", f"{prefix}-{gid}")
+    for el, text in tooltips:
+        tip = etree.Element(_S + "title")
+        tip.text = text
+        el.insert(0, tip)
     for el in list(root.iter(_S + "a")):  # graphviz anchors (table cells with ids): unwrap
         parent = el.getparent()
         index = parent.index(el)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..bpmn.model import Activity, Element, Event, Gateway, TextAnnotation
 from . import shapes as sh
 from .gv import HtmlLabel, html, html_lines
+from .wording import element_name
 
 ACTIVITY_WIDTH = 1.35  # inches
 ACTIVITY_HEIGHT = 0.72
@@ -39,7 +40,7 @@ def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
         badges.append(f'<FONT COLOR="{sh.AUTOMATABLE}">⚙</FONT>')
     if status == "neu":
         badges.append(f'<FONT COLOR="{sh.NEW_STEP}"><B>neu</B></FONT>')
-    name = html_lines(sh.wrap(node.label, NAME_WIDTH, 4))
+    name = html_lines(sh.wrap(element_name(node), NAME_WIDTH, 4))
     if status == "entfaellt":
         name = f"<S>{name}</S>"
     rows = [f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="11" COLOR="{name_color}">{name}</FONT>'
@@ -171,8 +172,9 @@ def header_label(text: str, *, bold: bool = True) -> HtmlLabel:
 
 
 def legend_label(items: list[sh.LegendItem], markers: list[tuple[str, str]],
-                 columns: int = 3) -> HtmlLabel:
-    """The legend as a table: color swatches and marker glyphs with German text."""
+                 columns: int = 3, notes: list[str] | None = None) -> HtmlLabel:
+    """The legend as a table: color swatches and marker glyphs with German text, then the
+    numbered Medienbrüche with their full reasons (``notes``)."""
     cells = []
     for item in items:
         if item.kind == "fill":
@@ -193,6 +195,11 @@ def legend_label(items: list[sh.LegendItem], markers: list[tuple[str, str]],
         chunk = cells[start:start + columns]
         chunk += ["<TD></TD><TD></TD>"] * (columns - len(chunk))
         rows.append("<TR>" + '<TD WIDTH="16"></TD>'.join(chunk) + "</TR>")
+    for number, reason in enumerate(notes or [], start=1):
+        text = html_lines(sh.wrap(reason, 90, None))
+        rows.append(f'<TR><TD WIDTH="22" HEIGHT="16" VALIGN="TOP" BGCOLOR="{sh.MEDIENBRUCH}" STYLE="rounded">'
+                    f'<FONT COLOR="#ffffff" POINT-SIZE="10"><B>{number}</B></FONT></TD>'
+                    f'<TD ALIGN="LEFT" BALIGN="LEFT" COLSPAN="{columns * 3 - 1}">{text}</TD></TR>')
     return HtmlLabel('<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1">'
                      f'<TR><TD ALIGN="LEFT" COLSPAN="{columns * 3}"><B>Legende</B></TD></TR>'
                      + "".join(rows) + "</TABLE>")

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .badges import badge_line
+
 POOL_GAP = 18.0  # pt between pools (and between rows of a wrapped map)
 SECTION_GAP = 26.0
 MARGIN = 6.0
@@ -33,6 +35,7 @@ class StackPlan:
     headers: dict[str, str] = field(default_factory=dict)  # band → header node
     rank_of: dict[str, int] = field(default_factory=dict)  # node → column (graphviz rank)
     compact: bool = True  # align each band's nodes on rows (not with sub-process clusters)
+    badges: dict[str, int] = field(default_factory=dict)  # edge → Medienbruch number
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
@@ -174,6 +177,7 @@ class _Writer:
                  band_box: dict[str, Box]) -> None:
         self.lay, self.plan, self.dy = lay, plan, dy
         self.reroute = False
+        self.badge_lines: list[str] = []
         self.boxes: dict[str, Box] = dict(band_box)
         self.nodes: dict[str, tuple[float, float]] = {}
         self.xlp: dict[str, tuple[float, float]] = {}
@@ -346,11 +350,16 @@ class _Writer:
                         if routed is None:
                             continue
                         pos, label_pos = routed
-                        extra = f' pos="{_shift_spline(pos, sy, sx)}"'
+                        final = _shift_spline(pos, sy, sx)
+                        extra = f' pos="{final}"'
                         for key, (lx, ly) in label_pos.items():
                             extra += f' {key}="{p(lx, ly)}"'
                         line = line[:found.end()] + extra + line[found.end():]
+                        self._badge(found.group(1), final, bool(label_pos))
             lines.append(line)
+        if self.badge_lines:  # before the closing brace of the graph
+            closing = len(lines) - 1 - lines[::-1].index("}")
+            lines[closing:closing] = self.badge_lines
         return "\n".join(lines)
 
 
@@ -362,8 +371,19 @@ class _Writer:
         tail_box = self._endpoint_box(match.group(1), None)
         head_box = self._endpoint_box(match.group(2), None)
         pos, (mx, my) = _curve(tail_box, head_box, 0.8)
-        extra = f'pos="{_shift_spline(pos, sy, sx)}" xlp="{p(mx, my)}" '
+        final = _shift_spline(pos, sy, sx)
+        extra = f'pos="{final}" xlp="{p(mx, my)}" '
+        found = re.search(r'id="(e\d+)"', line)
+        if found:
+            self._badge(found.group(1), final, "xlabel=" in line)
         return line[:match.end()] + extra + line[match.end():]
+
+    def _badge(self, edge: str, pos: str, labelled: bool) -> None:
+        """Queue the Medienbruch badge of an edge (drawn above all edges and nodes)."""
+        number = self.plan.badges.get(edge)
+        if number is not None:  # beside the flow's own label, which sits at its middle
+            self.badge_lines.append(badge_line(f"b{number}", pos, number,
+                                               share=0.25 if labelled else 0.5))
 
 
 def _shift_spline(pos: str, dy: float, dx: float = 0.0) -> str:

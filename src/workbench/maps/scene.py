@@ -22,6 +22,7 @@ from ..bpmn.model import (
     SubProcess,
 )
 from ..bpmn.order import back_edges
+from .wording import numbered_names, readable
 
 
 @dataclass(slots=True)
@@ -82,13 +83,14 @@ class Scene:
 # --------------------------------------------------------------------------- bands
 
 
-def _leaf_lanes(lanes: list[Lane], prefix: str = "") -> list[tuple[Lane, str]]:
+def _leaf_lanes(lanes: list[Lane], names: dict[str, str], prefix: str = ""
+                ) -> list[tuple[Lane, str]]:
     out: list[tuple[Lane, str]] = []
     for lane in lanes:
-        label = f"{prefix} / {lane.label}" if prefix else lane.label
+        label = f"{prefix} / {names[lane.id]}" if prefix else names[lane.id]
         children = lane.child_lanes
         if children:
-            out.extend(_leaf_lanes(children, label))
+            out.extend(_leaf_lanes(children, names, label))
         else:
             out.append((lane, label))
     return out
@@ -98,10 +100,11 @@ def _process_bands(scene: Scene, process: Process | None, pool: str, pool_key: s
                    element_id: str) -> dict[str, int]:
     """Add the bands of one pool; returns lane id → band index (key "" = nodes without lane)."""
     lane_band: dict[str, int] = {}
-    leaves = _leaf_lanes(process.lanes) if process is not None else []
+    names = numbered_names(process.all_lanes, "Lane") if process is not None else {}
+    leaves = _leaf_lanes(process.lanes, names) if process is not None else []
     if not leaves:
         kind = "pool" if pool else "process"
-        header = pool or (process.name if process is not None else "")
+        header = pool or (readable(process.name) if process is not None else "")
         header = header or "(Prozess ohne Namen)"
         scene.bands.append(Band(len(scene.bands), header, pool, pool_key, element_id, kind))
         lane_band[""] = len(scene.bands) - 1
@@ -228,16 +231,17 @@ def build_scene(defs: Definitions) -> Scene:
     scene = Scene()
     pools: list[tuple[Process | None, str, str, str]] = []
     seen: set[str] = set()
+    pool_names = numbered_names(list(defs.participants), "Pool")
     for part in defs.participants:
         process = part.process
-        pools.append((process, part.label, part.id, part.id))
+        pools.append((process, pool_names[part.id], part.id, part.id))
         if process is not None:
             seen.add(process.id)
     for process in defs.processes:
         if process.id not in seen and (process.flow_nodes or not pools):
             pools.append((process, "", process.id, process.id))
     for process, pool, key, element_id in pools:
-        scene.names[key] = pool or (process.name if process is not None else "")
+        scene.names[key] = pool or (readable(process.name) if process is not None else "")
         lane_band = _process_bands(scene, process, pool, key, element_id)
         if process is None:
             continue

@@ -9,7 +9,6 @@ DejaVu Sans (installed with graphviz on Debian and conda); the DI style draws re
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass
 
 from ..bpmn import extensions as ext
@@ -144,32 +143,11 @@ def clean_text(text: str | None) -> str:
 
 
 def wrap(text: str | None, width: int = 18, max_lines: int | None = 4) -> list[str]:
-    """Wrap a German label into lines of about ``width`` characters.
+    """Wrap a German label into lines of about ``width`` characters (see
+    :func:`workbench.maps.wording.wrap`: dictionary hyphenation, ellipsis when shortened)."""
+    from .wording import wrap as _wrap
 
-    Long compound words are broken at a hyphen or, failing that, hard with a trailing hyphen;
-    beyond ``max_lines`` the last line ends with an ellipsis.
-    """
-    text = clean_text(text)
-    if not text:
-        return []
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        words: list[str] = []
-        for word in paragraph.split(" "):
-            while len(word) > width:
-                cut = max(word.rfind("-", 0, width), word.rfind("/", 0, width))
-                if cut > width // 3:
-                    words.append(word[: cut + 1])
-                    word = word[cut + 1:]
-                else:
-                    words.append(word[: width - 1] + "-")
-                    word = word[width - 1:]
-            words.append(word)
-        lines.extend(textwrap.wrap(" ".join(words), width=width, break_long_words=False,
-                                   break_on_hyphens=True) or [""])
-    if max_lines and len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], lines[max_lines - 1].rstrip()[: width - 1] + "…"]
-    return lines
+    return _wrap(text, width, max_lines)
 
 
 def short_reason(reason: str) -> str:
