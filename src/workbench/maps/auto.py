@@ -277,7 +277,11 @@ class DotBuilder:
             node_attrs = lb.artifact_attrs(el)
             classes = ["bpmn-artifact", f"bpmn-{el.local_name}"]
         self.lines.append(f"{gv_id} " + attrs(id=gv_id, **node_attrs))
-        self._tag(gv_id, section, node.id, " ".join(classes), tooltip(el))
+        tip = tooltip(el)
+        if isinstance(el, Activity):  # the footer may be shortened: in full in the tooltip
+            tip = "\n".join([tip, *lb.attribute_line(el, standard=hl.standard.get(node.id),
+                                                      limit=None)])
+        self._tag(gv_id, section, node.id, " ".join(classes), tip)
         self._rank(ctx.rank(node), gv_id)
 
     def _rank(self, rank: int, gv_id: str) -> None:

@@ -74,7 +74,7 @@ def _font(body: str, size: int, color: str | None = None) -> str:
 
 
 def attribute_line(node: Activity, *, with_medium: bool = False,
-                   standard: float | None = None) -> list[str]:
+                   standard: float | None = None, limit: int | None = 26) -> list[str]:
     """'5 Min. · Gewerbe-Fachverfahren' (the medium is the fill color; with ``with_medium``
     it is named too, for drawings whose colors may be lost). A step without minutes shows the
     ``standard`` minutes the metrics assumed as 'Standardwert 5 Min.'."""
@@ -91,7 +91,7 @@ def attribute_line(node: Activity, *, with_medium: bool = False,
     if not parts:
         return []
     line = " · ".join(parts)
-    return [line if len(line) <= 26 else line[:25] + "…"]
+    return [line if limit is None or len(line) <= limit else line[:limit - 1] + "…"]
 
 
 def event_attrs(node: Event) -> dict[str, object]:
