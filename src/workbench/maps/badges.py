@@ -40,10 +40,9 @@ def spline_points(pos: str) -> list[tuple[float, float]]:
     return points
 
 
-def badge_line(name: str, pos: str, number: int, *, share: float = 0.5) -> str:
-    """A pinned graphviz node: the numbered red circle on the spline ``pos`` at ``share``."""
-    x, y = point_on(spline_points(pos), share)
-    return (f'{name} [pos="{x:.2f},{y:.2f}!" id="{name}" shape=circle fixedsize=true '
+def badge_line(name: str, at: str, number: int) -> str:
+    """A pinned graphviz node at ``at`` ("x,y"): the numbered red circle."""
+    return (f'{name} [pos="{at}!" id="{name}" shape=circle fixedsize=true '
             f'width={2 * RADIUS / 72:.3f} style=filled fillcolor="{sh.MEDIENBRUCH}" '
             f'color="#ffffff" penwidth=1.5 label=<<FONT COLOR="#ffffff" POINT-SIZE="9">'
             f"<B>{number}</B></FONT>>]")

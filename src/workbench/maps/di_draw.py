@@ -361,17 +361,24 @@ def draw_edge(d: _Drawer, edge: Edge, el: Element, is_break: bool, reason: str |
         out.append(_default_slash(points, stroke))
     label = el.name
     lb = edge.label_bounds
+    text_box: tuple[float, float, float, float] | None = None
     if label:
         if lb is not None and lb.width > 1:
             lines = fit(label, max(lb.width, 30), LABEL_SIZE)
-            out.append(text_block(lines, lb.x + lb.width / 2,
-                                  lb.y + len(lines) * LABEL_SIZE * 0.59 + 1, size=LABEL_SIZE))
+            cx, cy = lb.x + lb.width / 2, lb.y + len(lines) * LABEL_SIZE * 0.59 + 1
         else:
             mx, my = _midpoint(points)
-            out.append(text_block(fit(label, 110, LABEL_SIZE, 3), mx + 4, my - 10,
-                                  size=LABEL_SIZE))
-    if reason:
-        mx, my = _midpoint(points)
+            lines = fit(label, 110, LABEL_SIZE, 3)
+            cx, cy = mx + 4, my - 10
+        out.append(text_block(lines, cx, cy, size=LABEL_SIZE))
+        width = max(len(line) for line in lines) * LABEL_SIZE * CHAR_EM + 4
+        height = len(lines) * LABEL_SIZE * 1.18 + 4
+        text_box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+    if reason:  # on the flow, beside its own label
+        spots = [_point_at(points, share) for share in (0.5, 0.3, 0.7, 0.15, 0.85)]
+        free = [(x, y) for x, y in spots if text_box is None or not (
+            text_box[0] - 10 < x < text_box[2] + 10 and text_box[1] - 10 < y < text_box[3] + 10)]
+        mx, my = (free or spots)[0]
         out.append(break_badge(d, mx, my, reason))
     out.append("</g>")
     return "".join(out)
@@ -389,8 +396,13 @@ def break_badge(d: _Drawer, x: float, y: float, reason: str) -> str:
 
 
 def _midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return _point_at(points, 0.5)
+
+
+def _point_at(points: list[tuple[float, float]], share: float) -> tuple[float, float]:
+    """The point at ``share`` (0–1) of the polyline's length."""
     lengths = [math.dist(a, b) for a, b in itertools.pairwise(points)]
-    half = sum(lengths) / 2
+    half = sum(lengths) * share
     for (a, b), length in zip(itertools.pairwise(points), lengths, strict=True):
         if half <= length and length > 0:
             t = half / length

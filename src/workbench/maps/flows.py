@@ -3,6 +3,7 @@ data associations, and link-event pairs where a flow continues in another row.""
 
 from __future__ import annotations
 
+import re
 import string
 from typing import TYPE_CHECKING
 
@@ -123,6 +124,15 @@ def _flow_label(flow: SceneFlow) -> str:
     return text
 
 
+_GLUE = "\ue000"  # keeps "(85 %)" on one line while wrapping
+
+
+def _wrap_label(label: str) -> list[str]:
+    """A flow label in lines of 16 characters; a percentage never breaks from its number."""
+    glued = re.sub(r"(\d) %", rf"\1{_GLUE}%", label)
+    return [line.replace(_GLUE, " ") for line in sh.wrap(glued, 16, 3)]
+
+
 def write_flows(builder: DotBuilder, ctx: _Context) -> bool:
     """Write all edges of a section; returns True when a Medienbruch was drawn."""
     scene, section = ctx.scene, ctx.section
@@ -160,7 +170,7 @@ def write_flows(builder: DotBuilder, ctx: _Context) -> bool:
         if tail is None or head is None:
             continue
         label = _flow_label(flow)
-        text = HtmlLabel(html_lines(sh.wrap(label, 16, 3))) if label else None
+        text = HtmlLabel(html_lines(_wrap_label(label))) if label else None
         # a Medienbruch is a numbered badge on the flow (legend: number → reason), so the
         # flow's own label (a decision's "ja (75 %)") stays
         number = builder.break_number(labelled[flow.id]) if flow.id in labelled else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .badges import badge_line
+from .placement import Placer, label_size
 
 POOL_GAP = 18.0  # pt between pools (and between rows of a wrapped map)
 SECTION_GAP = 26.0
@@ -177,7 +178,9 @@ class _Writer:
                  band_box: dict[str, Box]) -> None:
         self.lay, self.plan, self.dy = lay, plan, dy
         self.reroute = False
-        self.badge_lines: list[str] = []
+        self.placer = Placer()
+        self.badges: dict[int, tuple[float, float]] = {}  # Medienbruch number → spot
+        self.dropped: set[str] = set()  # edges without a route (left out)
         self.boxes: dict[str, Box] = dict(band_box)
         self.nodes: dict[str, tuple[float, float]] = {}
         self.xlp: dict[str, tuple[float, float]] = {}
@@ -294,8 +297,8 @@ class _Writer:
 
     # ---- output
     def write(self, source: str) -> str:
-        edges_by_id = {e.get("id"): e for e in self.lay.data.get("edges", []) if e.get("id")}
-        all_boxes = list(self.boxes.values())
+        routes = self._place(source)
+        all_boxes = list(self.boxes.values()) + self.placer.placed
         data = self.lay.data
         legend_h = float(data.get("lheight", 0)) * 72 if data.get("label") else 0.0
         legend_w = float(data.get("lwidth", 0)) * 72
@@ -314,11 +317,9 @@ class _Writer:
         for line in source.split("\n"):
             if line.endswith(LAYOUT_ONLY) or line.startswith("{rank=same"):
                 continue
-            if line.startswith(FLAT):
-                line = self._flat(line[len(FLAT):], p, sx, sy)
-                if line:
-                    lines.append(line)
-                continue
+            flat = line.startswith(FLAT)
+            if flat:
+                line = line[len(FLAT):]
             if line.startswith("graph [rankdir=LR"):
                 line = (f'graph [bb="0,0,{gx1 - gx0:.2f},{gy1 - gy0:.2f}" '
                         + line[len("graph ["):])
@@ -337,7 +338,7 @@ class _Writer:
                         line += f' lp="{p(box[0] + 6 + lw / 2, box[3] - 3 - lh / 2)}"'
             else:
                 match = node_line.match(line)
-                if match and match.group(1) in self.nodes:
+                if match and match.group(1) in self.nodes and not flat:
                     name = match.group(1)
                     extra = f'pos="{p(*self.nodes[name])}!"'
                     if name in self.xlp:
@@ -345,45 +346,89 @@ class _Writer:
                     line = f"{name} [{extra} " + line[match.end():]
                 else:
                     found = edge_id.search(line)
-                    if found and found.group(1) in edges_by_id:
-                        routed = self.edge_pos(edges_by_id[found.group(1)])
-                        if routed is None:
+                    if found is None or found.group(1) not in routes:
+                        if flat or (found and found.group(1) in self.dropped):
                             continue
-                        pos, label_pos = routed
-                        final = _shift_spline(pos, sy, sx)
-                        extra = f' pos="{final}"'
+                    else:
+                        pos, label_pos = routes[found.group(1)]
+                        extra = f' pos="{_shift_spline(pos, sy, sx)}"'
                         for key, (lx, ly) in label_pos.items():
                             extra += f' {key}="{p(lx, ly)}"'
                         line = line[:found.end()] + extra + line[found.end():]
-                        self._badge(found.group(1), final, bool(label_pos))
             lines.append(line)
-        if self.badge_lines:  # before the closing brace of the graph
+        badges = [badge_line(f"b{number}", p(x, y), number)
+                  for number, (x, y) in sorted(self.badges.items())]
+        if badges:  # before the closing brace of the graph: drawn above edges and nodes
             closing = len(lines) - 1 - lines[::-1].index("}")
-            lines[closing:closing] = self.badge_lines
+            lines[closing:closing] = badges
         return "\n".join(lines)
 
+    def _place(self, source: str) -> dict[str, tuple[str, dict[str, tuple[float, float]]]]:
+        """Routes of all edges, and spots for all labels and badges (see
+        :mod:`workbench.maps.placement`): names of events and gateways first, then flow labels,
+        then badges. Returns edge id → (spline, label positions)."""
+        bands = [self.boxes[b] for b in self.plan.bands if b in self.boxes]
+        if bands:
+            self.placer.frame = (min(b[0] for b in bands), min(b[1] for b in bands),
+                                 max(b[2] for b in bands), max(b[3] for b in bands))
+        for name in self.nodes:
+            if not name.startswith("z"):
+                self.placer.occupied.append(self._endpoint_box(name, None))
+        for name, box in self.boxes.items():  # headings of pools, sections, sub-processes
+            obj = self.lay.by_name.get(name, {})
+            if obj.get("label") and name != "cluster_titel":
+                lw = float(obj.get("lwidth", 0)) * 72
+                lh = float(obj.get("lheight", 0)) * 72
+                self.placer.occupied.append((box[0] + 6, box[3] - 3 - lh, box[0] + 6 + lw,
+                                             box[3] - 3))
+        node_line = re.compile(r"^([a-z]\d+) \[")
+        edge_lines = []
+        for line in source.split("\n"):
+            match = node_line.match(line)
+            if match and match.group(1) in self.xlp:
+                size = label_size(line, 10.0)
+                if size is not None:
+                    box = self._endpoint_box(match.group(1), None)
+                    self.xlp[match.group(1)] = self.placer.node_label(box, *size)
+            elif '[id="e' in line:
+                edge_lines.append(line)
+        edges_by_id = {e.get("id"): e for e in self.lay.data.get("edges", []) if e.get("id")}
+        routes: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {}
+        for line in edge_lines:
+            found = re.search(r'\[id="(e\d+)"', line)
+            if found is None:
+                continue
+            gv_id = found.group(1)
+            if line.startswith(FLAT):
+                routed = self._flat_route(line[len(FLAT):])
+            elif gv_id in edges_by_id:
+                routed = self.edge_pos(edges_by_id[gv_id])
+                if routed is None:
+                    self.dropped.add(gv_id)
+            else:
+                routed = None
+            if routed is None:
+                continue
+            pos, label_pos = routed
+            size = label_size(line, 9.0)
+            if size is not None and "xlp" in label_pos:
+                label_pos["xlp"] = self.placer.edge_label(pos, *size)
+            routes[gv_id] = (pos, label_pos)
+        for gv_id, (pos, _) in routes.items():
+            number = self.plan.badges.get(gv_id)
+            if number is not None:
+                self.badges[number] = self.placer.badge(pos)
+        return routes
 
-    def _flat(self, line: str, p: Any, sx: float, sy: float) -> str:
-        """Pin an edge that dot did not see (both ends in one column) as a curve."""
+    def _flat_route(self, line: str) -> tuple[str, dict[str, tuple[float, float]]] | None:
+        """The route of an edge that dot did not see (both ends in one column): a curve."""
         match = re.match(r"^(\w+) -> (\w+) \[", line)
         if not match or match.group(1) not in self.nodes or match.group(2) not in self.nodes:
-            return ""
+            return None
         tail_box = self._endpoint_box(match.group(1), None)
         head_box = self._endpoint_box(match.group(2), None)
-        pos, (mx, my) = _curve(tail_box, head_box, 0.8)
-        final = _shift_spline(pos, sy, sx)
-        extra = f'pos="{final}" xlp="{p(mx, my)}" '
-        found = re.search(r'id="(e\d+)"', line)
-        if found:
-            self._badge(found.group(1), final, "xlabel=" in line)
-        return line[:match.end()] + extra + line[match.end():]
-
-    def _badge(self, edge: str, pos: str, labelled: bool) -> None:
-        """Queue the Medienbruch badge of an edge (drawn above all edges and nodes)."""
-        number = self.plan.badges.get(edge)
-        if number is not None:  # beside the flow's own label, which sits at its middle
-            self.badge_lines.append(badge_line(f"b{number}", pos, number,
-                                               share=0.25 if labelled else 0.5))
+        pos, mid = _curve(tail_box, head_box, 0.8)
+        return pos, {"xlp": mid}
 
 
 def _shift_spline(pos: str, dy: float, dx: float = 0.0) -> str:
