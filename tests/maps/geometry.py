@@ -3,6 +3,7 @@ for tests that assert no label overlaps another."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -111,3 +112,76 @@ def overlaps(svg: str, tolerance: float = 0.5) -> list[tuple[str, str]]:
                     min(a[3], b[3]) - max(a[1], b[1]) > tolerance):
                 found.append((text_a, text_b))
     return found
+
+
+_NUM = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _path_polyline(d: str) -> list[tuple[float, float]]:
+    """A graphviz edge path ("M x,y C x,y x,y x,y …") as a polyline (Bézier pieces sampled)."""
+    values = [float(v) for v in _NUM.findall(d)]
+    pts = list(zip(values[0::2], values[1::2], strict=False))
+    out = pts[:1]
+    for i in range(0, len(pts) - 3, 3):
+        p0, p1, p2, p3 = pts[i:i + 4]
+        for step in range(1, 9):
+            t = step / 8
+            u = 1 - t
+            out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
+                        + t ** 3 * p3[0],
+                        u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
+                        + t ** 3 * p3[1]))
+    return out
+
+
+def _shape_box(group: etree._Element) -> Box | None:
+    for shape in group:
+        tag = shape.tag.rpartition("}")[2] if isinstance(shape.tag, str) else ""
+        if tag == "ellipse":
+            cx, cy = float(shape.get("cx")), float(shape.get("cy"))
+            rx, ry = float(shape.get("rx")), float(shape.get("ry"))
+            return cx - rx, cy - ry, cx + rx, cy + ry
+        if tag in ("polygon", "path"):
+            values = [float(v) for v in _NUM.findall(shape.get("points") or shape.get("d") or "")]
+            xs, ys = values[0::2], values[1::2]
+            if xs and ys:
+                return min(xs), min(ys), max(xs), max(ys)
+    return None
+
+
+def _hits(a: tuple[float, float], b: tuple[float, float], box: Box) -> bool:
+    """Whether the segment a–b passes through the box (sampled)."""
+    for step in range(11):
+        t = step / 10
+        x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+        if box[0] < x < box[2] and box[1] < y < box[3]:
+            return True
+    return False
+
+
+def message_crossings(svg: str) -> int:
+    """How many (message flow, node) pairs cross: a message flow running through an activity,
+    event or gateway other than its own ends."""
+    root = etree.fromstring(svg.encode("utf-8"))
+    nodes = []
+    for g in root.iter(SVG + "g"):
+        classes = (g.get("class") or "").split()
+        if "node" in classes and {"bpmn-activity", "bpmn-event", "bpmn-gateway"} & set(classes):
+            box = _shape_box(g)
+            if box is not None:
+                nodes.append((box[0] + 2, box[1] + 2, box[2] - 2, box[3] - 2))
+    count = 0
+    for g in root.iter(SVG + "g"):
+        if "bpmn-messageFlow" not in (g.get("class") or "").split():
+            continue
+        path = g.find(SVG + "path")
+        if path is None:
+            continue
+        line = _path_polyline(path.get("d", ""))
+        ends = [line[0], line[-1]]
+        for box in nodes:
+            near = any(box[0] - 14 < x < box[2] + 14 and box[1] - 14 < y < box[3] + 14
+                       for x, y in ends)
+            if not near and any(_hits(p, q, box) for p, q in itertools.pairwise(line)):
+                count += 1
+    return count

@@ -176,6 +176,7 @@ class DotBuilder:
                 self._tag(cid, ctx.section, pool_key, "bpmn-pool",
                           _band_tip(ctx.section, pool_key, heading))
                 self._open(f"cluster_{cid}")
+                self.plan.pools.add(f"cluster_{cid}")
             for band_index in band_ids:
                 self._write_band(ctx, index, band_index, "" if with_cluster else part)
             if with_cluster:
@@ -489,7 +490,10 @@ def auto_map(
 
 
 def _title(model: Definitions, title: str | None) -> str:
-    return title if title is not None else map_title(model)
+    if title is not None:
+        return title
+    diagrams = [d.name for d in model.diagrams if d.shapes]
+    return map_title(model, diagrams[0] if diagrams else "")
 
 
 def _band_tip(section: Section, element_id: str, shown: str) -> str:

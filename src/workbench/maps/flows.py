@@ -226,6 +226,8 @@ def _edge(builder: DotBuilder, ctx: _Context, flow_id: str, tail: str, head: str
         meta["data-variante"] = ctx.section.key
     if number is not None:
         builder.plan.badges[gv_id] = number
+    if "bpmn-messageFlow" in classes:
+        builder.plan.messages.add(gv_id)
     if tip:
         meta["title"] = tip
     builder.meta[gv_id] = meta

@@ -10,6 +10,7 @@ renders that text without laying anything out again (fast), to SVG, PNG or PDF a
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ class StackPlan:
     rank_of: dict[str, int] = field(default_factory=dict)  # node → column (graphviz rank)
     compact: bool = True  # align each band's nodes on rows (not with sub-process clusters)
     badges: dict[str, int] = field(default_factory=dict)  # edge → Medienbruch number
+    pools: set[str] = field(default_factory=set)  # clusters of pools with lanes
+    messages: set[str] = field(default_factory=set)  # edges that are message flows
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
@@ -168,7 +171,9 @@ def _compact(lay: _Layout, plan: StackPlan) -> None:
 
 
 def _is_pool(name: str, plan: StackPlan) -> bool:
-    return any(plan.parent.get(b) == name for b in plan.bands)
+    """A pool frame around lanes (not the title or a comparison section: pools without lanes
+    are bands of their own, each a separate frame)."""
+    return name in plan.pools
 
 
 class _Writer:
@@ -181,6 +186,7 @@ class _Writer:
         self.placer = Placer()
         self.badges: dict[int, tuple[float, float]] = {}  # Medienbruch number → spot
         self.dropped: set[str] = set()  # edges without a route (left out)
+        self._obstacle_cache: list[tuple[str, Box]] | None = None
         self.boxes: dict[str, Box] = dict(band_box)
         self.nodes: dict[str, tuple[float, float]] = {}
         self.xlp: dict[str, tuple[float, float]] = {}
@@ -242,6 +248,10 @@ class _Writer:
         d_tail = self._node_dy(tail)
         d_head = self._node_dy(head)
         labels = [key for key in ("lp", "xlp") if key in edge]
+        if edge.get("id") in self.plan.messages:
+            routed = self._message_route(tail, head, float(edge.get("arrowsize", 1)))
+            if routed is not None:
+                return routed[0], dict.fromkeys(labels, routed[1])
         if self.reroute and not edge.get("ltail") and not edge.get("lhead"):
             pos, mid = self._route(tail, head, float(edge.get("arrowsize", 1)))
             return pos, dict.fromkeys(labels, mid)
@@ -282,6 +292,59 @@ class _Writer:
                        (b[0] - arrow, by)]
                 return _spline(pts, (b[0], by)), ((a[2] + b[0]) / 2, ay + lift * 0.75 + 6)
         return _curve(a, b, arrowsize)
+
+    def _pool_box(self, name: str) -> tuple[str, Box] | None:
+        """The frame (pool with lanes, or lane-less pool band) a node sits in."""
+        band = self.plan.node_band.get(name)
+        if band is None:
+            return None
+        parent = self.plan.parent.get(band)
+        frame = parent if parent in self.plan.pools else band
+        box = self.boxes.get(frame or "")
+        return (frame, box) if frame and box else None
+
+    def _message_route(self, tail: str, head: str, arrowsize: float
+                       ) -> tuple[str, tuple[float, float]] | None:
+        """A message flow between pools, BPMN-style: straight down (or up) out of the sender,
+        along the gap below (above) the sender's pool, straight into the receiver. It crosses
+        only the pools between the two, never runs diagonally across a pool's content."""
+        source, target = self._pool_box(tail), self._pool_box(head)
+        if source is None or target is None or source[0] == target[0]:
+            return None
+        a, b = self._endpoint_box(tail, None), self._endpoint_box(head, None)
+        ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+        frame, goal = source[1], target[1]
+        arrow = 10.0 * arrowsize
+        if goal[3] <= frame[1]:  # receiver's pool below (graphviz: y grows upwards)
+            start, end, gap = (ax, a[1]), (bx, b[3]), frame[1] - POOL_GAP / 2
+            stop, last_gap = (bx, end[1] + arrow), goal[3] + POOL_GAP / 2
+        else:
+            start, end, gap = (ax, a[3]), (bx, b[1]), frame[3] + POOL_GAP / 2
+            stop, last_gap = (bx, end[1] - arrow), goal[1] - POOL_GAP / 2
+        low, high = min(gap, last_gap), max(gap, last_gap)
+        between = [box for name, box in self._obstacles()
+                   if name not in (tail, head) and low < (box[1] + box[3]) / 2 < high]
+        x = bx
+        if any(box[0] - 4 < bx < box[2] + 4 for box in between):
+            free = [c for c in sorted({bx, ax, *(box[0] - 9 for box in between),
+                                       *(box[2] + 9 for box in between)},
+                                      key=lambda c: abs(c - bx))
+                    if not any(box[0] - 4 < c < box[2] + 4 for box in between)]
+            x = free[0] if free else bx
+        corners = [start, (ax, gap), (x, gap), (x, last_gap), (bx, last_gap), stop]
+        corners = [c for i, c in enumerate(corners) if i == 0 or c != corners[i - 1]]
+        points = [corners[0]]
+        for p, q in itertools.pairwise(corners):  # straight cubic pieces
+            points += [(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
+                       (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q]
+        return _spline(points, end), ((ax + bx) / 2, gap)
+
+    def _obstacles(self) -> list[tuple[str, Box]]:
+        """Boxes of the visible nodes (cached)."""
+        if self._obstacle_cache is None:
+            self._obstacle_cache = [(name, self._endpoint_box(name, None))
+                                    for name in self.nodes if not name.startswith(("z", "h"))]
+        return self._obstacle_cache
 
     def _node_dy(self, name: str) -> float:
         band = self.plan.node_band.get(name)
