@@ -199,7 +199,7 @@ class DotBuilder:
         self.plan.parent[self._band] = self._parents[-1]
         header = self._name("h")
         self.lines.append(f"{header} " + attrs(id=header, shape="plain", label=lb.header_label(
-            band.header + part if band.header or part else "")))
+            band.header, part=part)))
         self.meta[header] = {"class": "band-kopf",
                              "title": _band_tip(ctx.section, band.element_id, band.header)}
         self.plan.headers[self._band] = header

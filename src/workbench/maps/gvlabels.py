@@ -164,8 +164,11 @@ def artifact_attrs(node: Element) -> dict[str, object]:
     return attrs
 
 
-def header_label(text: str, *, bold: bool = True) -> HtmlLabel:
-    lines = html_lines(sh.wrap(text, 16, 4)) or "&#160;"
+def header_label(text: str, *, bold: bool = True, part: str = "") -> HtmlLabel:
+    """The band header: the lane's or pool's name (shortened with '…' beyond 4 lines, in full
+    in the tooltip) and, in a wrapped map, "(Teil 1 von 2)" on a line of its own."""
+    lines = sh.wrap(text, 16, 3 if part else 4) + ([part.strip()] if part else [])
+    lines = html_lines(lines) or "&#160;"
     body = f"<B>{lines}</B>" if bold else lines
     return HtmlLabel('<TABLE BORDER="0" CELLPADDING="2"><TR><TD WIDTH="120">'
                      f'<FONT POINT-SIZE="12">{body}</FONT></TD></TR></TABLE>')

@@ -62,11 +62,41 @@ def _box(cx: float, cy: float, w: float, h: float) -> Box:
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
+CELL = 120.0  # pt: the grid that finds the boxes near a candidate
+
+
+class _Boxes:
+    """Occupied boxes in a coarse grid, so a candidate is compared with its neighbours only."""
+
+    def __init__(self) -> None:
+        self.items: list[Box] = []
+        self.grid: dict[tuple[int, int], list[int]] = {}
+
+    def append(self, box: Box) -> None:
+        self.items.append(box)
+        for cell in _cells(box):
+            self.grid.setdefault(cell, []).append(len(self.items) - 1)
+
+    def __getitem__(self, index: int) -> Box:
+        return self.items[index]
+
+    def near(self, box: Box) -> list[Box]:
+        found: set[int] = set()
+        for cell in _cells(box):
+            found.update(self.grid.get(cell, ()))
+        return [self.items[i] for i in sorted(found)]
+
+
+def _cells(box: Box) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(int(box[0] // CELL), int(box[2] // CELL) + 1)
+            for j in range(int(box[1] // CELL), int(box[3] // CELL) + 1)]
+
+
 @dataclass
 class Placer:
     """Occupied boxes and the choice of the best free spot."""
 
-    occupied: list[Box] = field(default_factory=list)
+    occupied: _Boxes = field(default_factory=_Boxes)
     placed: list[Box] = field(default_factory=list)  # the labels and badges placed
     #: the swimlane frame: a spot beyond it counts as overlap with what lies outside
     frame: Box = (-1e9, -1e9, 1e9, 1e9)
@@ -74,7 +104,7 @@ class Placer:
     def cost(self, box: Box) -> float:
         inside = _overlap(box, self.frame)
         outside = (box[2] - box[0]) * (box[3] - box[1]) - inside
-        return sum(_overlap(box, other) for other in self.occupied) + 0.1 * outside
+        return sum(_overlap(box, other) for other in self.occupied.near(box)) + 0.1 * outside
 
     def choose(self, candidates: list[tuple[float, float]], w: float, h: float
                ) -> tuple[float, float]:
