@@ -140,7 +140,8 @@ def test_cli_marks_standard_values_and_the_map_renders(tmp_path: Path, capsys) -
         assert main(["map", str(path), "--stil", style, "-o", str(svg)]) == 0
         drawn = svg.read_text(encoding="utf-8")
         assert "<svg" in drawn[:2000]
-        assert drawn.count("Standardwert 5 Min.") == 2, style  # both steps, flagged on the map
+        # both steps, flagged on the map (visible text; the tooltips repeat it in full)
+        assert drawn.count(">Standardwert 5 Min.<") == 2, style
 
 
 def test_many_loops_without_probabilities_in_a_long_chain() -> None:
