@@ -131,6 +131,8 @@ class ModelEditor:
             self.steps.rows = 10
             self.compare.layout.width = "auto"
             self.kommune.style = {"description_width": "initial"}
+            for field in self.fields.values():  # projector font: labels in full
+                field.style = {"description_width": "165px"}
             left = w.VBox([tools, self.steps, form], layout=w.Layout(width="30%"))
             left.add_class("wb-workshop-formular")
             right = w.VBox([self.map, self.findings], layout=w.Layout(width="70%"))
