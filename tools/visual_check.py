@@ -341,6 +341,9 @@ def run(out: Path, *, reports: Path | None = None, kommunen: Sequence[str] | Non
                 chosen = [p for p in chosen if p.stem in set(models)]
             groups += check_maps(browser, chosen, styles, full)
             groups.append(check_landscape(browser, full))
+    for kind, wanted in (("berichte", with_reports), ("karten", with_maps)):
+        for stale in (out / kind).glob("*.png") if wanted else ():  # sheets of an older run
+            stale.unlink()
     sheets: dict[str, list[Path]] = {}
     for group in groups:
         is_map = group.name in MAP_GROUPS or group.name.startswith("karten-")
