@@ -51,12 +51,19 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def _load(path: str) -> tuple[Any, Any, list[Any]]:
-    from ..repository import Repository
+def _load(path: str) -> tuple[Any, Any, list[Any]] | int:
+    """(knowledge base, strategy, findings), or the exit code after a German message when the
+    knowledge base cannot be loaded or has no readable strategy."""
+    from ..repository import Repository, RepositoryError
     from ..strategy import strategy_of
 
-    repo = Repository.load(path)
+    try:
+        repo = Repository.load(path)
+    except RepositoryError as err:
+        return fail(str(err))
     strategy, findings = strategy_of(repo)
+    if strategy is None:
+        return _no_strategy(repo, findings)
     return repo, strategy, findings
 
 
@@ -70,6 +77,10 @@ def _no_strategy(repo: Any, findings: list[Any]) -> int:
                 "docs/strategie.md.")
 
 
+def _exit_code(findings: list[Any]) -> int:
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
 def _errors_note(findings: list[Any]) -> None:
     errors = [f for f in findings if f.severity == "error"]
     if errors:
@@ -77,22 +88,19 @@ def _errors_note(findings: list[Any]) -> None:
 
 
 def cmd_baum(args: argparse.Namespace) -> int:
-    from ..repository import RepositoryError
     from ..strategy.model import STATUS
     from ..strategy.views import tree
 
-    try:
-        repo, strategy, findings = _load(args.repository)
-    except RepositoryError as err:
-        return fail(str(err))
-    if strategy is None:
-        return _no_strategy(repo, findings)
+    loaded = _load(args.repository)
+    if isinstance(loaded, int):
+        return loaded
+    repo, strategy, findings = loaded
     names = dict(zip(repo.leistungen["id"].astype(str), repo.leistungen["name"].astype(str),
                      strict=True))
     data = tree(strategy, names)
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
-        return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+        return _exit_code(findings)
     print(data["titel"])
     print(f"Vision: {data['vision']}")
     for field in data["handlungsfelder"]:
@@ -109,7 +117,7 @@ def cmd_baum(args: argparse.Namespace) -> int:
                 print(f"│  │  ├─ M{m['nr'] or '?'} {m['name']} – {STATUS[m['status']]}"
                       + (f" → {leist}" if leist else ""))
     _errors_note(findings)
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    return _exit_code(findings)
 
 
 def _stand(args: argparse.Namespace, repo: Any) -> dt.date | None:
@@ -120,20 +128,18 @@ def _stand(args: argparse.Namespace, repo: Any) -> dt.date | None:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from ..potential import PotentialError
-    from ..repository import RepositoryError
     from ..strategy.kpis import evaluate, kpi_data, quarter_of
     from ..strategy.model import LIGHTS, STATUS
     from ..strategy.views import TREND_DE, status_rows
 
+    loaded = _load(args.repository)
+    if isinstance(loaded, int):
+        return loaded
+    repo, strategy, findings = loaded
     try:
-        repo, strategy, findings = _load(args.repository)
         stand = _stand(args, repo)
-    except RepositoryError as err:
-        return fail(str(err))
     except ValueError:
         return fail(f"--stand '{args.stand}' ist kein Datum der Form JJJJ-MM-TT.")
-    if strategy is None:
-        return _no_strategy(repo, findings)
     if args.quartal and args.quartal not in strategy.quarters():
         return fail(f"Für das Quartal '{args.quartal}' gibt es keine OKR; vorhanden: "
                     f"{', '.join(strategy.quarters()) or 'keine'}.")
@@ -163,7 +169,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "aktuell": v.aktuell, "fortschritt": v.fortschritt, "quelle": v.quelle,
                 "abfrage": v.kr.abfrage or None} for v in krs],
         }, ensure_ascii=False, indent=1))
-        return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+        return _exit_code(findings)
     print(f"{strategy.titel} – Stand {data.stand:%d.%m.%Y}")
     print()
     print_table([[r.measure.nr, r.measure.name[:60], STATUS[r.measure.status],
@@ -184,7 +190,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if strategy.hinweis:
         print(f"\nHinweis: {strategy.hinweis}")
     _errors_note(findings)
-    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+    return _exit_code(findings)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -201,16 +207,13 @@ def _num(value: float | None) -> str:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..kb.tabular import TableError
-    from ..repository import RepositoryError
     from ..strategy.imports import import_massnahmen
     from ..text import ascii_fold
 
-    try:
-        repo, strategy, findings = _load(args.repository)
-    except RepositoryError as err:
-        return fail(str(err))
-    if strategy is None:
-        return _no_strategy(repo, findings)
+    loaded = _load(args.repository)
+    if isinstance(loaded, int):
+        return loaded
+    repo, strategy, _findings = loaded
 
     def spellings(pairs: list[tuple[str, str]]) -> dict[str, str]:
         out: dict[str, str] = {}
