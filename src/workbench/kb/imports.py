@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .. import bpmn
 from ..fileio import atomic_write_text
 from .loaders import CAPTURE_LEVELS, FALLZAHL_COLUMNS, ID_PATTERN, PROCESS_TYPES
-from .tabular import TableError, find_column, read_table, slug
+from .tabular import TableError, find_column, read_fields, read_table, slug
 from .yamlio import read_roundtrip, write_roundtrip
 
 
@@ -58,11 +58,8 @@ _CATALOGUE_FIELDS = {
 def import_katalog(root: Path, file: Path) -> ImportReport:
     """Merge a catalogue list (at least a column 'Leistung') into ``leistungen.yaml``."""
     report = ImportReport(file.name)
-    frame = read_table(file)
-    columns = {key: find_column(frame, *aliases) for key, aliases in _CATALOGUE_FIELDS.items()}
-    if columns["name"] is None:
-        raise TableError(f"{file.name}: Spalte 'Leistung' (Name der Leistung) fehlt. Gefundene "
-                         f"Spalten: {', '.join(map(str, frame.columns))}.")
+    frame, columns = read_fields(file, _CATALOGUE_FIELDS, required="name",
+                                 label="'Leistung' (Name der Leistung)")
     target, doc, entries = catalogue_for_edit(root)
     by_id = {str(e.get("id")): e for e in entries if isinstance(e, dict)}
     by_name = {str(e.get("name", "")).casefold(): e for e in entries if isinstance(e, dict)}

@@ -64,6 +64,18 @@ def find_column(frame: pd.DataFrame, *aliases: str) -> str | None:
     return None
 
 
+def read_fields(path: Path, fields: dict[str, tuple[str, ...]], *, required: str,
+                label: str) -> tuple[pd.DataFrame, dict[str, str | None]]:
+    """The table and, per field, its column (by the field's accepted headings); a missing
+    ``required`` column is a :class:`TableError` naming the file, ``label`` and the columns found."""
+    frame = read_table(path)
+    columns = {key: find_column(frame, *aliases) for key, aliases in fields.items()}
+    if columns[required] is None:
+        raise TableError(f"{path.name}: Spalte {label} fehlt. Gefundene Spalten: "
+                         f"{', '.join(map(str, frame.columns))}.")
+    return frame, columns
+
+
 def slug(text: str, max_length: int = 60) -> str:
     """An id for the catalogue from a Leistung name (a–z, 0–9, '_')."""
     return _slug(text, max_length=max_length, fallback="leistung")

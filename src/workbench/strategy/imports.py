@@ -17,7 +17,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..kb.imports import ImportReport, unique_slug
-from ..kb.tabular import TableError, find_column, read_table, slug
+from ..kb.tabular import read_fields, slug
 from ..kb.yamlio import read_roundtrip, write_roundtrip
 from ..text import ascii_fold
 from .loader import MEASURES_FILE
@@ -121,11 +121,7 @@ def import_massnahmen(root: Path, file: Path, *, goals: dict[str, str],
     ``goals``, ``leistungen`` and ``kommunen`` map accepted spellings (ID, Nr, name — casefolded
     and ASCII-folded) to IDs; unknown references reject the row."""
     report = ImportReport(file.name)
-    frame = read_table(file)
-    columns = {key: find_column(frame, *aliases) for key, aliases in _FIELDS.items()}
-    if columns["name"] is None:
-        raise TableError(f"{file.name}: Spalte 'Maßnahme' fehlt. Gefundene Spalten: "
-                         f"{', '.join(map(str, frame.columns))}.")
+    frame, columns = read_fields(file, _FIELDS, required="name", label="'Maßnahme'")
     target = root / MEASURES_FILE
     doc = read_roundtrip(target) if target.exists() else None
     if doc is None:
