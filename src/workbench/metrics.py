@@ -390,7 +390,7 @@ def _assemble(defs: Definitions, solved: list[tuple[Unit, Solved | None, str]],
     process: Process = main.process  # type: ignore[assignment]
     return ModelMetrics(
         process_id=process.id,
-        process_name=process.name,
+        process_name=process.name or main.name,  # a nameless process: its pool's name
         expected_minutes=effort[ADMINISTRATION],
         expected_wait_days=float(v @ st.waits) + event_wait,
         media_breaks=breaks,

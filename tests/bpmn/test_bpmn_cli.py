@@ -140,3 +140,20 @@ def test_usage_errors_are_german_exit_2(capsys) -> None:
     assert info.value.code == 2
     err = capsys.readouterr().err
     assert "Aufruf:" in err and "diese Angaben fehlen" in err
+
+
+def test_fim_file_given_as_bpmn_points_to_the_xprozess_import(capsys) -> None:
+    fim = MIWG.parents[0] / "fim" / "fim-prozess-mutterschutz-anzeige.xprozess.xml"
+    code = main(["bpmn", "metrics", str(fim)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert fim.name in err and "XProzess-Nachricht (FIM)" in err
+    assert "workbench import xprozess DATEI --leistung ID" in err
+
+
+def test_metrics_title_of_a_nameless_process_is_its_pools_name(capsys) -> None:
+    code = main(["bpmn", "metrics", str(MIWG / "C.2.0.bpmn")])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert code == 0
+    assert first.endswith("Prozess „Amazon“, 11 Aktivitäten")
+    assert "WFP-Page" not in first

@@ -543,6 +543,13 @@ def _normalize_namespaces(
                 f"deklariert (xmlns:{prefix} fehlt). Bitte als BPMN 2.0 (XML) exportieren.",
                 source=source, code="not-bpmn",
             )
+        if local.startswith("alleInhalte."):  # an XProzess (FIM) message with an embedded model
+            raise NotBpmn(
+                f"Keine BPMN-Datei, sondern eine XProzess-Nachricht (FIM) <{local}>. Das "
+                "enthaltene Modell übernimmt: workbench import xprozess DATEI --leistung ID "
+                "(danach map, metrics und Berichte wie für jedes Modell).",
+                source=source, code="not-bpmn",
+            )
         raise NotBpmn(
             f"Keine BPMN-Datei: das Wurzelelement ist <{local or root.tag}> "
             "statt <definitions>. Bitte als BPMN 2.0 (XML) exportieren.",
