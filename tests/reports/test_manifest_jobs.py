@@ -80,7 +80,8 @@ def test_jobs_for_the_shipped_example():
     assert "033560007_osterholz-scharmbeck-stadt" in stems
     grasberg = next(j for j in kommunen if j.parameters["kommune"] == "033560002")
     assert grasberg.parameters == {"kommune": "033560002", "repository": str(repo.root),
-                                   "stand": "2026-11-24", "top_n": 5, "bewertung": None}
+                                   "stand": "2026-11-24", "top_n": 5, "bewertung": None,
+                                   "verbundbericht": "verbund.html"}
     assert grasberg.template == Path("notebooks/report_kommune.ipynb")
     # any KB change re-renders every report, so does a change in a linked partner KB
     partner = Repository.load(EXAMPLE / repo.verbund.linked[0])

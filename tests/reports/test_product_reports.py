@@ -97,4 +97,6 @@ def test_broken_model_of_one_member_degrades_that_report_only(rendered: tuple[Pa
     assert _run(broken, out, "--kommune", "033560005", "033560002", "--ohne-verbund") == 0
     page = (out / "033560005_lilienthal.html").read_text(encoding="utf-8")
     assert "Modell nicht lesbar" in page  # named under Annahmen und Datenqualität
-    assert (out / "033560002_grasberg.html").exists()
+    grasberg = (out / "033560002_grasberg.html").read_text(encoding="utf-8")
+    assert "verbund.html" not in grasberg  # built without the Verbund report: no dead link
+    assert "Verbundbericht; er wurde zusammen mit diesem Bericht nicht erstellt." in grasberg

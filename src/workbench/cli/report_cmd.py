@@ -97,6 +97,14 @@ def _known_kommunen(repo: Repository, keys: list[str] | None
     return known, unknown
 
 
+def _verbund_link(out: Path, formats: str, include_verbund: bool) -> str | None:
+    """The Verbund report a Kommune report links to: the one this run writes (HTML if asked
+    for, else PDF), or one an earlier run left in the output folder; None if there is none."""
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    name = f"verbund.{'html' if 'html' in wanted or not wanted else wanted[0]}"
+    return name if include_verbund or (out / name).is_file() else None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Build the jobs from the knowledge base, run the batch, print the summary."""
     from ..reports.batch import BatchError, JobResult, jobs_for_repository, run_batch
@@ -128,7 +136,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         jobs = jobs_for_repository(repo, kommunen=wanted,
                                    include_verbund=include_verbund, stand=stand, top_n=top_n,
-                                   template_dir=template_dir, kommune_template=kommune_template)
+                                   template_dir=template_dir, kommune_template=kommune_template,
+                                   verbund_link=_verbund_link(Path(args.out), args.format,
+                                                              include_verbund))
     except RepositoryError as err:
         return fail(str(err))
     if not jobs:

@@ -42,8 +42,12 @@ def glossary() -> str:
     return f"<h2>Glossar</h2><dl>{items}</dl>"
 
 
-def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]) -> str:
-    """Parameters, weights, estimated case numbers, missing ratings and model findings."""
+def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str],
+                verbund_report: str | None = None) -> str:
+    """Parameters, weights, estimated case numbers, missing ratings and model findings.
+
+    ``verbund_report``: file name of the Verbund report beside this one (a Kommune report
+    links to it only then; see :func:`calculation_notes`)."""
     params = ctx.analysis.parameter
     verbund = ctx.repo.verbund
     model = ctx.repo.scoring
@@ -98,7 +102,7 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
         parts.append("<p>Die Prüfung der Wissensbasis („workbench validate“) meldet zu "
                      "den Leistungen im Einzelnen keine Fehler oder Warnungen in Steckbriefen und "
                      "Modellen.</p>")
-    parts.append(calculation_notes(ctx, rows, leistungen))
+    parts.append(calculation_notes(ctx, rows, leistungen, verbund_report=verbund_report))
     return "".join(parts)
 
 
@@ -122,10 +126,13 @@ def incomplete_ratings(rows: pd.DataFrame) -> str:
             + table(headers, body, numeric=(1,)))
 
 
-def calculation_notes(ctx: ReportContext, rows: pd.DataFrame, leistungen: list[str]) -> str:
+def calculation_notes(ctx: ReportContext, rows: pd.DataFrame, leistungen: list[str], *,
+                      verbund_report: str | None = None) -> str:
     """The notes of the analysis, with names instead of keys. A Kommune report (``rows`` of one
     Kommune) shows only the notes on its own Leistungen and itself, its own Leistungen without
-    Fallzahl, and one line pointing to the Verbund report for the Verbund-wide notes."""
+    Fallzahl, and one line pointing to the Verbund report for the Verbund-wide notes: a link
+    when ``verbund_report`` names the Verbund report's file beside this report, otherwise a
+    plain sentence (a report built without the Verbund report must not link to nothing)."""
     names = name_map(ctx)
     kommunen = sorted(set(rows["kommune"].astype(str)))
     every_id = [str(i) for i in ctx.repo.leistungen["id"]]
@@ -144,7 +151,9 @@ def calculation_notes(ctx: ReportContext, rows: pd.DataFrame, leistungen: list[s
                      + "; sie zählen mit 0 Fällen und erhalten keinen Rang.")
     if any(not mentions(h, every_id) for h in ctx.analysis.hinweise):
         items.append("Hinweise, die den ganzen Verbund betreffen, stehen im "
-                     "<a href='verbund.html'>Verbundbericht</a>.")
+                     + (f"<a href='{esc(verbund_report)}'>Verbundbericht</a>." if verbund_report
+                        else "Verbundbericht; er wurde zusammen mit diesem Bericht nicht "
+                        "erstellt."))
     return ("<p><b>Hinweise der Berechnung</b></p><ul>"
             + "".join(f"<li>{i}</li>" for i in items) + "</ul>") if items else ""
 

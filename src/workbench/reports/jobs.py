@@ -46,9 +46,14 @@ def slugify(name: str) -> str:
 def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
                         include_verbund: bool = True, stand: str | dt.date, top_n: int,
                         template_dir: Path, kommune_template: Path | None = None,
-                        verbund_template: Path | None = None) -> list[ReportJob]:
+                        verbund_template: Path | None = None,
+                        verbund_link: str | None = None) -> list[ReportJob]:
     """One job per Kommune (all, or the given keys/names) plus the Verbund overview, and with
     a ``strategie/`` folder the strategy report of the Verbund and of each Kommune.
+
+    A Kommune report links to the Verbund report (parameter ``verbundbericht``) only where one
+    will be beside it: ``verbund_link`` (a file name the caller found in the output folder), or
+    ``verbund.html`` when this batch renders the Verbund report; otherwise it says so in words.
 
     Each job's inputs are *all* knowledge-base files. The batch narrows a Kommune report's
     fingerprint to what it shows when given a preparer (:mod:`workbench.reports.prepare`);
@@ -65,6 +70,7 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
             inputs += type(repo).load(linked).files()
     base = {"repository": str(repo.root), "stand": stand_text, "top_n": int(top_n),
             "bewertung": None}
+    link = verbund_link or ("verbund.html" if include_verbund else None)
     jobs: list[ReportJob] = []
     if include_verbund:
         jobs.append(ReportJob("verbund", f"Verbundbericht {repo.verbund.name}", verbund_template,
@@ -84,7 +90,8 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
             continue
         seen.add(key)
         jobs.append(ReportJob(f"{key}_{slugify(row['name'])}", f"Bericht {row['name']}",
-                              kommune_template, {"kommune": key, **base}, list(inputs),
+                              kommune_template, {"kommune": key, **base,
+                                                 "verbundbericht": link}, list(inputs),
                               "kommune"))
         if strategy:
             jobs.append(ReportJob(f"strategie_{key}_{slugify(row['name'])}",
