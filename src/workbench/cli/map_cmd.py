@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="Medienbrüche und Verschwendung nicht hervorheben")
     p.add_argument("-o", "--output", required=True, metavar="DATEI",
                    help="Ausgabedatei: .svg, .png, .pdf (oder .dot)")
+    _pdf_option(p)
     p.add_argument("--repository", default="processes", metavar="PFAD",
                    help="Ordner der Wissensbasis (Standard: processes)")
     p.set_defaults(func=cmd_map)
@@ -58,9 +59,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gruppierung", default="fachbereich", choices=("fachbereich", "themenfeld"),
                    help="Spalten nach Fachbereich oder nach OZG-Themenfeld (aus OZG-ID oder "
                    "LeiKa-Schlüssel; Standard: fachbereich)")
+    _pdf_option(p)
     p.add_argument("--repository", default="processes", metavar="PFAD",
                    help="Ordner der Wissensbasis (Standard: processes)")
     p.set_defaults(func=cmd_landkarte)
+
+
+def _pdf_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pdf-seiten", default="a4", choices=("a4", "ganz"),
+                   help="bei .pdf: a4 = A4 quer, eine große Karte in lesbare Teile (Schrift ab "
+                   "7 pt) mit Übersichtsseite geteilt (Standard); ganz = eine Seite in "
+                   "Kartengröße")
+
+
+def _save(result: Map, args: argparse.Namespace) -> str:
+    """Write the map; a PDF on A4 landscape pages unless ``--pdf-seiten ganz``. Returns a
+    German note on the pages written ("" for other formats)."""
+    if Path(args.output).suffix.lower() != ".pdf" or args.pdf_seiten == "ganz":
+        result.save(args.output)
+        return ""
+    from ..fileio import atomic_write_bytes
+    from ..mapprint import map_pdf
+
+    data, layout = map_pdf(result.svg, result.title)
+    atomic_write_bytes(Path(args.output), data)
+    smallest = f"{layout.smallest_pt:.1f}".replace(".", ",")
+    if not layout.split:
+        return f" (A4 quer, eine Seite, kleinste Schrift {smallest} pt)"
+    return (f" (A4 quer, {len(layout.tiles) + 1} Seiten: Übersicht und {len(layout.tiles)} "
+            f"Teile, kleinste Schrift {smallest} pt)")
 
 
 def _check_output(path: str) -> str | None:
@@ -76,9 +103,11 @@ def _errors() -> tuple[type[BaseException], ...]:
     from ..bpmn.levels import LevelError
     from ..maps import ExportUnavailable, GraphvizFailed, GraphvizMissing, MapTooLarge, NoDiagram
     from ..maps.kb import MapInputError
+    from ..reports.pdf import PdfError
 
     found: list[type[BaseException]] = [BpmnRejected, LevelError, ExportUnavailable, GraphvizFailed,
-                                        GraphvizMissing, NoDiagram, MapInputError, MapTooLarge]
+                                        GraphvizMissing, NoDiagram, MapInputError, MapTooLarge,
+                                        PdfError]
     try:
         from ..repository import RepositoryError
 
@@ -103,12 +132,12 @@ def cmd_map(args: argparse.Namespace) -> int:
         result = _build_map(args)
         if result is None:
             return EXIT_INPUT
-        result.save(args.output)
+        pages = _save(result, args)
     except errors as err:
         return fail(str(err))
     for warning in result.warnings:
         print(f"Hinweis: {warning}", file=sys.stderr)
-    print(f"Karte geschrieben: {args.output}")
+    print(f"Karte geschrieben: {args.output}{pages}")
     return EXIT_OK
 
 
@@ -160,7 +189,7 @@ def cmd_landkarte(args: argparse.Namespace) -> int:
         repo = Repository.load(args.repository)
         result = repository_landscape(repo, args.farbe, title=args.titel,
                                       group_by=args.gruppierung)
-        result.save(args.output)
+        pages = _save(result, args)
     except errors as err:
         return fail(str(err))
     except Exception as err:  # the prioritization may fail on an incomplete knowledge base
@@ -169,5 +198,5 @@ def cmd_landkarte(args: argparse.Namespace) -> int:
         raise
     for warning in result.warnings:
         print(f"Hinweis: {warning}", file=sys.stderr)
-    print(f"Landkarte geschrieben: {args.output}")
+    print(f"Landkarte geschrieben: {args.output}{pages}")
     return EXIT_OK

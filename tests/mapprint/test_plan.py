@@ -1,0 +1,70 @@
+"""Where a map is cut for A4 landscape pages, on the 21 MIWG reference models in both styles:
+the parts print every text at 7 pt or more, fit the page, and no text is lost or cut."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.maps.conftest import REFERENCE_MODELS, needs_dot
+from workbench import bpmn
+from workbench.mapprint import plan
+from workbench.mapprint.plan import (
+    PAGE_HEIGHT_PT,
+    PAGE_WIDTH_PT,
+    _cuts,
+    layout_of,
+    parse_transform,
+)
+from workbench.maps import process_map
+
+pytestmark = needs_dot
+
+
+def _inside(box: tuple[float, float, float, float], tile: object) -> bool:
+    return (tile.x - 0.01 <= box[0] and box[2] <= tile.x + tile.width + 0.01  # type: ignore[attr-defined]
+            and tile.y - 0.01 <= box[1] and box[3] <= tile.y + tile.height + 0.01)  # type: ignore[attr-defined]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("style", ["auto", "di"])
+def test_every_miwg_map_prints_at_7pt_without_cutting_text(style: str) -> None:
+    assert len(REFERENCE_MODELS) == 21
+    split = 0
+    for path in REFERENCE_MODELS:
+        svg = process_map(bpmn.read(path), style=style).svg
+        layout = plan(svg)
+        assert layout.smallest_pt >= 7.0 - 1e-6, path.name
+        for tile in layout.tiles:
+            assert tile.width * layout.scale <= PAGE_WIDTH_PT + 0.5, (path.name, tile)
+            assert tile.height * layout.scale <= PAGE_HEIGHT_PT + 0.5, (path.name, tile)
+        texts = layout_of(svg).texts
+        assert texts, path.name
+        cut = [b for b in texts if not any(_inside(b, t) for t in layout.tiles)]
+        assert not cut, (path.name, cut[:3])  # every line of text whole on one part
+        split += layout.split
+    assert split >= 12  # the large ones (under 7 pt on one page before) are split
+
+
+def test_small_map_stays_on_one_page() -> None:
+    path = next(p for p in REFERENCE_MODELS if p.stem == "A.1.0")
+    layout = plan(process_map(bpmn.read(path), style="auto").svg)
+    assert not layout.split and layout.smallest_pt >= 7
+    assert layout.scale <= 1.0  # never blown up beyond its natural size
+
+
+def test_cuts_prefer_band_edges_then_free_lines() -> None:
+    # 0..250 long, page 100: a band edge at 90 is taken; a text over 180..210 pushes the
+    # second cut before it; nodes (soft) are avoided when a line free of them exists
+    assert _cuts(250, 100, [(180, 210)], [], [90]) == [(0, 90), (90, 179.5), (179.5, 250)]
+    assert _cuts(150, 100, [], [(95, 105)], []) == [(0, 94.5), (94.5, 150)]
+    # a band edge inside a node is no good cut; a text wider than the window is cut at the edge
+    assert _cuts(150, 100, [], [(85, 100.5)], [90]) == [(0, 84.5), (84.5, 150)]
+    assert _cuts(150, 100, [(10, 140)], [], []) == [(0, 100), (100, 150)]
+
+
+def test_transforms() -> None:
+    assert parse_transform("translate(10 20)") == (1, 0, 0, 1, 10, 20)
+    a, b, c, d, e, f = parse_transform("rotate(-90 100 50)")
+    x, y = a * 100 + c * 60 + e, b * 100 + d * 60 + f  # (100, 60) turns about (100, 50)
+    assert abs(x - 110) < 1e-9 and abs(y - 50) < 1e-9
+    assert parse_transform("scale(1 1) rotate(0) translate(4 300)")[4:] == (4, 300)
