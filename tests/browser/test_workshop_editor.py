@@ -55,6 +55,15 @@ def test_edit_step_redraws_map_and_saves_valid_model(browser, voila) -> None:
     page.close()
 
 
+#: The scale at which the map shows: drawn size over the SVG's own size (pt → CSS px); the
+#: SVG keeps its aspect ratio, so the smaller of the two ratios is the drawing's.
+SHOWN_SCALE = """() => { const s = document.querySelector('.wb-kartenrahmen svg');
+  const px = v => parseFloat(v) * (String(v).endsWith('pt') ? 4 / 3 : 1);
+  const b = s.getBoundingClientRect();
+  return Math.min(b.width / px(s.getAttribute('width')), b.height / px(s.getAttribute('height')));
+}"""
+
+
 def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
     return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
             and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
@@ -82,6 +91,7 @@ def test_workshop_view_map_and_form_side_by_side(browser, voila) -> None:
              if repo.model(r.id, "ist") is not None]
     assert len(names) >= 10
     leistung = page.locator(".wb-workshop select").first
+    scales: dict[str, float] = {}
     for name in names:
         revision = page.locator(".wb-kartenrahmen").get_attribute("data-revision")
         if leistung.evaluate("s => s.value") != name:
@@ -106,4 +116,10 @@ def test_workshop_view_map_and_form_side_by_side(browser, voila) -> None:
             " return [f.scrollWidth - f.clientWidth, f.scrollHeight - f.clientHeight,"
             " d.scrollWidth - d.clientWidth]; }")
         assert max(scroll) <= 1, (name, scroll)  # no scrollbars, neither frame nor page
+        scales[name] = page.evaluate(SHOWN_SCALE)
     page.close()
+    # the map was wrapped for a 16:9 screen and showed at about 65-75 % in its 4:3 pane;
+    # wrapped for the pane it shows larger (measured in the browser, every shipped model)
+    print("Maßstab der Karte im Workshop:", {k: round(v, 2) for k, v in scales.items()})
+    assert min(scales.values()) >= 0.68, scales
+    assert sum(scales.values()) / len(scales) >= 0.8, scales

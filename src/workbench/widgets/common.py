@@ -30,8 +30,9 @@ def findings_html(findings: list[tuple[str, str]]) -> str:
 
 
 def map_html(repo: Repository, current: Definitions, target: tuple[str, str, str | None], *,
-             compare: bool, revision: int) -> str:
-    """The map (or the IST/SOLL comparison) as inline SVG in a scrollable box."""
+             compare: bool, revision: int, wrap: int | str = "auto") -> str:
+    """The map (or the IST/SOLL comparison) as inline SVG in a scrollable box; ``wrap``:
+    columns per row of the single map (see :mod:`workbench.widgets.fit`)."""
     from .. import maps
 
     leistung, variant, kommune = target
@@ -45,7 +46,7 @@ def map_html(repo: Repository, current: Definitions, target: tuple[str, str, str
             ist, soll = (current, other) if variant == "ist" else (other, current)
             svg = maps.compare_models(ist, soll).svg
         else:
-            svg = maps.process_map(current, style="auto").svg
+            svg = maps.process_map(current, style="auto", wrap=wrap).svg
     except Exception as err:  # a map must never break the editor; show why instead
         return f"<div class='wb-kartenfehler'>Karte nicht darstellbar: {html.escape(str(err))}</div>"
     return ("<style>.wb-kartenrahmen svg{max-width:100%;height:auto}</style>"

@@ -112,6 +112,9 @@ class ModelEditor:
         self.origin: dict[str, str] = {}
         self.current: Definitions | None = None
         self.revision = 0
+        self.workshop = workshop
+        self.wrap: int | str = "auto"  # columns per row of the map (workshop: fitted to the pane)
+        self._wrap_for: tuple[str, str, str | None] | None = None
         self._quiet = False
         self._wire()
         if leistung:
@@ -133,9 +136,9 @@ class ModelEditor:
             self.kommune.style = {"description_width": "initial"}
             for field in self.fields.values():  # projector font: labels in full
                 field.style = {"description_width": "165px"}
-            left = w.VBox([tools, self.steps, form], layout=w.Layout(width="30%"))
+            left = w.VBox([tools, self.steps, form], layout=w.Layout(width="27%"))
             left.add_class("wb-workshop-formular")
-            right = w.VBox([self.map, self.findings], layout=w.Layout(width="70%"))
+            right = w.VBox([self.map, self.findings], layout=w.Layout(width="73%"))
             right.add_class("wb-workshop-karte")
             box = w.VBox([w.HBox([head, actions, self.status]), w.HBox([left, right])])
             box.add_class("wb-workshop")
@@ -168,6 +171,7 @@ class ModelEditor:
 
     def load(self) -> None:
         """(Re)load the selected model into the table."""
+        self._wrap_for = None
         leistung, variant, kommune = self.target
         self.original = self.repo.model(leistung, variant, kommune)
         source = self.repo.model_source(leistung, variant, kommune)
@@ -300,8 +304,24 @@ class ModelEditor:
         findings = [("Fehler" if f.severity == "error" else "Warnung", str(f.message))
                     for f in lint(self.current)]
         self.findings.value = findings_html(findings)
+        if self.workshop and self._wrap_for != self.target:  # a model was (re)loaded
+            self.wrap = self._fitted_wrap(self.current)
+            self._wrap_for = self.target
         self.map.value = map_html(self.repo, self.current, self.target, compare=self.compare.value,
-                                  revision=self.revision)
+                                  revision=self.revision, wrap=self.wrap)
+
+    @staticmethod
+    def _fitted_wrap(model: Definitions) -> int | str:
+        """Columns per row that show the map largest in the workshop pane (once per model;
+        edits keep it, so the map does not jump between layouts while one types)."""
+        from .. import maps
+        from .fit import best_wrap
+
+        try:
+            return best_wrap(model, lambda wrap: maps.process_map(model, style="auto",
+                                                                    wrap=wrap).svg)
+        except Exception:  # the map itself reports what is wrong (map_html)
+            return "auto"
 
     def _file_bytes(self, source: str | None) -> bytes | None:
         try:
