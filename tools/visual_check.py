@@ -4,9 +4,10 @@ pictures a person can look at (issue 14).
 (a) The reports (``workbench report --alle --format html,pdf``): the HTML in headless Chromium
     at 1920 × 1080, one screenshot per screen height, and the PDF's A4 pages via ``pdftoppm``.
 (b) The 21 MIWG reference models in both map styles (``auto``, ``di``): an HTML page with the
-    SVG scaled to fit, at 1920 × 1080, and the same page printed on A4 (landscape) via
-    ``pdftoppm``; the same for the Prozesslandkarte of the example (by priority and by
-    digital share).
+    SVG scaled to fit, at 1920 × 1080, and the map's A4 landscape PDF as ``workbench map -o
+    karte.pdf`` writes it (:mod:`workbench.mapprint`: one page, or an overview and parts with
+    every text at 7 pt or more) via ``pdftoppm``; the same for the Prozesslandkarte of the
+    example (by priority and by digital share).
 
 Output (``--out``, default ``tests/artifacts/visual``): a contact sheet per group (committed,
 small PNGs) and an ``index.md``; the full-size pictures in ``voll/`` (git-ignored), which are
@@ -44,8 +45,6 @@ MAP_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>
 html, body {{ margin: 0; padding: 0; background: #fff; font-family: DejaVu Sans, sans-serif; }}
 h1 {{ font-size: 16px; margin: 6px 12px; }}
 .karte svg {{ display: block; width: 100%; height: auto; max-height: calc(100vh - 40px); }}
-@page {{ size: A4 landscape; margin: 10mm; }}
-@media print {{ h1 {{ display: none; }} .karte svg {{ max-height: 188mm; }} }}
 </style></head><body><h1>{title}</h1><div class="karte">{svg}</div></body></html>
 """
 
@@ -221,8 +220,11 @@ def check_landscape(browser: object, full: Path) -> Group:
 
 def _map_pictures(browser: object, svg: str, title: str, target: Path, stem: str,
                   group: Group) -> None:
-    """A page with the map fitted to 1920 × 1080 (screenshot) and printed on A4 landscape."""
+    """A page with the map fitted to 1920 × 1080 (screenshot), and the map's A4 PDF as
+    ``workbench map -o karte.pdf`` writes it (one page, or overview and readable parts)."""
     from html import escape
+
+    from workbench.mapprint import map_pdf
 
     page_file = target / f"{stem}.html"
     page_file.write_text(MAP_PAGE.format(title=escape(title), svg=svg), encoding="utf-8")
@@ -231,32 +233,16 @@ def _map_pictures(browser: object, svg: str, title: str, target: Path, stem: str
     shot = target / f"{stem}-bildschirm.png"
     _shot(page, shot)
     group.screens.append(shot)
-    pdf = target / f"{stem}.pdf"
-    page.pdf(path=str(pdf), format="A4", landscape=True, print_background=True,
-             prefer_css_page_size=True)
     page.close()
+    pdf = target / f"{stem}.pdf"
+    data, layout = map_pdf(svg, title)
+    pdf.write_bytes(data)
     group.pages.extend(_pdf_pages(pdf, target, stem))
-    smallest = smallest_print_font(svg)
-    if smallest is not None and smallest < MIN_PRINT_PT:
-        size = f"{smallest:.1f}".replace(".", ",")
-        group.notes.append(f"{stem}: kleinste Schrift auf A4 quer {size} pt")
-
-
-def smallest_print_font(svg: str) -> float | None:
-    """The smallest font size (pt) of the SVG when fitted on A4 landscape as on the map page
-    (277 mm wide, 188 mm high at most); None without text."""
-    import re
-
-    from workbench.maps.export import svg_size
-
-    sizes = [float(x) for x in re.findall(r'font-size="([0-9.]+)', svg)]
-    if not sizes:
-        return None
-    width, height = svg_size(svg)  # CSS px
-    scale = min(277 / 25.4 * 96 / width, 188 / 25.4 * 96 / height)
-    # graphviz writes font sizes in pt inside a pt-sized SVG, our DI maps in px
-    factor = 1.0 if re.search(r'<svg[^>]*width="[0-9.]+pt"', svg[:500]) else 0.75
-    return min(sizes) * factor * scale
+    size = f"{layout.smallest_pt:.1f}".replace(".", ",")
+    if layout.smallest_pt < MIN_PRINT_PT - 0.05:
+        group.notes.append(f"{stem}: kleinste Schrift auf A4 quer {size} pt (unter 7 pt)")
+    elif layout.split:
+        group.notes.append(f"{stem}: Übersicht + {len(layout.tiles)} Teile, {size} pt")
 
 
 # --------------------------------------------------------------------------- contact sheets
