@@ -366,14 +366,14 @@ class _DrawScores:
     """Priorität of rows under many weight vectors (columns of ``omega``), up to an
     increasing affine map (enough for ranks): Σ_dimension share · (Σ w·v / Σ w).
 
-    Called with rows and an output buffer (draws × rows); the arithmetic per value is the
-    same, in the same order, as a row-by-row evaluation."""
+    Called with rows, an output buffer (draws × rows) and the slice of draws; the arithmetic
+    per value is the same, in the same order, as a row-by-row evaluation."""
 
     def __init__(self, cv: CriterionValues, model: ScoringModel, omega: np.ndarray) -> None:
         self.cv, self.mid = cv, model.scale.mid
         self.neutral = model.missing_policy == "neutral"
         nr = len(cv.rated_criteria)
-        self.om_r, self.om_c = omega[:nr], omega[nr:]
+        self.om_r, self.om_c = omega[:nr], np.ascontiguousarray(omega[nr:])
         crit = cv.rated_criteria + cv.computed_criteria
         self.dims = [np.array([c.dimension == d for c in crit]) for d in DIMENSIONS]
         known_r = ~np.isnan(cv.rated)
@@ -382,10 +382,12 @@ class _DrawScores:
         if self.neutral:  # den = Σ w of the dimension = its share: one product suffices
             self.rated_t = np.ascontiguousarray((np.where(known_r, cv.rated, self.mid)
                                                  @ self.om_r).T)
-            self.values = np.where(known_c, cv.computed, self.mid)
+            # criteria × rows: each criterion's values contiguous (fast broadcast products)
+            self.values = np.ascontiguousarray(np.where(known_c, cv.computed, self.mid).T)
             inputs = [self.rated_t, self.values, omega]
         else:
-            self.values, self.mask = np.where(known_c, cv.computed, 0.0), known_c.astype(float)
+            self.values = np.ascontiguousarray(np.where(known_c, cv.computed, 0.0).T)
+            self.mask = np.ascontiguousarray(known_c.T.astype(float))
             self.parts = [(np.ascontiguousarray((np.where(known_r, cv.rated, 0.0)[:, m[:nr]]
                                                  @ self.om_r[m[:nr]]).T),
                            np.ascontiguousarray((known_r[:, m[:nr]].astype(float)
@@ -398,40 +400,55 @@ class _DrawScores:
         self.local = threading.local()
 
     def _temp(self, shape: tuple[int, int]) -> np.ndarray:
+        """A scratch array of ``shape``, reused per thread."""
+        size = shape[0] * shape[1]
         temp = getattr(self.local, "temp", None)
-        if temp is None or temp.shape != shape:
-            temp = self.local.temp = np.empty(shape)
-        return temp
+        if temp is None or temp.size < size:
+            temp = self.local.temp = np.empty(size)
+        return temp[:size].reshape(shape)
 
-    def __call__(self, rows: np.ndarray, out: np.ndarray, aligned: bool = False) -> None:
-        """Scores of ``rows`` into ``out`` (draws × rows). ``aligned``: the rows are whole
-        Kommunen with place = Leistung code, so per-Leistung parts are broadcast."""
+    def _gathered(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The computed values (and known-masks) of ``rows``, criteria × rows; kept per
+        thread while the same rows come back (every draw block of a chunk)."""
+        cached = getattr(self.local, "rows", None)
+        if cached is None or cached[0] is not rows:
+            mask = None if self.neutral else np.take(self.mask, rows, axis=1)
+            cached = self.local.rows = (rows, np.take(self.values, rows, axis=1), mask)
+        return cached[1], cached[2]
+
+    def __call__(self, rows: np.ndarray, out: np.ndarray, aligned: bool = False,
+                 draws: slice = slice(None)) -> None:
+        """Scores of ``rows`` under the ``draws`` into ``out`` (draws × rows). ``aligned``:
+        the rows are whole Kommunen with place = Leistung code, so per-Leistung parts are
+        broadcast."""
         leist = self.cv.l_codes[rows]
-        values = self.values[rows]
+        values, mask = self._gathered(rows)
+        om_c = self.om_c[:, draws]
         temp = self._temp(out.shape)
         if self.neutral:
-            n_leist = self.rated_t.shape[1]
-            if aligned and values.shape[1] and out.shape[1] % n_leist == 0:
+            rated_t = self.rated_t[draws]
+            n_leist = rated_t.shape[1]
+            if aligned and len(values) and out.shape[1] % n_leist == 0:
                 # out = rated part + first product in one pass (same two roundings)
-                np.multiply(self.om_c[0][:, None], values[:, 0][None, :], out=temp)
+                np.multiply(om_c[0][:, None], values[0][None, :], out=temp)
                 cube = (out.shape[0], -1, n_leist)
-                np.add(self.rated_t[:, None, :], temp.reshape(cube), out=out.reshape(cube))
-                _add_products(out, values[:, 1:], self.om_c[1:], temp)
+                np.add(rated_t[:, None, :], temp.reshape(cube), out=out.reshape(cube))
+                _add_products(out, values[1:], om_c[1:], temp)
                 return
-            self._start(out, self.rated_t, leist, aligned)
-            _add_products(out, values, self.om_c, temp)
+            self._start(out, rated_t, leist, aligned)
+            _add_products(out, values, om_c, temp)
             return
-        mask = self.mask[rows]
         num, den = np.empty_like(out), np.empty_like(out)
         out[...] = 0.0
         for m, (num_r, den_r, share) in zip(self.dims, self.parts, strict=True):
             mc = m[self.nr:]
-            self._start(num, num_r, leist, aligned)
-            _add_products(num, values[:, mc], self.om_c[mc], temp)
-            self._start(den, den_r, leist, aligned)
-            _add_products(den, mask[:, mc], self.om_c[mc], temp)
+            self._start(num, num_r[draws], leist, aligned)
+            _add_products(num, values[mc], om_c[mc], temp)
+            self._start(den, den_r[draws], leist, aligned)
+            _add_products(den, mask[mc], om_c[mc], temp)
             positive = den > 0
-            out += share * np.where(positive, num / np.where(positive, den, 1.0), self.mid)
+            out += share[draws] * np.where(positive, num / np.where(positive, den, 1.0),
+                                           self.mid)
 
     @staticmethod
     def _start(out: np.ndarray, per_leistung: np.ndarray, leist: np.ndarray,
@@ -446,10 +463,10 @@ class _DrawScores:
 
 def _add_products(acc: np.ndarray, values: np.ndarray, weights: np.ndarray,
                   temp: np.ndarray) -> None:
-    """acc (draws × rows) += weights[j] ⊗ values[:, j], criterion by criterion (in order, so
+    """acc (draws × rows) += weights[j] ⊗ values[j], criterion by criterion (in order, so
     the rounding is that of a row-by-row sum), without (threaded) BLAS."""
-    for j in range(values.shape[1]):
-        np.multiply(weights[j][:, None], values[:, j][None, :], out=temp)
+    for j in range(values.shape[0]):
+        np.multiply(weights[j][:, None], values[j][None, :], out=temp)
         acc += temp
 
 

@@ -147,8 +147,8 @@ def test_kernel_equals_a_stable_sort_with_ties_near_ties_and_gaps(nonnegative, p
     grid, scores = _kernel_case(rng, n_groups=9, width=37, draws=41, nonnegative=nonnegative,
                                 positive=positive)
 
-    def fill(rows: np.ndarray, out: np.ndarray, aligned: bool) -> None:
-        out[...] = scores[:, rows]
+    def fill(rows: np.ndarray, out: np.ndarray, aligned: bool, draws: slice) -> None:
+        out[...] = scores[draws][:, rows]
 
     stats = draw_ranks.rank_stats(grid, fill, scores.shape[0], 4, nonnegative=nonnegative,
                                   threads=threads, chunk_cells=3 * 37 * 41)
@@ -174,7 +174,7 @@ def test_near_ties_are_found_and_re_ranked(monkeypatch) -> None:
         return original(a, *args, **kwargs)
 
     monkeypatch.setattr(draw_ranks.np, "argsort", spy)
-    stats = draw_ranks.rank_stats(grid, lambda r, out, a: out.__setitem__(..., scores[:, r]),
+    stats = draw_ranks.rank_stats(grid, lambda r, out, a, d: out.__setitem__(..., scores[d][:, r]),
                                   3, 1, nonnegative=True, threads=1)
     assert redone  # the collision was detected
     assert stats.rank_min[0].tolist() == [1, 0, 2, 3] == stats.rank_max[0].tolist()
@@ -185,7 +185,7 @@ def test_positive_scores_in_few_binades_need_no_re_ranking(monkeypatch) -> None:
     grid = np.arange(4).reshape(1, 4)
     scores = np.array([[1.0, np.nextafter(1.0, 2.0), 1.0, 0.5]] * 3)
     monkeypatch.setattr(draw_ranks._Kernel, "_exact_ties", None)  # must not be called
-    stats = draw_ranks.rank_stats(grid, lambda r, out, a: out.__setitem__(..., scores[:, r]),
+    stats = draw_ranks.rank_stats(grid, lambda r, out, a, d: out.__setitem__(..., scores[d][:, r]),
                                   3, 1, nonnegative=True, threads=1)
     assert stats.rank_min[0].tolist() == [1, 0, 2, 3] == stats.rank_max[0].tolist()
 
