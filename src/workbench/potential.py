@@ -368,19 +368,9 @@ def analyse_tables(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen:
     """:func:`analyse` from tables (model metrics already computed): frame, scores, ranks,
     sensitivity per Kommune and for the Verbund, EfA candidates."""
     frame = potential_frame(kommunen, leistungen, fallzahlen, model_metrics, params)
-    cv = ranking.criterion_values(frame, bewertungen, model)
-    scored = ranking.score(frame, bewertungen, model, values=cv)
-    sens = ranking.sensitivity(frame, bewertungen, model, top=top, draws=draws, seed=seed,
-                               values=cv)
-    scored = scored.assign(**{c: sens[c] for c in ("p_top", "rang_min", "rang_max", "robust")})
-    del sens, cv
-    verbund = ranking.verbund_frame(frame)
-    vcv = ranking.criterion_values(verbund, bewertungen, model)
-    verbund_scored = ranking.score(verbund, bewertungen, model, values=vcv)
-    vsens = ranking.sensitivity(verbund, bewertungen, model, top=top, draws=draws,
-                                seed=seed, values=vcv)
-    verbund_scored = verbund_scored.assign(
-        **{c: vsens[c] for c in ("p_top", "rang_min", "rang_max", "robust")})
+    scored = _scored_with_sensitivity(frame, bewertungen, model, top=top, draws=draws, seed=seed)
+    verbund_scored = _scored_with_sensitivity(ranking.verbund_frame(frame), bewertungen, model,
+                                              top=top, draws=draws, seed=seed)
     annahmen = {**model.assumptions(), "top_n": top, "ziehungen": draws, "seed": seed}
     notes = [*model.findings, *frame.attrs["hinweise"], *scored.attrs.get("hinweise", []),
              *(hints or [])]
@@ -389,3 +379,16 @@ def analyse_tables(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen:
         gaps = pd.DataFrame(columns=["leistung", "modell", "befund"])
     return Analyse(params, annahmen, scored, verbund_scored.sort_values("rang"), efa,
                    list(dict.fromkeys(notes)), gaps)
+
+
+def _scored_with_sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Any,
+                             *, top: int, draws: int, seed: int) -> pd.DataFrame:
+    """``ranking.score`` of ``frame`` plus the sensitivity columns; the criterion values are
+    computed once, the sensitivity first (its working memory is the larger), nothing is
+    copied into the result."""
+    cv = ranking.criterion_values(frame, bewertungen, model)
+    columns = ranking.sensitivity_columns(frame, bewertungen, model, top=top, draws=draws,
+                                          seed=seed, values=cv)
+    scored = ranking.score(frame, bewertungen, model, values=cv)
+    del cv
+    return ranking.with_columns(scored, columns)

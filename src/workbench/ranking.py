@@ -148,12 +148,16 @@ def dimension_scores(cv: CriterionValues, model: ScoringModel) -> dict[str, np.n
     """Nutzen and Eignung (0–100), Priorität and the number of missing criteria per row.
 
     Each dimension: Σ w·v / Σ w over its criteria (w = group × criterion weight), rated
-    criteria first, then computed ones, in file order; missing values follow the policy."""
+    criteria first, then computed ones, in file order; missing values follow the policy.
+    Computed in place (the national frame has millions of rows): the same operations in the
+    same order as the plain formula, so the same numbers."""
     lo, hi, mid = model.scale.min, model.scale.max, model.scale.mid
     neutral = model.missing_policy == "neutral"
     weight = {c.id: g.weight * c.weight for g in model.groups for c in g.criteria}
     out: dict[str, np.ndarray] = {}
-    missing = np.isnan(cv.rated).sum(axis=1)[cv.l_codes] + np.isnan(cv.computed).sum(axis=1)
+    missing = np.isnan(cv.rated).sum(axis=1)[cv.l_codes]
+    missing += np.isnan(cv.computed).sum(axis=1)
+    temp = np.empty(len(cv.l_codes))
     for dim in DIMENSIONS:
         num_l = np.zeros(len(cv.leistungen))
         den_l = np.zeros(len(cv.leistungen))
@@ -164,11 +168,22 @@ def dimension_scores(cv: CriterionValues, model: ScoringModel) -> dict[str, np.n
         num, den = num_l[cv.l_codes], den_l[cv.l_codes]
         for j, c in enumerate(cv.computed_criteria):
             if c.dimension == dim:
-                num, den = _accumulate(num, den, cv.computed[:, j], weight[c.id], mid, neutral)
-        value = np.where(den > 0, num / np.where(den > 0, den, 1.0), mid)
-        out[dim] = (value - lo) / (hi - lo) * 100.0
+                _accumulate_into(num, den, cv.computed[:, j], weight[c.id], mid, neutral, temp)
+        positive = den > 0
+        np.copyto(den, 1.0, where=~positive)
+        np.divide(num, den, out=num)
+        np.copyto(num, mid, where=~positive)  # value = Σ w·v / Σ w, mid without weight
+        del den, positive
+        num -= lo
+        num /= hi - lo
+        num *= 100.0
+        out[dim] = num
     a, b = model.dimension_weights["nutzen"], model.dimension_weights["eignung"]
-    out["prioritaet"] = (a * out["nutzen"] + b * out["eignung"]) / (a + b)
+    priority = np.multiply(a, out["nutzen"])
+    np.multiply(b, out["eignung"], out=temp)
+    priority += temp
+    priority /= a + b
+    out["prioritaet"] = priority
     out["kriterien_fehlend"] = missing
     return out
 
@@ -179,6 +194,23 @@ def _accumulate(num: np.ndarray, den: np.ndarray, values: np.ndarray, w: float, 
     if neutral:
         return num + w * np.where(known, values, mid), den + w
     return num + w * np.where(known, values, 0.0), den + w * known.astype(float)
+
+
+def _accumulate_into(num: np.ndarray, den: np.ndarray, values: np.ndarray, w: float,
+                     mid: float, neutral: bool, temp: np.ndarray) -> None:
+    """:func:`_accumulate` in place (``temp``: scratch of the same length)."""
+    missing = np.isnan(values)
+    np.copyto(temp, values)
+    np.copyto(temp, mid if neutral else 0.0, where=missing)
+    temp *= w
+    num += temp
+    if neutral:
+        den += w
+    else:
+        np.copyto(temp, 1.0)
+        temp[missing] = 0.0
+        temp *= w
+        den += temp
 
 
 @dataclass(slots=True)
@@ -236,14 +268,22 @@ def _ranks(keys: np.ndarray, g: np.ndarray, pos: np.ndarray, n_groups: int,
 def rank_within(k_codes: np.ndarray, l_codes: np.ndarray, priority: np.ndarray,
                 eligible: np.ndarray | None = None) -> np.ndarray:
     """Rank 1.. within each Kommune by Priorität (descending), ties by Leistung id; rows
-    that are not ``eligible`` get no rank (NaN)."""
-    sel = np.arange(len(priority)) if eligible is None else np.flatnonzero(eligible)
-    grp = _Groups.of(k_codes[sel], l_codes[sel])
+    that are not ``eligible`` get no rank (NaN). One draw of :func:`draw_ranks.rank_stats`
+    (a stable sort per Kommune, small working memory)."""
+    eligible = np.ones(len(priority), dtype=bool) if eligible is None else eligible
+    n_leist = int(l_codes.max(initial=-1)) + 1
+    grid, _ = _grid_of(k_codes, l_codes, n_leist, eligible)
     ranks = np.full(len(priority), np.nan)
-    if len(sel):
-        rows = sel[grp.order]
-        ranks[rows] = _ranks(-priority[rows][:, None], grp.g, grp.pos, len(grp.starts),
-                             grp.width)[:, 0] + 1
+    if grid.size == 0:
+        return ranks
+    values = np.asarray(priority, dtype=float)
+
+    def scores(rows: np.ndarray, out: np.ndarray, aligned: bool, draws: slice) -> None:
+        np.take(values, rows, out=out[0])
+
+    stats = rank_stats(grid, scores, 1, 1, nonnegative=_finite_nonnegative(values))
+    cells = grid >= 0
+    ranks[grid[cells]] = stats.rank_min[cells] + 1
     return ranks
 
 
@@ -262,11 +302,15 @@ def quadrant(nutzen: np.ndarray, eignung: np.ndarray,
     Honest: a row whose models are incomplete is „Daten unvollständig“; a row that would be
     „Schnell umsetzen“ without positive savings (negative or missing) becomes „Prüfen“."""
     hi_n, hi_e = nutzen >= threshold, eignung >= threshold
-    code = np.select([hi_n & hi_e, hi_n, hi_e], [0, 1, 2], default=3)
+    code = np.full(len(hi_n), 3, dtype=np.int8)  # the order of QUADRANTS
+    code[hi_e] = 2
+    code[hi_n] = 1
+    code[hi_n & hi_e] = 0
+    del hi_n, hi_e
     if saved is not None:
-        code = np.where((code == 0) & ~(np.nan_to_num(saved, nan=-1.0) > 0), 2, code)
+        code[(code == 0) & ~(saved > 0)] = 2  # NaN > 0 is False
     if complete is not None:
-        code = np.where(complete, code, 4)
+        code[~np.asarray(complete, dtype=bool)] = 4
     return pd.Categorical.from_codes(code, categories=list(QUADRANTS.values()))
 
 
@@ -278,20 +322,32 @@ def score(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: ScoringM
     cv = values if values is not None else criterion_values(frame, bewertungen, model)
     s = dimension_scores(cv, model)
     eligible = eligible_rows(frame)
-    out = frame.assign(
-        nutzen=s["nutzen"], eignung=s["eignung"], prioritaet=s["prioritaet"],
-        quadrant=quadrant(s["nutzen"], s["eignung"], complete=(
+    out = with_columns(frame, {
+        "nutzen": s["nutzen"], "eignung": s["eignung"], "prioritaet": s["prioritaet"],
+        "quadrant": quadrant(s["nutzen"], s["eignung"], complete=(
             frame["vollstaendig"].to_numpy(bool) if "vollstaendig" in frame else None),
             saved=(frame["stunden_gespart"].to_numpy(float) if "stunden_gespart" in frame
                    else None)),
-        rang=rank_within(cv.k_codes, cv.l_codes, s["prioritaet"], eligible),
-        kriterien_fehlend=s["kriterien_fehlend"],
-    )
+        "rang": rank_within(cv.k_codes, cv.l_codes, s["prioritaet"], eligible),
+        "kriterien_fehlend": s["kriterien_fehlend"],
+    })
     hints = list(frame.attrs.get("hinweise", [])) + cv.warnings
     if not eligible.all():
         hints.append(f"{int((~eligible).sum())} Kombination(en) Kommune × Leistung ohne Fälle "
                      "(Fallzahl 0) erhalten keinen Rang.")
     out.attrs["hinweise"] = hints
+    return out
+
+
+def with_columns(frame: pd.DataFrame, columns: dict[str, object]) -> pd.DataFrame:
+    """``frame.assign(**columns)`` without copying: the frame's columns are shared (copy on
+    write) and the new arrays become columns as they are (the caller hands them over).
+    Replacing an existing column keeps its place, like ``assign`` (then it copies)."""
+    if any(name in frame.columns for name in columns):
+        return frame.assign(**columns)
+    added = pd.DataFrame(columns, index=frame.index, copy=False)
+    out = pd.concat([frame, added], axis=1) if len(frame.columns) else added
+    out.attrs = dict(frame.attrs)
     return out
 
 
@@ -312,6 +368,21 @@ def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Sc
     Ranks are those of a stable sort by descending Priorität (ties by Leistung), computed for
     all draws at once (:mod:`workbench.draw_ranks`). ``values``: :func:`criterion_values` of
     the same inputs, if already computed."""
+    cols = sensitivity_columns(frame, bewertungen, model, top=top, draws=draws, seed=seed,
+                               concentration=concentration, robust_threshold=robust_threshold,
+                               threads=threads, values=values)
+    return pd.DataFrame({"kommune": frame["kommune"].to_numpy(),
+                         "leistung": frame["leistung"].to_numpy(), **cols}, index=frame.index)
+
+
+def sensitivity_columns(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
+                        model: ScoringModel, *, top: int = 5, draws: int = 500,
+                        seed: int = 20240601, concentration: float = 100.0,
+                        robust_threshold: float = 0.9, threads: int | None = None,
+                        values: CriterionValues | None = None) -> dict[str, np.ndarray]:
+    """The columns ``p_top, rang_min, rang_max, robust`` of :func:`sensitivity` as arrays
+    aligned with ``frame`` (no copy of the frame's key columns: the national analysis adds
+    them to its result directly)."""
     cv = values if values is not None else criterion_values(frame, bewertungen, model)
     crit = cv.rated_criteria + cv.computed_criteria
     eff = model.effective_weights()
@@ -326,38 +397,50 @@ def sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Sc
     grid, aligned = _rank_grid(cv, eligible_rows(frame))
     stats = rank_stats(grid, score, draws + 1, top, nonnegative=score.nonnegative,
                        aligned=aligned, threads=threads)
-    p_top, r_min, r_max = (np.full(len(frame), np.nan) for _ in range(3))
+    del score
     cells = grid >= 0
     rows = grid[cells]
-    p_top[rows] = stats.top_count[cells] / stats.counted_draws
-    r_min[rows] = stats.rank_min[cells] + 1
-    r_max[rows] = stats.rank_max[cells] + 1
+    del grid
+    p_top, r_min, r_max = (np.full(len(frame), np.nan) for _ in range(3))
+    for out, counts, add in ((p_top, stats.top_count, 0), (r_min, stats.rank_min, 1),
+                             (r_max, stats.rank_max, 1)):
+        picked = counts[cells].astype(float)
+        if add:
+            picked += add
+        else:
+            picked /= stats.counted_draws
+        out[rows] = picked
+        del picked
+    del stats, rows, cells
     robust = (p_top >= robust_threshold) | (p_top <= 1.0 - robust_threshold)  # NaN → False
-    return pd.DataFrame({"kommune": frame["kommune"].to_numpy(),
-                         "leistung": frame["leistung"].to_numpy(), "p_top": p_top,
-                         "rang_min": r_min, "rang_max": r_max, "robust": robust},
-                        index=frame.index)
+    return {"p_top": p_top, "rang_min": r_min, "rang_max": r_max, "robust": robust}
 
 
 def _rank_grid(cv: CriterionValues, eligible: np.ndarray) -> tuple[np.ndarray, bool]:
+    """:func:`_grid_of` the criterion values' Kommunen and Leistungen."""
+    return _grid_of(cv.k_codes, cv.l_codes, len(cv.leistungen), eligible)
+
+
+def _grid_of(k_codes: np.ndarray, l_codes: np.ndarray, n_leist: int,
+             eligible: np.ndarray) -> tuple[np.ndarray, bool]:
     """Kommunen × places holding the row ids of the ranked rows (-1: none), places in
     Leistung order. When every (Kommune, Leistung) occurs once the place is the Leistung code
     (``aligned``: per-Leistung parts of the score can be broadcast), else the rows are packed."""
     sel = np.flatnonzero(eligible)
     if len(sel) == 0:
-        return np.full((0, max(len(cv.leistungen), 1)), -1, dtype=np.intp), True
-    present = np.zeros(int(cv.k_codes.max(initial=-1)) + 1, dtype=bool)
-    present[cv.k_codes[sel]] = True
+        return np.full((0, max(n_leist, 1)), -1, dtype=np.int32), True
+    present = np.zeros(int(k_codes.max(initial=-1)) + 1, dtype=bool)
+    present[k_codes[sel]] = True
     group_of = np.cumsum(present) - 1  # Kommune code → group (sorted, only those with rows)
-    n_leist = len(cv.leistungen)
-    cell = group_of[cv.k_codes[sel]] * n_leist + cv.l_codes[sel]
+    cell = group_of[k_codes[sel]] * n_leist + l_codes[sel]
     n_cells = int(present.sum()) * n_leist
+    ids = np.int32 if len(k_codes) < 2**31 else np.intp
     if np.bincount(cell, minlength=n_cells).max() <= 1:
-        grid = np.full(n_cells, -1, dtype=np.intp)
+        grid = np.full(n_cells, -1, dtype=ids)
         grid[cell] = sel
         return grid.reshape(-1, n_leist), True
-    grp = _Groups.of(cv.k_codes[sel], cv.l_codes[sel])
-    grid = np.full((len(grp.starts), grp.width), -1, dtype=np.intp)
+    grp = _Groups.of(k_codes[sel], l_codes[sel])
+    grid = np.full((len(grp.starts), grp.width), -1, dtype=ids)
     grid[grp.g, grp.pos] = sel[grp.order]
     return grid, False
 
@@ -377,25 +460,20 @@ class _DrawScores:
         crit = cv.rated_criteria + cv.computed_criteria
         self.dims = [np.array([c.dimension == d for c in crit]) for d in DIMENSIONS]
         known_r = ~np.isnan(cv.rated)
-        known_c = ~np.isnan(cv.computed)
         self.nr = nr
         if self.neutral:  # den = Σ w of the dimension = its share: one product suffices
             self.rated_t = np.ascontiguousarray((np.where(known_r, cv.rated, self.mid)
                                                  @ self.om_r).T)
-            # criteria × rows: each criterion's values contiguous (fast broadcast products)
-            self.values = np.ascontiguousarray(np.where(known_c, cv.computed, self.mid).T)
-            inputs = [self.rated_t, self.values, omega]
+            inputs = [self.rated_t, omega]
         else:
-            self.values = np.ascontiguousarray(np.where(known_c, cv.computed, 0.0).T)
-            self.mask = np.ascontiguousarray(known_c.T.astype(float))
             self.parts = [(np.ascontiguousarray((np.where(known_r, cv.rated, 0.0)[:, m[:nr]]
                                                  @ self.om_r[m[:nr]]).T),
                            np.ascontiguousarray((known_r[:, m[:nr]].astype(float)
                                                  @ self.om_r[m[:nr]]).T),
                            omega[m].sum(axis=0)[:, None]) for m in self.dims]
-            inputs = [self.values, omega, *(x for part in self.parts for x in part)]
+            inputs = [omega, *(x for part in self.parts for x in part)]
         #: Every score is finite and ≥ +0.0 (the fast key packing of draw_ranks applies).
-        self.nonnegative = bool(self.mid >= 0 and all(
+        self.nonnegative = bool(self.mid >= 0 and _finite_nonnegative(cv.computed) and all(
             np.isfinite(x).all() and not np.signbit(x).any() for x in inputs))
         self.local = threading.local()
 
@@ -407,13 +485,16 @@ class _DrawScores:
             temp = self.local.temp = np.empty(size)
         return temp[:size].reshape(shape)
 
-    def _gathered(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """The computed values (and known-masks) of ``rows``, criteria × rows; kept per
-        thread while the same rows come back (every draw block of a chunk)."""
+    def _gathered(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The computed values of ``rows`` (criteria × rows, contiguous; a missing value is
+        the scale's mid under the neutral policy, else 0) and where they are known (1.0/0.0);
+        kept per thread while the same rows come back (every draw block of a chunk)."""
         cached = getattr(self.local, "rows", None)
         if cached is None or cached[0] is not rows:
-            mask = None if self.neutral else np.take(self.mask, rows, axis=1)
-            cached = self.local.rows = (rows, np.take(self.values, rows, axis=1), mask)
+            values = np.ascontiguousarray(self.cv.computed[rows].T)
+            missing = np.isnan(values)
+            values[missing] = self.mid if self.neutral else 0.0
+            cached = self.local.rows = (rows, values, (~missing).astype(float))
         return cached[1], cached[2]
 
     def __call__(self, rows: np.ndarray, out: np.ndarray, aligned: bool = False,
@@ -459,6 +540,17 @@ class _DrawScores:
             out.reshape(out.shape[0], -1, n_leist)[...] = per_leistung[:, None, :]
         else:
             np.take(per_leistung, leist, axis=1, out=out)
+
+
+def _finite_nonnegative(values: np.ndarray) -> bool:
+    """Every known (non-NaN) value is finite and ≥ +0.0 (no −0.0), checked in slices."""
+    step = 1 << 20
+    flat = values.reshape(-1)
+    for i in range(0, len(flat), step):
+        part = flat[i:i + step]
+        if (np.isinf(part) | (np.signbit(part) & ~np.isnan(part))).any():
+            return False
+    return True
 
 
 def _add_products(acc: np.ndarray, values: np.ndarray, weights: np.ndarray,
