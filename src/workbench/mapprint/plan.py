@@ -213,11 +213,6 @@ def _shape_box(element: etree._Element, tag: str, matrix: Matrix) -> Box | None:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def text_boxes(svg: str) -> list[Box]:
-    """Estimated boxes of every line of text in the SVG."""
-    return layout_of(svg).texts
-
-
 def _lines(text: etree._Element, matrix: Matrix, size: float, anchor: str) -> Iterator[Box]:
     """One box per line of a ``<text>`` (its ``<tspan>`` lines, or the text itself)."""
     spans = [s for s in text if isinstance(s.tag, str) and s.tag == f"{_SVG}tspan"]
