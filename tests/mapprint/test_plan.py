@@ -53,13 +53,17 @@ def test_small_map_stays_on_one_page() -> None:
 
 
 def test_cuts_prefer_band_edges_then_free_lines() -> None:
-    # 0..250 long, page 100: a band edge at 90 is taken; a text over 180..210 pushes the
-    # second cut before it; nodes (soft) are avoided when a line free of them exists
-    assert _cuts(250, 100, [(180, 210)], [], [90]) == [(0, 90), (90, 179.5), (179.5, 250)]
-    assert _cuts(150, 100, [], [(95, 105)], []) == [(0, 94.5), (94.5, 150)]
-    # a band edge inside a node is no good cut; a text wider than the window is cut at the edge
-    assert _cuts(150, 100, [], [(85, 100.5)], [90]) == [(0, 84.5), (84.5, 150)]
-    assert _cuts(150, 100, [(10, 140)], [], []) == [(0, 100), (100, 150)]
+    # 250 long, page 100: three windows of about 83 (+ 10 slack); the band edge at 90 is taken
+    assert _cuts(250, 100, [], [], [90]) == [(0, 90), (90, 180), (180, 250)]
+    # a text over 170..210 moves the second cut before it
+    assert _cuts(250, 100, [(170, 210)], [], [90])[1] == (90, 169.5)
+    # nodes (soft) are avoided where a line free of them exists; a band edge inside a node
+    # is no good cut
+    assert _cuts(150, 100, [], [(80, 90)], []) == [(0, 79.5), (79.5, 150)]
+    assert _cuts(150, 100, [], [(70, 90)], [80]) == [(0, 69.5), (69.5, 150)]
+    # a text wider than the window is cut at the window's edge; the rest fits one window
+    assert _cuts(150, 100, [(10, 140)], [], []) == [(0, 85), (85, 150)]
+    assert _cuts(90, 100, [], [], []) == [(0, 90)]
 
 
 def test_transforms() -> None:

@@ -239,17 +239,20 @@ Span = tuple[float, float]
 
 def _cuts(length: float, page: float, hard: list[Span], soft: list[Span],
           preferred: list[float]) -> list[Span]:
-    """Windows (start, end) of at most ``page`` units along one axis. Each cut lies in the
-    last three quarters of its window: at a preferred line (a band edge) that crosses no
-    text and no node, else at the last line crossing neither, else at the last line
-    crossing no text (``hard``; ``soft`` are the nodes), else at the page edge."""
+    """Windows (start, end) of at most ``page`` units along one axis, of about even size (the
+    rest divided by the pages it needs, plus a tenth of a page), so no part is a thin strip.
+    Each cut lies in the last three quarters of its window: at a preferred line (a band edge)
+    that crosses no text and no node, else at the last line crossing neither, else at the last
+    line crossing no text (``hard``; ``soft`` are the nodes), else at the window's edge."""
     out, start = [], 0.0
     both = sorted(hard + soft)
     while length - start > 1e-6:
-        limit = start + page
-        if length <= limit:
+        rest = length - start
+        if rest <= page:
             out.append((start, length))
             break
+        even = rest / math.ceil(rest / page)
+        limit = start + min(page, even + page * 0.1)
         low = start + page * 0.25
         inside = [c for c in preferred if low < c <= limit and not _covered(c, both)]
         end = (max(inside) if inside else _free(low, limit, both)
