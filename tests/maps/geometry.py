@@ -185,3 +185,180 @@ def message_crossings(svg: str) -> int:
             if not near and any(_hits(p, q, box) for p, q in itertools.pairwise(line)):
                 count += 1
     return count
+
+
+# --------------------------------------------------------------------------- collisions
+
+_CMD = re.compile(r"([MLCZmlcz])([^MLCZmlczAa]*)")
+NODE_CLASSES = {"bpmn-activity", "bpmn-event", "bpmn-gateway", "bpmn-artifact",
+                "bpmn-dataObjectReference", "bpmn-dataStoreReference", "bpmn-textAnnotation"}
+FLOW_CLASSES = {"bpmn-sequenceFlow", "bpmn-messageFlow", "bpmn-association",
+                "bpmn-dataInputAssociation", "bpmn-dataOutputAssociation", "medienbruch"}
+
+
+def path_polyline(d: str) -> list[tuple[float, float]]:
+    """An SVG path of M, L and C pieces (absolute, as graphviz and the DI drawing write them)
+    as a polyline; cubic pieces sampled at 8 points."""
+    out: list[tuple[float, float]] = []
+    for cmd, args in _CMD.findall(d):
+        values = [float(v) for v in _NUM.findall(args)]
+        pts = list(zip(values[0::2], values[1::2], strict=False))
+        if cmd in "ML":
+            out += pts
+        elif cmd == "C" and out:
+            for i in range(0, len(pts) - 2, 3):
+                p0, (p1, p2, p3) = out[-1], pts[i:i + 3]
+                for step in range(1, 9):
+                    t = step / 8
+                    u = 1 - t
+                    out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
+                                + t ** 3 * p3[0],
+                                u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
+                                + t ** 3 * p3[1]))
+    return out
+
+
+def _owner(el: etree._Element) -> etree._Element | None:
+    """The nearest group that stands for one BPMN element (or a graphviz node/edge)."""
+    node = el
+    while node is not None:
+        if node.tag == SVG + "g" and (node.get("data-bpmn-id") or "node" in (
+                node.get("class") or "").split() or "edge" in (node.get("class") or "").split()):
+            return node
+        node = node.getparent()
+    return None
+
+
+def _is_badge(el: etree._Element) -> bool:
+    node = el
+    while node is not None:
+        if "medienbruch-etikett" in (node.get("class") or "").split():
+            return True
+        node = node.getparent()
+    return False
+
+
+def _shape_box_any(group: etree._Element) -> Box | None:
+    """Bounding box of a node group's outline (first rect, circle, ellipse, polygon or path)."""
+    offset = _offset(group[0]) if len(group) else (0.0, 0.0)
+    dx, dy = offset or (0.0, 0.0)
+    for shape in group:
+        tag = shape.tag.rpartition("}")[2] if isinstance(shape.tag, str) else ""
+        box: Box | None = None
+        if tag == "rect":
+            x, y = float(shape.get("x", 0)), float(shape.get("y", 0))
+            box = (x, y, x + float(shape.get("width")), y + float(shape.get("height")))
+        elif tag in ("circle", "ellipse"):
+            cx, cy = float(shape.get("cx")), float(shape.get("cy"))
+            rx = float(shape.get("r") or shape.get("rx"))
+            ry = float(shape.get("r") or shape.get("ry"))
+            box = (cx - rx, cy - ry, cx + rx, cy + ry)
+        elif tag in ("polygon", "path"):
+            values = [float(v) for v in _NUM.findall(shape.get("points") or shape.get("d") or "")]
+            xs, ys = values[0::2], values[1::2]
+            if xs and ys:
+                box = (min(xs), min(ys), max(xs), max(ys))
+        if box is not None:
+            return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
+    return None
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (outer[0] <= inner[0] + 1 and outer[1] <= inner[1] + 1 and inner[2] <= outer[2] + 1
+            and inner[3] <= outer[3] + 1)
+
+
+def _shrink(box: Box, by: float) -> Box:
+    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
+
+
+def _segment_hits(a: tuple[float, float], b: tuple[float, float], box: Box) -> bool:
+    """Whether segment a–b passes through the open box (Liang–Barsky clipping)."""
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - box[0]), (dx, box[2] - a[0]), (-dy, a[1] - box[1]),
+                 (dy, box[3] - a[1])):
+        if p == 0:
+            if q <= 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 >= t1:
+                return False
+    return True
+
+
+def collisions(svg: str, tolerance: float = 2.0) -> dict[str, list[tuple[str, str]]]:
+    """Everything that hides text on a map, by kind:
+
+    - ``text``: two text lines whose boxes intersect (more than ``tolerance`` in both axes);
+    - ``edge``: a flow (sequence, message, association) whose path runs through a text line
+      (its box shrunk by ``tolerance``);
+    - ``node``: a text line lying over an activity, event, gateway or artifact it does not
+      belong to (a container such as an expanded sub-process does not count);
+    - ``frame``: a text line cut by the outline of a container (expanded sub-process, pool,
+      lane) — partly inside, partly outside.
+
+    A Medienbruch badge sits on its flow by design: it is not checked against flows.
+
+    Values are (text, what it collides with) pairs, for readable failure messages."""
+    root = etree.fromstring(svg.encode("utf-8"))
+    texts = text_boxes(svg)
+    nodes: list[tuple[etree._Element, str, Box]] = []
+    edges: list[tuple[etree._Element, str, list[tuple[float, float]]]] = []
+    for g in root.iter(SVG + "g"):
+        classes = set((g.get("class") or "").split())
+        if "cluster" in classes:
+            continue
+        if classes & NODE_CLASSES:
+            box = _shape_box_any(g)
+            if box is not None:
+                nodes.append((g, g.get("data-bpmn-id") or "", box))
+        elif classes & FLOW_CLASSES:
+            path = g.find(SVG + "path")
+            if path is not None:
+                offset = _offset(path) or (0.0, 0.0)
+                line = [(x + offset[0], y + offset[1]) for x, y in path_polyline(path.get("d", ""))]
+                edges.append((g, g.get("data-bpmn-id") or "", line))
+    containers = {id(g) for g, _, box in nodes
+                  if any(other is not g and _inside(b, box) for other, _, b in nodes)}
+    frames = [(g.get("data-bpmn-id") or "", box) for g, _, box in nodes if id(g) in containers]
+    for g in root.iter(SVG + "g"):
+        classes = set((g.get("class") or "").split())
+        if classes & {"bpmn-pool", "bpmn-lane", "bpmn-subprocess"}:
+            box = _shape_box_any(g)
+            if box is not None:
+                frames.append((g.get("data-bpmn-id") or "", box))
+    nodes = [n for n in nodes if id(n[0]) not in containers]
+    found: dict[str, list[tuple[str, str]]] = {
+        "text": overlaps(svg, tolerance), "edge": [], "node": [], "frame": []}
+    for text, box, holder in texts:
+        owner = _owner(holder)
+        inner = _shrink(box, tolerance)
+        if inner[0] >= inner[2] or inner[1] >= inner[3]:
+            continue
+        for bpmn_id, frame in frames:
+            if _overlap_area(inner, frame) > 0 and not _inside(inner, frame):
+                found["frame"].append((text, "Rahmen " + bpmn_id))
+        if _is_badge(holder):
+            continue
+        for g, bpmn_id, line in edges:
+            if any(_segment_hits(p, q, inner) for p, q in itertools.pairwise(line)):
+                found["edge"].append((text, "Fluss " + (bpmn_id or g.get("id", ""))))
+        for g, bpmn_id, node_box in nodes:
+            if g is owner or (owner is not None and bpmn_id and
+                              owner.get("data-bpmn-id") == bpmn_id):
+                continue
+            if _overlap_area(inner, _shrink(node_box, tolerance)) > 0:
+                found["node"].append((text, "Element " + (bpmn_id or g.get("id", ""))))
+    return found
+
+
+def _overlap_area(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0

@@ -4,8 +4,10 @@ After the bands are restacked (:mod:`workbench.maps.restack`), every node sits a
 position. This module then places, in this order, the names of events and gateways (below,
 above or beside their symbol), the labels of flows (decision texts such as "ja (75 %)": along
 their route, above or below it) and the Medienbruch badges (on their route): each at the first
-candidate spot whose box touches no node and no label placed before, else at the spot with the
-least overlap. Sizes are estimated from the label text (DejaVu Sans, 0.62 em per character).
+candidate spot whose box touches no node, no flow, no band border and no label placed before,
+else at the spot with the least cost (overlap area; every flow point and border line inside the
+box adds a penalty). Sizes are estimated from the label text (DejaVu Sans, 0.62 em per
+character). Routes are known before any label is placed, so a label never sits on a flow.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def _box(cx: float, cy: float, w: float, h: float) -> Box:
 
 
 CELL = 120.0  # pt: the grid that finds the boxes near a candidate
+STEP = 3.0  # pt between the sampled points of a route
+BOX_WEIGHT = 20.0  # per pt² of a label's box over a node, heading or placed label
+LINE_COST = 40.0  # per route point inside a label's box
+BORDER_COST = 25.0  # per band border a label's box straddles
 
 
 class _Boxes:
@@ -92,6 +98,42 @@ def _cells(box: Box) -> list[tuple[int, int]]:
             for j in range(int(box[1] // CELL), int(box[3] // CELL) + 1)]
 
 
+class _Points:
+    """Sampled points of the routes in a coarse grid."""
+
+    def __init__(self) -> None:
+        self.grid: dict[tuple[int, int], list[tuple[float, float]]] = {}
+
+    def add(self, x: float, y: float) -> None:
+        self.grid.setdefault((int(x // CELL), int(y // CELL)), []).append((x, y))
+
+    def count(self, box: Box) -> int:
+        found = 0
+        for cell in _cells(box):
+            for x, y in self.grid.get(cell, ()):
+                if box[0] < x < box[2] and box[1] < y < box[3]:
+                    found += 1
+        return found
+
+
+def sample_route(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Points every few pt along a cubic Bézier chain (graphviz ``pos`` points)."""
+    out: list[tuple[float, float]] = []
+    for i in range(0, len(points) - 3, 3):
+        p0, p1, p2, p3 = points[i:i + 4]
+        length = sum(abs(a[0] - b[0]) + abs(a[1] - b[1])
+                     for a, b in ((p0, p1), (p1, p2), (p2, p3)))
+        steps = max(2, int(length / STEP))
+        for step in range(steps + 1):
+            t = step / steps
+            u = 1 - t
+            out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
+                        + t ** 3 * p3[0],
+                        u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
+                        + t ** 3 * p3[1]))
+    return out
+
+
 @dataclass
 class Placer:
     """Occupied boxes and the choice of the best free spot."""
@@ -100,18 +142,34 @@ class Placer:
     placed: list[Box] = field(default_factory=list)  # the labels and badges placed
     #: the swimlane frame: a spot beyond it counts as overlap with what lies outside
     frame: Box = (-1e9, -1e9, 1e9, 1e9)
+    lines: _Points = field(default_factory=_Points)  # sampled points of all routes
+    #: horizontal borders of bands and pools: (y, x0, x1)
+    borders: list[tuple[float, float, float]] = field(default_factory=list)
 
-    def cost(self, box: Box) -> float:
+    def add_route(self, pos: str) -> None:
+        """Make a flow's route an obstacle for labels."""
+        for x, y in sample_route(spline_points(pos)):
+            self.lines.add(x, y)
+
+    def cost(self, box: Box, on_line: bool = False) -> float:
         inside = _overlap(box, self.frame)
         outside = (box[2] - box[0]) * (box[3] - box[1]) - inside
-        return sum(_overlap(box, other) for other in self.occupied.near(box)) + 0.1 * outside
+        # text over text or a node is far worse than text over a line
+        cost = (BOX_WEIGHT * sum(_overlap(box, other) for other in self.occupied.near(box))
+                + 0.1 * outside)
+        if not on_line:
+            cost += LINE_COST * self.lines.count(box)
+            cost += BORDER_COST * sum(1 for y, x0, x1 in self.borders
+                                      if box[1] < y < box[3] and box[0] < x1 and x0 < box[2])
+        return cost
 
-    def choose(self, candidates: list[tuple[float, float]], w: float, h: float
-               ) -> tuple[float, float]:
-        """The first candidate centre whose box is free, else the least overlapping one."""
+    def choose(self, candidates: list[tuple[float, float]], w: float, h: float,
+               on_line: bool = False) -> tuple[float, float]:
+        """The first candidate centre whose box is free, else the least costly one
+        (``on_line``: a badge that belongs on a route; flows and borders do not count)."""
         best, best_cost = candidates[0], float("inf")
         for cx, cy in candidates:
-            cost = self.cost(_box(cx, cy, w, h))
+            cost = self.cost(_box(cx, cy, w, h), on_line)
             if cost == 0.0:
                 best = (cx, cy)
                 break
@@ -148,4 +206,4 @@ class Placer:
         points = spline_points(pos)
         size = 2 * RADIUS
         candidates = [point_on(points, s) for s in (0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95)]
-        return self.choose(candidates, size, size)
+        return self.choose(candidates, size, size, on_line=True)

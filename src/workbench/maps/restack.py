@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .badges import badge_line
+from .detour import detour
 from .placement import Placer, label_size
 
 POOL_GAP = 18.0  # pt between pools (and between rows of a wrapped map)
@@ -444,19 +445,22 @@ class _Writer:
                 lh = float(obj.get("lheight", 0)) * 72
                 self.placer.occupied.append((box[0] + 6, box[3] - 3 - lh, box[0] + 6 + lw,
                                              box[3] - 3))
+        for name in [*self.plan.bands, *self.plan.pools]:
+            box = self.boxes.get(name)
+            if box is not None:
+                self.placer.borders += [(box[1], box[0], box[2]), (box[3], box[0], box[2])]
         node_line = re.compile(r"^([a-z]\d+) \[")
-        edge_lines = []
+        edge_lines, label_lines = [], []
         for line in source.split("\n"):
             match = node_line.match(line)
             if match and match.group(1) in self.xlp:
-                size = label_size(line, 10.0)
-                if size is not None:
-                    box = self._endpoint_box(match.group(1), None)
-                    self.xlp[match.group(1)] = self.placer.node_label(box, *size)
+                label_lines.append((match.group(1), line))
             elif '[id="e' in line:
                 edge_lines.append(line)
+        # routes first: every label then avoids every flow
         edges_by_id = {e.get("id"): e for e in self.lay.data.get("edges", []) if e.get("id")}
         routes: dict[str, tuple[str, dict[str, tuple[float, float]]]] = {}
+        sizes: dict[str, tuple[float, float]] = {}
         for line in edge_lines:
             found = re.search(r'\[id="(e\d+)"', line)
             if found is None:
@@ -472,16 +476,51 @@ class _Writer:
                 routed = None
             if routed is None:
                 continue
-            pos, label_pos = routed
+            routed = self._free(line, edges_by_id.get(gv_id), routed)
+            routes[gv_id] = routed
+            self.placer.add_route(routed[0])
             size = label_size(line, 9.0)
-            if size is not None and "xlp" in label_pos:
-                label_pos["xlp"] = self.placer.edge_label(pos, *size)
-            routes[gv_id] = (pos, label_pos)
+            if size is not None and "xlp" in routed[1]:
+                sizes[gv_id] = size
+        # names of events and gateways (decisions) before flow labels and annotations' text
+        for name, line in label_lines:
+            size = label_size(line, 10.0)
+            if size is not None:
+                box = self._endpoint_box(name, None)
+                self.xlp[name] = self.placer.node_label(box, *size)
+        for gv_id, size in sizes.items():
+            pos, label_pos = routes[gv_id]
+            label_pos["xlp"] = self.placer.edge_label(pos, *size)
         for gv_id, (pos, _) in routes.items():
             number = self.plan.badges.get(gv_id)
             if number is not None:
                 self.badges[number] = self.placer.badge(pos)
         return routes
+
+    def _free(self, line: str, edge: dict[str, Any] | None,
+              routed: tuple[str, dict[str, tuple[float, float]]]
+              ) -> tuple[str, dict[str, tuple[float, float]]]:
+        """The route, or a detour when it runs through a node other than its ends (see
+        :mod:`workbench.maps.detour`); message flows keep their own routing."""
+        if edge is not None:
+            if edge.get("id") in self.plan.messages or edge.get("ltail") or edge.get("lhead"):
+                return routed
+            tail = self.lay.by_gvid[edge["tail"]]["name"]
+            head = self.lay.by_gvid[edge["head"]]["name"]
+        else:
+            match = re.match(r"^(?://flat )?(\w+) -> (\w+) \[", line)
+            if match is None:
+                return routed
+            tail, head = match.groups()
+        a, b = self._endpoint_box(tail, None), self._endpoint_box(head, None)
+        obstacles = [box for name, box in self._obstacles() if name not in (tail, head)
+                     and not _touch(box, a) and not _touch(box, b)]
+        frame, other = self._pool_box(tail), self._pool_box(head)
+        limits = (frame[1][1], frame[1][3]) if frame and other and frame[0] == other[0] else None
+        found = detour(a, b, routed[0], obstacles, limits=limits)
+        if found is None:
+            return routed
+        return found[0], dict.fromkeys(routed[1], found[1])
 
     def _flat_route(self, line: str) -> tuple[str, dict[str, tuple[float, float]]] | None:
         """The route of an edge that dot did not see (both ends in one column): a curve."""
@@ -492,6 +531,10 @@ class _Writer:
         head_box = self._endpoint_box(match.group(2), None)
         pos, mid = _curve(tail_box, head_box, 0.8)
         return pos, {"xlp": mid}
+
+
+def _touch(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def _shift_spline(pos: str, dy: float, dx: float = 0.0) -> str:

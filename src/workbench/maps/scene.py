@@ -96,8 +96,17 @@ def _leaf_lanes(lanes: list[Lane], names: dict[str, str], prefix: str = ""
     return out
 
 
+def _numbered(unnamed: list[Process], process: Process | None) -> str:
+    """"Prozess 2" for the second unnamed process of a model without pools ("Prozess" alone
+    when it is the only one)."""
+    ids = [p.id for p in unnamed]
+    if process is None or process.id not in ids or len(ids) == 1:
+        return "Prozess"
+    return f"Prozess {ids.index(process.id) + 1}"
+
+
 def _process_bands(scene: Scene, process: Process | None, pool: str, pool_key: str,
-                   element_id: str) -> dict[str, int]:
+                   element_id: str, fallback: str = "Prozess") -> dict[str, int]:
     """Add the bands of one pool; returns lane id → band index (key "" = nodes without lane)."""
     lane_band: dict[str, int] = {}
     names = numbered_names(process.all_lanes, "Lane") if process is not None else {}
@@ -105,7 +114,7 @@ def _process_bands(scene: Scene, process: Process | None, pool: str, pool_key: s
     if not leaves:
         kind = "pool" if pool else "process"
         header = pool or (readable(process.name) if process is not None else "")
-        header = header or "(Prozess ohne Namen)"
+        header = header or fallback
         scene.bands.append(Band(len(scene.bands), header, pool, pool_key, element_id, kind))
         lane_band[""] = len(scene.bands) - 1
         return lane_band
@@ -239,10 +248,17 @@ def build_scene(defs: Definitions) -> Scene:
             seen.add(process.id)
     for process in defs.processes:
         if process.id not in seen and (process.flow_nodes or not pools):
-            pools.append((process, "", process.id, process.id))
+            # a process outside the collaboration's pools: its name, else "Pool N" counted on
+            # from the participants (never a placeholder; the id stays in the tooltip)
+            name = readable(process.name) if defs.participants else ""
+            pools.append((process, name or (f"Pool {len(pools) + 1}" if defs.participants
+                                            else ""), process.id, process.id))
+    unnamed = [p for p, pool, _, _ in pools if not pool and p is not None
+               and not readable(p.name)]
     for process, pool, key, element_id in pools:
         scene.names[key] = pool or (readable(process.name) if process is not None else "")
-        lane_band = _process_bands(scene, process, pool, key, element_id)
+        lane_band = _process_bands(scene, process, pool, key, element_id,
+                                   _numbered(unnamed, process))
         if process is None:
             continue
         band_of: dict[str, int] = {}

@@ -76,7 +76,8 @@ GATEWAY_GLYPHS: dict[str, str] = {
     "eventBased": "⬠",
     "complex": "✱",
 }
-LOOP_GLYPHS: dict[str, str] = {"standard": "↻", "parallel": "⦀", "sequential": "≡"}
+#: parallel multi-instance: three vertical bars as in BPMN (U+2980 "⦀" is not in DejaVu Sans)
+LOOP_GLYPHS: dict[str, str] = {"standard": "↻", "parallel": "|||", "sequential": "≡"}
 SUBPROCESS_GLYPH = "⊞"
 
 GATEWAY_NAMES: dict[str, str] = {

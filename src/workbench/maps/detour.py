@@ -1,0 +1,80 @@
+"""Flows that would run through a node take a detour (second layout pass, auto style).
+
+A flow between two pinned nodes is first drawn as a curve (:mod:`workbench.maps.restack`).
+When that curve passes through another activity, event or gateway — whose name it would hide —
+it is replaced by an orthogonal route: out of the source, up or down to a free horizontal
+corridor, along it, and into the target. The corridor is the one nearest to the direct line
+whose whole route touches no node; if none is free, the curve stays.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from .badges import spline_points
+from .placement import sample_route
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
+Point = tuple[float, float]
+CLEARANCE = 10.0  # pt between a corridor and the nodes it passes
+STUB = 9.0  # pt a route runs straight out of its source before turning
+
+
+def crossings(pos: str, obstacles: list[Box]) -> int:
+    """How many of the ``obstacles`` the route (graphviz ``pos``) runs through."""
+    points = sample_route(spline_points(pos))
+    return sum(1 for box in obstacles
+               if any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in points))
+
+
+def straight(corners: list[Point], end: Point) -> str:
+    """A graphviz ``pos`` spline of straight pieces through ``corners``, arrow at ``end``."""
+    corners = [c for i, c in enumerate(corners) if i == 0 or c != corners[i - 1]]
+    points = [corners[0]]
+    for p, q in itertools.pairwise(corners):
+        points += [(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
+                   (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q]
+    return f"e,{end[0]:.2f},{end[1]:.2f} " + " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
+
+
+def _shrink(box: Box, by: float) -> Box:
+    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
+
+
+def detour(a: Box, b: Box, pos: str, obstacles: list[Box], arrowsize: float = 0.8,
+           limits: tuple[float, float] | None = None) -> tuple[str, Point] | None:
+    """A route from box ``a`` to box ``b`` that runs through none of the ``obstacles`` (the
+    other nodes), or None when ``pos`` already runs free or no corridor is free.
+    ``limits`` (y0, y1) keeps the corridor inside the pool. Returns (pos, label point)."""
+    inner = [_shrink(o, 2.0) for o in obstacles]
+    if crossings(pos, inner) == 0:
+        return None
+    arrow = 10.0 * arrowsize
+    ay, by = (a[1] + a[3]) / 2, (b[1] + b[3]) / 2
+    forward = b[0] > a[2] + 2 * STUB + arrow
+    x_low, x_high = min(a[0], b[0]), max(a[2], b[2])
+    near = [o for o in obstacles if o[0] < x_high and o[2] > x_low]
+    levels = {a[3] + CLEARANCE, a[1] - CLEARANCE, b[3] + CLEARANCE, b[1] - CLEARANCE}
+    levels |= {o[3] + CLEARANCE for o in near} | {o[1] - CLEARANCE for o in near}
+    if limits is not None:
+        levels = {y for y in levels if limits[0] + 3 < y < limits[1] - 3}
+    middle = (ay + by) / 2
+    for y in sorted(levels, key=lambda level: (abs(level - middle), level)):
+        if forward:  # out of a's right side, along the corridor, into b's left side
+            x1, x2 = a[2] + STUB, b[0] - STUB - arrow
+            end = (b[0], by)
+            corners = [(a[2], ay), (x1, ay), (x1, y), (x2, y), (x2, by), (b[0] - arrow, by)]
+        else:  # backwards or stacked: out of the top or bottom, into the top or bottom
+            up_a, up_b = y > ay, y > by
+            ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+            start = (ax, a[3] if up_a else a[1])
+            end = (bx, b[3] if up_b else b[1])
+            stop = (bx, end[1] + arrow if up_b else end[1] - arrow)
+            if (y - start[1]) * (1 if up_a else -1) < 0 or (y - stop[1]) * (
+                    1 if up_b else -1) < 0:
+                continue
+            corners = [start, (ax, y), (bx, y), stop]
+        route = straight(corners, end)
+        if crossings(route, inner) == 0:
+            return route, ((corners[2][0] + corners[3][0]) / 2, y)
+    return None
