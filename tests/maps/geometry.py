@@ -253,7 +253,7 @@ def _shape_box_any(group: etree._Element) -> Box | None:
             rx = float(shape.get("r") or shape.get("rx"))
             ry = float(shape.get("r") or shape.get("ry"))
             box = (cx - rx, cy - ry, cx + rx, cy + ry)
-        elif tag in ("polygon", "path"):
+        elif tag in ("polygon", "polyline", "path"):
             values = [float(v) for v in _NUM.findall(shape.get("points") or shape.get("d") or "")]
             xs, ys = values[0::2], values[1::2]
             if xs and ys:

@@ -125,6 +125,9 @@ class DotBuilder:
         if section.label:
             self.lines.append("}")
             self._parents.pop()
+        for node in scene.nodes.values():  # artifacts stay next to their element
+            if node.host and node.id in ctx.gv and node.host in ctx.gv:
+                self.plan.artifact_host[ctx.gv[node.id]] = ctx.gv[node.host]
         self._write_flows(ctx)
 
     def _segments(self, scene: Scene) -> list[_Segment]:

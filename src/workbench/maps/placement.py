@@ -185,7 +185,9 @@ class Placer:
         gap = 3.0
         below, above = node[1] - gap - h / 2, node[3] + gap + h / 2
         right, left = node[2] + gap + w / 2, node[0] - gap - w / 2
-        return self.choose([(cx, below), (cx, above), (right, below), (left, below),
+        cy = (node[1] + node[3]) / 2
+        return self.choose([(cx, below), (cx, above), (left, cy), (right, cy),
+                            (right, below), (left, below),
                             (right, above), (left, above),
                             (cx, below - h - gap), (cx, above + h + gap)], w, h)
 

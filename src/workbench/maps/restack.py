@@ -41,6 +41,8 @@ class StackPlan:
     badges: dict[str, int] = field(default_factory=dict)  # edge → Medienbruch number
     pools: set[str] = field(default_factory=set)  # clusters of pools with lanes
     messages: set[str] = field(default_factory=set)  # edges that are message flows
+    #: data object or annotation → the node it belongs to (stacked right next to it)
+    artifact_host: dict[str, str] = field(default_factory=dict)
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
@@ -120,6 +122,8 @@ def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
 
     out = _Writer(lay, plan, dy, new_box)
     out.reroute = compact
+    if not compact:  # compact bands already stack artifacts below their element
+        out.place_artifacts()
     return out.write(source)
 
 
@@ -158,6 +162,7 @@ def _compact(lay: _Layout, plan: StackPlan) -> None:
         obj_band["bb"] = f"{x0},{y1 - height},{x1},{y1}"
         for rank, column in columns.items():
             column.sort(key=lambda n: -_pt(lay.by_name[n]["pos"])[1])
+            _keep_beside(column, plan.artifact_host)
             top = y1 - BAND_PAD - (inner - totals[rank]) / 2
             for name in column:
                 obj = lay.by_name[name]
@@ -169,6 +174,15 @@ def _compact(lay: _Layout, plan: StackPlan) -> None:
                 if "xlp" in obj:
                     lx, ly = _pt(obj["xlp"])
                     obj["xlp"] = f"{lx},{ly + new_y - y}"
+
+
+def _keep_beside(column: list[str], hosts: dict[str, str]) -> None:
+    """Reorder a column (top to bottom) so every artifact sits right below its host node: a
+    short association that crosses no other node of the column."""
+    for artifact in [n for n in column if hosts.get(n) in column]:
+        column.remove(artifact)
+        index = column.index(hosts[artifact])
+        column.insert(index + 1, artifact)
 
 
 def _is_pool(name: str, plan: StackPlan) -> bool:
@@ -187,6 +201,7 @@ class _Writer:
         self.placer = Placer()
         self.badges: dict[int, tuple[float, float]] = {}  # Medienbruch number → spot
         self.dropped: set[str] = set()  # edges without a route (left out)
+        self.moved: set[str] = set()  # artifacts moved next to their element
         self._obstacle_cache: list[tuple[str, Box]] | None = None
         self.boxes: dict[str, Box] = dict(band_box)
         self.nodes: dict[str, tuple[float, float]] = {}
@@ -210,6 +225,37 @@ class _Writer:
                 x0, y0, x1, y1 = _box(obj["bb"])
                 self.boxes[cluster] = (x0, y0 + dy[band], x1, y1 + dy[band])
         self._parents()
+
+    def place_artifacts(self) -> None:
+        """Move every data object and annotation next to its element (below, above, then
+        beside it) where it touches no other node and stays in its band; dot's free placement
+        often left it one node away, its association crossing that node."""
+        for artifact, host in self.plan.artifact_host.items():
+            band = self.boxes.get(self.plan.node_band.get(artifact, ""))
+            if artifact not in self.nodes or host not in self.nodes or band is None:
+                continue
+            own, near = self._endpoint_box(artifact, None), self._endpoint_box(host, None)
+            w, h = own[2] - own[0], own[3] - own[1]
+            cx, gap = (near[0] + near[2]) / 2, 10.0
+            spots = [(cx, near[1] - gap - h / 2), (cx, near[3] + gap + h / 2),
+                     (near[2] + gap + w / 2, near[1] - h / 2),
+                     (near[2] + gap + w / 2, near[3] + h / 2),
+                     (near[0] - gap - w / 2, near[1] - h / 2),
+                     (near[2] + gap + w / 2, (near[1] + near[3]) / 2),
+                     (near[0] - gap - w / 2, (near[1] + near[3]) / 2),
+                     (near[0] - gap - w / 2, near[3] + h / 2)]
+            others = [box for name, box in self._obstacles() if name != artifact]
+            others += [self.boxes[c] for c in self.plan.cluster_band if c in self.boxes
+                       and not _touch(self.boxes[c], near)]  # sub-processes it is not in
+            for x, y in spots:
+                box = (x - w / 2 - 4, y - h / 2 - 4, x + w / 2 + 4, y + h / 2 + 4)
+                inside = band[0] <= box[0] and box[2] <= band[2] and band[1] <= box[1] and (
+                    box[3] <= band[3])
+                if inside and not any(_touch(box, other) for other in others):
+                    self.nodes[artifact] = (x, y)
+                    self.moved.add(artifact)
+                    self._obstacle_cache = None
+                    break
 
     def _parents(self) -> None:
         """Pools, sections and the title box: the union of their children plus label room."""
@@ -249,6 +295,11 @@ class _Writer:
         d_tail = self._node_dy(tail)
         d_head = self._node_dy(head)
         labels = [key for key in ("lp", "xlp") if key in edge]
+        if {tail, head} & set(self.plan.artifact_host):  # association: a short straight line
+            a, b = self._endpoint_box(tail, None), self._endpoint_box(head, None)
+            arrow = 0.0 if edge.get("arrowhead") == "none" else float(edge.get("arrowsize", 1))
+            return _straight(a, b, arrow), dict.fromkeys(
+                labels, ((a[0] + a[2] + b[0] + b[2]) / 4, (a[1] + a[3] + b[1] + b[3]) / 4))
         if edge.get("id") in self.plan.messages:
             routed = self._message_route(tail, head, float(edge.get("arrowsize", 1)))
             if routed is not None:
@@ -313,8 +364,13 @@ class _Writer:
         if source is None or target is None or source[0] == target[0]:
             return None
         a, b = self._endpoint_box(tail, None), self._endpoint_box(head, None)
-        ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
         frame, goal = source[1], target[1]
+        headers = set(self.plan.headers.values())
+        if head in headers and tail not in headers:  # to a black-box pool: straight at it
+            b = (a[0], goal[1], a[2], goal[3])
+        elif tail in headers and head not in headers:
+            a = (b[0], frame[1], b[2], frame[3])
+        ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
         arrow = 10.0 * arrowsize
         if goal[3] <= frame[1]:  # receiver's pool below (graphviz: y grows upwards)
             start, end, gap = (ax, a[1]), (bx, b[3]), frame[1] - POOL_GAP / 2
@@ -332,13 +388,46 @@ class _Writer:
                                       key=lambda c: abs(c - bx))
                     if not any(box[0] - 4 < c < box[2] + 4 for box in between)]
             x = free[0] if free else bx
-        corners = [start, (ax, gap), (x, gap), (x, last_gap), (bx, last_gap), stop]
+        head_leg = [(bx, last_gap), stop]
+        exit_x = self._free_column(ax, start[1], gap, (tail, head), a)
+        if exit_x != ax:  # a node above (below) the sender: leave sideways, then turn
+            side = a[2] if exit_x > ax else a[0]
+            start = (side, (a[1] + a[3]) / 2)
+            leg = [start, (exit_x, start[1]), (exit_x, gap)]
+        else:
+            leg = [start, (ax, gap)]
+        entry_x = self._free_column(bx, last_gap, stop[1], (tail, head), b)
+        if entry_x != bx:  # enter the receiver from the side
+            side = b[2] if entry_x > bx else b[0]
+            end = (side, (b[1] + b[3]) / 2)
+            turn = arrow if side == b[2] else -arrow
+            head_leg = [(entry_x, last_gap), (entry_x, end[1]), (side + turn, end[1])]
+        corners = [*leg, (x, gap), (x, last_gap), *head_leg]
         corners = [c for i, c in enumerate(corners) if i == 0 or c != corners[i - 1]]
         points = [corners[0]]
         for p, q in itertools.pairwise(corners):  # straight cubic pieces
             points += [(p[0] + (q[0] - p[0]) / 3, p[1] + (q[1] - p[1]) / 3),
                        (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q]
         return _spline(points, end), ((ax + bx) / 2, gap)
+
+    def _free_column(self, x: float, y0: float, y1: float, ends: tuple[str, str],
+                     own: Box) -> float:
+        """``x``, or the nearest x beside ``own`` where a vertical line from y0 to y1 touches
+        no node (the first and last leg of a message flow inside its pool)."""
+        low, high = min(y0, y1), max(y0, y1)
+        boxes = [box for name, box in self._obstacles() if name not in ends
+                 and box[1] < high and box[3] > low]
+
+        def blocked(c: float) -> bool:
+            return any(box[0] - 4 < c < box[2] + 4 for box in boxes)
+
+        if not blocked(x):
+            return x
+        options = {own[0] - 12, own[2] + 12, *(box[0] - 9 for box in boxes),
+                   *(box[2] + 9 for box in boxes)}
+        free = [c for c in sorted(options, key=lambda c: abs(c - x))
+                if not blocked(c) and not own[0] - 4 < c < own[2] + 4]
+        return free[0] if free else x
 
     def _obstacles(self) -> list[tuple[str, Box]]:
         """Boxes of the visible nodes (cached)."""
@@ -529,8 +618,38 @@ class _Writer:
             return None
         tail_box = self._endpoint_box(match.group(1), None)
         head_box = self._endpoint_box(match.group(2), None)
+        if {match.group(1), match.group(2)} & set(self.plan.artifact_host):
+            arrow = 0.8 if "arrowhead" in line and 'arrowhead="none"' not in line else 0.0
+            return _straight(tail_box, head_box, arrow), {"xlp": (
+                (tail_box[0] + head_box[2]) / 2, (tail_box[1] + head_box[3]) / 2)}
         pos, mid = _curve(tail_box, head_box, 0.8)
         return pos, {"xlp": mid}
+
+
+def _clip(box: Box, x: float, y: float, dx: float, dy: float) -> tuple[float, float]:
+    """Where the ray from the box centre (x, y) in direction (dx, dy) leaves the box."""
+    t = min((box[2] - x) / dx if dx > 0 else (box[0] - x) / dx if dx < 0 else float("inf"),
+            (box[3] - y) / dy if dy > 0 else (box[1] - y) / dy if dy < 0 else float("inf"))
+    return x + dx * t, y + dy * t
+
+
+def _straight(a: Box, b: Box, arrowsize: float) -> str:
+    """A straight line between the borders of two boxes, arrow (if any) at ``b``."""
+    ax, ay = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    bx, by = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    dx, dy = bx - ax, by - ay
+    if dx == 0 and dy == 0:
+        dy = 1.0
+    start = _clip(a, ax, ay, dx, dy)
+    end = _clip(b, bx, by, -dx, -dy)
+    length = max(((end[0] - start[0]) ** 2 + (end[1] - start[1]) ** 2) ** 0.5, 1e-6)
+    arrow = min(10.0 * arrowsize, length / 2)
+    stop = (end[0] - (end[0] - start[0]) / length * arrow,
+            end[1] - (end[1] - start[1]) / length * arrow)
+    third = ((stop[0] - start[0]) / 3, (stop[1] - start[1]) / 3)
+    points = [start, (start[0] + third[0], start[1] + third[1]),
+              (start[0] + 2 * third[0], start[1] + 2 * third[1]), stop]
+    return _spline(points, end)
 
 
 def _touch(a: Box, b: Box) -> bool:

@@ -48,6 +48,7 @@ class SceneNode:
     column: int = 0
     span: int = 1  # columns used (expanded sub-processes)
     parent: str | None = None  # id of the enclosing expanded sub-process
+    host: str = ""  # data object or annotation: the node it is drawn next to
 
 
 @dataclass(slots=True)
@@ -319,7 +320,7 @@ def _add_artifacts(scene: Scene, defs: Definitions, process: Process, fallback: 
             continue
         host = scene.nodes[near]
         scene.nodes[art_id] = SceneNode(art_id, view, kind, host.band, host.column,
-                                        parent=host.parent)
+                                        parent=host.parent, host=near)
     for flow_id, s, t, kind in links:
         if s in scene.nodes and t in scene.nodes and (kind != "association" or flow_id):
             scene.flows.append(SceneFlow(flow_id, s, t, kind, defs.get(flow_id)
