@@ -41,3 +41,25 @@ def test_batch_writes_html_and_pdf(tmp_path, make_jobs):
     assert 'href="033560002_test.pdf"' in index
     html_only = run_batch(jobs, out_dir=out, jobs_n=1, formats=["html"], progress=False)
     assert html_only.results[0].status == "übersprungen"
+
+
+def test_links_to_files_beside_the_page_are_dropped_for_print():
+    page = (b"<p><a href='verbund.html'>Verbundbericht</a> <a href=\"teil 2.pdf\">T</a> "
+            b"<a href='#oben'>oben</a> <a href='https://example.org/'>Web</a></p>"
+            b"<svg><use href=\"#karte-1\"/><use xlink:href='#karte-2'/></svg>")
+    out = pdf.without_sibling_links(page)
+    assert b"verbund.html" not in out and b"teil 2.pdf" not in out
+    assert b"<a>Verbundbericht</a>" in out  # the text stays
+    for kept in (b"href='#oben'", b"href='https://example.org/'", b'href="#karte-1"',
+                 b"xlink:href='#karte-2'"):
+        assert kept in out, kept
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium fehlt (apt-get install chromium)")
+def test_pdf_has_no_link_into_the_temporary_folder():
+    """Chromium printed href='verbund.html' as file:///tmp/werkbench-pdf-…/verbund.html: a dead
+    link for the reader and a random path in the bytes."""
+    data = pdf.html_to_pdf(b"<html><body><p>Im <a href='verbund.html'>Verbundbericht</a>."
+                           b"</p></body></html>")
+    assert b"werkbench-pdf" not in data and b"file://" not in data

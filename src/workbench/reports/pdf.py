@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,10 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-extensions", "--disable-dev-shm-usage", "--no-pdf-header-footer",
 )
+
+
+#: ``href`` of a link to another file beside the page (``verbund.html``): no scheme, no ``#``.
+_SIBLING_HREF = re.compile(rb"""\shref=(["'])(?!#|[A-Za-z][A-Za-z0-9+.-]*:)[^"']*\1""")
 
 
 class PdfError(RuntimeError):
@@ -41,9 +46,18 @@ def require_chromium() -> str:
     return binary
 
 
+def without_sibling_links(html: bytes) -> bytes:
+    """The page without links to files beside it. Chromium prints the page from a temporary
+    folder and would write such a link as ``file:///tmp/…/verbund.html``: dead for the reader
+    and a random path in the PDF (so two runs differ). The link text stays; links inside the
+    page (``#…``) and to web addresses stay links."""
+    return _SIBLING_HREF.sub(b"", html)
+
+
 def html_to_pdf(html: bytes, *, timeout: float = 120) -> bytes:
     """Print an HTML page to PDF (A4, print CSS applies) and return the PDF bytes."""
     binary = require_chromium()
+    html = without_sibling_links(html)
     with tempfile.TemporaryDirectory(prefix="werkbench-pdf-") as tmp:
         source = Path(tmp) / "bericht.html"
         target = Path(tmp) / "bericht.pdf"
