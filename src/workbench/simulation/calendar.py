@@ -14,7 +14,9 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 DAY = 1440
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
@@ -87,6 +89,11 @@ class WorkCalendar:
     cum: tuple[int, ...]  # working minutes before each working day (len = days + 1)
     next_work: tuple[int, ...]  # per calendar day: index of the first working day on/after it
     period_days: int  # calendar days of the simulated year
+    base: tuple[int, ...] = field(init=False, repr=False, compare=False)  # day start, calendar
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base", tuple(d * DAY + s for d, s in
+                                               zip(self.open_day, self.open_start, strict=True)))
 
     @classmethod
     def build(cls, year: int, hours: Mapping[str, tuple[int, int]] | None = None,
@@ -143,12 +150,24 @@ class WorkCalendar:
     def to_calendar(self, w: float) -> float:
         """Calendar minute of working minute ``w`` (the end of a working day maps to its
         closing time)."""
-        i = bisect.bisect_right(self.cum, w) - 1
+        cum = self.cum
+        i = bisect.bisect_right(cum, w) - 1
         if i >= len(self.open_day):
             i = len(self.open_day) - 1
-        elif i > 0 and w == self.cum[i]:
+        elif i > 0 and w == cum[i]:
             i -= 1  # exactly at a day boundary: closing time of the previous day
-        return self.open_day[i] * DAY + self.open_start[i] + (w - self.cum[i])
+        return self.base[i] + (w - cum[i])
+
+    def to_calendar_array(self, w: np.ndarray) -> np.ndarray:
+        """:meth:`to_calendar` of many working minutes ``w`` ≥ 0 at once (the same floats)."""
+        w = np.asarray(w, dtype=float)
+        cum = np.asarray(self.cum, dtype=np.int64)
+        n = len(self.open_day)
+        i = np.searchsorted(cum, w, side="right") - 1
+        over = i >= n
+        i = np.where(over, n - 1, i)
+        i = i - ((~over) & (i > 0) & (w == cum[i]))
+        return np.asarray(self.base, dtype=np.int64)[i] + (w - cum[i])
 
     def to_work(self, c: float) -> float:
         """Working minute at calendar minute ``c`` (outside working hours: the next start)."""

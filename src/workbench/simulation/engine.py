@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
+from math import sqrt
 from typing import Any
 
 import numpy as np
 import simpy
 
 from .calendar import WorkCalendar
-from .flowgraph import CHOOSE, EACH, END, Container, Step
+from .flowgraph import CHOOSE, END, ONE, Container, Step
 
 #: Handling-time distributions: triangular (default), exponential with the same mean (theory
 #: checks), fixed (exactly wb:minutes).
@@ -63,20 +65,35 @@ class Stream:
     cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
+# what a token is to its container: a parallel branch, the first token of a sub-process, the
+# first token of a whole case (books the case's end)
+_BRANCH, _INNER, _CASE = 0, 1, 2
+
+
 class _Run:
-    """Token bookkeeping of one container execution (parallel branches, joins)."""
+    """Token bookkeeping of one container execution (parallel branches, joins).
+
+    The ``done`` event exists only when the first token ends while others still run (it is
+    created then and waited for); a run whose tokens end in the first one schedules nothing."""
 
     __slots__ = ("active", "done", "joins", "or_tokens")
 
-    def __init__(self, env: simpy.Environment) -> None:
-        self.active = 0
-        self.done = env.event()
-        self.joins: dict[int, int] = {}
+    def __init__(self, active: int) -> None:
+        self.active = active
+        self.done: simpy.Event | None = None
+        self.joins: dict[int, int] | None = None
         self.or_tokens = 1
 
 
 class Engine:
-    """One simulation run over a calendar, shared pools and several streams."""
+    """One simulation run over a calendar, shared pools and several streams.
+
+    The per-event code is kept lean (the run handles a few hundred thousand SimPy events per
+    Kommune-year): per-case figures are collected in Python lists and turned into arrays once,
+    the handling time is drawn by :func:`_triangular` (the arithmetic of
+    ``random.Random.triangular``, with the step's constants computed once), and a container run
+    schedules its ``done`` event only when a parallel token outlives the first one. The events
+    SimPy processes, and their order, are those of the plain formulation."""
 
     def __init__(self, calendar: WorkCalendar, pools: dict[str, Pool], *,
                  distribution: str = "dreieck", plain_simpy: bool = False) -> None:
@@ -90,6 +107,9 @@ class Engine:
         self.distribution = distribution
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
+        self._timeout = self.env.timeout
+        # triangular draws are inlined in _token; the others (checks, comparisons) call these
+        self._draw = _draw_exponential if distribution == "exponential" else _draw_fixed
         for pool in pools.values():
             pool.resource = (simpy.Resource(self.env, capacity=pool.servers) if plain_simpy
                              else Seats(pool.servers))
@@ -100,27 +120,29 @@ class Engine:
         """Simulate every case of every stream until all are done or the calendar ends;
         ``progress(fraction, text)`` is called after each simulated month."""
         env = self.env
+        cases: list[_Cases] = []
         for s in streams:
             n = len(s.arrivals)
-            s.arrival_cal = np.array([self.cal.to_calendar(w) for w in s.arrivals])
-            s.done_cal = np.full(n, np.nan)
-            s.queue_cal = np.zeros(n)
-            s.queue_work = np.zeros(n)
-            s.handling = np.zeros(n)
-            s.cost = np.zeros(n)
-            env.process(self._source(s))
+            s.arrival_cal = self.cal.to_calendar_array(s.arrivals)
+            acc = _Cases(n)
+            cases.append(acc)
+            env.process(self._source(s, acc))
         env.process(self._snapshot())
         end = float(self.cal.cum[-1])
-        if progress is None:
-            env.run(until=end)
-            return
-        marks = [float(self.cal.to_work(d * 1440.0)) for d in _month_starts(self.cal.year)]
-        marks = [*sorted({m for m in marks if 0 < m < end}), end]
-        for k, mark in enumerate(marks):
-            env.run(until=mark)
-            progress((k + 1) / len(marks), f"Monat {k + 1} von {len(marks)}")
-            if not env._queue:  # nothing left to simulate
-                break
+        try:
+            if progress is None:
+                env.run(until=end)
+                return
+            marks = [float(self.cal.to_work(d * 1440.0)) for d in _month_starts(self.cal.year)]
+            marks = [*sorted({m for m in marks if 0 < m < end}), end]
+            for k, mark in enumerate(marks):
+                env.run(until=mark)
+                progress((k + 1) / len(marks), f"Monat {k + 1} von {len(marks)}")
+                if not env._queue:  # nothing left to simulate
+                    break
+        finally:
+            for s, acc in zip(streams, cases, strict=True):
+                acc.store(s)
 
     def _snapshot(self) -> Generator[Any, Any, None]:
         yield self.env.timeout(self.period_end)
@@ -129,133 +151,178 @@ class Engine:
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
 
-    def _source(self, s: Stream) -> Generator[Any, Any, None]:
-        env = self.env
-        for i, at in enumerate(s.arrivals):
-            if at > env.now:
-                yield env.timeout(at - env.now)
-            env.process(self._case(s, i))
+    def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
+        env, timeout, process, rng, root = self.env, self._timeout, self.env.process, s.rng, \
+            s.root
+        simple = len(root.starts) == 1 and not root.start_weights
+        for i, at in enumerate(s.arrivals.tolist()):
+            now = env.now
+            if at > now:
+                yield timeout(at - now)
+            if simple:  # the case is its root's only token: one generator, no wrapper
+                process(self._token(root, root.starts[0], _Run(1), acc, rng, i, _CASE))
+            else:
+                process(self._container(root, acc, rng, i, _CASE))
 
-    def _case(self, s: Stream, i: int) -> Generator[Any, Any, None]:
-        yield from self._container(s.root, s, i)
-        s.done_cal[i] = self.cal.to_calendar(self.env.now)
-
-    def _container(self, c: Container, s: Stream, i: int) -> Generator[Any, Any, None]:
-        run = _Run(self.env)
+    def _container(self, c: Container, acc: _Cases, rng: random.Random, i: int,
+                   main: int = _INNER) -> Generator[Any, Any, None]:
         starts = c.starts
         if c.start_weights:
-            starts = (starts[_pick(c.start_weights, s.rng.random())],)
-        run.active = len(starts)
+            starts = (starts[_pick(c.start_weights, rng.random())],)
+        run = _Run(len(starts))
         for extra in starts[1:]:
-            self.env.process(self._token(c, extra, run, s, i))
-        yield from self._token(c, starts[0], run, s, i)
-        if not run.done.triggered:
-            yield run.done
+            self.env.process(self._token(c, extra, run, acc, rng, i, _BRANCH))
+        yield from self._token(c, starts[0], run, acc, rng, i, main)
 
-    def _token(self, c: Container, at: int, run: _Run, s: Stream,
-               i: int) -> Generator[Any, Any, None]:
-        env, steps = self.env, c.steps
+    def _token(self, c: Container, at: int, run: _Run, acc: _Cases, rng: random.Random,
+               i: int, main: int) -> Generator[Any, Any, None]:
+        """Walk one token from step ``at``. ``main``: the container's first token (waits for
+        the others at the end; for a whole case it then books the case as done) or a
+        parallel branch (ends silently, the last one wakes the first)."""
+        env, steps, cal, timeout, random_ = self.env, c.steps, self.cal, self._timeout, \
+            rng.random
+        triangular = self.distribution == "dreieck"
         while True:
             step = steps[at]
             if step.join:
                 need = step.join if step.join > 0 else run.or_tokens
-                count = run.joins.get(at, 0) + 1
+                joins = run.joins
+                if joins is None:
+                    joins = run.joins = {}
+                count = joins.get(at, 0) + 1
                 if count < need:
-                    run.joins[at] = count
+                    joins[at] = count
                     break
-                run.joins[at] = 0
+                joins[at] = 0
             if step.mean > 0:
-                yield from self._work(step, s, i)
+                if not triangular:
+                    minutes = self._draw(step, rng)
+                elif step.high > step.low:  # random.Random.triangular, inlined (same floats)
+                    u, k = random_(), step.c
+                    if u > k:
+                        minutes = step.high + (step.low - step.high) * sqrt((1.0 - u) * (1.0 - k))
+                    else:
+                        minutes = step.low + (step.high - step.low) * sqrt(u * k)
+                else:
+                    minutes = step.mean
+                if step.admin:
+                    acc.handling[i] += minutes
+                    acc.cost[i] += minutes * step.rate
+                if step.role is None:
+                    yield timeout(minutes)
+                elif self.plain:
+                    yield from self._work_plain(self.pools[step.role], acc, i, minutes)
+                else:
+                    pool = self.pools[step.role]
+                    seats = pool.resource
+                    t0 = env.now
+                    if seats.free > 0 and not seats.waiting:
+                        seats.free -= 1
+                    else:  # queue (first come, first served); the releaser hands the seat over
+                        turn = env.event()
+                        seats.waiting.append(turn)
+                        yield turn
+                    self._account(pool, acc, i, t0, minutes)
+                    yield timeout(minutes * pool.stretch)
+                    if seats.waiting:
+                        seats.waiting.popleft().succeed()
+                    else:
+                        seats.free += 1
             if step.inner is not None:
-                yield from self._container(step.inner, s, i)
+                yield from self._container(step.inner, acc, rng, i)
             if step.wait > 0:
-                end = self.cal.after_calendar_delay(env.now, step.wait)
-                if end > env.now:
-                    yield env.timeout(end - env.now)
-            nxt = self._next(step, s.rng, run)
+                now = env.now
+                end = cal.after_calendar_delay(now, step.wait)
+                if end > now:
+                    yield timeout(end - now)
+            route = step.route
+            if route == ONE:
+                at = step.targets[0]
+                continue
+            if route == CHOOSE:
+                at = step.targets[_pick(step.weights, random_())]
+                continue
+            if route == END:
+                break
+            nxt = _fire(step, rng, run)
             if not nxt:
                 break
             for extra in nxt[1:]:
                 run.active += 1
-                env.process(self._token(c, extra, run, s, i))
+                env.process(self._token(c, extra, run, acc, rng, i, _BRANCH))
             at = nxt[0]
         run.active -= 1
-        if run.active == 0 and not run.done.triggered:
-            run.done.succeed()
-
-    @staticmethod
-    def _next(step: Step, rng: random.Random, run: _Run) -> tuple[int, ...]:
-        route = step.route
-        if route == END:
-            return ()
-        if route == CHOOSE:
-            return (step.targets[_pick(step.weights, rng.random())],)
-        if route == EACH:
-            fired = tuple(t for t, p in zip(step.targets, step.weights, strict=True)
-                          if p >= 1.0 or rng.random() < p)
-            if not fired and step.fallback >= 0:
-                fired = (step.fallback,)
-            if step.sub_split:
-                run.or_tokens = max(1, len(fired))
-            return fired
-        return step.targets
-
-    def _duration(self, step: Step, rng: random.Random) -> float:
-        if self.distribution == "dreieck":
-            return rng.triangular(step.low, step.high, step.mode) if step.high > step.low \
-                else step.mean
-        if self.distribution == "exponential":
-            return rng.expovariate(1.0 / step.mean)
-        return step.mean
-
-    def _work(self, step: Step, s: Stream, i: int) -> Generator[Any, Any, None]:
-        env = self.env
-        minutes = self._duration(step, s.rng)
-        if step.admin:
-            s.handling[i] += minutes
-            s.cost[i] += minutes * step.rate
-        if step.role is None:
-            yield env.timeout(minutes)
+        if main == _BRANCH:
+            if run.active == 0 and run.done is not None:
+                run.done.succeed()
             return
-        pool = self.pools[step.role]
-        seats = pool.resource
-        t0 = env.now
-        if self.plain:
-            yield from self._work_plain(step, s, i, pool, minutes)
-            return
-        if seats.free > 0 and not seats.waiting:
-            seats.free -= 1
-        else:  # queue (first come, first served); release() hands the seat over
-            turn = env.event()
-            seats.waiting.append(turn)
-            yield turn
-        self._account(pool, s, i, t0, minutes)
-        yield env.timeout(minutes * pool.stretch)
-        if seats.waiting:
-            seats.waiting.popleft().succeed()
-        else:
-            seats.free += 1
+        if run.active:  # other tokens still run: wait for the last of them
+            run.done = env.event()
+            yield run.done
+        if main == _CASE:
+            acc.done[i] = cal.to_calendar(env.now)
 
-    def _work_plain(self, step: Step, s: Stream, i: int, pool: Pool,
+    def _work_plain(self, pool: Pool, acc: _Cases, i: int,
                     minutes: float) -> Generator[Any, Any, None]:
         """The textbook SimPy idiom: request, hold, release a ``simpy.Resource``."""
         env = self.env
         t0 = env.now
         with pool.resource.request() as request:
             yield request
-            self._account(pool, s, i, t0, minutes)
+            self._account(pool, acc, i, t0, minutes)
             yield env.timeout(minutes * pool.stretch)
 
-    def _account(self, pool: Pool, s: Stream, i: int, t0: float, minutes: float) -> None:
+    def _account(self, pool: Pool, acc: _Cases, i: int, t0: float, minutes: float) -> None:
         """Book the wait since ``t0`` and the handling minutes when a place is taken."""
         t1 = self.env.now
         if t1 > t0:
-            s.queue_work[i] += t1 - t0
-            s.queue_cal[i] += self.cal.to_calendar(t1) - self.cal.to_calendar(t0)
+            acc.queue_work[i] += t1 - t0
+            acc.queue_cal[i] += self.cal.to_calendar(t1) - self.cal.to_calendar(t0)
             pool.waited += t1 - t0
         pool.requests += 1
         if t1 < self.period_end:
             pool.busy += minutes
+
+
+class _Cases:
+    """Per-case figures of one stream while it runs (Python lists: cheap to update per event);
+    :meth:`store` puts them on the stream as arrays."""
+
+    __slots__ = ("cost", "done", "handling", "queue_cal", "queue_work")
+
+    def __init__(self, n: int) -> None:
+        self.done = [math.nan] * n
+        self.queue_cal = [0.0] * n
+        self.queue_work = [0.0] * n
+        self.handling = [0.0] * n
+        self.cost = [0.0] * n
+
+    def store(self, s: Stream) -> None:
+        s.done_cal = np.array(self.done, dtype=float)
+        s.queue_cal = np.array(self.queue_cal, dtype=float)
+        s.queue_work = np.array(self.queue_work, dtype=float)
+        s.handling = np.array(self.handling, dtype=float)
+        s.cost = np.array(self.cost, dtype=float)
+
+
+def _fire(step: Step, rng: random.Random, run: _Run) -> list[int]:
+    """Targets of an EACH step: every branch with probability 1, the others by chance."""
+    random_ = rng.random
+    fired = [t for t, p in zip(step.targets, step.weights, strict=True)
+             if p >= 1.0 or random_() < p]
+    if not fired and step.fallback >= 0:
+        fired = [step.fallback]
+    if step.sub_split:
+        run.or_tokens = max(1, len(fired))
+    return fired
+
+
+def _draw_exponential(step: Step, rng: random.Random) -> float:
+    return rng.expovariate(1.0 / step.mean)
+
+
+def _draw_fixed(step: Step, rng: random.Random) -> float:
+    return step.mean
 
 
 class Seats:
@@ -279,7 +346,6 @@ def _month_starts(year: int) -> list[int]:
 
 
 def _pick(cumulative: tuple[float, ...], u: float) -> int:
-    for k, edge in enumerate(cumulative):
-        if u < edge:
-            return k
-    return len(cumulative) - 1
+    """Index of the first cumulative weight above ``u`` (the last one if none is)."""
+    k = bisect_right(cumulative, u)
+    return k if k < len(cumulative) else len(cumulative) - 1

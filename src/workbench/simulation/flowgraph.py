@@ -45,6 +45,7 @@ class Step:
     low: float = 0.0
     mode: float = 0.0
     high: float = 0.0
+    c: float = 0.5  # (mode − low) / (high − low): where the triangle peaks, for the draw
     rate: float = 0.0  # € per working minute (Lohnkosten of the Laufbahn)
     admin: bool = False  # the administration's effort (counts as handling time and cost)
     wait: float = 0.0  # calendar minutes after the node (wb:waitDays)
@@ -181,6 +182,8 @@ def _step(node: FlowNode, costs: LabourCostTable, warnings: Warnings,
                      f"Dreieck mit Mittelwert {mean:g} Min.; der Mittelwert der Simulation weicht "
                      f"ab ({(lo + mode + hi) / 3:.1f} Min.).".replace(".", ",", 1))
     step.mean, step.low, step.mode, step.high = mean, lo, mode, hi
+    if hi > lo:
+        step.c = (mode - lo) / (hi - lo)
     step.rate = costs.rate(laufbahn_of(node)) / 60.0 if step.admin else 0.0
     if step.admin and not automatic:
         step.role = _staff_role(node, host_lane)
