@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,13 +103,13 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
 
 def template_imports(nb_text: str) -> list[str]:
     """Modules a template imports at top level (preloaded once per warm kernel)."""
-    import nbformat
-
     names: list[str] = []
-    for cell in nbformat.reads(nb_text, as_version=4).cells:
+    for cell in _cells(nb_text):
         if cell.get("cell_type") != "code":
             continue
-        source = "\n".join(ln for ln in cell.source.splitlines()
+        text = cell.get("source", "")
+        text = "".join(text) if isinstance(text, list) else str(text)
+        source = "\n".join(ln for ln in text.splitlines()
                            if not ln.lstrip().startswith(("%", "!")))
         try:
             tree = ast.parse(source)
@@ -120,6 +121,20 @@ def template_imports(nb_text: str) -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.append(node.module)
     return sorted({n for n in names if n != "__future__"})
+
+
+def _cells(nb_text: str) -> list[dict[str, Any]]:
+    """The cells of a notebook (format 4: plain JSON, read without importing nbformat, whose
+    import costs the batch's parent process a second; older formats through nbformat)."""
+    try:
+        doc = json.loads(nb_text)
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict) and doc.get("nbformat") == 4 and isinstance(doc.get("cells"), list):
+        return [c for c in doc["cells"] if isinstance(c, dict)]
+    import nbformat
+
+    return list(nbformat.reads(nb_text, as_version=4).cells)
 
 
 def source_date_epoch(stand: Any) -> str | None:

@@ -23,6 +23,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+# jsonschema (imported by nbformat, papermill, nbconvert) compiles a Lark grammar for the
+# "iri" string format at import when the optional rfc3987-syntax is installed (it comes with
+# jupyter-events): 0.8 CPU-s in every process that imports nbformat. Notebooks are never
+# validated against that format, so the batch's processes go without it (docs/decisions/
+# nbformat-ohne-iri-grammatik.md). Only when jsonschema is not imported yet.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 START_TIMEOUT = 120
 #: A report whose kernel dies is retried at once on a fresh kernel; after this many deaths it fails.
 KERNEL_ATTEMPTS = 2

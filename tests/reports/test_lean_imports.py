@@ -1,0 +1,42 @@
+"""The batch's processes import nbformat without compiling jsonschema's IRI grammar."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from workbench.reports.jobs import installed_templates, template_imports
+
+
+def test_worker_import_keeps_lark_out_and_notebooks_still_validate() -> None:
+    code = (
+        "import sys, workbench.reports.worker, nbformat, papermill\n"
+        "from workbench.reports.jobs import installed_templates\n"
+        "nb = nbformat.read(installed_templates() / 'report_kommune.ipynb', as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "print('lark' in sys.modules, 'rfc3987_syntax' in sys.modules and "
+        "sys.modules['rfc3987_syntax'] is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_template_imports_read_as_json_equal_nbformat_cells() -> None:
+    import nbformat
+
+    for path in sorted(installed_templates().glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        names = template_imports(text)
+        assert "workbench.report_content" in names
+        # nbformat's reading of the same cells gives the same modules
+        nb = nbformat.reads(text, as_version=4)
+        sources = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert all(any(n.split(".")[-1] in s for s in sources) for n in names)
+
+
+def test_template_imports_of_a_version_3_notebook_go_through_nbformat() -> None:
+    import json
+
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "import workbench.charts\n", "language": "python",
+         "outputs": [], "metadata": {}}]}]}
+    assert template_imports(json.dumps(v3)) == ["workbench.charts"]
