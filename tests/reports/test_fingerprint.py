@@ -73,11 +73,20 @@ def test_fingerprint_follows_what_is_shown(example: Path) -> None:
 
 def test_rows_text_is_the_same_alone_and_in_the_whole_frame() -> None:
     frame = pd.DataFrame({"kommune": ["a", "b", "a"], "x": [0.1 + 0.2, 1.0, float("nan")],
+                          "n": [1, 2, 3], "ok": [True, False, True],
                           "text": ["Zeile\nmit Umbruch, Komma", "b", None]})
     whole = rows_text(frame)
-    assert whole["a"] == rows_text(frame[frame["kommune"] == "a"])["a"]
-    assert "0.30000000000000004" in whole["a"]  # floats exact
     assert set(whole) == {"a", "b"}
+    assert whole["a"] == rows_text(frame[frame["kommune"] == "a"])["a"]
+    assert whole["b"] == rows_text(frame.iloc[[1]])["b"]
+    exact = frame.assign(x=[0.3, 1.0, float("nan")])  # 0.1 + 0.2 is not 0.3: floats exact
+    assert rows_text(exact)["a"] != whole["a"] and rows_text(exact)["b"] == whole["b"]
+    for change in ({"n": [1, 2, 4]}, {"ok": [True, False, False]},
+                   {"text": ["Zeile\nmit Umbruch, Komma", "b", "None"]},
+                   {"x": [0.1 + 0.2, 1.0, 0.0]}):
+        assert rows_text(frame.assign(**change))["a"] != whole["a"], change
+    swapped = frame.iloc[[2, 1, 0]]  # order of a Kommune's rows counts
+    assert rows_text(swapped)["a"] != whole["a"] and rows_text(swapped)["b"] == whole["b"]
 
 
 def test_preparer_shares_the_analysis_and_fingerprints_the_kommunen_reports(example: Path) -> None:

@@ -23,12 +23,12 @@ fingerprint (:func:`strategie_digest`) is the Kommune's plus those two texts.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .data import ReportContext
@@ -36,7 +36,6 @@ from .fmt import number
 
 VIEW_FORMAT = "werkbench-kommunenansicht-1"
 STRATEGY_FORMAT = "werkbench-strategieansicht-1"
-RS = "\x1e"
 _AVERAGES: list[tuple[pd.DataFrame, dict[str, float], pd.DataFrame]] = []
 
 
@@ -65,19 +64,41 @@ def displayed_averages(averages: pd.DataFrame, leistungen: Iterable[str]) -> lis
 
 
 def rows_text(frame: pd.DataFrame, key: str = "kommune") -> dict[str, str]:
-    """The rows as CSV lines (floats exact), grouped by the ``key`` column, in frame order.
+    """Per value of the ``key`` column: SHA-256 (hex) of its rows, every value exact.
 
-    Formatting is per value, so the rows of one Kommune give the same text whether they are
-    written alone (in the kernel) or as part of the whole frame (in the batch)."""
-    buffer = io.StringIO()  # record separator: a value may hold a line break, never U+001E
-    frame.to_csv(buffer, index=False, header=False, float_format="%.17g", lineterminator=RS)
-    lines = buffer.getvalue().split(RS)
-    keys = frame[key].astype(str).tolist()
-    grouped: dict[str, list[str]] = {}
-    for value, line in zip(keys, lines, strict=False):
-        grouped.setdefault(value, []).append(line)
-    head = ",".join(map(str, frame.columns))
-    return {value: head + RS + RS.join(part) for value, part in grouped.items()}
+    Columns are hashed one after the other, each as the group's values in frame order: numbers
+    as their IEEE/integer bytes (so exact, ``0.1 + 0.2`` differs from ``0.3``), other values as
+    text separated by U+001F. The encoding is per value and per column dtype, so the rows of one
+    Kommune give the same digest alone (in the kernel) or as part of the whole frame (in the
+    batch). Vectorised by column: 4,935 × 575 rows in about a second, where CSV text took
+    minutes."""
+    keys = frame[key].astype(str).to_numpy()
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), len(keys)], strict=True))
+    hashes = [hashlib.sha256(f"{VIEW_FORMAT}\0rows\0".encode()) for _ in bounds]
+    for name in frame.columns:
+        column = frame[name]
+        head = f"{name}\0{column.dtype}\0".encode()
+        values = column.to_numpy()[order]
+        if values.dtype.kind in "fc":
+            data = np.where(np.isnan(values), np.nan, values).astype(f"<{values.dtype.kind}"
+                                                                    f"{values.dtype.itemsize}")
+        elif values.dtype.kind in "iub":
+            data = values.astype(f"<{'u' if values.dtype.kind == 'b' else values.dtype.kind}"
+                                 f"{values.dtype.itemsize}")
+        else:
+            data = None
+            texts = ["\x00" if v is None else str(v) for v in values.tolist()]
+        for h, (a, b) in zip(hashes, bounds, strict=True):
+            h.update(head)
+            h.update(data[a:b].tobytes() if data is not None
+                     else "\x1f".join(texts[a:b]).encode("utf-8", "surrogatepass"))
+            h.update(b"\x1e")
+    return {str(keys[a]): h.hexdigest() for h, (a, _) in zip(hashes, bounds, strict=True)}
 
 
 def shared_files(repo: Any) -> list[Path]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from .. import __version__
 from ..charts import heatmap_svg
 from .data import ReportContext
@@ -41,19 +44,43 @@ def summary(ctx: ReportContext) -> str:
 
 def members(ctx: ReportContext) -> str:
     frame = ctx.analysis.frame
+    sums = _member_sums(frame)
+    ranked = frame.dropna(subset=["rang"])
+    ranked = ranked.assign(kommune=ranked["kommune"].astype(str)).sort_values(
+        ["kommune", "rang"], kind="stable").drop_duplicates("kommune")
+    best = dict(zip(ranked["kommune"], ranked["leistung_name"], strict=True))
     rows = []
     for k in ctx.repo.kommunen.itertuples():
-        mine = frame[(frame["kommune"] == k.schluessel) & (frame["stunden_gespart"] > 0)
-                     & frame["vollstaendig"].astype(bool)]
-        ranked = frame[(frame["kommune"] == k.schluessel)].dropna(subset=["rang"])
-        best = ranked.sort_values("rang").head(1)
-        rows.append([esc(k.name), esc(k.typ), number(k.einwohner),
-                     number(mine["stunden_gespart"].sum()), number(mine["vzae_gespart"].sum(), 2),
-                     number(mine["euro_gespart"].sum(), 0, "€"),
-                     esc(best["leistung_name"].iloc[0]) if len(best) else "–"])
+        hours, vzae, euro = sums.get(str(k.schluessel), (0.0, 0.0, 0.0))
+        rows.append([esc(k.name), esc(k.typ), number(k.einwohner), number(hours),
+                     number(vzae, 2), number(euro, 0, "€"),
+                     esc(best[str(k.schluessel)]) if str(k.schluessel) in best else "–"])
     return "<h2>Die Mitglieder im Vergleich</h2>" + table(
         ["Mitglied", "Typ", "Einwohner", "Std./Jahr gespart", "VZÄ", "€/Jahr", "Rang 1"],
         rows, numeric=(2, 3, 4, 5))
+
+
+def _member_sums(frame: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
+    """Per Kommune the saved hours, VZÄ and euros of its complete rows with savings.
+
+    One pass (a filter per member took minutes at 4,935 members): each member's values in
+    frame order as one contiguous array, summed by numpy as ``Series.sum`` does (NaN as 0),
+    so the figures are the same to the last bit as summing each member's filtered rows."""
+    mine = frame[(frame["stunden_gespart"] > 0) & frame["vollstaendig"].astype(bool)]
+    keys = mine["kommune"].astype(str).to_numpy()
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    columns = [np.nan_to_num(mine[c].to_numpy(dtype=float)[order], nan=0.0)
+               for c in ("stunden_gespart", "vzae_gespart", "euro_gespart")]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+    ends = [*starts[1:], len(keys)]
+    return {str(keys[a]): tuple(float(col[a:b].sum()) for col in columns)
+            for a, b in zip(starts, ends, strict=True)}
+
+
+#: Members shown in the heatmap at most: beyond, a column per member is neither drawable in
+#: reasonable time nor readable (4,935 columns); the largest savings are shown, all in the table.
+HEATMAP_MAX_MEMBERS = 40
 
 
 def heatmap(ctx: ReportContext) -> str:
@@ -64,12 +91,22 @@ def heatmap(ctx: ReportContext) -> str:
     matrix = matrix.reindex(index=[k for k in names.index if k in matrix.index])
     matrix.index = [names[k] for k in matrix.index]
     matrix = matrix.loc[:, (matrix.fillna(0) != 0).any(axis=0)]
+    caption = "Leere Felder: keine Fälle oder kein SOLL-Modell."
+    title = "Eingesparte Stunden pro Jahr: Leistungen × Mitglieder"
+    if len(matrix) > HEATMAP_MAX_MEMBERS:
+        total = matrix.fillna(0).sum(axis=1)
+        order = sorted(range(len(matrix)), key=lambda i: -total.iloc[i])  # stable: ties in order
+        shown = sorted(order[:HEATMAP_MAX_MEMBERS])  # member order as in kommunen.csv
+        caption = (f"Gezeigt: die {HEATMAP_MAX_MEMBERS} von {len(matrix)} Mitgliedern mit den "
+                   "meisten eingesparten Stunden; alle Mitglieder stehen in der Tabelle „Die "
+                   "Mitglieder im Vergleich“. " + caption)
+        title = f"{title} (die {HEATMAP_MAX_MEMBERS} mit den meisten Stunden)"
+        matrix = matrix.iloc[shown]
+        matrix = matrix.loc[:, (matrix.fillna(0) != 0).any(axis=0)]
     # Leistungen as rows, members as columns: eight short columns fit a portrait page with
     # readable numbers; fourteen Leistung names as columns did not
-    svg = heatmap_svg(matrix.round(0).T, title="Eingesparte Stunden pro Jahr: Leistungen × "
-                      "Mitglieder", value_label="Stunden/Jahr", fmt="{:,.0f}")
-    return "<h2>Wo das Potenzial liegt</h2>" + figure(
-        svg, "Leere Felder: keine Fälle oder kein SOLL-Modell.")
+    svg = heatmap_svg(matrix.round(0).T, title=title, value_label="Stunden/Jahr", fmt="{:,.0f}")
+    return "<h2>Wo das Potenzial liegt</h2>" + figure(svg, caption)
 
 
 def ranking(ctx: ReportContext) -> str:
