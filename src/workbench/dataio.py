@@ -75,7 +75,21 @@ def _encode_series(values: pd.Series | pd.Index) -> dict[str, Any]:
     name = str(dtype)
     if name not in _PLAIN_DTYPES:
         raise DataFormatError(f"Spaltentyp {name} lässt sich nicht als Daten speichern.")
-    return {"dtype": name, "values": [_encode_value(v) for v in values.tolist()]}
+    return {"dtype": name, "values": _encode_list(name, values)}
+
+
+def _encode_list(dtype: str, values: pd.Series | pd.Index) -> list[Any]:
+    """:func:`_encode_value` of every value; numpy columns without a Python call per value
+    (the same JSON values: finite floats as they are, non-finite ones tagged)."""
+    if dtype in ("float64", "float32"):
+        array = values.to_numpy()
+        out = array.tolist()
+        for i in np.flatnonzero(~np.isfinite(array)).tolist():
+            out[i] = _encode_value(out[i])
+        return out
+    if dtype in ("int64", "int32", "bool"):
+        return values.to_numpy().tolist()
+    return [v if type(v) is str else _encode_value(v) for v in values.tolist()]
 
 
 def _decode_series(data: dict[str, Any]) -> pd.Index:
@@ -87,7 +101,10 @@ def _decode_series(data: dict[str, Any]) -> pd.Index:
         return pd.Index(pd.Categorical.from_codes(data["codes"], dtype=cat))
     if dtype not in _PLAIN_DTYPES:
         raise DataFormatError(f"Unbekannter Spaltentyp {dtype!r} in gespeicherten Daten.")
-    values = [_decode_value(v) for v in data["values"]]
+    raw = data["values"]
+    if dtype in ("float64", "float32") and all(type(v) is float for v in raw):
+        return pd.Index(np.array(raw, dtype=dtype))  # the common case: no tagged NaN/inf
+    values = [v if type(v) in (str, float, int, bool) else _decode_value(v) for v in raw]
     if dtype in ("object", "str", "string"):
         return pd.Index(values, dtype=dtype, tupleize_cols=False)
     return pd.Index(pd.array(values, dtype=dtype))

@@ -11,7 +11,9 @@ A Kommune report does not depend on every byte of the knowledge base. It shows
   through the analysis rows above and as raw rows) and the own IST models of other Kommunen.
 
 :func:`kommune_view` collects exactly that; :func:`view_digest` hashes it (SHA-256 over canonical
-JSON). The batch computes the digests of all Kommunen in one pass (:func:`kommune_views`), before
+JSON). What all Kommunen share (files, assumptions, parameters) enters as one digest
+(:func:`shared_view`), the analysis rows as the digest of their exact values (:func:`rows_text`).
+The batch computes the digests of all Kommunen in one pass (:func:`kommune_digests`), before
 any kernel starts; the report's cover shows the first 12 hex digits, computed in the kernel from
 the same function, so the cover changes exactly when the fingerprint does.
 
@@ -153,9 +155,10 @@ def own_fallzahlen(repo: Any, kommune: str) -> str:
     return rows_text(table[table["kommune"].astype(str) == kommune]).get(kommune, "")
 
 
-def listed_hints(ctx: ReportContext, leistungen: list[str]) -> list[str]:
+def listed_hints(ctx: ReportContext, leistungen: list[str],
+                 ids: list[str] | None = None) -> list[str]:
     """The calculation hints the report lists for these Leistungen (as in the assumptions)."""
-    ids = list(ctx.repo.leistungen["id"])
+    ids = list(ctx.repo.leistungen["id"]) if ids is None else ids
     return [h for h in ctx.analysis.hinweise if any(lid in h for lid in leistungen)
             or not any(x in h for x in ids)][:15]
 
@@ -173,24 +176,34 @@ def top_leistungen(rows: pd.DataFrame, top_n: int) -> dict[str, list[str]]:
     return out
 
 
-def kommune_view(ctx: ReportContext, kommune: str, *, rows: str, top: list[str],
-                 files: Mapping[str, str], variants: Mapping[str, str], fallzahlen: str,
-                 averages: pd.DataFrame, strategy_hours: str | None) -> dict[str, Any]:
-    """Everything the Kommune report shows, as plain data (see the module docstring)."""
-    return {
+def shared_view(ctx: ReportContext, files: Mapping[str, str]) -> str:
+    """Digest of what every Kommune report of one knowledge-base state shows alike: Stand,
+    top N, the shared files, assumptions and parameters (hashed once, not once per Kommune)."""
+    return view_digest({
         "format": VIEW_FORMAT,
-        "kommune": kommune,
         "stand": ctx.stand_text,
         "top_n": ctx.top_n,
         "dateien": dict(sorted(files.items())),
-        "eigene_ist_modelle": dict(sorted(variants.items())),
-        "fallzahlen": fallzahlen,
-        "analyse_zeilen": rows,
-        "verbund_mittel": displayed_averages(averages, top),
-        "hinweise": listed_hints(ctx, top),
         "annahmen": json.loads(json.dumps(ctx.analysis.annahmen, sort_keys=True, default=str)),
         "parameter": json.loads(json.dumps(ctx.analysis.parameter.as_dict(), sort_keys=True,
                                            default=str)),
+    })
+
+
+def kommune_view(ctx: ReportContext, kommune: str, *, shared: str, rows: str, top: list[str],
+                 variants: Mapping[str, str], fallzahlen: str, averages: list[list[str]],
+                 hints: list[str], strategy_hours: str | None) -> dict[str, Any]:
+    """Everything the Kommune report shows, as plain data (see the module docstring);
+    ``shared`` is :func:`shared_view`, ``averages`` :func:`displayed_averages` of ``top``."""
+    return {
+        "format": VIEW_FORMAT,
+        "kommune": kommune,
+        "gemeinsam": shared,
+        "eigene_ist_modelle": dict(sorted(variants.items())),
+        "fallzahlen": fallzahlen,
+        "analyse_zeilen": rows,
+        "verbund_mittel": averages,
+        "hinweise": hints,
         "strategie_stunden": strategy_hours,
     }
 
@@ -216,12 +229,14 @@ def kommune_digest(ctx: ReportContext, kommune: str) -> str:
     """The fingerprint of one Kommune report (the kernel's way: one Kommune at a time)."""
     frame = ctx.analysis.frame
     mine = frame[frame["kommune"].astype(str) == kommune]
+    top = top_leistungen(mine, ctx.top_n).get(kommune, [])
     view = kommune_view(
-        ctx, kommune, rows=rows_text(mine).get(kommune, ""),
-        top=top_leistungen(mine, ctx.top_n).get(kommune, []),
-        files=file_digests(shared_files(ctx.repo), Path(ctx.repo.root)),
+        ctx, kommune, shared=shared_view(ctx, file_digests(shared_files(ctx.repo),
+                                                           Path(ctx.repo.root))),
+        rows=rows_text(mine).get(kommune, ""), top=top,
         variants=own_variants(ctx.repo, kommune), fallzahlen=own_fallzahlen(ctx.repo, kommune),
-        averages=verbund_averages(ctx), strategy_hours=_hours_text(_strategy_hours(ctx), kommune))
+        averages=displayed_averages(verbund_averages(ctx), top), hints=listed_hints(ctx, top),
+        strategy_hours=_hours_text(_strategy_hours(ctx), kommune))
     return view_digest(view)
 
 
@@ -231,15 +246,23 @@ def kommune_digests(ctx: ReportContext, kommunen: Iterable[str]) -> dict[str, st
     frame = ctx.analysis.frame
     texts = rows_text(frame)
     tops = top_leistungen(frame, ctx.top_n)
-    files = file_digests(shared_files(ctx.repo), Path(ctx.repo.root))
+    shared = shared_view(ctx, file_digests(shared_files(ctx.repo), Path(ctx.repo.root)))
     variants = all_own_variants(ctx.repo)
     raw = rows_text(ctx.repo.fallzahlen)
     averages = verbund_averages(ctx)
+    ids = [str(i) for i in ctx.repo.leistungen["id"]]
+    shown = dict(zip([lid for lid in ids if lid in averages.index],
+                     displayed_averages(averages, ids), strict=True))
     hours = _strategy_hours(ctx)
-    return {kommune: view_digest(kommune_view(
-        ctx, kommune, rows=texts.get(kommune, ""), top=tops.get(kommune, []), files=files,
-        variants=variants.get(kommune, {}), fallzahlen=raw.get(kommune, ""), averages=averages,
-        strategy_hours=_hours_text(hours, kommune))) for kommune in kommunen}
+    out = {}
+    for kommune in kommunen:
+        top = tops.get(kommune, [])
+        out[kommune] = view_digest(kommune_view(
+            ctx, kommune, shared=shared, rows=texts.get(kommune, ""), top=top,
+            variants=variants.get(kommune, {}), fallzahlen=raw.get(kommune, ""),
+            averages=[shown[lid] for lid in top if lid in shown],
+            hints=listed_hints(ctx, top, ids), strategy_hours=_hours_text(hours, kommune)))
+    return out
 
 
 def strategy_shown(ctx: ReportContext) -> str | None:
