@@ -9,7 +9,7 @@ REPO ?= processes
 LAB_ARGS ?=
 NOTEBOOKS ?= notebooks
 
-.PHONY: setup system-packages test-packages run test bench lab lint js clean voila-template
+.PHONY: setup system-packages test-packages run test bench bench-national lab lint js clean voila-template
 
 setup: system-packages $(STAMP) voila-template
 
@@ -62,9 +62,15 @@ run: setup
 test: setup test-packages
 	@$(BIN)/pytest -q
 
-# All benchmarks, then one markdown table of every result in docs/benchmarks.md
+# All benchmarks, then one markdown table of every result in docs/benchmarks.md (about an hour on
+# two busy cores); the table also shows the rows of the last `make bench-national`
 bench: setup
 	@$(BIN)/python benchmarks/run_all.py --out docs/benchmarks.md
+
+# The national report cases (500 and 4,935 administrations, cold run and one-edit rerun; about an
+# hour): rows with date and commit into benchmarks/national.json, then the table again
+bench-national: setup
+	@$(BIN)/python benchmarks/run_all.py --national --out docs/benchmarks.md
 
 lab: setup
 	@echo "JupyterLab auf dem Beispiel, geöffnet im Modellierer – die Adresse mit Token steht unten (Strg+C beendet)"
