@@ -204,6 +204,8 @@ def run_national(target: Path) -> int:
         results = Path(tmp) / "results.jsonl"
         env = dict(os.environ, **{RESULTS_ENV: str(results)})
         command = [sys.executable, str(HERE / NATIONAL_SCRIPT), *NATIONAL_ARGS]
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                                capture_output=True).stdout.strip() or "unbekannt"
         start, load = time.perf_counter(), load_average()
         code = subprocess.call(command, cwd=ROOT, env=env)
         seconds = time.perf_counter() - start
@@ -212,8 +214,6 @@ def run_national(target: Path) -> int:
     if code != 0 or not rows:
         print(f"{NATIONAL_SCRIPT} fehlgeschlagen (Exit-Code {code}); {target} unverändert.")
         return code or 1
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
-                            capture_output=True).stdout.strip() or "unbekannt"
     target.write_text(json.dumps({
         "datum": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
         "befehl": f"python benchmarks/{NATIONAL_SCRIPT} {' '.join(NATIONAL_ARGS)}",
