@@ -98,7 +98,7 @@ def table(rows: list[dict], failed: list[str], seconds: dict[str, float],
     if national and national.get("rows"):
         lines += ["", "## Landesweit (`make bench-national`)", "",
                   f"Gemessen am {national['datum']} mit `{national['befehl']}` auf Commit "
-                  f"`{national['commit']}` ({_fmt(national['sekunden'] / 60)} min, Last "
+                  f"`{national['commit']}` ({_one(national['sekunden'] / 60)} min, Last "
                   f"{_one(national['last'][0])} → {_one(national['last'][1])}); nicht Teil von "
                   "`make bench`, weil der kalte Lauf allein eine halbe Stunde (500) bzw. Stunden "
                   "(4.935) dauert.", "", *lines[header:header + 2]]
@@ -150,7 +150,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="nur die landesweiten Berichtsfälle messen (make bench-national) und "
                              "in benchmarks/national.json ablegen; die Tabelle zeigt sie danach")
     parser.add_argument("--national-datei", type=Path, default=NATIONAL, help=argparse.SUPPRESS)
+    parser.add_argument("--nur-tabelle", action="store_true",
+                        help="nichts messen: die Tabelle aus dem letzten Lauf (STATE) und "
+                             "benchmarks/national.json neu schreiben")
     args = parser.parse_args(argv)
+    if args.nur_tabelle:
+        args.ergaenzen = True
+        return write_table(args, [], [], {}, {})
     if args.national:
         code = run_national(args.national_datei)
         if code:
@@ -184,12 +190,13 @@ def write_table(args: argparse.Namespace, rows: list[dict], failed: list[str],
     merged = False
     if args.ergaenzen and args.zustand.is_file():
         previous = json.loads(args.zustand.read_text(encoding="utf-8"))
-        merged = bool(previous.get("rows")) and bool(seconds)
+        merged = bool(previous.get("zusammengesetzt")) or (bool(previous.get("rows"))
+                                                            and bool(seconds))
         rows, failed, seconds, loads = merge(previous, rows, failed, seconds, loads)
     args.zustand.parent.mkdir(parents=True, exist_ok=True)
     args.zustand.write_text(json.dumps({"rows": rows, "failed": failed, "seconds": seconds,
-                                        "loads": loads}, ensure_ascii=False, indent=1) + "\n",
-                          encoding="utf-8")
+                                        "loads": loads, "zusammengesetzt": merged},
+                                       ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     national = (json.loads(args.national_datei.read_text(encoding="utf-8"))
                 if args.national_datei.is_file() else None)

@@ -60,3 +60,28 @@ def test_ergaenzen_replaces_only_the_benchmarks_run_again() -> None:
                     {"benchmark": "bench_splice", "case": "alt"}]  # in script order
     assert failed == [] and seconds == {"bench_import": 3.0, "bench_splice": 1.0}
     assert loads == {"bench_splice": (1.0, 1.5), "bench_import": (0.5, 0.7)}
+
+
+def test_table_shows_the_national_rows_with_their_provenance(tmp_path: Path) -> None:
+    row = record("bench_reports", "500 Verwaltungen: eine Fallzahl geändert", 20.0,
+                 baseline=1800.0, baseline_label="kalter Lauf", target="≤ 2 % des kalten Laufs",
+                 met=True)
+    national = {"datum": "2026-12-05 06:13 UTC", "commit": "a9b2f7b", "sekunden": 2700.0,
+                "befehl": "python benchmarks/bench_reports.py --faelle 500,4935",
+                "last": [11.5, 12.25], "rows": [row]}
+    page = table([], [], {}, national=national)
+    assert "## Landesweit (`make bench-national`)" in page
+    assert "Gemessen am 2026-12-05 06:13 UTC mit `python benchmarks/bench_reports.py --faelle " \
+           "500,4935` auf Commit `a9b2f7b` (45,0 min, Last 11,5 → 12,2)" in page
+    assert "| bench_reports | 500 Verwaltungen: eine Fallzahl geändert | 20,000 | s |" in page
+    assert page.index("## Landesweit") < page.index("| bench_reports |")  # under its heading
+    state = tmp_path / "state.json"  # --nur-tabelle: nothing measured, the kept rows again
+    state.write_text(json.dumps({"rows": [row], "failed": [], "seconds": {"bench_reports": 9.0},
+                                 "loads": {}, "zusammengesetzt": True}), encoding="utf-8")
+    (tmp_path / "national.json").write_text(json.dumps(national), encoding="utf-8")
+    out = tmp_path / "b.md"
+    assert subprocess.call([sys.executable, str(BENCH / "run_all.py"), "--nur-tabelle", "--out",
+                            str(out), "--zustand", str(state), "--national-datei",
+                            str(tmp_path / "national.json")]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count("| bench_reports | 500 Verwaltungen") == 2 and "Zusammengesetzt" in text
