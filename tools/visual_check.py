@@ -50,6 +50,8 @@ h1 {{ font-size: 16px; margin: 6px 12px; }}
 
 
 MAP_GROUPS = ("landkarte",)
+#: Heading of the hand-written findings in index.md; a new run keeps that section.
+FINDINGS = "## Befunde"
 MIN_PRINT_PT = 7.0  # the smallest readable print size (issue 14)
 
 
@@ -301,7 +303,11 @@ def write_index(out: Path, groups: Sequence[Group], sheets: dict[str, list[Path]
         lines.append(f"| {group.name} | {len(group.screens)} | {len(group.pages)} | {links} | "
                      f"{notes} |")
     path = out / "index.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if FINDINGS in old:  # what a person wrote after looking stays (update it by hand)
+        text += "\n" + old[old.index(FINDINGS):]
+    path.write_text(text, encoding="utf-8")
     return path
 
 

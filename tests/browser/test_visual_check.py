@@ -26,6 +26,8 @@ def _not_blank(path) -> bool:
 
 def test_visual_check_on_a_subset(tmp_path) -> None:
     out = tmp_path / "visual"
+    out.mkdir()
+    (out / "index.md").write_text("# alt\n\n## Befunde\n\n- von Hand notiert\n", "utf-8")
     done = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "visual_check.py"), "--out", str(out),
          "--kommune", "033560005", "--ohne-verbund", "--modelle", "A.1.0", "C.2.0"],
@@ -65,3 +67,4 @@ def test_visual_check_on_a_subset(tmp_path) -> None:
         assert (out / "berichte" / f"033560005_lilienthal-{suffix}.png").stat().st_size > 1000
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "033560005_lilienthal" in index and "karten-di" in index
+    assert index.endswith("## Befunde\n\n- von Hand notiert\n") and "# alt" not in index
