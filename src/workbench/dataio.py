@@ -128,8 +128,9 @@ def frame_to_json(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def frame_from_json(data: dict[str, Any]) -> pd.DataFrame:
-    """The frame written by :func:`frame_to_json`."""
+def frame_from_json(data: dict[str, Any], *, consume: bool = False) -> pd.DataFrame:
+    """The frame written by :func:`frame_to_json`. ``consume``: drop each parsed column from
+    ``data`` once decoded (a national analysis then never holds both forms of every column)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DataFormatError("Keine gespeicherte Tabelle der Werkbench.")
     index_data = data["index"]
@@ -138,8 +139,15 @@ def frame_from_json(data: dict[str, Any]) -> pd.DataFrame:
     else:
         index = _decode_series(index_data)
     index.name = _decode_value(data.get("index_name"))
-    columns = {name: pd.Series(_decode_series(col), index=index, copy=False).set_axis(index)
-               for name, col in zip(data["columns"], data["data"], strict=True)}
+    parsed = data["data"]
+    if len(parsed) != len(data["columns"]):
+        raise ValueError("Spalten und Daten passen nicht zusammen.")
+    columns = {}
+    for i, name in enumerate(data["columns"]):
+        columns[name] = pd.Series(_decode_series(parsed[i]), index=index,
+                                  copy=False).set_axis(index)
+        if consume:
+            parsed[i] = None
     frame = pd.DataFrame(columns, index=index, columns=data["columns"])
     frame.attrs.update({k: _decode_value(v) for k, v in data.get("attrs", {}).items()})
     return frame
@@ -159,6 +167,38 @@ def dumps(document: Any) -> bytes:
     """Deterministic JSON bytes (sorted keys are not used: order carries meaning)."""
     return json.dumps(document, ensure_ascii=False, allow_nan=False,
                       separators=(",", ":")).encode("utf-8")
+
+
+def dumps_frames(document: dict[str, Any]) -> bytes:
+    """:func:`dumps` of ``document`` with every DataFrame value as :func:`frame_to_json`, the
+    same bytes, but written one column at a time: a national analysis (millions of cells)
+    never exists as one tree of Python objects."""
+    out = bytearray(b"{")
+    for i, (key, value) in enumerate(document.items()):
+        out += (b"," if i else b"") + dumps(str(key)) + b":"
+        if isinstance(value, pd.DataFrame):
+            _frame_bytes(value, out)
+        else:
+            out += dumps(value)
+    out += b"}"
+    return bytes(out)
+
+
+def _frame_bytes(frame: pd.DataFrame, out: bytearray) -> None:
+    """Append :func:`dumps` of :func:`frame_to_json` of ``frame`` to ``out``, column by
+    column (the keys in the order :func:`frame_to_json` writes them)."""
+    head = frame_to_json(frame.iloc[:0])  # the checks, the index and attrs (small) …
+    head["index"] = frame_to_json(frame[[]])["index"]  # … of the whole frame
+    for i, (key, value) in enumerate(head.items()):
+        out += (b"," if i else b"{") + dumps(key) + b":"
+        if key == "data":
+            out += b"["
+            for j, column in enumerate(frame.columns):
+                out += (b"," if j else b"") + dumps(_encode_series(frame[column]))
+            out += b"]"
+        else:
+            out += dumps(value)
+    out += b"}"
 
 
 def loads(data: bytes) -> Any:

@@ -416,8 +416,11 @@ def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
         return pd.DataFrame(columns=FALLZAHL_COLUMNS)
     rows = read_csv_rows(path, findings, name,
                          required=("kommune", "leistung", "jahr", "fallzahl")) or []
-    out, seen = [], {}
-    for row in rows:
+    rows.reverse()  # consumed from the end, in file order: each row is freed once read
+    out: dict[str, list[Any]] = {c: [] for c in FALLZAHL_COLUMNS}  # columns, not row dicts
+    seen: dict[tuple[str, str, int], str] = {}
+    while rows:
+        row = rows.pop()
         n = row[LINE_KEY]
         where = f"Zeile {n}"
         kommune, leistung = row.get("kommune", ""), row.get("leistung", "")
@@ -463,9 +466,11 @@ def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
                                "duplicate"))
             continue
         seen[key] = n
-        out.append({"kommune": kommune, "leistung": leistung, "jahr": jahr, "fallzahl": fallzahl,
-                    "quelle": row.get("quelle", "")})
-    frame = pd.DataFrame(out, columns=FALLZAHL_COLUMNS)
+        for column, value in zip(FALLZAHL_COLUMNS, (kommune, leistung, jahr, fallzahl,
+                                                    row.get("quelle", "")), strict=True):
+            out[column].append(value)
+    del seen
+    frame = pd.DataFrame(out if out["kommune"] else [], columns=FALLZAHL_COLUMNS)
     frame["jahr"] = frame["jahr"].astype(int)
     frame["fallzahl"] = frame["fallzahl"].astype(float)
     return frame
