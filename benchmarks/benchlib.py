@@ -59,7 +59,7 @@ def median_time(func: Callable[[], Any], *, repeat: int = 3, warmup: int = 0) ->
 def _seconds(value: Timing | float | None) -> float | None:
     if value is None:
         return None
-    return value.median if isinstance(value, Timing) else float(value)
+    return float(value.median) if isinstance(value, Timing) else float(value)
 
 
 def record(benchmark: str, case: str, ours: Timing | float, *, baseline: Timing | float | None = None,
@@ -74,6 +74,7 @@ def record(benchmark: str, case: str, ours: Timing | float, *, baseline: Timing 
     """
     ours_value = _seconds(ours)
     base_value = _seconds(baseline)
+    met = None if met is None else bool(met)  # numpy bools are not JSON
     ratio = None
     if base_value is not None and ours_value:
         ratio = base_value / ours_value if unit == "s" else ours_value / base_value

@@ -85,3 +85,14 @@ def test_table_shows_the_national_rows_with_their_provenance(tmp_path: Path) -> 
                             str(tmp_path / "national.json")]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.count("| bench_reports | 500 Verwaltungen") == 2 and "Zusammengesetzt" in text
+
+
+def test_numpy_values_are_written_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    target = tmp_path / "rows.jsonl"
+    monkeypatch.setenv(RESULTS_ENV, str(target))
+    record("bench_x", "numpy", np.float64(2.0), baseline=np.float64(4.0),
+           met=np.float64(0.01) <= 0.02)
+    row = json.loads(target.read_text(encoding="utf-8"))
+    assert row["met"] is True and row["ours"] == 2.0
