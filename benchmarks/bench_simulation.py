@@ -5,6 +5,8 @@
   (role places as a counter + FIFO, :class:`workbench.simulation.engine.Seats`) against the
   baseline, the textbook SimPy model of the same run (``simpy.Resource`` request/release);
   medians of several runs, both give identical results (asserted).
+* IST + SOLL of a small and the largest member: the engine against the engine before its
+  per-event code was tuned (``tests/simulation/reference_engine.py``); identical results.
 * IST + SOLL of the largest member (what the report and ``workbench simulation`` compute).
 * The Verbund: all members, serial against parallel worker processes.
 * The report section: added time per Kommune report, cold (simulates) and warm (cache hit),
@@ -28,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(1, str(ROOT))  # tests.simulation.reference_engine, the comparison engine
 os.environ["WERKBENCH_SIM_CACHE"] = "0"
 
 from benchlib import Timing, median_time, record  # noqa: E402
@@ -63,6 +66,33 @@ def engines(repo: Repository, repeats: int) -> None:
         year = Timing(tuple(p + o for p, o in zip(prep.runs, ours.runs, strict=True)))
         record("bench_simulation", f"{where}: Kommune-Jahr (Modelle lesen + IST)", year,
                target=f"≤ {TARGET_KOMMUNE_YEAR:.0f} s", met=year.median <= TARGET_KOMMUNE_YEAR)
+
+
+def against_reference(repo: Repository, repeats: int) -> None:
+    """The tuned engine against the engine before tuning (same events, same bytes)."""
+    from tests.simulation.reference_engine import ReferenceEngine
+    from workbench.simulation import kommune
+    from workbench.simulation.cache import dumps
+
+    plan = default_plan()
+    for label, key in (("klein", SMALL), ("groß", LARGE)):
+        prepared = prepare(repo, key, plan)
+
+        def both(p=prepared) -> bytes:
+            return dumps({"s": [run_scenario(p, s, plan) for s in plan.scenarios]})
+
+        ours = median_time(both, repeat=repeats)
+        saved = kommune.Engine
+        kommune.Engine = ReferenceEngine
+        try:
+            base = median_time(both, repeat=repeats)
+        finally:
+            kommune.Engine = saved
+        assert ours.value == base.value, "abgestimmte und Referenz-Engine müssen gleich rechnen"
+        record("bench_simulation", f"{label}: {prepared.kommune_name}, IST + SOLL: Engine",
+               ours, baseline=base,
+               baseline_label="Engine vor der Abstimmung (tests/simulation/reference_engine.py)",
+               note="byte-gleiches Ergebnis (geprüft); Ablaufkosten je Ereignis gesenkt")
 
 
 def ist_and_soll(repo: Repository, repeats: int) -> None:
@@ -137,6 +167,7 @@ def main() -> int:
     repeats = 1 if args.quick else 3
     repo = Repository.load(EXAMPLE)
     engines(repo, repeats)
+    against_reference(repo, repeats)
     ist_and_soll(repo, repeats)
     if not args.quick:
         verbund(repo, repeats)

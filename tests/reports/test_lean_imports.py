@@ -40,3 +40,41 @@ def test_template_imports_of_a_version_3_notebook_go_through_nbformat() -> None:
         {"cell_type": "code", "input": "import workbench.charts\n", "language": "python",
          "outputs": [], "metadata": {}}]}]}
     assert template_imports(json.dumps(v3)) == ["workbench.charts"]
+
+
+def test_batch_parent_reads_analysis_without_display_libraries() -> None:
+    """The batch's own process (preparation, fingerprints) does not load IPython/matplotlib."""
+    code = ("import sys\n"
+            "from workbench.report_content.data import load_context, shared_analysis\n"
+            "from workbench.report_content.fingerprint import kommune_digests\n"
+            "print('IPython' in sys.modules, 'matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_kernel_preload_imports_the_parts_a_lazy_package_names() -> None:
+    code = ("import sys\n"
+            "from workbench.reports.kernel_state import import_preload\n"
+            "import_preload(['workbench.report_content'])\n"
+            "import workbench.report_content as rc\n"
+            "print(all(f'workbench.report_content.{p}' in sys.modules for p in rc.__preload__),\n"
+            "      'workbench.simulation.engine' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_lazy_package_gives_the_same_names() -> None:
+    from workbench import report_content
+    from workbench.report_content import common, kommune, load_context, show, verbund
+    from workbench.report_content.data import load_context as direct
+
+    assert load_context is direct
+    assert {common.__name__, kommune.__name__, verbund.__name__} == {
+        f"workbench.report_content.{n}" for n in ("common", "kommune", "verbund")}
+    assert "<b>" in show("<b>x</b>").data
+    try:
+        report_content.nicht_vorhanden  # noqa: B018
+    except AttributeError as err:
+        assert "nicht_vorhanden" in str(err)
+    else:
+        raise AssertionError("unknown names must raise AttributeError")

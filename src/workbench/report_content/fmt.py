@@ -9,11 +9,13 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
-
-from IPython.display import HTML
+from typing import TYPE_CHECKING
 
 from ..reports.style import FRAGMENT_CSS
 from ..text import german_number, neutralize_bidi
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
 
 #: The report rules (wide tables, subtitle) for notebooks shown in JupyterLab; the exported page
 #: carries them in its own stylesheet (the sanitiser drops ``<style>`` blocks from outputs).
@@ -72,4 +74,6 @@ def light(kind: str, label: str) -> str:
 
 def show(*fragments: str) -> HTML:
     """Display fragments as one HTML output in a notebook."""
+    from IPython.display import HTML  # only a kernel needs it (IPython costs a batch 0.2 s)
+
     return HTML("".join(fragments))

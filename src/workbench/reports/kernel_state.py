@@ -34,12 +34,11 @@ def _shell() -> Any:
 
 
 def setup(preload: list[str]) -> None:
-    """Import ``preload`` (best effort) and take the snapshot later reports are reset to."""
+    """Import ``preload`` (best effort; with the parts a package lists in ``__preload__``) and
+    take the snapshot later reports are reset to."""
     # numpy/pandas/matplotlib are imported in any case: their global options are part of the
     # snapshot, so they must exist before it is taken (a later import could not be reset)
-    for name in [*_ALWAYS, *preload]:
-        with contextlib.suppress(Exception):  # the notebook will report its own import error
-            importlib.import_module(name)
+    import_preload([*_ALWAYS, *preload])
     try:  # select the (inline) backend now, as a notebook's first figure would
         import matplotlib.pyplot as plt
 
@@ -53,6 +52,17 @@ def setup(preload: list[str]) -> None:
     _snapshot()
     gc.collect()
     gc.freeze()  # import-time objects: never garbage, so later collections need not scan them
+
+
+def import_preload(names: list[str]) -> None:
+    """Import ``names`` (best effort: the notebook reports its own import error), and for a
+    package that imports its parts lazily the parts it lists in ``__preload__``."""
+    for name in names:
+        with contextlib.suppress(Exception):
+            module = importlib.import_module(name)
+            for part in getattr(module, "__preload__", ()):
+                with contextlib.suppress(Exception):
+                    importlib.import_module(f"{name}.{part}")
 
 
 def _snapshot() -> None:

@@ -90,10 +90,14 @@ class WorkCalendar:
     next_work: tuple[int, ...]  # per calendar day: index of the first working day on/after it
     period_days: int  # calendar days of the simulated year
     base: tuple[int, ...] = field(init=False, repr=False, compare=False)  # day start, calendar
+    # ``cum`` as floats: the conversions compare it with float minutes thousands of times per
+    # run, and float-to-float comparison is the fast one (the values are exact either way)
+    cumf: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", tuple(d * DAY + s for d, s in
                                                zip(self.open_day, self.open_start, strict=True)))
+        object.__setattr__(self, "cumf", tuple(float(x) for x in self.cum))
 
     @classmethod
     def build(cls, year: int, hours: Mapping[str, tuple[int, int]] | None = None,
@@ -150,7 +154,7 @@ class WorkCalendar:
     def to_calendar(self, w: float) -> float:
         """Calendar minute of working minute ``w`` (the end of a working day maps to its
         closing time)."""
-        cum = self.cum
+        cum = self.cumf
         i = bisect.bisect_right(cum, w) - 1
         if i >= len(self.open_day):
             i = len(self.open_day) - 1
