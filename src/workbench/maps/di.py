@@ -25,6 +25,7 @@ from ..bpmn.model import (
     TextAnnotation,
 )
 from . import shapes as sh
+from .di_labels import LabelSpace
 from .export import Map, ensure_drawable
 from .flows import break_flows
 from .gv import map_prefix
@@ -145,6 +146,8 @@ class _Drawer:
         self.break_notes: list[str] = []  # reasons of numbered Medienbruch badges
         self.flags = {"breaks": False, "waste": False, "auto": False, "compare": False}
         self.drawn = {s.bpmn_element for s in diagram.shapes}
+        self.space: LabelSpace | None = None  # set when drawing starts
+        self.boundary: dict[str, list[tuple[float, float, float, float]]] = {}  # host → boxes
         self.names = numbered_names(list(defs.participants), "Pool")  # unnamed: "Pool 1"
         for process in defs.processes:
             self.names.update(numbered_names(process.all_lanes, "Lane"))
@@ -184,6 +187,15 @@ class _Drawer:
         labelled, styled, missing = break_flows(scene, dict(self.hl.media_breaks))
         body: list[str] = []
         shapes.sort(key=lambda item: (item[0], item[1]))
+        self.space = _label_space(shapes, edges)
+        self.space.frame = (box.x0 - MARGIN * 0.8, box.y0 - MARGIN * 0.8,
+                            box.x1 + MARGIN * 0.8, box.y1 + MARGIN * 0.8)
+        self.boundary = {}
+        for _, _, shape, element in shapes:
+            if isinstance(element, Event) and element.attached_to:
+                b = shape.bounds
+                self.boundary.setdefault(element.attached_to, []).append(
+                    (b.x, b.y, b.x + b.width, b.y + b.height))
         lanes = [e.id for layer, _, _, e in shapes if layer == 1]
         self.lane_index = {lane: i for i, lane in enumerate(lanes)}
         centres: dict[str, tuple[float, float]] = {}
@@ -239,11 +251,33 @@ class _Drawer:
                 f'stroke-dasharray="6 4" marker-end="url(#{self.prefix}-pfeil-rot)"/>'
                 + break_badge(self, mx, my + 15, reason) + "</g>")
 
-    def group_open(self, element: Element, classes: str, suffix: str = "") -> str:
+    def group_open(self, element: Element, classes: str, suffix: str = "",
+                   extra: list[str] | None = None) -> str:
+        """The group of one element with its tooltip (plus ``extra`` lines, e.g. the full
+        minutes and system an activity's footer may shorten)."""
         sid = _safe(element.id) + suffix
         shown = self.names.get(element.id, "")
+        tip = "\n".join([tooltip(element, shown), *(extra or [])])
         return (f'<g id="{self.prefix}-{sid}" class={_attr(classes)} '
-                f"data-bpmn-id={_attr(element.id)}><title>{_txt(tooltip(element, shown))}</title>")
+                f"data-bpmn-id={_attr(element.id)}><title>{_txt(tip)}</title>")
+
+
+def _label_space(shapes: list[tuple[int, int, Shape, Element]],
+                 edges: list[tuple[Edge, Element]]) -> LabelSpace:
+    """Outlines of the elements (not pools, lanes, expanded sub-processes or groups), the
+    routes of all flows and the borders of pools, lanes and frames: what a label must not hide
+    or be hidden by."""
+    nodes = {}
+    lines = [edge.waypoints for edge, _ in edges]
+    for layer, _, shape, element in shapes:
+        b = shape.bounds
+        if layer in (3, 4, 6):
+            nodes[element.id] = (b.x, b.y, b.x + b.width, b.y + b.height)
+        elif layer in (0, 1, 2):  # a label must not straddle a pool, lane or frame border
+            corners = [(b.x, b.y), (b.x + b.width, b.y), (b.x + b.width, b.y + b.height),
+                       (b.x, b.y + b.height), (b.x, b.y)]
+            lines.append(corners)
+    return LabelSpace(nodes, lines)
 
 
 def _layer(element: Element, shape: Shape, drawn: set[str] | None = None) -> int:

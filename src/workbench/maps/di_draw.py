@@ -11,6 +11,7 @@ from ..bpmn.model import TextAnnotation as Annotation
 from . import icons
 from . import shapes as sh
 from .di import CHAR_EM, FONT_SIZE, HEADER, LABEL_SIZE, _txt, fit, text_block
+from .di_labels import along, around, block_size, free_span
 from .gvlabels import attribute_line
 from .icons import n
 from .wording import element_name
@@ -44,7 +45,7 @@ def draw_shape(d: _Drawer, shape: Shape, element: Element) -> str:
     return (d.group_open(element, f"bpmn-sonstiges bpmn-{local}")
             + f'<rect x="{n(b.x)}" y="{n(b.y)}" width="{n(b.width)}" height="{n(b.height)}" '
               f'fill="none" stroke="{sh.MUTED}" stroke-dasharray="4 3"/>'
-            + _outside_label(shape, element.name) + "</g>")
+            + _outside_label(d, shape, element.name) + "</g>")
 
 
 def is_expanded(el: Element, shape: Shape, drawn: set[str] | None = None) -> bool:
@@ -63,19 +64,25 @@ def is_expanded(el: Element, shape: Shape, drawn: set[str] | None = None) -> boo
     return isinstance(el, Activity) and shape.is_expanded is True
 
 
-def _outside_label(shape: Shape, text: str, size: float = LABEL_SIZE) -> str:
-    """Label of an event, gateway or data element: in its label bounds, else below."""
+def _outside_label(d: _Drawer, shape: Shape, text: str, size: float = LABEL_SIZE) -> str:
+    """Label of an event, gateway or data element: in its label bounds, else below — or, when
+    a flow, another element or label would hide it there, at the nearest free spot."""
     if not text:
         return ""
     lb = shape.label_bounds
     b = shape.bounds
     if lb is not None and lb.width > 1:
         lines = fit(text, max(lb.width * 1.3, 50), size)
-        return text_block(lines, lb.x + lb.width / 2, lb.y + len(lines) * size * 0.59 + 1,
-                          size=size)
-    lines = fit(text, 100, size, 4)
-    return text_block(lines, b.x + b.width / 2, b.y + b.height + 6 + len(lines) * size * 0.59,
-                      size=size)
+        x, y = lb.x + lb.width / 2, lb.y + len(lines) * size * 0.59 + 1
+    else:
+        lines = fit(text, 100, size, 4)
+        x, y = b.x + b.width / 2, b.y + b.height + 6 + len(lines) * size * 0.59
+    if d.space is not None:
+        w, h = block_size(lines, size)
+        x, y = d.space.place(shape.bpmn_element,
+                             around((x, y), (b.x, b.y, b.x + b.width, b.y + b.height), w, h),
+                             w, h)
+    return text_block(lines, x, y, size=size)
 
 
 def _pool(d: _Drawer, shape: Shape, element: Element) -> str:
@@ -153,7 +160,8 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
         stroke, fill = sh.DROPPED, sh.DROPPED_FILL
     elif status == "neu":
         stroke, width = sh.NEW_STEP, 3.5
-    out = [d.group_open(el, " ".join(classes)),
+    full = attribute_line(el, standard=d.hl.standard.get(el.id), limit=None)
+    out = [d.group_open(el, " ".join(classes), extra=full),
            f'<rect x="{n(b.x)}" y="{n(b.y)}" width="{n(b.width)}" height="{n(b.height)}" '
            f'rx="10" fill="{fill}" stroke="{stroke}" stroke-width="{n(width)}"{dash}/>']
     if el.local_name == "transaction":
@@ -187,11 +195,14 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
             out.append(f'<path d="M{n(b.x + 4)},{n(b.y + b.height - 4)} L{n(b.x + b.width - 4)},'
                        f'{n(b.y + 4)}" stroke="{sh.DROPPED}" stroke-width="1.5"/>')
         if facts:
-            chars = max(int((b.width - 6) / (8.5 * CHAR_EM)), 6)
-            facts = [f[: chars - 1] + "…" if len(f) > chars else f for f in facts]
             top = b.y + b.height - 8 - 10.5 * len(facts) - (13 if el.loop or el.is_sub_process
                                                             else 0)
-            out.append(text_block(facts, b.x + b.width / 2, top + 10.5 * len(facts) / 2 + 2,
+            # beside the boundary events on the activity's edge, never under them
+            x0, x1 = free_span(b.x + 3, b.x + b.width - 3, top, top + 10.5 * len(facts) + 4,
+                               d.boundary.get(el.id, []))
+            chars = max(int((x1 - x0) / (8.5 * CHAR_EM)), 6)
+            facts = [f[: chars - 1] + "…" if len(f) > chars else f for f in facts]
+            out.append(text_block(facts, (x0 + x1) / 2, top + 10.5 * len(facts) / 2 + 2,
                                   size=8.5, color=sh.MUTED))
     bottom = b.y + b.height - 2
     footer = []
@@ -233,7 +244,7 @@ def _event(d: _Drawer, shape: Shape, el: Event) -> str:
         kind = kinds[0] if len(kinds) == 1 else (
             "parallelMultiple" if el.element.get("parallelMultiple") == "true" else "multiple")
         out.append(icons.event_marker(kind, cx, cy, r, filled=throwing))
-    out.append(_outside_label(shape, el.name))
+    out.append(_outside_label(d, shape, el.name))
     out.append("</g>")
     return "".join(out)
 
@@ -247,7 +258,7 @@ def _gateway(d: _Drawer, shape: Shape, el: Gateway) -> str:
            f'<path d="{icons._poly(pts)}" fill="#fffde7" stroke="{sh.INK}" stroke-width="1.5"/>',
            icons.gateway_marker(el.gateway_type, cx, cy, min(b.width, b.height),
                                 exclusive_visible=visible),
-           _outside_label(shape, el.name), "</g>"]
+           _outside_label(d, shape, el.name), "</g>"]
     return "".join(out)
 
 
@@ -284,7 +295,7 @@ def _data_object(d: _Drawer, shape: Shape, el: Element) -> str:
         target is not None and target.element.get("isCollection") == "true")
     if collection:
         out.append(icons.loop_marker("parallel", x + w / 2, y + h))
-    out.append(_outside_label(shape, el.name))
+    out.append(_outside_label(d, shape, el.name))
     out.append("</g>")
     return "".join(out)
 
@@ -301,7 +312,7 @@ def _data_store(d: _Drawer, shape: Shape, el: Element) -> str:
     return (d.group_open(el, f"bpmn-artifact bpmn-{el.local_name}")
             + f'<path d="{body}" fill="#ffffff" stroke="{sh.INK}" stroke-width="1.3"/>'
             + f'<path d="{rims}{top}" fill="none" stroke="{sh.INK}" stroke-width="1.3"/>'
-            + _outside_label(shape, el.name) + "</g>")
+            + _outside_label(d, shape, el.name) + "</g>")
 
 
 def _group(d: _Drawer, shape: Shape, el: Element) -> str:
@@ -370,14 +381,18 @@ def draw_edge(d: _Drawer, edge: Edge, el: Element, is_break: bool, reason: str |
             mx, my = _midpoint(points)
             lines = fit(label, 110, LABEL_SIZE, 3)
             cx, cy = mx + 4, my - 10
+        if d.space is not None:
+            w, h = block_size(lines, LABEL_SIZE)
+            cx, cy = d.space.place("", along((cx, cy), points, w, h), w, h)
         out.append(text_block(lines, cx, cy, size=LABEL_SIZE))
         width = max(len(line) for line in lines) * LABEL_SIZE * CHAR_EM + 4
         height = len(lines) * LABEL_SIZE * 1.18 + 4
         text_box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
     if reason:  # on the flow, beside its own label
         spots = [_point_at(points, share) for share in (0.5, 0.3, 0.7, 0.15, 0.85)]
-        free = [(x, y) for x, y in spots if text_box is None or not (
-            text_box[0] - 10 < x < text_box[2] + 10 and text_box[1] - 10 < y < text_box[3] + 10)]
+        free = [(x, y) for x, y in spots if (text_box is None or not (
+            text_box[0] - 10 < x < text_box[2] + 10 and text_box[1] - 10 < y < text_box[3] + 10))
+            and (d.space is None or not d.space.covers((x - 10, y - 10, x + 10, y + 10)))]
         mx, my = (free or spots)[0]
         out.append(break_badge(d, mx, my, reason))
     out.append("</g>")
