@@ -21,9 +21,15 @@ STUB = 9.0  # pt a route runs straight out of its source before turning
 
 
 def crossings(pos: str, obstacles: list[Box]) -> int:
-    """How many of the ``obstacles`` the route (graphviz ``pos``) runs through."""
+    """How many of the ``obstacles`` the route (graphviz ``pos``) runs through (only those
+    within the route's extent are looked at: a map has hundreds of nodes, a route passes few)."""
     points = sample_route(spline_points(pos))
-    return sum(1 for box in obstacles
+    if not points:
+        return 0
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    near = [b for b in obstacles if b[0] < x1 and b[2] > x0 and b[1] < y1 and b[3] > y0]
+    return sum(1 for box in near
                if any(box[0] < x < box[2] and box[1] < y < box[3] for x, y in points))
 
 

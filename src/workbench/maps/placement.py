@@ -146,10 +146,11 @@ class Placer:
     #: horizontal borders of bands and pools: (y, x0, x1)
     borders: list[tuple[float, float, float]] = field(default_factory=list)
 
-    def add_route(self, pos: str) -> None:
-        """Make a flow's route an obstacle for labels."""
-        for x, y in sample_route(spline_points(pos)):
-            self.lines.add(x, y)
+    def add_route(self, points: list[tuple[float, float]]) -> None:
+        """Make a flow's route (its points from :func:`sample_route`) an obstacle for labels."""
+        grid = self.lines.grid
+        for x, y in points:
+            grid.setdefault((int(x // CELL), int(y // CELL)), []).append((x, y))
 
     def cost(self, box: Box, on_line: bool = False) -> float:
         inside = _overlap(box, self.frame)

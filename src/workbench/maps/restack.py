@@ -15,10 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .badges import badge_line
+from .badges import badge_line, spline_points
 from .detour import detour
-from .placement import Placer, label_size
+from .placement import Placer, label_size, sample_route
 
+GRID = 120.0  # pt: cells of the node lookup for routes
 POOL_GAP = 18.0  # pt between pools (and between rows of a wrapped map)
 SECTION_GAP = 26.0
 MARGIN = 6.0
@@ -203,6 +204,7 @@ class _Writer:
         self.dropped: set[str] = set()  # edges without a route (left out)
         self.moved: set[str] = set()  # artifacts moved next to their element
         self._obstacle_cache: list[tuple[str, Box]] | None = None
+        self._grid: dict[tuple[int, int], list[tuple[str, Box]]] | None = None  # nodes by cell
         self.boxes: dict[str, Box] = dict(band_box)
         self.nodes: dict[str, tuple[float, float]] = {}
         self.xlp: dict[str, tuple[float, float]] = {}
@@ -254,7 +256,7 @@ class _Writer:
                 if inside and not any(_touch(box, other) for other in others):
                     self.nodes[artifact] = (x, y)
                     self.moved.add(artifact)
-                    self._obstacle_cache = None
+                    self._obstacle_cache = self._grid = None
                     break
 
     def _parents(self) -> None:
@@ -565,9 +567,10 @@ class _Writer:
                 routed = None
             if routed is None:
                 continue
-            routed = self._free(line, edges_by_id.get(gv_id), routed)
+            points = sample_route(spline_points(routed[0]))
+            routed, points = self._free(line, edges_by_id.get(gv_id), routed, points)
             routes[gv_id] = routed
-            self.placer.add_route(routed[0])
+            self.placer.add_route(points)
             size = label_size(line, 9.0)
             if size is not None and "xlp" in routed[1]:
                 sizes[gv_id] = size
@@ -587,29 +590,52 @@ class _Writer:
         return routes
 
     def _free(self, line: str, edge: dict[str, Any] | None,
-              routed: tuple[str, dict[str, tuple[float, float]]]
-              ) -> tuple[str, dict[str, tuple[float, float]]]:
+              routed: tuple[str, dict[str, tuple[float, float]]],
+              points: list[tuple[float, float]]
+              ) -> tuple[tuple[str, dict[str, tuple[float, float]]], list[tuple[float, float]]]:
         """The route, or a detour when it runs through a node other than its ends (see
-        :mod:`workbench.maps.detour`); message flows keep their own routing."""
+        :mod:`workbench.maps.detour`), with its sampled points; message flows keep their own
+        routing."""
+        unchanged = routed, points
         if edge is not None:
             if edge.get("id") in self.plan.messages or edge.get("ltail") or edge.get("lhead"):
-                return routed
+                return unchanged
             tail = self.lay.by_gvid[edge["tail"]]["name"]
             head = self.lay.by_gvid[edge["head"]]["name"]
         else:
             match = re.match(r"^(?://flat )?(\w+) -> (\w+) \[", line)
             if match is None:
-                return routed
+                return unchanged
             tail, head = match.groups()
         a, b = self._endpoint_box(tail, None), self._endpoint_box(head, None)
+        if not self._runs_through(points, (tail, head), a, b):
+            return unchanged  # the common case, found with a grid lookup per route point
         obstacles = [box for name, box in self._obstacles() if name not in (tail, head)
                      and not _touch(box, a) and not _touch(box, b)]
         frame, other = self._pool_box(tail), self._pool_box(head)
         limits = (frame[1][1], frame[1][3]) if frame and other and frame[0] == other[0] else None
         found = detour(a, b, routed[0], obstacles, limits=limits)
         if found is None:
-            return routed
-        return found[0], dict.fromkeys(routed[1], found[1])
+            return unchanged
+        return ((found[0], dict.fromkeys(routed[1], found[1])),
+                sample_route(spline_points(found[0])))
+
+    def _runs_through(self, points: list[tuple[float, float]], ends: tuple[str, str], a: Box,
+                      b: Box) -> bool:
+        """Whether the route passes through a node other than its ends (and the nodes that
+        touch them, such as boundary events)."""
+        if self._grid is None:
+            self._grid = {}
+            for name, box in self._obstacles():
+                for i in range(int(box[0] // GRID), int(box[2] // GRID) + 1):
+                    for j in range(int(box[1] // GRID), int(box[3] // GRID) + 1):
+                        self._grid.setdefault((i, j), []).append((name, box))
+        for x, y in points:
+            for name, box in self._grid.get((int(x // GRID), int(y // GRID)), ()):
+                if (box[0] + 2 < x < box[2] - 2 and box[1] + 2 < y < box[3] - 2
+                        and name not in ends and not _touch(box, a) and not _touch(box, b)):
+                    return True
+        return False
 
     def _flat_route(self, line: str) -> tuple[str, dict[str, tuple[float, float]]] | None:
         """The route of an edge that dot did not see (both ends in one column): a curve."""
