@@ -107,21 +107,23 @@ def comparison_map(
     return result
 
 
-def compare_models(ist: Definitions, soll: Definitions, **options: object) -> Map:
-    """:func:`comparison_map` with highlights and summary from :mod:`workbench.metrics`."""
+def summarize(ist: Definitions, soll: Definitions) -> ComparisonSummary | None:
+    """Minutes, Medienbrüche and digital share of both models (None: nothing to evaluate)."""
     from .. import metrics
 
-    summary = None
     try:
         a, b = metrics.compute(ist), metrics.compute(soll)
     except metrics.MetricsError:  # nothing to evaluate: the map is drawn without the summary
-        a = b = None
-    if a is not None and b is not None:
-        summary = ComparisonSummary(
-            (a.expected_minutes, b.expected_minutes), (a.media_breaks, b.media_breaks),
-            (a.digital_share, b.digital_share))
+        return None
+    return ComparisonSummary(
+        (a.expected_minutes, b.expected_minutes), (a.media_breaks, b.media_breaks),
+        (a.digital_share, b.digital_share))
+
+
+def compare_models(ist: Definitions, soll: Definitions, **options: object) -> Map:
+    """:func:`comparison_map` with highlights and summary from :mod:`workbench.metrics`."""
     return comparison_map(ist, soll, ist_highlights=highlights_for(ist),
-                          soll_highlights=highlights_for(soll), summary=summary,
+                          soll_highlights=highlights_for(soll), summary=summarize(ist, soll),
                           **options)  # type: ignore[arg-type]
 
 
