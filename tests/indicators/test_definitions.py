@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import EXAMPLE
@@ -29,6 +30,12 @@ def test_every_report_lists_every_indicator_with_its_assumptions() -> None:
     html = common.definitions(ctx)
     for d in INDICATORS:
         assert d.label in html and d.sentence.split(" ")[0] in html
+    # the parameters are stated once in the report, in "Annahmen und Datenqualität" (the
+    # templates show both sections); the definitions point there instead of repeating them
+    assert "siehe „Annahmen und Datenqualität“" in html
+    assert "Lohnkosten je Stunde" not in html
+    html += common.assumptions(ctx, ctx.analysis.frame, leistungen=[])
+    html = re.sub(r"<[^>]+>", "", html)
     for text in ("Lohnkosten je Stunde (Kommunen)", "Stand 2025", "Fallzahl-Basis: Median der "
                  "letzten 3 gemeldeten Jahre", OZG_MODEL, "EfA-Kandidat: gemeinsames SOLL"):
         assert text in html, text

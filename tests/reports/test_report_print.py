@@ -1,7 +1,8 @@
 """The shipped example's reports on paper (issue 14, item 3): every text of every map and chart
-at least 7 pt at print size, maps on A4 landscape pages, sections kept together, the Kommune
-report body on at most 12 pages with every section in the PDF. Real batch, real Chromium PDFs,
-measured with poppler (pdfinfo, pdftotext)."""
+at least 7 pt at print size, the IST/SOLL maps as print drawings inside their sections, the
+Kommune report of every member on at most 12 A4 pages with every section heading and every
+name of every printed map in the PDF. Real batch, real Chromium PDFs, measured with poppler
+(pdfinfo, pdftotext)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from workbench.bpmn.model import Activity, Event, Gateway
 from workbench.cli import main
-from workbench.report_content.mapparts import LANDSCAPE_WIDTH_PT, MIN_PRINT_PT
+from workbench.maps.scene import build_scene
+from workbench.report_content.mapparts import MIN_PRINT_PT
+from workbench.report_content.mapprint import PORTRAIT_WIDTH_PT
 from workbench.reports.pdf import find_chromium
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(find_chromium() is None or shutil.which("pdfinfo") is None,
                                  reason="Chromium und poppler-utils (pdfinfo) nötig")]
 
-#: Printable width of the A4 portrait page of the report stylesheet (210 mm − 2 × 11 mm).
-PORTRAIT_WIDTH_PT = (210 - 2 * 11) * 72 / 25.4
 UNITS_PT = {"pt": 1.0, "px": 0.75, "": 0.75, "mm": 72 / 25.4, "cm": 720 / 25.4, "in": 72.0}
 LILIENTHAL = "033560005_lilienthal"
 
@@ -36,8 +38,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(EXAMPLE, kb)
     out = base / "reports"
     assert main(["report", "--repository", str(kb), "--out", str(out), "--jobs", "2",
-                 "--kommune", "033560005", "033565401", "--verbund", "--format", "html,pdf",
-                 "--ohne-fortschritt"]) == 0
+                 "--alle", "--format", "html,pdf", "--ohne-fortschritt"]) == 0
     return out
 
 
@@ -75,7 +76,7 @@ def printed_text_sizes(page: lxml.html.HtmlElement) -> list[tuple[str, float]]:
         view = [float(v) for v in re.findall(r"-?[\d.]+", svg.get("viewbox") or
                                             svg.get("viewBox") or "")]
         assert len(view) == 4, "SVG ohne viewBox"
-        room = LANDSCAPE_WIDTH_PT if "kartenanhang" in classes else PORTRAIT_WIDTH_PT
+        room = PORTRAIT_WIDTH_PT
         width = min(_length_pt(svg.get("width")) or room, room)
         scale = width / view[2]
         sizes = _font_sizes(svg)
@@ -100,8 +101,8 @@ def test_every_printed_text_is_at_least_7_pt(printed: Path) -> None:
         small = [(what, round(pt, 2)) for what, pt in sizes if pt < MIN_PRINT_PT - 0.01]
         assert not small, f"{name}: {small}"
         measured[name] = sizes
-    maps = [s for s in measured[f"{LILIENTHAL}.html"] if "Seite" in s[0]]
-    assert len(maps) >= 10  # five comparison maps, each in several printed parts
+    maps = [s for s in measured[f"{LILIENTHAL}.html"] if "Zeile" in s[0]]
+    assert len(maps) >= 20  # five comparison maps, IST and SOLL in several rows each
     assert any("Eingesparte Stunden" in what for what, _ in measured["verbund.html"])
 
 
@@ -117,34 +118,58 @@ def _pdf_text(pdf: Path, first: int = 1, last: int = 999) -> str:
                            "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_kommune_pdf_body_fits_12_pages_maps_in_landscape(printed: Path) -> None:
-    """19 (later 30) mostly half-empty pages: the report body now fits 12 A4 portrait pages,
-    followed by the maps on A4 landscape pages; every section heading of the HTML is in the
-    PDF text and the maps' text is in the landscape pages."""
-    pdf = printed / f"{LILIENTHAL}.pdf"
-    pages = _pdf_pages(pdf)
-    portrait = [i for i, (w, h) in enumerate(pages) if h > w]
-    landscape = [i for i, (w, h) in enumerate(pages) if w > h]
-    assert len(portrait) <= 12, f"{len(portrait)} Hochformatseiten"
-    assert landscape and min(landscape) > max(portrait)  # the map appendix comes last
-    text = " ".join(_pdf_text(pdf).split())
-    page = lxml.html.fromstring((printed / f"{LILIENTHAL}.html").read_bytes())
-    headings = [" ".join(h.text_content().split()) for h in page.iter("h1", "h2", "h3")]
-    assert len(headings) >= 15
-    for heading in headings:
-        assert heading in text, heading
-    maps = " ".join(_pdf_text(pdf, min(landscape) + 1, max(landscape) + 1).split())
-    for n, title in enumerate(h for h in headings if re.match(r"\d+\. ", h)):
-        assert f"Karte {n + 1}: {title.split('. ', 1)[1]}" in maps
-    assert "IST" in maps and "SOLL" in maps and "Legende" in maps
+def _squeeze(text: str) -> str:
+    """Text without blanks and hyphens (a name wrapped or hyphenated over lines matches)."""
+    return re.sub(r"[\s\-\u00ad]+", "", text)
+
+
+def test_every_kommune_pdf_fits_12_pages_with_every_heading(printed: Path) -> None:
+    """19 (later 42) pages, maps at 4 pt or on 31 landscape pages: every Kommune report of the
+    example fits 12 A4 portrait pages, and every section heading of its HTML is in the PDF."""
+    pdfs = sorted(printed.glob("0*.pdf"))
+    assert len(pdfs) == 8  # seven members and the Landkreis
+    for pdf in pdfs:
+        pages = _pdf_pages(pdf)
+        assert len(pages) <= 12, f"{pdf.name}: {len(pages)} Seiten"
+        assert all(h > w for w, h in pages), pdf.name
+        text = " ".join(_pdf_text(pdf).split())
+        page = lxml.html.fromstring(pdf.with_suffix(".html").read_bytes())
+        headings = [" ".join(h.text_content().split()) for h in page.iter("h1", "h2", "h3")]
+        assert len(headings) >= 15, pdf.name
+        for heading in headings:
+            assert heading in text, f"{pdf.name}: {heading}"
+
+
+def test_every_name_of_every_printed_map_is_in_the_pdf(printed: Path) -> None:
+    """Nothing lost in the denser print drawing: every step, event and decision name and every
+    flow label of IST and SOLL of the Kommune's top Leistungen is in the PDF text."""
+    from workbench.report_content import kommune, load_context
+
+    ctx = load_context(printed.parent / "processes")
+    for key, name in ((LILIENTHAL.split("_")[0], LILIENTHAL),
+                      ("033565401", "033565401_samtgemeinde-hambergen")):
+        pdf = printed / f"{name}.pdf"
+        text = _squeeze(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                       text=True, check=True).stdout)
+        names = []
+        for r in kommune.top_rows(ctx, key).itertuples():
+            for model in (ctx.repo.model(r.leistung, "ist", key), ctx.repo.model(r.leistung,
+                                                                                  "soll")):
+                names += [n.name for n in model.flow_nodes()
+                          if isinstance(n, (Activity, Event, Gateway)) and n.name.strip()]
+                names += [f.element.name for f in build_scene(model).flows
+                          if f.element is not None and getattr(f.element, "name", "").strip()]
+        assert len(names) > 150
+        missing = [n for n in names if _squeeze(n) not in text]
+        assert not missing, f"{name}: {missing}"
+        assert "Medienbrüche" in text and "SolesensichdieKarten" in text
 
 
 def test_no_half_empty_portrait_pages(printed: Path) -> None:
-    """Sections kept together, but no page left half empty by a forced break: every portrait
-    page of the body but the last is at least half full of text lines."""
+    """Sections kept together, but no page left half empty by a forced break: every page but
+    the last is at least half full of text lines (a map row counts with its step names)."""
     pdf = printed / f"{LILIENTHAL}.pdf"
     pages = _pdf_pages(pdf)
-    portrait = [i for i, (w, h) in enumerate(pages) if h > w]
-    for i in portrait[:-1]:
+    for i in range(len(pages) - 1):
         lines = [ln for ln in _pdf_text(pdf, i + 1, i + 1).splitlines() if ln.strip()]
         assert len(lines) >= 25, f"Seite {i + 1}: nur {len(lines)} Zeilen"

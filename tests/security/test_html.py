@@ -136,7 +136,7 @@ def test_real_report_fragments_lose_nothing(example_copy) -> None:
     key = str(ctx.repo.kommunen["schluessel"].iloc[1])
     fragments = [f(ctx, key) for f in (kommune.cover, kommune.summary, kommune.ranking_table,
                                        kommune.portfolio, kommune.leistung_details,
-                                       kommune.against_verbund, kommune.map_appendix)]
+                                       kommune.against_verbund)]
     fragments += [f(ctx) for f in (verbund.cover, verbund.summary, verbund.members,
                                    verbund.heatmap, verbund.ranking, verbund.efa)]
     before, after = _inventory(fragments), _inventory([sanitize(f) for f in fragments])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..bpmn import vocabulary as voc
 from ..diff import ElementDiff, ModelDiff, diff_models
 from .data import ReportContext
-from .fmt import esc, table
+from .fmt import esc
 
 _LIMIT = 12  # names listed per kind; the rest is counted
 
@@ -21,32 +21,34 @@ def _names(items: list[ElementDiff]) -> str:
     return ", ".join(shown) + more if shown else "–"
 
 
+MATCHING_NOTE = ("Zuordnung der Schritte: gleiche ID, ausdrücklich ersetzt („Ersetzt“), sonst "
+                 "ähnlicher Name in derselben Lane – nie die Zeilennummer.")
+
+
 def change_table(diff: ModelDiff) -> str:
-    """Steps that are dropped, new, changed or moved – one row per kind."""
+    """Steps that are dropped, new, changed or moved – one line per kind that occurs (the
+    summary line above it gives every count, zeros included)."""
     steps = [e for e in diff.elements if e.is_step]
-    rows = [
-        ["entfallen", str(sum(e.kind == "removed" for e in steps)),
-         _names([e for e in steps if e.kind == "removed"])],
-        ["neu", str(sum(e.kind == "added" for e in steps)),
-         _names([e for e in steps if e.kind == "added"])],
-        ["geändert", str(sum(e.kind == "changed" and not e.moved for e in steps)),
-         _names([e for e in steps if e.kind == "changed" and not e.moved])],
-        ["in eine andere Lane verschoben", str(sum(e.moved for e in steps)),
-         _names([e for e in steps if e.moved])],
+    kinds = [
+        ("entfallen", [e for e in steps if e.kind == "removed"]),
+        ("neu", [e for e in steps if e.kind == "added"]),
+        ("geändert", [e for e in steps if e.kind == "changed" and not e.moved]),
+        ("in eine andere Lane verschoben", [e for e in steps if e.moved]),
     ]
-    return table(["Schritte", "Anzahl", "Welche"], rows, numeric=(1,))
+    lines = [f"<li><b>{label} ({len(items)}):</b> {_names(items)}</li>"
+             for label, items in kinds if items]
+    return f"<ul class='aenderungen'>{''.join(lines)}</ul>" if lines else ""
 
 
 def ist_soll_changes(ctx: ReportContext, leistung: str, kommune: str | None) -> str:
-    """The step changes from the IST that applies to the Kommune to the Verbund's SOLL."""
+    """The step changes from the IST that applies to the Kommune to the Verbund's SOLL (how
+    steps are matched: :data:`MATCHING_NOTE`, printed once by the caller)."""
     ist = ctx.repo.model(leistung, "ist", kommune)
     soll = ctx.repo.model(leistung, "soll")
     if ist is None or soll is None:
         return ""
     diff = diff_models(ist, soll)
-    return (f"<p><b>Vom IST zum SOLL</b> – {esc(diff.summary())}.</p>" + change_table(diff)
-            + "<p class='klein'>Zuordnung der Schritte: gleiche ID, ausdrücklich ersetzt "
-              "(„Ersetzt“), sonst ähnlicher Name in derselben Lane – nie die Zeilennummer.</p>")
+    return f"<p><b>Vom IST zum SOLL</b> – {esc(diff.summary())}.</p>" + change_table(diff)
 
 
 def deviations_from_verbund(ctx: ReportContext, kommune: str) -> str:
@@ -68,4 +70,5 @@ def deviations_from_verbund(ctx: ReportContext, kommune: str) -> str:
         return ""
     return (f"<h2>Abweichungen von der Verbund-IST: {esc(name)}</h2>"
             f"<p>Wo {esc(name)} ein eigenes IST-Modell hat, weicht es so vom gemeinsamen IST "
-            "des Verbunds ab:</p>" + "".join(parts))
+            f"des Verbunds ab ({esc(MATCHING_NOTE[0].lower() + MATCHING_NOTE[1:])})</p>"
+            + "".join(parts))

@@ -66,24 +66,27 @@ def assumptions(ctx: ReportContext, rows: pd.DataFrame, *, leistungen: list[str]
         parts.append(f"<li>{esc(model.hint)}</li>")
     parts.append(f"<li>Stichtag des Berichts: {esc(ctx.stand_text)} (Parameter, nicht das "
                  "Erstellungsdatum).</li></ul>")
+    boxes = []  # small tables: side by side on paper (class "kaesten")
     if model is not None:
-        parts.append("<p><b>Gewichte der Kriteriengruppen</b> (Annahmen des Verbunds)</p>")
-        parts.append(table(["Gruppe", "Dimension", "Gewicht", "Kriterien"], [
-            [esc(g.name), esc(g.dimension.capitalize()), number(g.weight, 2),
-             number(len(g.criteria))] for g in model.groups], numeric=(2, 3)))
+        boxes.append("<p><b>Gewichte der Kriteriengruppen</b> (Annahmen des Verbunds)</p>"
+                     + table(["Gruppe", "Dimension", "Gewicht", "Kriterien"], [
+                         [esc(g.name), esc(g.dimension.capitalize()), number(g.weight, 2),
+                          number(len(g.criteria))] for g in model.groups], numeric=(2, 3)))
     estimated = rows[rows["fallzahl_art"] == "geschätzt"]
     if len(estimated):
-        parts.append("<p><b>Geschätzte Fallzahlen</b> – keine Meldung vorhanden; geschätzt aus "
-                     "der Fallzahl je Einwohner der meldenden Mitglieder (Median) × Einwohner:</p>")
         several = rows["kommune"].nunique() > 1
-        parts.append(table(["Leistung", *(["Mitglied"] if several else []),
-                            "geschätzte Fälle/Jahr"], [
-            [esc(r.leistung_name), *([esc(r.kommune_name)] if several else []),
-             number(r.fallzahl)] for r in estimated.itertuples()],
-            numeric=(2,) if several else (1,)))
-    parts.append(incomplete_ratings(rows))
-    parts.append(model_gaps(ctx, sorted(set(rows["leistung"].astype(str))),
+        boxes.append(
+            "<p><b>Geschätzte Fallzahlen</b> – keine Meldung vorhanden; geschätzt aus der "
+            "Fallzahl je Einwohner der meldenden Mitglieder (Median) × Einwohner:</p>"
+            + table(["Leistung", *(["Mitglied"] if several else []), "geschätzte Fälle/Jahr"], [
+                [esc(r.leistung_name), *([esc(r.kommune_name)] if several else []),
+                 number(r.fallzahl)] for r in estimated.itertuples()],
+                numeric=(2,) if several else (1,)))
+    boxes.append(incomplete_ratings(rows))
+    boxes.append(model_gaps(ctx, sorted(set(rows["leistung"].astype(str))),
                             set(rows["kommune"].astype(str))))
+    parts.append("<div class='kaesten'>" + "".join(f"<div>{b}</div>" for b in boxes if b)
+                 + "</div>")
     members = set(rows["kommune"].astype(str))
     findings = [f for f in ctx.repo.validate(models=False)
                 if f.severity != "info" and any(f.file.startswith(f"{lid}/") for lid in leistungen)
@@ -201,7 +204,6 @@ def _model_paths(ctx: ReportContext, leistung: str) -> list[Path]:
 
 def definitions(ctx: ReportContext) -> str:
     """Every indicator with its one-sentence definition and the assumptions it rests on."""
-    params = ctx.analysis.parameter
     body = [[esc(d.label), esc(d.sentence),
              esc({"höher": "höher ist besser", "niedriger": "niedriger ist besser"}.get(
                  d.better, "keine Zielgröße"))] for d in INDICATORS]
@@ -213,11 +215,9 @@ def definitions(ctx: ReportContext) -> str:
         "Schritte ohne Medium zählen weder als analog noch als digital.",
         "Die Anteile nach Schritten hängen nicht von Minuten ab: Ein automatisierter Schritt mit "
         "0 Minuten senkt sie nie.",
-        *params.cost_lines(),
-        f"Fallzahl-Basis: {params.basis_text()}.",
         f"OZG-Reifegrad: {OZG_MODEL}. Das neue Reifegradmodell (Stufen 0–7) ist nicht umgesetzt, "
         "weil seine Kriterien hier nicht belegt vorlagen.",
-        params.efa_text() + ".",
+        "Kostensätze, Fallzahl-Basis und EfA-Kriterium: siehe „Annahmen und Datenqualität“.",
     ]
     return ("<h2>Kennzahlen und ihre Definitionen</h2>"
             + table(["Kennzahl", "Definition", "Richtung"], body)

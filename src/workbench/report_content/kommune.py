@@ -16,7 +16,8 @@ from ..charts import portfolio_svg
 from ..metrics import MetricsError, ModelMetrics
 from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
-from .changes import deviations_from_verbund, ist_soll_changes
+from . import mapprint
+from .changes import MATCHING_NOTE, deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
 from .fingerprint import kommune_digest, verbund_averages
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
@@ -296,11 +297,13 @@ def _map_key(n: int) -> str:
     return f"wb-karte-{n}"
 
 
+def _ist_source(own: bool) -> str:
+    return "eigene Variante der Kommune" if own else "gemeinsames IST des Verbunds"
+
+
 def _map_caption(own: bool) -> str:
-    return ("IST (oben, " + ("eigene Variante der Kommune" if own else
-                             "gemeinsames IST des Verbunds")
-            + ") und SOLL (unten): entfallende Schritte grau, neue grün umrandet, Medienbrüche "
-              "rot.")
+    return ("IST (oben, " + _ist_source(own) + ") und SOLL (unten): entfallende Schritte grau, "
+            "neue grün umrandet, Medienbrüche rot.")
 
 
 def _own_ist(ctx: ReportContext, leistung: str, kommune: str) -> bool:
@@ -308,15 +311,21 @@ def _own_ist(ctx: ReportContext, leistung: str, kommune: str) -> bool:
 
 
 def leistung_details(ctx: ReportContext, kommune: str) -> str:
-    """For each top Leistung: Steckbrief, IST/SOLL map, metrics and E2E phases. On screen the
-    map stands here, whole; on paper it is printed in the appendix (:func:`map_appendix`)."""
-    parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>"]
+    """For each top Leistung: Steckbrief, metrics and E2E phases, IST/SOLL map. On screen the
+    map stands here whole (swimlanes); on paper its print drawing (:mod:`.mapprint`: roles in
+    the steps, rows filling the page width, every text 7 pt)."""
+    parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>", ""]
+    drawings = []
     for n, r in enumerate(top_rows(ctx, kommune).itertuples(), 1):
         ist = model_metrics(ctx, r.leistung, "ist", kommune)
         soll = model_metrics(ctx, r.leistung, "soll", None)
         own = _own_ist(ctx, r.leistung, kommune)
         parts.append(f"<h3>{number(r.rang)}. {esc(r.leistung_name)}</h3>")
-        parts.append(steckbrief_box(ctx, r.leistung))
+        metrics = (_metrics_table(ctx, ist, soll, r, kommune)
+                   if ist is not None and soll is not None else "")
+        # on paper side by side (two columns), on screen one below the other
+        parts.append(f"<div class='nebeneinander'><div>{steckbrief_box(ctx, r.leistung)}</div>"
+                     f"<div>{metrics}</div></div>")
         drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
         if isinstance(drawn, str):
             parts.append(f"<p class='hinweis'>{esc(drawn)}</p>")
@@ -325,38 +334,16 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
             parts.append("<figure class='grafik karte nur-bildschirm'>"
                          f"{drawn.screen(f'IST/SOLL-Vergleich: {r.leistung_name}')}"
                          f"<figcaption>{esc(_map_caption(own))}</figcaption></figure>")
-            parts.append(f"<p class='nur-druck klein'>Die IST/SOLL-Karte steht im Anhang "
-                         f"„Prozesskarten“ als Karte {n} ({_pages(len(drawn.windows))} im "
-                         "Querformat).</p>")
+            printed = mapprint.drawing(ctx.repo.model(r.leistung, "ist", kommune),
+                                       ctx.repo.model(r.leistung, "soll"))
+            drawings.append(printed)
+            parts.append(mapprint.figure(printed, f"Karte {n}: {r.leistung_name}",
+                                         "IST: " + _ist_source(own)))
         parts.append(ist_soll_changes(ctx, r.leistung, kommune))
-        if ist is not None and soll is not None:
-            parts.append(_metrics_table(ctx, ist, soll, r, kommune))
+    parts[1] = (f"<p class='klein'>{esc(MATCHING_NOTE)} IST/SOLL-Karten: entfallende Schritte "
+                "grau und durchgestrichen, neue grün umrandet, Medienbrüche rot.</p>"
+                + mapprint.legend(drawings))
     return "".join(parts)
-
-
-def _pages(n: int) -> str:
-    return "eine Seite" if n == 1 else f"{n} Seiten"
-
-
-def map_appendix(ctx: ReportContext, kommune: str) -> str:
-    """The printed IST/SOLL maps of the top Leistungen on A4 landscape pages, each in parts
-    cut between its rows, every text at least 7 pt (only in print; the screen shows each map
-    in its section)."""
-    parts = []
-    for n, r in enumerate(top_rows(ctx, kommune).itertuples(), 1):
-        drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
-        if isinstance(drawn, str):
-            continue
-        title = f"Karte {n}: {r.leistung_name}"
-        caption = esc(_map_caption(_own_ist(ctx, r.leistung, kommune)))
-        pieces = drawn.parts(str(title))
-        for i, svg in enumerate(pieces, 1):
-            head = "<h2>Anhang: Prozesskarten</h2>" if not parts else ""
-            parts.append(f"<div class='kartenteil'>{head}<p class='kartenkopf'><b>{esc(title)}"
-                         f"</b> – Seite {i} von {len(pieces)} · {caption}</p>{svg}</div>")
-    if not parts:
-        return ""
-    return f"<section class='kartenanhang nur-druck'>{''.join(parts)}</section>"
 
 
 def _metrics_table(ctx: ReportContext, ist: ModelMetrics, soll: ModelMetrics, r: object,

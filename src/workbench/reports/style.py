@@ -7,9 +7,9 @@ Classes for report fragments (the template functions may use them): ``box``/``st
 ``nur-druck`` / ``nur-bildschirm`` (only on paper / only on screen).
 
 Print: A4 portrait, compact type (9 pt text, 7.5 pt tables), sections kept together without
-forced breaks; the map appendix (``kartenanhang``) on its own A4 landscape pages (named page
-``karte``), one map part (``kartenteil``) per page. ``karte`` figures are wider than the text
-column on screen so a map reads at its own size.
+forced breaks; the print drawing of a map (``druckkarte``) in rows (``kartenzeile``, never
+split) at its own size, with its legend (``kartenlegende``). ``karte`` figures are wider than
+the text column on screen so a map reads at its own size.
 """
 
 #: Rules of the report fragments themselves (wide tables, subtitle). They are part of the page
@@ -20,7 +20,8 @@ table.breit { font-size: 0.8rem; }
 table.breit td, table.breit th { padding: 0.25em 0.4em; }
 .untertitel { font-size: 1.15rem; color: #59636e; margin-top: -0.4em; }
 dl dd { margin: 0 0 0.6em 1.2em; }
-@media print { table.breit { font-size: 7.5pt; } }
+ul.aenderungen { padding-left: 1.2em; }
+@media print { table.breit { font-size: 7pt; width: 100%; } }
 .karten-vorrat { position: absolute; width: 0; height: 0; overflow: hidden; }
 @media screen { .nur-druck { display: none !important; } }
 """
@@ -76,17 +77,22 @@ pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px sol
 .status-erstellt { color: var(--gruen); } .status-uebersprungen { color: var(--muted); }
 .status-fehlgeschlagen { color: var(--rot); font-weight: 600; }
 @media print {
-  @page { size: A4; margin: 11mm 11mm 12mm; }
-  @page karte { size: A4 landscape; margin: 8mm; }
-  body { font-size: 9pt; line-height: 1.35; }
+  @page { size: A4; margin: 9mm 9mm 10mm; }
+  body { font-size: 8pt; line-height: 1.2; }
   main.bericht { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
-  h1 { font-size: 17pt; } h2 { font-size: 13pt; margin: 1em 0 0.4em; }
-  h3 { font-size: 11pt; margin: 0.9em 0 0.3em; }
-  p, ul, ol { margin: 0.3em 0 0.5em; }
-  table { font-size: 7.5pt; margin: 0.4em 0 0.7em; }
-  th, td { padding: 0.15em 0.35em; }
-  .klein, figcaption { font-size: 7.5pt; }
+  h1 { font-size: 16pt; } h2 { font-size: 11.5pt; margin: 0.8em 0 0.3em; }
+  h3 { font-size: 9.5pt; margin: 0.7em 0 0.25em; }
+  p, ul, ol { margin: 0.2em 0 0.35em; }
+  table { font-size: 7pt; margin: 0.3em 0 0.5em; line-height: 1.2; }
+  th, td { padding: 0.1em 0.3em; }
+  .klein, figcaption { font-size: 7pt; }
+  .nebeneinander { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1em;
+                   align-items: start; }
+  .nebeneinander table { width: 100%; }
+  .nebeneinander .steckbrief { break-inside: auto; page-break-inside: auto; }
+  .kaesten { display: flex; flex-wrap: wrap; gap: 0 1.4em; align-items: flex-start; }
+  .kaesten > div { flex: 0 1 auto; max-width: 100%; }
   .kacheln { gap: 0.4em; margin: 0.5em 0; } .kachel { padding: 0.35em 0.5em; }
   .kachel .wert { font-size: 13pt; }
   .box, .steckbrief { padding: 0.4em 0.6em; margin: 0.5em 0; }
@@ -100,12 +106,19 @@ pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px sol
   .seitenumbruch { break-before: page; page-break-before: always; }
   .nicht-drucken, .nur-bildschirm { display: none !important; }
   tbody tr:nth-child(even) td { background: none; }
-  .kartenanhang { page: karte; }
-  .kartenteil { break-inside: avoid; }
-  .kartenteil + .kartenteil { break-before: page; }
-  .kartenteil h2 { margin-top: 0; }
-  .kartenkopf { margin: 0 0 0.3em; font-size: 9pt; }
-  .kartenteil svg { display: block; max-width: none; }
+  .druckkarte { margin: 0.3em 0 0.5em; }
+  .kartenkopf { margin: 0 0 0.2em; font-size: 7.5pt; break-after: avoid; page-break-after: avoid; }
+  .kartenabschnitt { font-size: 8pt; color: var(--accent); line-height: 1; }
+  .kartenzeile { display: inline-block; vertical-align: top; margin: 0 4pt 2pt 0;
+                 break-inside: avoid; page-break-inside: avoid; }
+  .kartenzeile svg { display: block; max-width: none; }
+  .kartenlegende { font-size: 7pt; line-height: 1.25; margin: 0.2em 0; }
+  .kartenlegende .farbfeld { display: inline-block; width: 1.2em; height: 0.8em;
+                             vertical-align: -0.05em; border: 0.5pt solid #757575; }
+  ol.bruchliste { columns: 2; column-gap: 1.2em; margin: 0.1em 0 0.3em; padding: 0;
+                  list-style: none; font-size: 7pt; line-height: 1.25; }
+  .bruchnummer { display: inline-block; min-width: 1.3em; text-align: center; color: #fff;
+                 background: #c62828; border-radius: 0.6em; font-size: 7pt; }
 }
 """
 
