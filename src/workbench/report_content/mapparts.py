@@ -1,19 +1,15 @@
-"""A process map for screen and paper: drawn once, shown whole on screen and printed in
-page-sized parts on A4 landscape pages, every text at least 7 pt.
+"""The IST/SOLL map of a report on screen: the swimlane map, stored once in the page and shown
+whole.
 
-A map of a real process is far larger than a page: printed whole at page width its text came
-out at about 4 pt. Here the map's content is stored once in the page (a ``<g>`` in the
-``<defs>`` of a zero-size SVG); the screen figure and each printed part are small SVGs that show
-it through ``<use>`` with their own ``viewBox`` window. Parts are cut between the rows of the
-map (the gaps between its pool bands), so no task is cut unless a single row is taller than a
-page. The print scale is fixed so that the smallest text of the map prints at
-:data:`MIN_PRINT_PT`; :func:`print_wrap` picks the map's columns per row so its width fits the
-landscape page at that scale.
+The map's content is stored once (a ``<g>`` in the ``<defs>`` of a zero-size SVG) and the
+screen figure shows it through ``<use>``. The report draws it with as many columns per row as
+fit the width of an A4 landscape page with its smallest text at :data:`MIN_PRINT_PT`
+(:func:`fits_landscape`): a width that reads well in the report's wide figure. On paper the
+report prints a denser drawing of the same models instead (:mod:`.mapprint`).
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,11 +17,8 @@ from lxml import etree
 
 #: Smallest text size on paper (pt).
 MIN_PRINT_PT = 7.0
-#: Printable area of an A4 landscape page with 8 mm margins (pt; 1 mm = 72/25.4 pt).
+#: Printable width of an A4 landscape page with 8 mm margins (pt; 1 mm = 72/25.4 pt).
 LANDSCAPE_WIDTH_PT = (297 - 2 * 8) * 72 / 25.4
-LANDSCAPE_HEIGHT_PT = (210 - 2 * 8) * 72 / 25.4
-#: Height kept free on each landscape page for the part's heading line (pt).
-HEADING_PT = 34.0
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _FONT = re.compile(r'font-size="([\d.]+)"')
@@ -34,14 +27,12 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 @dataclass(frozen=True)
 class MapParts:
-    """A map split for screen and print (all fragments are SVG markup of our own maps)."""
+    """A map for the screen (all fragments are SVG markup of our own maps)."""
 
     key: str  # id of the shared content
     width: float  # viewBox width and height of the whole map
     height: float
-    scale: float  # printed pt per SVG unit
     content: str  # the zero-size SVG that holds the map once
-    windows: tuple[tuple[float, float], ...]  # (top, bottom) of each printed part
 
     def screen(self, title: str) -> str:
         """The whole map for the screen."""
@@ -49,18 +40,6 @@ class MapParts:
                 f'viewBox="0 0 {self.width:.2f} {self.height:.2f}" width="{self.width:.2f}pt" '
                 f'height="{self.height:.2f}pt"><title>{_esc(title)}</title>'
                 f'<use href="#{self.key}"/></svg>')
-
-    def parts(self, title: str) -> list[str]:
-        """One SVG per printed part, sized in pt for the landscape page."""
-        out = []
-        for n, (top, bottom) in enumerate(self.windows, 1):
-            h = bottom - top
-            out.append(f'<svg xmlns="http://www.w3.org/2000/svg" class="werkbench-karte-teil" '
-                       f'role="img" viewBox="0 {top:.2f} {self.width:.2f} {h:.2f}" '
-                       f'width="{self.width * self.scale:.1f}pt" height="{h * self.scale:.1f}pt">'
-                       f'<title>{_esc(title)} – Seite {n} von {len(self.windows)}</title>'
-                       f'<use href="#{self.key}"/></svg>')
-        return out
 
 
 def _esc(text: str) -> str:
@@ -98,69 +77,14 @@ def _view_box(root: etree._Element) -> tuple[float, float, float, float]:
     return values[0], values[1], values[2], values[3]
 
 
-def _graph_offset(root: etree._Element) -> tuple[float, float, float]:
-    """Scale and translation of graphviz's top group (its y axis points up, so y < 0)."""
-    group = root.find(f"{_SVG}g")
-    transform = group.get("transform", "") if group is not None else ""
-    scale = re.search(r"scale\(([-\d.]+)(?:[ ,]+([-\d.]+))?\)", transform)
-    shift = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)\)", transform)
-    sy = float(scale.group(2) or scale.group(1)) if scale else 1.0
-    return sy, float(shift.group(1)) if shift else 0.0, float(shift.group(2)) if shift else 0.0
-
-
-def row_gaps(svg: str) -> list[float]:
-    """y positions (viewBox units) between the pool bands of a map, where a cut hits no task:
-    just below each band, so a heading above the next band travels with it."""
-    root = _root(svg)
-    sy, _, ty = _graph_offset(root)
-    spans = []
-    for group in root.iter(f"{_SVG}g"):
-        if "bpmn-pool" not in (group.get("class") or "").split():
-            continue
-        shape = group.find(f"{_SVG}polygon")
-        if shape is None:
-            shape = group.find(f"{_SVG}path")
-        if shape is None:
-            continue
-        ys = [float(v) for v in _NUMBER.findall(shape.get("points") or shape.get("d") or "")][1::2]
-        if ys:
-            spans.append(((min(ys) + ty) * sy, (max(ys) + ty) * sy))
-    spans.sort()
-    merged: list[list[float]] = []
-    for top, bottom in spans:
-        if merged and top <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], bottom)
-        else:
-            merged.append([top, bottom])
-    return [a[1] + min(4.0, (b[0] - a[1]) / 2) for a, b in itertools.pairwise(merged)
-            if b[0] > a[1]]
-
-
-def windows(height: float, cuts: list[float], page: float) -> tuple[tuple[float, float], ...]:
-    """(top, bottom) windows of at most ``page`` units, cut at ``cuts`` where possible."""
-    out, top = [], 0.0
-    while height - top > 1e-6:
-        limit = top + page
-        if height <= limit:
-            out.append((top, height))
-            break
-        inside = [c for c in cuts if top + page * 0.25 < c <= limit]
-        bottom = max(inside) if inside else limit
-        out.append((top, bottom))
-        top = bottom
-    return tuple(out)
-
-
 def split(svg: str, key: str) -> MapParts:
-    """Split one of our map SVGs (``maps.Map.svg``) for screen and print."""
+    """One of our map SVGs (``maps.Map.svg``) as shared content and its screen figure."""
     root = _root(svg)
     x0, y0, width, height = _view_box(root)
     if (x0, y0) != (0.0, 0.0):
         raise ValueError("Karte mit verschobener viewBox")
-    scale = min(print_scale(svg), LANDSCAPE_WIDTH_PT / width)
-    page = (LANDSCAPE_HEIGHT_PT - HEADING_PT) / scale
     inner = svg[svg.index(">", svg.index("<svg")) + 1:svg.rindex("</svg>")]
     inner = re.sub(r"<title>.*?</title>", "", inner, count=1, flags=re.DOTALL)
     content = ('<svg xmlns="http://www.w3.org/2000/svg" class="karten-vorrat" width="0" '
                f'height="0" aria-hidden="true"><defs><g id="{key}">{inner}</g></defs></svg>')
-    return MapParts(key, width, height, scale, content, windows(height, row_gaps(svg), page))
+    return MapParts(key, width, height, content)
