@@ -3,6 +3,8 @@ landscape page at 7 pt (real maps of the shipped example)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from workbench.maps import compare_models
@@ -40,3 +42,12 @@ def test_real_map_is_stored_once_and_survives_the_sanitiser(briefwahl: str) -> N
     assert parts.width * mp.print_scale(briefwahl) <= mp.LANDSCAPE_WIDTH_PT + 0.5
     # same map, same bytes
     assert mp.split(briefwahl, "wb-karte-1") == parts
+
+
+def test_row_gaps_lie_between_the_pool_bands(briefwahl: str) -> None:
+    """The cut lines ``workbench.mapprint`` uses for map PDFs: one below every pool band but
+    the last (IST and SOLL, each in several rows)."""
+    gaps = mp.row_gaps(briefwahl)
+    pools = re.findall(r'class="cluster bpmn-pool"', briefwahl)
+    assert len(gaps) == len(pools) - 1 >= 3
+    assert gaps == sorted(gaps)

@@ -18,7 +18,7 @@ from workbench.bpmn.model import Activity, Event, Gateway
 from workbench.cli import main
 from workbench.maps.scene import build_scene
 from workbench.report_content.mapparts import MIN_PRINT_PT
-from workbench.report_content.mapprint import PORTRAIT_WIDTH_PT
+from workbench.report_content.printed_map import PORTRAIT_WIDTH_PT
 from workbench.reports.pdf import find_chromium
 
 pytestmark = [pytest.mark.slow,

@@ -324,7 +324,7 @@ class _Dot:
         label = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
                  + "".join(rows) + "</TABLE>")
         return {"shape": "box", "style": ",".join(style), "fillcolor": fill, "color": color,
-                "penwidth": penwidth, "margin": "0.04,0.055", "label": HtmlLabel(label)}
+                "penwidth": penwidth, "margin": "0.04,0.045", "label": HtmlLabel(label)}
 
     # ---- flows
     def _end(self, node_id: str) -> tuple[str | None, str | None, int | None]:

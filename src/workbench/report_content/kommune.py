@@ -16,7 +16,7 @@ from ..charts import portfolio_svg
 from ..metrics import MetricsError, ModelMetrics
 from ..ranking import QUADRANTS
 from ..reports.cache import cached_text
-from . import mapprint
+from . import printed_map
 from .changes import MATCHING_NOTE, deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
 from .fingerprint import kommune_digest, verbund_averages
@@ -312,7 +312,7 @@ def _own_ist(ctx: ReportContext, leistung: str, kommune: str) -> bool:
 
 def leistung_details(ctx: ReportContext, kommune: str) -> str:
     """For each top Leistung: Steckbrief, metrics and E2E phases, IST/SOLL map. On screen the
-    map stands here whole (swimlanes); on paper its print drawing (:mod:`.mapprint`: roles in
+    map stands here whole (swimlanes); on paper its print drawing (:mod:`.printed_map`: roles in
     the steps, rows filling the page width, every text 7 pt)."""
     parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>", ""]
     drawings = []
@@ -334,15 +334,15 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
             parts.append("<figure class='grafik karte nur-bildschirm'>"
                          f"{drawn.screen(f'IST/SOLL-Vergleich: {r.leistung_name}')}"
                          f"<figcaption>{esc(_map_caption(own))}</figcaption></figure>")
-            printed = mapprint.drawing(ctx.repo.model(r.leistung, "ist", kommune),
+            printed = printed_map.drawing(ctx.repo.model(r.leistung, "ist", kommune),
                                        ctx.repo.model(r.leistung, "soll"))
             drawings.append(printed)
-            parts.append(mapprint.figure(printed, f"Karte {n}: {r.leistung_name}",
+            parts.append(printed_map.figure(printed, f"Karte {n}: {r.leistung_name}",
                                          "IST: " + _ist_source(own)))
         parts.append(ist_soll_changes(ctx, r.leistung, kommune))
     parts[1] = (f"<p class='klein'>{esc(MATCHING_NOTE)} IST/SOLL-Karten: entfallende Schritte "
                 "grau und durchgestrichen, neue grün umrandet, Medienbrüche rot.</p>"
-                + mapprint.legend(drawings))
+                + printed_map.legend(drawings))
     return "".join(parts)
 
 

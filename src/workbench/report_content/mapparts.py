@@ -5,11 +5,14 @@ The map's content is stored once (a ``<g>`` in the ``<defs>`` of a zero-size SVG
 screen figure shows it through ``<use>``. The report draws it with as many columns per row as
 fit the width of an A4 landscape page with its smallest text at :data:`MIN_PRINT_PT`
 (:func:`fits_landscape`): a width that reads well in the report's wide figure. On paper the
-report prints a denser drawing of the same models instead (:mod:`.mapprint`).
+report prints a denser drawing of the same models instead (:mod:`.printed_map`). The page
+sizes, the 7-pt rule and :func:`row_gaps` also serve ``workbench.mapprint`` (``workbench map -o
+karte.pdf``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -17,8 +20,11 @@ from lxml import etree
 
 #: Smallest text size on paper (pt).
 MIN_PRINT_PT = 7.0
-#: Printable width of an A4 landscape page with 8 mm margins (pt; 1 mm = 72/25.4 pt).
+#: Printable area of an A4 landscape page with 8 mm margins (pt; 1 mm = 72/25.4 pt).
 LANDSCAPE_WIDTH_PT = (297 - 2 * 8) * 72 / 25.4
+LANDSCAPE_HEIGHT_PT = (210 - 2 * 8) * 72 / 25.4
+#: Height kept free on each landscape page for the part's heading line (pt).
+HEADING_PT = 34.0
 
 _SVG = "{http://www.w3.org/2000/svg}"
 _FONT = re.compile(r'font-size="([\d.]+)"')
@@ -75,6 +81,44 @@ def _view_box(root: etree._Element) -> tuple[float, float, float, float]:
     if len(values) != 4:
         raise ValueError("Karte ohne viewBox")
     return values[0], values[1], values[2], values[3]
+
+
+def _graph_offset(root: etree._Element) -> tuple[float, float, float]:
+    """Scale and translation of graphviz's top group (its y axis points up, so y < 0)."""
+    group = root.find(f"{_SVG}g")
+    transform = group.get("transform", "") if group is not None else ""
+    scale = re.search(r"scale\(([-\d.]+)(?:[ ,]+([-\d.]+))?\)", transform)
+    shift = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)\)", transform)
+    sy = float(scale.group(2) or scale.group(1)) if scale else 1.0
+    return sy, float(shift.group(1)) if shift else 0.0, float(shift.group(2)) if shift else 0.0
+
+
+def row_gaps(svg: str) -> list[float]:
+    """y positions (viewBox units) between the pool bands of a map, where a cut hits no task:
+    just below each band, so a heading above the next band travels with it."""
+    root = _root(svg)
+    sy, _, ty = _graph_offset(root)
+    spans = []
+    for group in root.iter(f"{_SVG}g"):
+        if "bpmn-pool" not in (group.get("class") or "").split():
+            continue
+        shape = group.find(f"{_SVG}polygon")
+        if shape is None:
+            shape = group.find(f"{_SVG}path")
+        if shape is None:
+            continue
+        ys = [float(v) for v in _NUMBER.findall(shape.get("points") or shape.get("d") or "")][1::2]
+        if ys:
+            spans.append(((min(ys) + ty) * sy, (max(ys) + ty) * sy))
+    spans.sort()
+    merged: list[list[float]] = []
+    for top, bottom in spans:
+        if merged and top <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], bottom)
+        else:
+            merged.append([top, bottom])
+    return [a[1] + min(4.0, (b[0] - a[1]) / 2) for a, b in itertools.pairwise(merged)
+            if b[0] > a[1]]
 
 
 def split(svg: str, key: str) -> MapParts:

@@ -77,15 +77,15 @@ pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px sol
 .status-erstellt { color: var(--gruen); } .status-uebersprungen { color: var(--muted); }
 .status-fehlgeschlagen { color: var(--rot); font-weight: 600; }
 @media print {
-  @page { size: A4; margin: 9mm 9mm 10mm; }
-  body { font-size: 8pt; line-height: 1.2; }
+  @page { size: A4; margin: 8mm 8mm 9mm; }
+  body { font-size: 8pt; line-height: 1.18; }
   main.bericht { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
   h1 { font-size: 16pt; } h2 { font-size: 11.5pt; margin: 0.8em 0 0.3em; }
   h3 { font-size: 9.5pt; margin: 0.7em 0 0.25em; }
   p, ul, ol { margin: 0.2em 0 0.35em; }
   table { font-size: 7pt; margin: 0.3em 0 0.5em; line-height: 1.2; }
-  th, td { padding: 0.1em 0.3em; }
+  th, td { padding: 0.05em 0.3em; }
   .klein, figcaption { font-size: 7pt; }
   .nebeneinander { display: grid; grid-template-columns: 1fr 1fr; gap: 0 1em;
                    align-items: start; }

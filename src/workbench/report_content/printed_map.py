@@ -15,8 +15,8 @@ import json
 from ..bpmn.model import Definitions
 from .fmt import esc
 
-#: Printable width of the A4 portrait page of the report stylesheet (pt; 210 mm − 2 × 9 mm).
-PORTRAIT_WIDTH_PT = (210 - 2 * 9) * 72 / 25.4
+#: Printable width of the A4 portrait page of the report stylesheet (pt; 210 mm − 2 × 8 mm).
+PORTRAIT_WIDTH_PT = (210 - 2 * 8) * 72 / 25.4
 #: Width the drawing's rows may use (a little room for rounding).
 ROW_WIDTH_PT = PORTRAIT_WIDTH_PT - 4
 
