@@ -63,8 +63,9 @@ def test_visual_check_on_a_subset(tmp_path) -> None:
             sheet = out / "karten" / f"karten-{style}-{kind}.png"
             assert sheet.stat().st_size > 1000
 
-    for suffix in ("bildschirm", "a4", "a4-quer"):  # the report: text portrait, maps landscape
+    for suffix in ("bildschirm", "a4"):  # the report: all portrait, its maps as print drawings
         assert (out / "berichte" / f"033560005_lilienthal-{suffix}.png").stat().st_size > 1000
+    assert not (out / "berichte" / "033560005_lilienthal-a4-quer.png").exists()
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "033560005_lilienthal" in index and "karten-di" in index
     assert index.endswith("## Befunde\n\n- von Hand notiert\n") and "# alt" not in index
