@@ -23,6 +23,8 @@ from ..report_content.mapparts import (
     MIN_PRINT_PT,
     print_scale,
     row_gaps,
+    svg_root,
+    view_box,
 )
 
 #: Printed pt per SVG unit at most for a small map (graphviz: 1 unit = 1 pt, natural size).
@@ -77,19 +79,6 @@ class PrintPlan:
     def overview_scale(self) -> float:
         """Printed pt per SVG unit of the whole map fitted on one page."""
         return min(PAGE_WIDTH_PT / self.width, PAGE_HEIGHT_PT / self.height)
-
-
-def _root(svg: str) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
-                             remove_comments=True, remove_pis=True)
-    return etree.fromstring(svg.encode("utf-8"), parser)
-
-
-def view_box(root: etree._Element) -> tuple[float, float, float, float]:
-    values = [float(v) for v in _NUMBER.findall(root.get("viewBox", ""))]
-    if len(values) != 4:
-        raise ValueError("Karte ohne viewBox")
-    return values[0], values[1], values[2], values[3]
 
 
 def _multiply(a: Matrix, b: Matrix) -> Matrix:
@@ -183,7 +172,7 @@ def layout_of(svg: str) -> Layout:
             if sink is not None:
                 sink.append(box)
 
-    root = _root(svg)
+    root = svg_root(svg)
     for child in root:
         walk(child, _IDENTITY, _first(root.get("font-size")) or 14.0, "start", None)
     return found
@@ -283,7 +272,7 @@ def _overlaps(box: Box, x0: float, y0: float, x1: float, y1: float) -> bool:
 
 def plan(svg: str) -> PrintPlan:
     """The print plan of one of our map SVGs (``maps.Map.svg``)."""
-    root = _root(svg)
+    root = svg_root(svg)
     x0, y0, width, height = view_box(root)
     if (x0, y0) != (0.0, 0.0):
         raise ValueError("Karte mit verschobener viewBox")

@@ -66,17 +66,18 @@ def print_scale(svg: str) -> float:
 
 def fits_landscape(svg: str) -> bool:
     """Whether the map, printed at :func:`print_scale`, fits the landscape page's width."""
-    width = _view_box(_root(svg))[2]
+    width = view_box(svg_root(svg))[2]
     return width * print_scale(svg) <= LANDSCAPE_WIDTH_PT + 0.5
 
 
-def _root(svg: str) -> etree._Element:
+def svg_root(svg: str) -> etree._Element:
+    """Our own map SVG as a tree (no entities, no network; shared with ``workbench.mapprint``)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                              remove_comments=True, remove_pis=True)
     return etree.fromstring(svg.encode("utf-8"), parser)
 
 
-def _view_box(root: etree._Element) -> tuple[float, float, float, float]:
+def view_box(root: etree._Element) -> tuple[float, float, float, float]:
     values = [float(v) for v in _NUMBER.findall(root.get("viewBox", ""))]
     if len(values) != 4:
         raise ValueError("Karte ohne viewBox")
@@ -96,7 +97,7 @@ def _graph_offset(root: etree._Element) -> tuple[float, float, float]:
 def row_gaps(svg: str) -> list[float]:
     """y positions (viewBox units) between the pool bands of a map, where a cut hits no task:
     just below each band, so a heading above the next band travels with it."""
-    root = _root(svg)
+    root = svg_root(svg)
     sy, _, ty = _graph_offset(root)
     spans = []
     for group in root.iter(f"{_SVG}g"):
@@ -123,8 +124,8 @@ def row_gaps(svg: str) -> list[float]:
 
 def split(svg: str, key: str) -> MapParts:
     """One of our map SVGs (``maps.Map.svg``) as shared content and its screen figure."""
-    root = _root(svg)
-    x0, y0, width, height = _view_box(root)
+    root = svg_root(svg)
+    x0, y0, width, height = view_box(root)
     if (x0, y0) != (0.0, 0.0):
         raise ValueError("Karte mit verschobener viewBox")
     inner = svg[svg.index(">", svg.index("<svg")) + 1:svg.rindex("</svg>")]
