@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..bpmn.model import Activity, Element, Event, Gateway, TextAnnotation
 from . import shapes as sh
 from .gv import HtmlLabel, html, html_lines
@@ -15,24 +17,49 @@ NAME_WIDTH = 17  # characters per line in an activity
 XLABEL_WIDTH = 16
 
 
-def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
-                   automatable: bool = False, show_attributes: bool = True,
-                   standard: float | None = None) -> dict[str, object]:
-    """Graphviz attributes of an activity: rounded box, type marker, name, our attributes."""
-    medium = node.medium if isinstance(node.medium, str) else None
-    fill = sh.medium_fill(medium)
-    color, penwidth, style = sh.INK, 1.2, ["rounded", "filled"]
+@dataclass(frozen=True, slots=True)
+class ActivityPens:
+    """Border widths of an activity: plain, call activity, waste, dropped, new."""
+
+    plain: float
+    call: float
+    waste: float
+    dropped: float
+    new: float
+
+
+#: Border widths on screen and on paper (the print drawing is printed 1:1, so thinner).
+SCREEN_PENS = ActivityPens(1.2, 3.0, 2.4, 1.6, 3.2)
+PRINT_PENS = ActivityPens(0.8, 2.0, 1.6, 1.0, 2.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityLook:
+    """How an activity's state shows: border, fill, name colour and highlight badges."""
+
+    color: str
+    fill: str
+    name_color: str
+    penwidth: float
+    style: tuple[str, ...]
+    badges: tuple[str, ...]
+
+
+def activity_look(node: Activity, *, status: str, waste: bool, automatable: bool,
+                  pens: ActivityPens) -> ActivityLook:
+    """The look of an activity in both graphviz drawings (screen map and print drawing)."""
+    fill = sh.medium_fill(node.medium if isinstance(node.medium, str) else None)
+    color, penwidth, style = sh.INK, pens.plain, ["rounded", "filled"]
     name_color = sh.INK
     if node.local_name == "callActivity":
-        penwidth = 3.0
+        penwidth = pens.call
     if waste:
-        color, penwidth = sh.WASTE, 2.4
+        color, penwidth = sh.WASTE, pens.waste
         style.append("dashed")
     if status == "entfaellt":
-        color, fill, name_color, penwidth = sh.DROPPED, sh.DROPPED_FILL, sh.DROPPED, 1.6
+        color, fill, name_color, penwidth = sh.DROPPED, sh.DROPPED_FILL, sh.DROPPED, pens.dropped
     elif status == "neu":
-        color, penwidth = sh.NEW_STEP, 3.2
-    marker = sh.TASK_GLYPHS.get(node.local_name, "")
+        color, penwidth = sh.NEW_STEP, pens.new
     badges = []
     if waste:
         badges.append(f'<FONT COLOR="{sh.WASTE}">✖</FONT>')
@@ -40,6 +67,19 @@ def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
         badges.append(f'<FONT COLOR="{sh.AUTOMATABLE}">⚙</FONT>')
     if status == "neu":
         badges.append(f'<FONT COLOR="{sh.NEW_STEP}"><B>neu</B></FONT>')
+    return ActivityLook(color, fill, name_color, penwidth, tuple(style), tuple(badges))
+
+
+def activity_attrs(node: Activity, *, status: str = "", waste: bool = False,
+                   automatable: bool = False, show_attributes: bool = True,
+                   standard: float | None = None) -> dict[str, object]:
+    """Graphviz attributes of an activity: rounded box, type marker, name, our attributes."""
+    look = activity_look(node, status=status, waste=waste, automatable=automatable,
+                         pens=SCREEN_PENS)
+    color, fill, name_color, penwidth, style = (look.color, look.fill, look.name_color,
+                                                look.penwidth, look.style)
+    marker = sh.TASK_GLYPHS.get(node.local_name, "")
+    badges = list(look.badges)
     name = html_lines(sh.wrap(element_name(node), NAME_WIDTH, 4))
     if status == "entfaellt":
         name = f"<S>{name}</S>"

@@ -27,7 +27,7 @@ from . import shapes as sh
 from .auto import _Segment
 from .flows import _letters, break_flows
 from .gv import HtmlLabel, attrs, html, html_lines, quote, run_dot
-from .gvlabels import attribute_line
+from .gvlabels import PRINT_PENS, activity_look, attribute_line
 from .highlights import NONE, Highlights
 from .scene import Scene, SceneFlow, SceneNode, build_scene
 from .wording import element_name
@@ -285,32 +285,17 @@ class _Dot:
     def _activity(self, node: SceneNode, el: Activity) -> dict[str, object]:
         plan = self.plan
         status = plan.status.get(node.id, "")
-        waste, auto = node.id in plan.highlights.waste, node.id in plan.highlights.automatable
-        fill = sh.medium_fill(el.medium if isinstance(el.medium, str) else None)
-        color, penwidth, style = sh.INK, 0.8, ["rounded", "filled"]
-        name_color = sh.INK
-        if el.local_name == "callActivity":
-            penwidth = 2.0
-        if waste:
-            color, penwidth = sh.WASTE, 1.6
-            style.append("dashed")
-        if status == "entfaellt":
-            color, fill, name_color, penwidth = sh.DROPPED, sh.DROPPED_FILL, sh.DROPPED, 1.0
-        elif status == "neu":
-            color, penwidth = sh.NEW_STEP, 2.0
+        look = activity_look(el, status=status, waste=node.id in plan.highlights.waste,
+                             automatable=node.id in plan.highlights.automatable,
+                             pens=PRINT_PENS)
+        color, fill, name_color, penwidth, style = (look.color, look.fill, look.name_color,
+                                                    look.penwidth, look.style)
         name_lines = sh.wrap(element_name(el), NAME_CHARS, None)
         marks = [sh.TASK_GLYPHS.get(el.local_name, ""), sh.LOOP_GLYPHS.get(el.loop or "", "")]
         if el.is_sub_process:
             marks.append(sh.SUBPROCESS_GLYPH)
-        badges = []
-        if waste:
-            badges.append(f'<FONT COLOR="{sh.WASTE}">✖</FONT>')
-        if auto:
-            badges.append(f'<FONT COLOR="{sh.AUTOMATABLE}">⚙</FONT>')
-        if status == "neu":
-            badges.append(f'<FONT COLOR="{sh.NEW_STEP}"><B>neu</B></FONT>')
         head = " ".join(html(m) for m in marks if m)
-        first = " ".join(x for x in (head, " ".join(badges)) if x)
+        first = " ".join(x for x in (head, " ".join(look.badges)) if x)
         rows = [_lines(name_lines, name_color, strike=status == "entfaellt")]
         facts = []
         if plan.roles:
