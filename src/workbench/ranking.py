@@ -395,6 +395,8 @@ def sensitivity_columns(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
         omega[positive, 1:] = rng.dirichlet(concentration * w0[positive], size=draws).T
     score = _DrawScores(cv, model, omega)
     grid, aligned = _rank_grid(cv, eligible_rows(frame))
+    if aligned:
+        score.share_per_leistung(grid)
     stats = rank_stats(grid, score, draws + 1, top, nonnegative=score.nonnegative,
                        aligned=aligned, threads=threads)
     del score
@@ -476,6 +478,44 @@ class _DrawScores:
         self.nonnegative = bool(self.mid >= 0 and _finite_nonnegative(cv.computed) and all(
             np.isfinite(x).all() and not np.signbit(x).any() for x in inputs))
         self.local = threading.local()
+        #: :meth:`share_per_leistung`: the first ``shared`` computed criteria are folded into
+        #: ``prefix`` (draws × Leistungen) for rows whose values equal ``refs`` (criteria ×
+        #: Leistungen).
+        self.shared, self.prefix, self.refs = 0, np.zeros((0, 0)), np.zeros((0, 0))
+
+    def share_per_leistung(self, grid: np.ndarray, limit: float = 0.1) -> int:
+        """Fold the rated part and the leading computed criteria whose value is (nearly
+        always) one per Leistung into one per-Leistung prefix, so a chunk starts from it
+        instead of adding those products cell by cell. The prefix is the same sum in the
+        same order (rated part, then product by product), so a cell whose values equal the
+        Leistung's reference gets the same bits; the other cells ("exceptions", at most
+        ``limit`` of the ranked rows) are computed in full. Only for the neutral policy on
+        an aligned grid (place = Leistung code). Returns the number of folded criteria."""
+        self.shared, self.prefix, self.refs = 0, np.zeros((0, 0)), np.zeros((0, 0))
+        self.local = threading.local()
+        n_leist = self.rated_t.shape[1] if self.neutral else -1
+        if not self.neutral or grid.shape[1] != n_leist or grid.size == 0:
+            return 0
+        cells = grid >= 0
+        rows, place = grid[cells], np.nonzero(cells)[1]
+        sample = np.unique(np.linspace(0, grid.shape[0] - 1, 65).astype(np.intp))
+        odd = np.zeros(len(rows), dtype=bool)
+        refs = []
+        for j in range(self.cv.computed.shape[1]):
+            col = np.nan_to_num(self.cv.computed[:, j], nan=self.mid, posinf=np.inf,
+                                neginf=-np.inf)
+            ref = _lower_median(np.where(cells[sample], col[grid[sample]], np.nan))
+            odd |= col[rows].view(np.uint64) != ref[place].view(np.uint64)
+            if odd.mean() > limit:
+                break
+            refs.append(ref)
+        if refs:
+            self.refs = np.array(refs)
+            prefix = self.rated_t.copy()
+            for j, ref in enumerate(refs):
+                prefix += self.om_c[j][:, None] * ref[None, :]
+            self.prefix, self.shared = prefix, len(refs)
+        return self.shared
 
     def _temp(self, shape: tuple[int, int]) -> np.ndarray:
         """A scratch array of ``shape``, reused per thread."""
@@ -494,8 +534,18 @@ class _DrawScores:
             values = np.ascontiguousarray(self.cv.computed[rows].T)
             missing = np.isnan(values)
             values[missing] = self.mid if self.neutral else 0.0
-            cached = self.local.rows = (rows, values, (~missing).astype(float))
+            cached = self.local.rows = [rows, values, (~missing).astype(float), None]
         return cached[1], cached[2]
+
+    def _exceptions(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Places (columns of ``values``) whose folded values differ from the Leistung's
+        reference (aligned rows: the place's Leistung is its position modulo Leistungen)."""
+        if not self.shared or len(rows) % self.refs.shape[1]:
+            return np.zeros(0, dtype=np.intp)
+        n_leist = self.refs.shape[1]
+        own = values[:self.shared].reshape(self.shared, -1, n_leist).view(np.uint64)
+        ref = self.refs.view(np.uint64)[:, None, :]
+        return np.flatnonzero((own != ref).any(axis=0).ravel())
 
     def __call__(self, rows: np.ndarray, out: np.ndarray, aligned: bool = False,
                  draws: slice = slice(None)) -> None:
@@ -509,6 +559,9 @@ class _DrawScores:
         if self.neutral:
             rated_t = self.rated_t[draws]
             n_leist = rated_t.shape[1]
+            if self.shared and aligned and out.shape[1] % n_leist == 0:
+                self._from_prefix(rows, out, values, om_c, draws, temp)
+                return
             if aligned and len(values) and out.shape[1] % n_leist == 0:
                 # out = rated part + first product in one pass (same two roundings)
                 np.multiply(om_c[0][:, None], values[0][None, :], out=temp)
@@ -531,6 +584,29 @@ class _DrawScores:
             out += share[draws] * np.where(positive, num / np.where(positive, den, 1.0),
                                            self.mid)
 
+    def _from_prefix(self, rows: np.ndarray, out: np.ndarray, values: np.ndarray,
+                     om_c: np.ndarray, draws: slice, temp: np.ndarray) -> None:
+        """Neutral policy, aligned rows: out = the per-Leistung prefix + the remaining
+        products (the first in the same pass as the broadcast); the exceptions in full."""
+        k, prefix = self.shared, self.prefix[draws]
+        cube = (out.shape[0], -1, prefix.shape[1])
+        if k == len(values):
+            out.reshape(cube)[...] = prefix[:, None, :]
+        else:
+            np.multiply(om_c[k][:, None], values[k][None, :], out=temp)
+            np.add(prefix[:, None, :], temp.reshape(cube), out=out.reshape(cube))
+            _add_products(out, values[k + 1:], om_c[k + 1:], temp)
+        cached = self.local.rows
+        if cached[3] is None:  # once per chunk: the exceptions' scores under every draw
+            exc = self._exceptions(rows, values)
+            part = np.take(self.rated_t, self.cv.l_codes[rows[exc]], axis=1)
+            for j in range(len(values)):
+                part += self.om_c[j][:, None] * values[j, exc][None, :]
+            cached[3] = (exc, part)
+        exc, part = cached[3]
+        if exc.size:
+            out[:, exc] = part[draws]
+
     @staticmethod
     def _start(out: np.ndarray, per_leistung: np.ndarray, leist: np.ndarray,
                aligned: bool) -> None:
@@ -540,6 +616,14 @@ class _DrawScores:
             out.reshape(out.shape[0], -1, n_leist)[...] = per_leistung[:, None, :]
         else:
             np.take(per_leistung, leist, axis=1, out=out)
+
+
+def _lower_median(table: np.ndarray) -> np.ndarray:
+    """Per column the lower median of the non-NaN values (an actual value: the majority
+    value where one value holds more than half); NaN for a column without values."""
+    ordered = np.sort(table, axis=0)  # NaN last
+    count = (~np.isnan(table)).sum(axis=0)
+    return ordered[np.maximum(count - 1, 0) // 2, np.arange(table.shape[1])]
 
 
 def _finite_nonnegative(values: np.ndarray) -> bool:

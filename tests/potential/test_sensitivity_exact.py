@@ -52,6 +52,29 @@ def test_national_frame_identical_to_before(national, top) -> None:
     assert 0 < ours.loc[ranked, "robust"].mean() < 1
 
 
+def test_per_leistung_prefix_and_its_exceptions_identical_to_before(national) -> None:
+    """The digital share and the OZG gap are one value per Leistung in most Kommunen and are
+    folded into a per-Leistung prefix; rows that differ (a Kommune with its own
+    normalisation, single edited rows, a missing value) are computed in full."""
+    frame, ratings, model = national["frame"].copy(), national["ratings"], national["model"]
+    cv = ranking.criterion_values(frame, ratings, model)
+    grid, aligned = ranking._rank_grid(cv, ranking.eligible_rows(frame))
+    omega = np.ones((len(cv.rated_criteria) + len(cv.computed_criteria), 3))
+    assert aligned and ranking._DrawScores(cv, model, omega).share_per_leistung(grid) == 2
+    rng = np.random.default_rng(7)
+    first = (frame["kommune"] == frame["kommune"].iloc[0]).to_numpy()
+    frame.loc[first, "digital_anteil_zuwachs"] += rng.uniform(0, 0.3, first.sum())
+    some = rng.choice(len(frame), 40, replace=False)
+    frame.loc[some[:20], "ozg_luecke"] += 1.0
+    frame.loc[some[20:], "ozg_luecke"] = np.nan
+    cv = ranking.criterion_values(frame, ratings, model)
+    score = ranking._DrawScores(cv, model, omega)
+    assert score.share_per_leistung(grid) == 2
+    assert score.share_per_leistung(grid, limit=0.0) == 0  # too many exceptions: no prefix
+    ours, before = _both(frame, ratings, model, top=5, draws=300, seed=3)
+    pd.testing.assert_frame_equal(ours, before, check_exact=True)
+
+
 def test_threads_and_chunks_do_not_change_anything(national, monkeypatch) -> None:
     one = ranking.sensitivity(national["frame"], national["ratings"], national["model"],
                               draws=200, threads=1)
