@@ -254,13 +254,47 @@ def _shape_box_any(group: etree._Element) -> Box | None:
             ry = float(shape.get("r") or shape.get("ry"))
             box = (cx - rx, cy - ry, cx + rx, cy + ry)
         elif tag in ("polygon", "polyline", "path"):
-            values = [float(v) for v in _NUM.findall(shape.get("points") or shape.get("d") or "")]
-            xs, ys = values[0::2], values[1::2]
-            if xs and ys:
-                box = (min(xs), min(ys), max(xs), max(ys))
+            if tag == "path":
+                pts = path_points(shape.get("d") or "")
+            else:
+                values = [float(v) for v in _NUM.findall(shape.get("points") or "")]
+                pts = list(zip(values[0::2], values[1::2], strict=False))
+            if pts:
+                box = (min(p[0] for p in pts), min(p[1] for p in pts),
+                       max(p[0] for p in pts), max(p[1] for p in pts))
         if box is not None:
             return box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
     return None
+
+
+_ALL_CMDS = re.compile(r"([MLHVCSQTAZmlhvcsqtaz])([^MLHVCSQTAZmlhvcsqtaz]*)")
+_ARITY = {"M": 2, "L": 2, "T": 2, "H": 1, "V": 1, "C": 6, "S": 4, "Q": 4, "A": 7, "Z": 0}
+
+
+def path_points(d: str) -> list[tuple[float, float]]:
+    """The end points and control points of an absolute SVG path (M, L, H, V, C, S, Q, T, A, Z):
+    an arc contributes its end point only, not its radii and flags (a data store's outline)."""
+    out: list[tuple[float, float]] = []
+    x = y = 0.0
+    for cmd, args in _ALL_CMDS.findall(d):
+        upper = cmd.upper()
+        values = [float(v) for v in _NUM.findall(args)]
+        arity = _ARITY[upper]
+        if not arity:
+            continue
+        for i in range(0, len(values) - arity + 1, arity):
+            chunk = values[i:i + arity]
+            if upper == "H":
+                x = chunk[0]
+            elif upper == "V":
+                y = chunk[0]
+            elif upper == "A":
+                x, y = chunk[5], chunk[6]
+            else:
+                out += list(zip(chunk[0:-2:2], chunk[1:-2:2], strict=False))
+                x, y = chunk[-2], chunk[-1]
+            out.append((x, y))
+    return out
 
 
 def _inside(inner: Box, outer: Box) -> bool:

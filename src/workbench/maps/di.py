@@ -269,6 +269,7 @@ def _label_space(shapes: list[tuple[int, int, Shape, Element]],
     or be hidden by."""
     nodes = {}
     lines = [edge.waypoints for edge, _ in edges]
+    frames = []
     for layer, _, shape, element in shapes:
         b = shape.bounds
         if layer in (3, 4, 6):
@@ -277,7 +278,8 @@ def _label_space(shapes: list[tuple[int, int, Shape, Element]],
             corners = [(b.x, b.y), (b.x + b.width, b.y), (b.x + b.width, b.y + b.height),
                        (b.x, b.y + b.height), (b.x, b.y)]
             lines.append(corners)
-    return LabelSpace(nodes, lines)
+            frames.append((b.x, b.y, b.x + b.width, b.y + b.height))
+    return LabelSpace(nodes, lines, frames)
 
 
 def _layer(element: Element, shape: Shape, drawn: set[str] | None = None) -> int:

@@ -16,6 +16,8 @@ from .gvlabels import attribute_line
 from .icons import n
 from .wording import element_name
 
+BADGE_RADIUS = 9.0  # Medienbruch badge
+
 if TYPE_CHECKING:
     from .di import _Drawer
 
@@ -389,11 +391,12 @@ def draw_edge(d: _Drawer, edge: Edge, el: Element, is_break: bool, reason: str |
         height = len(lines) * LABEL_SIZE * 1.18 + 4
         text_box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
     if reason:  # on the flow, beside its own label
-        spots = [_point_at(points, share) for share in (0.5, 0.3, 0.7, 0.15, 0.85)]
-        free = [(x, y) for x, y in spots if (text_box is None or not (
-            text_box[0] - 10 < x < text_box[2] + 10 and text_box[1] - 10 < y < text_box[3] + 10))
-            and (d.space is None or not d.space.covers((x - 10, y - 10, x + 10, y + 10)))]
-        mx, my = (free or spots)[0]
+        spots = [_point_at(points, share / 20) for share in (10, 6, 14, 3, 17, 8, 12, 4, 16,
+                                                              1, 19)]
+        if d.space is not None:
+            mx, my = d.space.badge(spots, BADGE_RADIUS, text_box)
+        else:
+            mx, my = spots[0]
         out.append(break_badge(d, mx, my, reason))
     out.append("</g>")
     return "".join(out)
@@ -405,7 +408,7 @@ def break_badge(d: _Drawer, x: float, y: float, reason: str) -> str:
     number = len(d.break_notes)
     return (f'<g class="medienbruch-etikett" data-nummer="{number}">'
             f"<title>{_txt('Medienbruch: ' + sh.clean_text(reason))}</title>"
-            f'<circle cx="{n(x)}" cy="{n(y)}" r="9" fill="{sh.MEDIENBRUCH}" stroke="#ffffff" '
+            f'<circle cx="{n(x)}" cy="{n(y)}" r="{n(BADGE_RADIUS)}" fill="{sh.MEDIENBRUCH}" stroke="#ffffff" '
             f'stroke-width="1.5"/><text x="{n(x)}" y="{n(y + 3.8)}" font-size="10.5" '
             f'font-weight="bold" text-anchor="middle" fill="#ffffff">{number}</text></g>')
 

@@ -3,13 +3,17 @@ symbol) would be hidden: by a flow running through it, by another element, by a 
 before. Labels are set in drawing order — names of events and gateways (decisions) first, then
 flow labels — each at the first free spot near the preferred one (so a clean diagram is drawn
 exactly as its author placed it), else at the least hidden one. Pool, lane and frame borders
-count like flows: a label never straddles them where it need not.
+count like flows: a label never straddles them where it need not. When no spot near the
+preferred one is free, spots further out are tried (a ring, nearest first) before the least
+hidden one is taken; Medienbruch badges are placed the same way (on their flow, never on a label
+or across a frame) and then count as labels.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (SVG: y grows downwards)
 Point = tuple[float, float]
@@ -59,8 +63,11 @@ def _overlap(a: Box, b: Box) -> float:
 class LabelSpace:
     """Flows, element outlines and placed labels of one diagram, in a coarse grid."""
 
-    def __init__(self, nodes: dict[str, Box], flows: list[list[Point]]) -> None:
+    def __init__(self, nodes: dict[str, Box], flows: list[list[Point]],
+                 frames: list[Box] | None = None) -> None:
         self.nodes = nodes
+        #: pools, lanes and expanded sub-processes: a label lies wholly inside or outside each
+        self.frames = frames or []
         self.segments: dict[tuple[int, int], list[tuple[Point, Point]]] = {}
         for points in flows:
             for a, b in itertools.pairwise(points):
@@ -83,22 +90,32 @@ class LabelSpace:
         keys = {k for cell in _cells(inner) for k in self.node_grid.get(cell, ())}
         cost += sum(_overlap(inner, self.nodes[k]) for k in keys if k != own)
         cost += 20.0 * sum(_overlap(inner, other) for other in self.placed)
+        cost += 50.0 * sum(1 for frame in self.frames if _straddles(inner, frame))
         return cost
 
-    def covers(self, box: Box) -> bool:
-        """Whether a placed label or an element lies under the box (flows do not count: a
-        Medienbruch badge belongs on its flow)."""
-        keys = {k for cell in _cells(box) for k in self.node_grid.get(cell, ())}
-        return any(_overlap(box, other) > 0 for other in self.placed) or any(
-            _overlap(box, self.nodes[k]) > 0 for k in keys)
+    def _within(self, box: Box) -> bool:
+        f = self.frame
+        return f[0] <= box[0] and box[2] <= f[2] and f[1] <= box[1] and box[3] <= f[3]
+
+    def _free(self, box: Box, own: str) -> bool:
+        """Whether :meth:`cost` would be 0, with the cheap tests first."""
+        inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
+        if any(_straddles(inner, frame) for frame in self.frames):
+            return False
+        if any(_overlap(inner, other) > 0 for other in self.placed):
+            return False
+        cells = list(_cells(inner))
+        if any(k != own and _overlap(inner, self.nodes[k]) > 0
+               for cell in cells for k in self.node_grid.get(cell, ())):
+            return False
+        return not any(_hits(a, b, inner) for cell in cells for a, b in self.segments.get(cell, ()))
 
     def place(self, own: str, spots: list[Point], width: float, height: float) -> Point:
         """The first spot (centre) whose box is free, else the least hidden one."""
         best, best_cost = spots[0], float("inf")
         for index, (x, y) in enumerate(spots):
             box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
-            if index and not (self.frame[0] <= box[0] and box[2] <= self.frame[2]
-                              and self.frame[1] <= box[1] and box[3] <= self.frame[3]):
+            if index and not self._within(box):
                 continue  # only the author's own spot may lie at the edge
             cost = self.cost(box, own)
             if cost == 0.0:
@@ -106,9 +123,60 @@ class LabelSpace:
                 break
             if cost < best_cost:
                 best, best_cost = (x, y), cost
+        if best_cost > 0.0:  # nothing free near: the nearest free spot further out
+            for x, y in ring(spots[0], width, height):
+                box = (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+                if self._within(box) and self._free(box, own):
+                    best = (x, y)
+                    break
         self.placed.append((best[0] - width / 2, best[1] - height / 2, best[0] + width / 2,
                             best[1] + height / 2))
         return best
+
+    def badge(self, spots: list[Point], radius: float, avoid: Box | None = None) -> Point:
+        """A spot on the flow (``spots``, preferred first) for a round badge: no element, label
+        or frame under it and clear of ``avoid`` (the flow's own label); then it counts as a
+        label. Flows do not count: the badge belongs on its flow."""
+        pad = radius + 1.0
+        best, best_cost = spots[0], float("inf")
+        for x, y in itertools.chain(spots, ring(spots[0], 2 * pad, 2 * pad, reach=(30, 20))):
+            box = (x - pad, y - pad, x + pad, y + pad)
+            keys = {k for cell in _cells(box) for k in self.node_grid.get(cell, ())}
+            cost = (sum(_overlap(box, self.nodes[k]) for k in keys)
+                    + 20.0 * sum(_overlap(box, other) for other in self.placed)
+                    + 50.0 * sum(1 for frame in self.frames if _straddles(box, frame))
+                    + (20.0 * _overlap(box, avoid) if avoid else 0.0))
+            if cost == 0.0:
+                best = (x, y)
+                break
+            if cost < best_cost:
+                best, best_cost = (x, y), cost
+        self.placed.append((best[0] - pad, best[1] - pad, best[0] + pad, best[1] + pad))
+        return best
+
+
+def _straddles(box: Box, frame: Box) -> bool:
+    """Whether a frame's outline runs through the box (partly inside, partly outside)."""
+    inside = (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
+              and box[3] <= frame[3])
+    return not inside and _overlap(box, frame) > 0
+
+
+def ring(start: Point, width: float, height: float, step: float = 5.0,
+         reach: tuple[float, float] = (120.0, 60.0)) -> Iterator[Point]:
+    """Spots around ``start`` out to ``reach`` beyond the label's own size, nearest first;
+    computed only when asked (most labels find a free spot before)."""
+    nx, ny = int((width / 2 + reach[0]) // step), int((height / 2 + reach[1]) // step)
+    for dx, dy in _offsets(nx, ny, step):
+        yield start[0] + dx, start[1] + dy
+
+
+@lru_cache(maxsize=64)
+def _offsets(nx: int, ny: int, step: float) -> list[Point]:
+    offsets = [(i * step, j * step) for i in range(-nx, nx + 1) for j in range(-ny, ny + 1)
+               if i or j]
+    offsets.sort(key=lambda o: (o[0] * o[0] + 4 * o[1] * o[1], o))
+    return offsets
 
 
 def around(preferred: Point, shape: Box, width: float, height: float) -> list[Point]:

@@ -4,16 +4,21 @@ After the bands are restacked (:mod:`workbench.maps.restack`), every node sits a
 position. This module then places, in this order, the names of events and gateways (below,
 above or beside their symbol), the labels of flows (decision texts such as "ja (75 %)": along
 their route, above or below it) and the Medienbruch badges (on their route): each at the first
-candidate spot whose box touches no node, no flow, no band border and no label placed before,
-else at the spot with the least cost (overlap area; every flow point and border line inside the
-box adds a penalty). Sizes are estimated from the label text (DejaVu Sans, 0.62 em per
-character). Routes are known before any label is placed, so a label never sits on a flow.
+candidate spot whose box touches no node, no flow, no label placed before and lies wholly inside
+or wholly outside every frame (pool, lane, expanded sub-process). When none of the usual spots is
+free, spots further out are tried (a ring around the first spot, nearest first); only when even
+those are all taken does the spot with the least cost win (overlap area; every flow point and
+every frame the box straddles adds a penalty). Sizes are estimated from the label text (DejaVu
+Sans, 0.62 em per character). Routes are known before any label is placed, so a label never
+sits on a flow.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .badges import RADIUS, point_on, spline_points
 
@@ -64,11 +69,36 @@ def _box(cx: float, cy: float, w: float, h: float) -> Box:
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
 
 
+def _straddles(box: Box, frame: Box) -> bool:
+    """Whether a frame's outline runs through the box (partly inside, partly outside)."""
+    inside = (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
+              and box[3] <= frame[3])
+    return not inside and _overlap(box, frame) > 0
+
+
+def _ring(start: tuple[float, float], w: float, h: float) -> Iterator[tuple[float, float]]:
+    """Spots around ``start`` out to :data:`RING_REACH` beyond the label's own size, nearest
+    first (a label that found no free spot among the usual ones); computed only when asked."""
+    for dx, dy in _offsets(int((w / 2 + RING_REACH[0]) // RING_STEP),
+                           int((h / 2 + RING_REACH[1]) // RING_STEP)):
+        yield start[0] + dx, start[1] + dy
+
+
+@lru_cache(maxsize=64)
+def _offsets(nx: int, ny: int) -> list[tuple[float, float]]:
+    offsets = [(i * RING_STEP, j * RING_STEP) for i in range(-nx, nx + 1)
+               for j in range(-ny, ny + 1) if i or j]
+    offsets.sort(key=lambda o: (o[0] * o[0] + 4 * o[1] * o[1], o))
+    return offsets
+
+
 CELL = 120.0  # pt: the grid that finds the boxes near a candidate
 STEP = 3.0  # pt between the sampled points of a route
 BOX_WEIGHT = 20.0  # per pt² of a label's box over a node, heading or placed label
 LINE_COST = 40.0  # per route point inside a label's box
-BORDER_COST = 25.0  # per band border a label's box straddles
+BORDER_COST = 25.0  # per frame (pool, lane, sub-process) a label's box straddles
+RING_STEP = 5.0  # pt between the spots tried further out
+RING_REACH = (140.0, 70.0)  # pt: how far (x, y) beyond the first spot a label may move
 
 
 class _Boxes:
@@ -107,6 +137,10 @@ class _Points:
     def add(self, x: float, y: float) -> None:
         self.grid.setdefault((int(x // CELL), int(y // CELL)), []).append((x, y))
 
+    def any_in(self, box: Box) -> bool:
+        return any(box[0] < x < box[2] and box[1] < y < box[3]
+                   for cell in _cells(box) for x, y in self.grid.get(cell, ()))
+
     def count(self, box: Box) -> int:
         found = 0
         for cell in _cells(box):
@@ -143,8 +177,8 @@ class Placer:
     #: the swimlane frame: a spot beyond it counts as overlap with what lies outside
     frame: Box = (-1e9, -1e9, 1e9, 1e9)
     lines: _Points = field(default_factory=_Points)  # sampled points of all routes
-    #: horizontal borders of bands and pools: (y, x0, x1)
-    borders: list[tuple[float, float, float]] = field(default_factory=list)
+    #: frames of pools, lanes and expanded sub-processes: a label lies inside or outside each
+    frames: list[Box] = field(default_factory=list)
 
     def add_route(self, points: list[tuple[float, float]]) -> None:
         """Make a flow's route (its points from :func:`sample_route`) an obstacle for labels."""
@@ -160,22 +194,36 @@ class Placer:
                 + 0.1 * outside)
         if not on_line:
             cost += LINE_COST * self.lines.count(box)
-            cost += BORDER_COST * sum(1 for y, x0, x1 in self.borders
-                                      if box[1] < y < box[3] and box[0] < x1 and x0 < box[2])
+        cost += BORDER_COST * sum(1 for frame in self.frames if _straddles(box, frame))
         return cost
+
+    def free(self, box: Box, on_line: bool = False) -> bool:
+        """Whether nothing lies under the box (the quick test for :meth:`cost` == 0)."""
+        f = self.frame
+        if not (f[0] <= box[0] and box[2] <= f[2] and f[1] <= box[1] and box[3] <= f[3]):
+            return False
+        if any(_straddles(box, frame) for frame in self.frames):
+            return False
+        if any(_overlap(box, other) > 0 for other in self.occupied.near(box)):
+            return False
+        return on_line or not self.lines.any_in(box)
 
     def choose(self, candidates: list[tuple[float, float]], w: float, h: float,
                on_line: bool = False) -> tuple[float, float]:
-        """The first candidate centre whose box is free, else the least costly one
-        (``on_line``: a badge that belongs on a route; flows and borders do not count)."""
+        """The first candidate centre whose box is free, then the first free spot further out
+        (:func:`_ring`), else the least costly candidate (``on_line``: a badge that belongs
+        on a route; flows do not count)."""
         best, best_cost = candidates[0], float("inf")
         for cx, cy in candidates:
             cost = self.cost(_box(cx, cy, w, h), on_line)
             if cost == 0.0:
-                best = (cx, cy)
+                best, best_cost = (cx, cy), 0.0
                 break
             if cost < best_cost:
                 best, best_cost = (cx, cy), cost
+        if best_cost > 0.0:
+            best = next((spot for spot in _ring(candidates[0], w, h)
+                         if self.free(_box(*spot, w, h), on_line)), best)
         self.occupied.append(_box(best[0], best[1], w, h))
         self.placed.append(self.occupied[-1])
         return best

@@ -151,12 +151,18 @@ def _compact(lay: _Layout, plan: StackPlan) -> None:
         columns: dict[int, list[str]] = {}
         for name in names:
             columns.setdefault(plan.rank_of.get(name, -1), []).append(name)
-        def size(name: str) -> float:
+        def size(name: str, alone: bool = False) -> float:
+            """Height a node needs with its name below (events, gateways); a node alone in
+            its column sits on the band's centre line, so it needs that room on both sides."""
             obj = lay.by_name[name]
-            extra = 22.0 if obj.get("xlabel") else 0.0  # event and gateway names below
-            return float(obj.get("height", 0.5)) * 72 + extra
+            own = float(obj.get("height", 0.5)) * 72
+            if not obj.get("xlabel"):
+                return own
+            label = label_size(f"xlabel=<{obj['xlabel']}>", 10.0)
+            room = (label[1] if label else 0.0) + 4.0
+            return own + max(22.0, 2 * (room - BAND_PAD) if alone else room)
 
-        totals = {c: sum(size(n) for n in col) + ROW_GAP * (len(col) - 1)
+        totals = {c: sum(size(n, len(col) == 1) for n in col) + ROW_GAP * (len(col) - 1)
                   for c, col in columns.items()}
         inner = max(totals.values())
         height = inner + 2 * BAND_PAD
@@ -536,10 +542,10 @@ class _Writer:
                 lh = float(obj.get("lheight", 0)) * 72
                 self.placer.occupied.append((box[0] + 6, box[3] - 3 - lh, box[0] + 6 + lw,
                                              box[3] - 3))
-        for name in [*self.plan.bands, *self.plan.pools]:
+        for name in [*self.plan.bands, *self.plan.pools, *self.plan.cluster_band]:
             box = self.boxes.get(name)
             if box is not None:
-                self.placer.borders += [(box[1], box[0], box[2]), (box[3], box[0], box[2])]
+                self.placer.frames.append(box)
         node_line = re.compile(r"^([a-z]\d+) \[")
         edge_lines, label_lines = [], []
         for line in source.split("\n"):
