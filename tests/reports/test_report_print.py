@@ -142,15 +142,17 @@ def test_every_kommune_pdf_fits_12_pages_with_every_heading(printed: Path) -> No
 
 def test_every_name_of_every_printed_map_is_in_the_pdf(printed: Path) -> None:
     """Nothing lost in the denser print drawing: every step, event and decision name and every
-    flow label of IST and SOLL of the Kommune's top Leistungen is in the PDF text."""
+    flow label of IST and SOLL of the Kommune's top Leistungen is in the PDF text. Read in the
+    order it is drawn (``pdftotext -raw``): a label moved beside another text
+    (``maps.print_labels``) would otherwise be interleaved with it line by line."""
     from workbench.report_content import kommune, load_context
 
     ctx = load_context(printed.parent / "processes")
     for key, name in ((LILIENTHAL.split("_")[0], LILIENTHAL),
                       ("033565401", "033565401_samtgemeinde-hambergen")):
         pdf = printed / f"{name}.pdf"
-        text = _squeeze(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
-                                       text=True, check=True).stdout)
+        text = _squeeze(subprocess.run(["pdftotext", "-raw", str(pdf), "-"],
+                                       capture_output=True, text=True, check=True).stdout)
         names = []
         for r in kommune.top_rows(ctx, key).itertuples():
             for model in (ctx.repo.model(r.leistung, "ist", key), ctx.repo.model(r.leistung,

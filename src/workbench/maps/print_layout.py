@@ -29,6 +29,7 @@ from .flows import _letters, break_flows
 from .gv import HtmlLabel, attrs, html, html_lines, quote, run_dot
 from .gvlabels import PRINT_PENS, activity_look, attribute_line
 from .highlights import NONE, Highlights
+from .print_labels import untangle
 from .scene import Scene, SceneFlow, SceneNode, build_scene
 from .wording import element_name
 
@@ -369,7 +370,7 @@ class _Dot:
             if tail_row == head_row == self.index and tail and head:
                 self._edge(tail, head, None, None, {
                     "style": "dashed", "color": sh.MEDIENBRUCH, "penwidth": 1.6,
-                    "constraint": "false", "label": _badge([number], "")}, None)
+                    "constraint": "false", "label": _badge([number], [])}, None)
 
     def _link(self, letter: str, *, throwing: bool) -> str:
         gv_id = self._name("l")
@@ -440,30 +441,36 @@ def _edge_attrs(plan: _Plan, flow: SceneFlow) -> dict[str, object]:
             edge["constraint"] = "false"
         if flow.id in plan.styled:
             edge.update(color=sh.MEDIENBRUCH, penwidth=2.2)
-    text = _flow_text(flow)
+    lines = _flow_lines(flow)
     numbers = plan.numbers.get(flow.id)
     if numbers:
-        edge["label"] = _badge(numbers, text)
-    elif text:
-        edge["label"] = HtmlLabel(html_lines(sh.wrap(text, LABEL_CHARS, None)))
+        edge["label"] = _badge(numbers, lines)
+    elif lines:
+        edge["label"] = HtmlLabel(html_lines(lines))
     return edge
 
 
-def _flow_text(flow: SceneFlow) -> str:
+def _flow_lines(flow: SceneFlow) -> list[str]:
+    """A flow's label in lines: its name, then its share ("(25 %)") kept whole on one line."""
     el = flow.element
     if not isinstance(el, SequenceFlow):
-        return sh.clean_text(el.name) if el is not None else ""
-    text = sh.clean_text(el.name)
+        return sh.wrap(el.name, LABEL_CHARS, None) if el is not None and el.name else []
+    lines = sh.wrap(el.name, LABEL_CHARS, None) if sh.clean_text(el.name) else []
     if el.probability is not None:
-        share = f"{el.probability * 100:.0f}\u00a0%"
-        text = f"{text} ({share})" if text else share
-    return text
+        share = f"{el.probability * 100:.0f} %"
+        share = f"({share})" if lines else share
+        if lines and len(lines[-1]) + 1 + len(share) <= LABEL_CHARS:
+            lines[-1] += " " + share
+        else:
+            lines.append(share)
+    return lines
 
 
-def _badge(numbers: list[int], text: str) -> HtmlLabel:
-    """A flow label with the red numbered Medienbruch badges in front of its own text."""
-    own = (f'<TD ALIGN="LEFT" BALIGN="LEFT">{html_lines(sh.wrap(text, LABEL_CHARS, None))}</TD>'
-           if text else "")
+def _badge(numbers: list[int], lines: list[str]) -> HtmlLabel:
+    """A flow label with the red numbered Medienbruch badges in front of its own text (a
+    little apart from it, so a badge never touches a letter)."""
+    own = (f'<TD WIDTH="2"></TD><TD ALIGN="LEFT" BALIGN="LEFT">{html_lines(lines)}</TD>'
+           if lines else "")
     badges = "".join(f'<TD BGCOLOR="{sh.MEDIENBRUCH}" STYLE="rounded"><FONT COLOR="#ffffff">'
                      f"<B>{n}</B></FONT></TD>" for n in numbers)
     return HtmlLabel('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1"><TR>'
@@ -586,12 +593,13 @@ def _column_widths(dot: _Dot, layout: dict) -> list[float]:
 
 _STRIP = re.compile(r'<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->|<title>.*?</title>|\sid="[^"]*"',
                     re.S)
-_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
 
 
 def _clean(raw: str) -> PrintRow:
-    """A graphviz SVG without prolog, comments, ids and tooltips; its size in pt."""
-    svg = re.sub(r"\n\s*\n", "\n", _STRIP.sub("", raw))
+    """A graphviz SVG without prolog, comments, ids and tooltips, its labels moved off what
+    they hid (:mod:`.print_labels`); its size in pt."""
+    svg = untangle(re.sub(r"\n\s*\n", "\n", _STRIP.sub("", raw)).strip())
     size = _SIZE.search(svg)
     if size is None:
         raise ValueError("Graphviz-SVG ohne Größe")

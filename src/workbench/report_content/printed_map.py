@@ -40,7 +40,7 @@ def drawing(ist: Definitions, soll: Definitions) -> dict:
             "subtitle": found.subtitle,
         }, ensure_ascii=False, sort_keys=True)
 
-    return json.loads(cached_text(f"druckkarte-{digest}-{ROW_WIDTH_PT:.0f}-v1.json", render))
+    return json.loads(cached_text(f"druckkarte-{digest}-{ROW_WIDTH_PT:.0f}-v2.json", render))
 
 
 def figure(data: dict, title: str, caption: str) -> str:
