@@ -84,3 +84,35 @@ def test_whole_page_option_keeps_the_natural_size(tmp_path: Path) -> None:
                "-o", str(out)) == 0
     [(width, _, _)] = pages_of(out)
     assert width > 2000  # one page the size of the map, as before
+
+
+def _extents(pdf: Path) -> list[tuple[float, float, float]]:
+    """Per part page (after the overview): page width and the horizontal and vertical extent
+    of its words below the heading lines (pt), from pdftotext's word boxes."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    out = []
+    for page in list(re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml,
+                                 re.DOTALL))[1:]:
+        boxes = [tuple(float(v) for v in w[:4]) for w in WORD.findall(page.group(3))]
+        boxes = [b for b in boxes if b[1] > 22.7 + 34]  # below the 8 mm margin and the heading
+        out.append((float(page.group(1)), max(b[2] for b in boxes) - min(b[0] for b in boxes),
+                    max(b[3] for b in boxes) - min(b[1] for b in boxes)))
+    return out
+
+
+@pytest.mark.slow
+def test_parts_fill_the_page_width(tmp_path: Path) -> None:
+    """MIWG C.3.0 (auto) printed at exactly 7 pt was cut into two parts of 0.6 page width
+    each; now the same two parts fill the printable width (measured in the PDF: the words of
+    each part span at least 85 % of it) and the text is larger than 7 pt."""
+    out = tmp_path / "karte.pdf"
+    assert run("map", str(REFERENCE / "C.3.0.bpmn"), "--stil", "auto", "-o", str(out)) == 0
+    extents = _extents(out)
+    assert len(extents) == 2
+    printable = 841.92 - 2 * 8 * 72 / 25.4
+    for width, used, _ in extents:
+        assert abs(width - 841.92) < 1
+        assert used >= 0.85 * printable, (used, printable)
+    sizes = [size for _, _, words in pages_of(out)[1:] for size, _ in words if size < 11.5]
+    assert min(sizes) >= 6.9

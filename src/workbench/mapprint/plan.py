@@ -1,10 +1,12 @@
 """Where to cut a map for A4 landscape pages so every text prints at 7 pt or more.
 
 A map that is readable on one page (its smallest text at least :data:`MIN_PRINT_PT` when the
-whole map is fitted) stays whole. A larger one is printed at the scale where the smallest text
-is 7 pt and cut into page-sized windows: rows between the pool bands where the map has them
-(``report_content.mapparts.row_gaps``), otherwise – and for columns – at a line no text
-crosses, so no label is cut in two unless a single text is wider than a page.
+whole map is fitted) stays whole. A larger one is cut into page-sized windows: rows between the
+pool bands where the map has them (``report_content.mapparts.row_gaps``), otherwise – and for
+columns – at a line no text crosses (text widths measured from the font, :mod:`..maps.
+fontmetrics`), so no label is cut in two unless a single text is wider than a page. It gets as
+many windows as it needs with its smallest text at 7 pt, printed at the largest scale that
+needs no more windows, so the parts fill their pages.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..maps.fontmetrics import text_width
 from ..report_content.mapparts import (
     HEADING_PT,
     LANDSCAPE_HEIGHT_PT,
@@ -37,8 +40,11 @@ _SVG = "{http://www.w3.org/2000/svg}"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 _TRANSFORM = re.compile(r"(matrix|translate|scale|rotate)\s*\(([^)]*)\)")
 _ANCHOR = {"start": 0.0, "middle": 0.5, "end": 1.0}
-#: Average glyph width of DejaVu Sans in em (a generous estimate: cuts avoid the whole word).
-_GLYPH_EM = 0.62
+#: A measured text line is taken this much wider (share, plus 0.5 units each side), so a cut
+#: never touches a glyph that renders a little wider than its advance.
+_TEXT_SLACK = 0.03
+#: Each step down from the scale that fills every page exactly (split maps).
+_SCALE_STEP = 0.03
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -136,16 +142,18 @@ def layout_of(svg: str) -> Layout:
     """Estimated boxes of every line of text and every node, and the pool/lane edges."""
     found = Layout([], [], [])
 
-    def walk(element: etree._Element, matrix: Matrix, size: float, anchor: str,
+    def walk(element: etree._Element, matrix: Matrix, size: float, anchor: str, bold: bool,
              sink: list[Box] | None) -> None:
         if not isinstance(element.tag, str):
             return
         matrix = _multiply(matrix, parse_transform(element.get("transform")))
         size = _first(element.get("font-size")) or size
         anchor = element.get("text-anchor") or anchor
+        weight = element.get("font-weight")
+        bold = weight in ("bold", "bolder", "700", "800", "900") if weight else bold
         tag = element.tag.removeprefix(_SVG)
         if tag == "text":
-            lines = list(_lines(element, matrix, size, anchor))
+            lines = list(_lines(element, matrix, size, anchor, bold))
             found.texts.extend(lines)
             if sink is not None:
                 sink.extend(lines)
@@ -161,7 +169,7 @@ def layout_of(svg: str) -> Layout:
             if shape is not None and own is not None:
                 own.append(shape)
         for child in element:
-            walk(child, matrix, size, anchor, own)
+            walk(child, matrix, size, anchor, bold, own)
         if own is not None and own is not sink and own:
             box = (min(b[0] for b in own), min(b[1] for b in own), max(b[2] for b in own),
                    max(b[3] for b in own))
@@ -174,7 +182,7 @@ def layout_of(svg: str) -> Layout:
 
     root = svg_root(svg)
     for child in root:
-        walk(child, _IDENTITY, _first(root.get("font-size")) or 14.0, "start", None)
+        walk(child, _IDENTITY, _first(root.get("font-size")) or 14.0, "start", False, None)
     return found
 
 
@@ -202,7 +210,8 @@ def _shape_box(element: etree._Element, tag: str, matrix: Matrix) -> Box | None:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _lines(text: etree._Element, matrix: Matrix, size: float, anchor: str) -> Iterator[Box]:
+def _lines(text: etree._Element, matrix: Matrix, size: float, anchor: str,
+           bold: bool = False) -> Iterator[Box]:
     """One box per line of a ``<text>`` (its ``<tspan>`` lines, or the text itself)."""
     spans = [s for s in text if isinstance(s.tag, str) and s.tag == f"{_SVG}tspan"]
     x0, y0 = _first(text.get("x")) or 0.0, _first(text.get("y")) or 0.0
@@ -215,9 +224,11 @@ def _lines(text: etree._Element, matrix: Matrix, size: float, anchor: str) -> It
         y = _first(element.get("y"))
         x, y = (x0 if x is None else x), (y0 if y is None else y)
         own = _first(element.get("font-size")) or size
-        width = len(content) * own * _GLYPH_EM
+        heavy = element.get("font-weight")
+        heavy = heavy in ("bold", "bolder", "700", "800", "900") if heavy else bold
+        width = text_width(content, own, heavy) * (1 + _TEXT_SLACK)
         left = x - width * _ANCHOR.get(element.get("text-anchor") or anchor, 0.0)
-        corners = [_apply(matrix, cx, cy) for cx in (left, left + width)
+        corners = [_apply(matrix, cx, cy) for cx in (left - 0.5, left + width + 0.5)
                    for cy in (y - own * 0.85, y + own * 0.25)]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
         yield min(xs), min(ys), max(xs), max(ys)
@@ -282,12 +293,30 @@ def plan(svg: str) -> PrintPlan:
     if fit >= readable - 1e-9:
         scale = min(fit, max(readable, MAX_SCALE))
         return PrintPlan(width, height, scale, (Tile(0.0, 0.0, width, height, 0, 0),), smallest)
-    page_w, page_h = PAGE_WIDTH_PT / readable, PAGE_HEIGHT_PT / readable
     found = layout_of(svg)
+    preferred = [*found.band_edges, *row_gaps(svg)]
+    tiles = _tiles(width, height, readable, found, preferred)
+    # as many pages as at 7 pt, but each filled: the largest scale that needs no more parts
+    rows = len({t.row for t in tiles})
+    columns = max(sum(1 for t in tiles if t.row == r) for r in range(rows))
+    scale = min(columns * PAGE_WIDTH_PT / width, rows * PAGE_HEIGHT_PT / height)
+    while scale > readable * (1 + _SCALE_STEP):
+        larger = _tiles(width, height, scale, found, preferred)
+        if len(larger) <= len(tiles):
+            return PrintPlan(width, height, scale, tuple(larger), smallest)
+        scale /= 1 + _SCALE_STEP
+    return PrintPlan(width, height, readable, tuple(tiles), smallest)
+
+
+def _tiles(width: float, height: float, scale: float, found: Layout,
+           preferred: list[float]) -> list[Tile]:
+    """The parts of a map printed at ``scale``: rows first (at band edges where they can be),
+    then each row in columns; a part with neither text nor node is left out."""
+    page_w, page_h = PAGE_WIDTH_PT / scale, PAGE_HEIGHT_PT / scale
     # an expanded sub-process is a node larger than a page: it cannot be kept whole
     nodes = [b for b in found.nodes if b[2] - b[0] < page_w / 2 and b[3] - b[1] < page_h / 2]
     rows = _cuts(height, page_h, [(b[1], b[3]) for b in found.texts],
-                 [(b[1], b[3]) for b in nodes], [*found.band_edges, *row_gaps(svg)])
+                 [(b[1], b[3]) for b in nodes], preferred)
     tiles = []
     for r, (top, bottom) in enumerate(rows):
         texts = [b for b in found.texts if _overlaps(b, 0, top, width, bottom)]
@@ -297,4 +326,4 @@ def plan(svg: str) -> PrintPlan:
         tiles += [Tile(left, top, right - left, bottom - top, r, c)
                   for c, (left, right) in enumerate(columns)
                   if any(_overlaps(b, left, top, right, bottom) for b in texts + own)]
-    return PrintPlan(width, height, readable, tuple(tiles), smallest)
+    return tiles
