@@ -36,14 +36,9 @@ LEFT: dict[tuple[str, str], dict[str, int]] = {
     ("B.2.0", "auto"): {"edge": 2},
     # a message flow through the heading of a pool
     ("C.1.0", "auto"): {"edge": 1},
-    # two-line event names in bands dot made too low (maps with sub-process frames)
-    ("B.1.0", "auto"): {"frame": 2},
-    ("C.9.0", "auto"): {"frame": 2},
-    # a two-line gateway name with no free spot inside its lane
-    ("fundsachen/soll.bpmn", "auto"): {"frame": 1},
-    # DI: an activity's name the author drew over an event; boundary-event names on a frame
-    ("B.2.0", "di"): {"text": 1, "frame": 3},
-    # DI: a data object's name the author drew over an activity
+    # DI: a boundary event's name on a sub-process frame
+    ("B.2.0", "di"): {"frame": 1},
+    # DI: a data object the author drew over an activity's name
     ("C.8.0", "di"): {"node": 1},
 }
 
@@ -235,3 +230,18 @@ def test_annotation_sits_beside_its_element():
     gap_y = max(note[1] - host[3], host[1] - note[3], 0)
     assert max(gap_x, gap_y) <= 20, (note, host)
     assert collisions(svg)["edge"] == []
+
+
+def test_label_widths_are_the_font_widths():
+    """The placement measures labels with a table of DejaVu Sans widths
+    (:mod:`workbench.maps.textsize`): it agrees with the font file read by fontTools for every
+    character of Latin-1 and Latin Extended-A and the punctuation the maps use."""
+    from workbench.maps.textsize import text_width as table_width
+
+    from .geometry import text_width
+
+    chars = [chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180)]] + list("–—„“”‚‘’…·€×")
+    for char in chars:
+        assert table_width(char, 10.0) == pytest.approx(text_width(char, 10.0)), char
+    assert table_width("Eigentümer:in", 10.0) == pytest.approx(70.68, abs=0.01)
+    assert table_width("\u2980", 10.0) == 10.0  # unknown: a full em, never too narrow

@@ -383,13 +383,11 @@ def draw_edge(d: _Drawer, edge: Edge, el: Element, is_break: bool, reason: str |
             mx, my = _midpoint(points)
             lines = fit(label, 110, LABEL_SIZE, 3)
             cx, cy = mx + 4, my - 10
+        w, h = block_size(lines, LABEL_SIZE)
         if d.space is not None:
-            w, h = block_size(lines, LABEL_SIZE)
             cx, cy = d.space.place("", along((cx, cy), points, w, h), w, h)
         out.append(text_block(lines, cx, cy, size=LABEL_SIZE))
-        width = max(len(line) for line in lines) * LABEL_SIZE * CHAR_EM + 4
-        height = len(lines) * LABEL_SIZE * 1.18 + 4
-        text_box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+        text_box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
     if reason:  # on the flow, beside its own label
         spots = [_point_at(points, share / 20) for share in (10, 6, 14, 3, 17, 8, 12, 4, 16,
                                                               1, 19)]

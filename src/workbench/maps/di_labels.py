@@ -15,16 +15,17 @@ import itertools
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from .textsize import text_width
+
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (SVG: y grows downwards)
 Point = tuple[float, float]
 CELL = 100.0
-CHAR_EM = 0.62  # generous average DejaVu Sans advance width, so estimates do not fall short
 LINE = 1.18
 
 
 def block_size(lines: list[str], size: float) -> tuple[float, float]:
-    """Estimated (width, height) of a text block drawn by ``text_block``."""
-    width = max((len(line) for line in lines), default=0) * size * CHAR_EM + 2
+    """(width, height) of a text block drawn by ``text_block`` (DejaVu Sans widths)."""
+    width = max((text_width(line, size) for line in lines), default=0.0) + 4
     return width, len(lines) * size * LINE + 2
 
 

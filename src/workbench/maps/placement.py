@@ -8,9 +8,9 @@ candidate spot whose box touches no node, no flow, no label placed before and li
 or wholly outside every frame (pool, lane, expanded sub-process). When none of the usual spots is
 free, spots further out are tried (a ring around the first spot, nearest first); only when even
 those are all taken does the spot with the least cost win (overlap area; every flow point and
-every frame the box straddles adds a penalty). Sizes are estimated from the label text (DejaVu
-Sans, 0.62 em per character). Routes are known before any label is placed, so a label never
-sits on a flow.
+every frame the box straddles adds a penalty). Widths come from the advance widths of
+DejaVu Sans (:mod:`workbench.maps.textsize`), heights from the number of lines. Routes are
+known before any label is placed, so a label never sits on a flow.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .badges import RADIUS, point_on, spline_points
+from .textsize import text_width
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
-CHAR_EM = 0.62
 LINE_EM = 1.22
 _XLABEL = re.compile(r"xlabel=<(.*)>")
 _TAG = re.compile(r"<[^>]+>")
@@ -42,7 +42,7 @@ def label_size(line: str, default_size: float) -> tuple[float, float] | None:
     text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace(
         "&quot;", '"').replace("&#160;", " ")
     lines = [line for line in text.split("\n")] or [""]
-    width = max(len(line) for line in lines) * size * CHAR_EM + 2
+    width = max(text_width(line, size) for line in lines) + 4
     return width, len(lines) * size * LINE_EM + 1
 
 
@@ -76,6 +76,29 @@ def _straddles(box: Box, frame: Box) -> bool:
     return not inside and _overlap(box, frame) > 0
 
 
+def _holds(frame: Box, x: float, y: float) -> bool:
+    return frame[0] < x < frame[2] and frame[1] < y < frame[3]
+
+
+def _contains(frame: Box, box: Box) -> bool:
+    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
+
+
+@dataclass
+class _Region:
+    """The frames near one label and the frame memberships (by those frames) its centre may
+    have: the same as a point of what it names (None: anywhere)."""
+
+    frames: list[Box]
+    allowed: set[tuple[bool, ...]] | None
+
+    def home(self, box: Box) -> bool:
+        if self.allowed is None:
+            return True
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return tuple(_holds(f, x, y) for f in self.frames) in self.allowed
+
+
 def _ring(start: tuple[float, float], w: float, h: float) -> Iterator[tuple[float, float]]:
     """Spots around ``start`` out to :data:`RING_REACH` beyond the label's own size, nearest
     first (a label that found no free spot among the usual ones); computed only when asked."""
@@ -97,6 +120,7 @@ STEP = 3.0  # pt between the sampled points of a route
 BOX_WEIGHT = 20.0  # per pt² of a label's box over a node, heading or placed label
 LINE_COST = 40.0  # per route point inside a label's box
 BORDER_COST = 25.0  # per frame (pool, lane, sub-process) a label's box straddles
+AWAY_COST = 1000.0  # a label outside the frames of what it names (another pool or lane)
 RING_STEP = 5.0  # pt between the spots tried further out
 RING_REACH = (140.0, 70.0)  # pt: how far (x, y) beyond the first spot a label may move
 
@@ -179,6 +203,8 @@ class Placer:
     lines: _Points = field(default_factory=_Points)  # sampled points of all routes
     #: frames of pools, lanes and expanded sub-processes: a label lies inside or outside each
     frames: list[Box] = field(default_factory=list)
+    #: labels that found no free spot: (box where they went, points of what they name)
+    misses: list[tuple[Box, list[tuple[float, float]]]] = field(default_factory=list)
 
     def add_route(self, points: list[tuple[float, float]]) -> None:
         """Make a flow's route (its points from :func:`sample_route`) an obstacle for labels."""
@@ -186,7 +212,27 @@ class Placer:
         for x, y in points:
             grid.setdefault((int(x // CELL), int(y // CELL)), []).append((x, y))
 
-    def cost(self, box: Box, on_line: bool = False) -> float:
+    def _region(self, candidates: list[tuple[float, float]], w: float, h: float,
+                anchors: list[tuple[float, float]] | None) -> _Region:
+        """The frames that matter for one label: those whose outline passes the area its
+        candidates and ring spots can cover (any other frame holds that whole area or none of
+        it), and where the label may go (:class:`_Region`)."""
+        xs, ys = [c[0] for c in candidates], [c[1] for c in candidates]
+        reach_x, reach_y = w + RING_REACH[0] + 1, h + RING_REACH[1] + 1
+        area = (min(xs) - reach_x, min(ys) - reach_y, max(xs) + reach_x, max(ys) + reach_y)
+        near = [f for f in self.frames if _straddles(area, f)]
+        if not anchors:
+            return _Region(near, None)
+        far = [f for f in self.frames if not _straddles(area, f)]
+        around = tuple(_contains(f, area) for f in far)
+        allowed = set()
+        for x, y in anchors:
+            if tuple(_holds(f, x, y) for f in far) == around:
+                allowed.add(tuple(_holds(f, x, y) for f in near))
+        return _Region(near, allowed)
+
+    def cost(self, box: Box, on_line: bool = False, region: _Region | None = None) -> float:
+        frames = self.frames if region is None else region.frames
         inside = _overlap(box, self.frame)
         outside = (box[2] - box[0]) * (box[3] - box[1]) - inside
         # text over text or a node is far worse than text over a line
@@ -194,36 +240,47 @@ class Placer:
                 + 0.1 * outside)
         if not on_line:
             cost += LINE_COST * self.lines.count(box)
-        cost += BORDER_COST * sum(1 for frame in self.frames if _straddles(box, frame))
+        cost += BORDER_COST * sum(1 for frame in frames if _straddles(box, frame))
+        if region is not None and not region.home(box):
+            cost += AWAY_COST
         return cost
 
-    def free(self, box: Box, on_line: bool = False) -> bool:
+    def free(self, box: Box, on_line: bool = False, region: _Region | None = None) -> bool:
         """Whether nothing lies under the box (the quick test for :meth:`cost` == 0)."""
         f = self.frame
         if not (f[0] <= box[0] and box[2] <= f[2] and f[1] <= box[1] and box[3] <= f[3]):
             return False
-        if any(_straddles(box, frame) for frame in self.frames):
+        frames = self.frames if region is None else region.frames
+        if any(_straddles(box, frame) for frame in frames):
+            return False
+        if region is not None and not region.home(box):
             return False
         if any(_overlap(box, other) > 0 for other in self.occupied.near(box)):
             return False
         return on_line or not self.lines.any_in(box)
 
     def choose(self, candidates: list[tuple[float, float]], w: float, h: float,
-               on_line: bool = False) -> tuple[float, float]:
+               on_line: bool = False,
+               anchors: list[tuple[float, float]] | None = None) -> tuple[float, float]:
         """The first candidate centre whose box is free, then the first free spot further out
-        (:func:`_ring`), else the least costly candidate (``on_line``: a badge that belongs
-        on a route; flows do not count)."""
+        (:func:`_ring`), else the least costly candidate, noted in :attr:`misses`
+        (``on_line``: a badge that belongs on a route, flows do not count; ``anchors``: the
+        points of what the label names — it stays in their pool and lane)."""
+        region = self._region(candidates, w, h, anchors)
         best, best_cost = candidates[0], float("inf")
         for cx, cy in candidates:
-            cost = self.cost(_box(cx, cy, w, h), on_line)
+            cost = self.cost(_box(cx, cy, w, h), on_line, region)
             if cost == 0.0:
                 best, best_cost = (cx, cy), 0.0
                 break
             if cost < best_cost:
                 best, best_cost = (cx, cy), cost
         if best_cost > 0.0:
-            best = next((spot for spot in _ring(candidates[0], w, h)
-                         if self.free(_box(*spot, w, h), on_line)), best)
+            spot = next((spot for spot in _ring(candidates[0], w, h)
+                         if self.free(_box(*spot, w, h), on_line, region)), None)
+            if spot is None:
+                self.misses.append((_box(best[0], best[1], w, h), anchors or [best]))
+            best = spot or best
         self.occupied.append(_box(best[0], best[1], w, h))
         self.placed.append(self.occupied[-1])
         return best
@@ -238,7 +295,8 @@ class Placer:
         return self.choose([(cx, below), (cx, above), (left, cy), (right, cy),
                             (right, below), (left, below),
                             (right, above), (left, above),
-                            (cx, below - h - gap), (cx, above + h + gap)], w, h)
+                            (cx, below - h - gap), (cx, above + h + gap)], w, h,
+                           anchors=[(cx, cy)])
 
     def edge_label(self, pos: str, w: float, h: float) -> tuple[float, float]:
         """A spot for a flow's label along its route, above or below the line."""
@@ -250,11 +308,11 @@ class Placer:
                 candidates += [(x + w / 2 + 2, y + h / 2 + 2 + lift), (x, y + h / 2 + 3 + lift),
                                (x, y - h / 2 - 3 - lift), (x + w / 2 + 2, y - h / 2 - 2 - lift),
                                (x - w / 2 - 2, y + h / 2 + 2 + lift)]
-        return self.choose(candidates, w, h)
+        return self.choose(candidates, w, h, anchors=points)
 
     def badge(self, pos: str) -> tuple[float, float]:
         """A spot for a Medienbruch badge on the route."""
         points = spline_points(pos)
         size = 2 * RADIUS
         candidates = [point_on(points, s) for s in (0.5, 0.3, 0.7, 0.15, 0.85, 0.05, 0.95)]
-        return self.choose(candidates, size, size, on_line=True)
+        return self.choose(candidates, size, size, on_line=True, anchors=points)

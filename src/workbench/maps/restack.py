@@ -72,14 +72,35 @@ class _Layout:
 
 
 def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
-    """The pinned DOT text for ``neato -n2`` (see module docstring)."""
+    """The pinned DOT text for ``neato -n2`` (see module docstring). When a label finds no
+    free spot, the bands it belongs to grow (room above and below) and everything is placed
+    again, up to :data:`GROWTH_PASSES` times."""
+    saved = [(obj, {k: obj[k] for k in ("bb", "pos", "xlp") if k in obj})
+             for obj in data.get("objects", [])]
+    grow: dict[str, float] = {}
+    for attempt in range(GROWTH_PASSES + 1):
+        if attempt:
+            for obj, values in saved:
+                obj.update(values)
+        text, more = _restack_once(source, data, plan, grow)
+        if not more:
+            break
+        for band, extra in more.items():
+            grow[band] = grow.get(band, 0.0) + extra
+    return text
+
+
+def _restack_once(source: str, data: dict[str, Any], plan: StackPlan,
+                  grow: dict[str, float]) -> tuple[str, dict[str, float]]:
+    """One pass of :func:`restack` with bands grown by ``grow`` (pt above and below their
+    content); returns the text and the growth the bands of unplaced labels still need."""
     lay = _Layout(data)
     compact = plan.compact and not plan.cluster_band
     if compact:
         _compact(lay, plan)
     band_boxes = {b: _box(lay.by_name[b]["bb"]) for b in plan.bands if b in lay.by_name}
     if not band_boxes:
-        return source
+        return source, {}
     bx0 = min(b[0] for b in band_boxes.values())
     bx1 = max(b[2] for b in band_boxes.values())
 
@@ -115,8 +136,9 @@ def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
             if grp != band:
                 cursor -= _label_room(lay.by_name[grp])
         _, y0, _, y1 = band_boxes[band]
-        height = y1 - y0
-        dy[band] = cursor - y1
+        extra = grow.get(band, 0.0)
+        height = y1 - y0 + 2 * extra
+        dy[band] = cursor - extra - y1
         new_box[band] = (bx0, cursor - height, bx1, cursor)
         cursor -= height
         prev_group, prev_section = grp, sec
@@ -125,10 +147,11 @@ def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
     out.reroute = compact
     if not compact:  # compact bands already stack artifacts below their element
         out.place_artifacts()
-    return out.write(source)
+    return out.write(source), out.growth()
 
 
 ROW_GAP = 18.0  # pt between stacked nodes of one band and column
+GROWTH_PASSES = 3  # placement passes with grown bands when a label found no free spot
 BAND_PAD = 9.0
 
 
@@ -455,6 +478,19 @@ class _Writer:
         x, y = self.nodes[name]
         w, h = float(obj.get("width", 0.5)) * 36, float(obj.get("height", 0.5)) * 36
         return x - w, y - h, x + w, y + h
+
+    def growth(self) -> dict[str, float]:
+        """Bands to grow for the labels that found no free spot: the bands holding what such a
+        label names, by the label's height (the bands it lies on, if it names a flow)."""
+        more: dict[str, float] = {}
+        bands = [(b, self.boxes[b]) for b in self.plan.bands if b in self.boxes]
+        for box, anchors in self.placer.misses:
+            homes = [b for b, f in bands
+                     if any(f[0] < x < f[2] and f[1] < y < f[3] for x, y in anchors)]
+            hit = [b for b in homes if _touch(self.boxes[b], box)] or homes
+            for band in hit:
+                more[band] = max(more.get(band, 0.0), (box[3] - box[1]) * 0.6 + 3.0)
+        return more
 
     # ---- output
     def write(self, source: str) -> str:
