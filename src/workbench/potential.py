@@ -9,6 +9,7 @@ documented in German in ``docs/kennzahlen.md`` and ``docs/bewertungsmodell.md``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,27 +369,43 @@ def analyse_tables(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen:
     """:func:`analyse` from tables (model metrics already computed): frame, scores, ranks,
     sensitivity per Kommune and for the Verbund, EfA candidates."""
     frame = potential_frame(kommunen, leistungen, fallzahlen, model_metrics, params)
-    scored = _scored_with_sensitivity(frame, bewertungen, model, top=top, draws=draws, seed=seed)
-    verbund_scored = _scored_with_sensitivity(ranking.verbund_frame(frame), bewertungen, model,
-                                              top=top, draws=draws, seed=seed)
+    # The national sensitivity keeps both cores busy only part of the time; the Verbund view,
+    # the EfA table and the Kommunen's scores run beside it on one more thread (independent
+    # results, each computed exactly as alone).
+    with ThreadPoolExecutor(max_workers=1) as side:
+        verbund_job = side.submit(_verbund_and_efa, frame, bewertungen, model, params,
+                                  top=top, draws=draws, seed=seed)
+        scored = _scored_with_sensitivity(frame, bewertungen, model, top=top, draws=draws,
+                                          seed=seed, side=side)
+        verbund_scored, efa = verbund_job.result()
     annahmen = {**model.assumptions(), "top_n": top, "ziehungen": draws, "seed": seed}
     notes = [*model.findings, *frame.attrs["hinweise"], *scored.attrs.get("hinweise", []),
              *(hints or [])]
-    efa = ranking.efa_candidates(frame, params.efa_mitglieder, params.efa_stunden)
     if gaps is None:
         gaps = pd.DataFrame(columns=["leistung", "modell", "befund"])
     return Analyse(params, annahmen, scored, verbund_scored.sort_values("rang"), efa,
                    list(dict.fromkeys(notes)), gaps)
 
 
+def _verbund_and_efa(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Any,
+                     params: Parameters, *, top: int, draws: int, seed: int,
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Verbund view scored with its sensitivity, and the EfA candidates."""
+    verbund = _scored_with_sensitivity(ranking.verbund_frame(frame), bewertungen, model,
+                                       top=top, draws=draws, seed=seed)
+    return verbund, ranking.efa_candidates(frame, params.efa_mitglieder, params.efa_stunden)
+
+
 def _scored_with_sensitivity(frame: pd.DataFrame, bewertungen: pd.DataFrame | None, model: Any,
-                             *, top: int, draws: int, seed: int) -> pd.DataFrame:
+                             *, top: int, draws: int, seed: int,
+                             side: Executor | None = None) -> pd.DataFrame:
     """``ranking.score`` of ``frame`` plus the sensitivity columns; the criterion values are
-    computed once, the sensitivity first (its working memory is the larger), nothing is
-    copied into the result."""
+    computed once, nothing is copied into the result. With ``side`` the scores are computed
+    there while the sensitivity runs."""
     cv = ranking.criterion_values(frame, bewertungen, model)
+    job = side.submit(ranking.score, frame, bewertungen, model, values=cv) if side else None
     columns = ranking.sensitivity_columns(frame, bewertungen, model, top=top, draws=draws,
                                           seed=seed, values=cv)
-    scored = ranking.score(frame, bewertungen, model, values=cv)
+    scored = job.result() if job else ranking.score(frame, bewertungen, model, values=cv)
     del cv
     return ranking.with_columns(scored, columns)
