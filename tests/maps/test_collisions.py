@@ -231,17 +231,3 @@ def test_annotation_sits_beside_its_element():
     assert max(gap_x, gap_y) <= 20, (note, host)
     assert collisions(svg)["edge"] == []
 
-
-def test_label_widths_are_the_font_widths():
-    """The placement measures labels with a table of DejaVu Sans widths
-    (:mod:`workbench.maps.textsize`): it agrees with the font file read by fontTools for every
-    character of Latin-1 and Latin Extended-A and the punctuation the maps use."""
-    from workbench.maps.textsize import text_width as table_width
-
-    from .geometry import text_width
-
-    chars = [chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x180)]] + list("–—„“”‚‘’…·€×")
-    for char in chars:
-        assert table_width(char, 10.0) == pytest.approx(text_width(char, 10.0)), char
-    assert table_width("Eigentümer:in", 10.0) == pytest.approx(70.68, abs=0.01)
-    assert table_width("\u2980", 10.0) == 10.0  # unknown: a full em, never too narrow

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from .textsize import text_width
+from .fontmetrics import text_width
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (SVG: y grows downwards)
 Point = tuple[float, float]

@@ -9,7 +9,7 @@ or wholly outside every frame (pool, lane, expanded sub-process). When none of t
 free, spots further out are tried (a ring around the first spot, nearest first); only when even
 those are all taken does the spot with the least cost win (overlap area; every flow point and
 every frame the box straddles adds a penalty). Widths come from the advance widths of
-DejaVu Sans (:mod:`workbench.maps.textsize`), heights from the number of lines. Routes are
+DejaVu Sans (:mod:`workbench.maps.fontmetrics`), heights from the number of lines. Routes are
 known before any label is placed, so a label never sits on a flow.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .badges import RADIUS, point_on, spline_points
-from .textsize import text_width
+from .fontmetrics import text_width
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
 LINE_EM = 1.22
