@@ -32,10 +32,6 @@ KINDS = ("text", "edge", "node", "frame")
 #: (model, style) → collisions still left, by kind; every other map must have none at all.
 #: Each entry names what is left and why (measured 2026-12-05).
 LEFT: dict[tuple[str, str], dict[str, int]] = {
-    # flows through an activity's own name where no detour corridor is free
-    ("B.2.0", "auto"): {"edge": 2},
-    # a message flow through the heading of a pool
-    ("C.1.0", "auto"): {"edge": 1},
     # DI: a boundary event's name on a sub-process frame
     ("B.2.0", "di"): {"frame": 1},
     # DI: a data object the author drew over an activity's name

@@ -70,9 +70,14 @@ def detour(a: Box, b: Box, pos: str, obstacles: list[Box], arrowsize: float = 0.
             x1, x2 = a[2] + STUB, b[0] - STUB - arrow
             end = (b[0], by)
             corners = [(a[2], ay), (x1, ay), (x1, y), (x2, y), (x2, by), (b[0] - arrow, by)]
-        else:  # backwards or stacked: out of the top or bottom, into the top or bottom
-            up_a, up_b = y > ay, y > by
-            ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+            route = straight(corners, end)
+            if crossings(route, inner) == 0:
+                return route, ((corners[2][0] + corners[3][0]) / 2, y)
+            continue
+        # backwards or stacked: out of the top or bottom, into the top or bottom — at the
+        # centres, or where the other box lies (straight down a wide sub-process frame)
+        up_a, up_b = y > ay, y > by
+        for ax, bx in _columns(a, b):
             start = (ax, a[3] if up_a else a[1])
             end = (bx, b[3] if up_b else b[1])
             stop = (bx, end[1] + arrow if up_b else end[1] - arrow)
@@ -80,7 +85,21 @@ def detour(a: Box, b: Box, pos: str, obstacles: list[Box], arrowsize: float = 0.
                     1 if up_b else -1) < 0:
                 continue
             corners = [start, (ax, y), (bx, y), stop]
-        route = straight(corners, end)
-        if crossings(route, inner) == 0:
-            return route, ((corners[2][0] + corners[3][0]) / 2, y)
+            route = straight(corners, end)
+            if crossings(route, inner) == 0:
+                return route, ((ax + bx) / 2, y)
     return None
+
+
+def _columns(a: Box, b: Box) -> list[tuple[float, float]]:
+    """(x out of ``a``, x into ``b``) for a route leaving and entering vertically: the centres
+    first, then straight across where the boxes overlap in x."""
+    ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+    pairs = [(ax, bx)]
+    low, high = max(a[0], b[0]) + 6, min(a[2], b[2]) - 6
+    if low <= high:
+        x = min(max(bx, low), high)
+        pairs.append((x, x))
+        x = min(max(ax, low), high)
+        pairs.append((x, x))
+    return list(dict.fromkeys(pairs))

@@ -412,6 +412,7 @@ class _Writer:
         low, high = min(gap, last_gap), max(gap, last_gap)
         between = [box for name, box in self._obstacles()
                    if name not in (tail, head) and low < (box[1] + box[3]) / 2 < high]
+        between += [box for box in self._headings() if low < (box[1] + box[3]) / 2 < high]
         x = bx
         if any(box[0] - 4 < bx < box[2] + 4 for box in between):
             free = [c for c in sorted({bx, ax, *(box[0] - 9 for box in between),
@@ -433,6 +434,12 @@ class _Writer:
             end = (side, (b[1] + b[3]) / 2)
             turn = arrow if side == b[2] else -arrow
             head_leg = [(entry_x, last_gap), (entry_x, end[1]), (side + turn, end[1])]
+            if not self._clear(head_leg[1], head_leg[2], (tail, head)):
+                # the side way crosses a lane's name: come down beside what blocks the
+                # receiver's column, then across just above (below) it, into its top (bottom)
+                dogleg = self._dogleg(bx, last_gap, stop, arrow, (tail, head))
+                if dogleg is not None:
+                    end, head_leg = (bx, stop[1] - (arrow if stop[1] > b[3] else -arrow)), dogleg
         corners = [*leg, (x, gap), (x, last_gap), *head_leg]
         corners = [c for i, c in enumerate(corners) if i == 0 or c != corners[i - 1]]
         points = [corners[0]]
@@ -441,6 +448,35 @@ class _Writer:
                        (p[0] + 2 * (q[0] - p[0]) / 3, p[1] + 2 * (q[1] - p[1]) / 3), q]
         return _spline(points, end), ((ax + bx) / 2, gap)
 
+    def _blocking(self, ends: tuple[str, str]) -> list[Box]:
+        """Nodes (not ``ends``), headings and lane names a message flow must not cross."""
+        boxes = [box for name, box in self._obstacles() if name not in ends]
+        boxes += self._headings()
+        boxes += [self._endpoint_box(h, None) for h in self.plan.headers.values()
+                  if h in self.nodes]
+        return boxes
+
+    def _clear(self, p: tuple[float, float], q: tuple[float, float],
+               ends: tuple[str, str]) -> bool:
+        """Whether the straight (horizontal or vertical) piece p–q touches nothing of
+        :meth:`_blocking`."""
+        x0, x1 = sorted((p[0], q[0]))
+        y0, y1 = sorted((p[1], q[1]))
+        return not any(b[0] - 3 < x1 and x0 < b[2] + 3 and b[1] - 3 < y1 and y0 < b[3] + 3
+                       for b in self._blocking(ends))
+
+    def _dogleg(self, bx: float, gap: float, stop: tuple[float, float], arrow: float,
+                ends: tuple[str, str]) -> list[tuple[float, float]] | None:
+        """The last legs of a message flow into the top (bottom) of its receiver at ``bx``
+        when its own column is blocked: down a free column, across just above the receiver."""
+        level = stop[1] + 10.0 if gap > stop[1] else stop[1] - 10.0
+        options = {x for b in self._blocking(ends) for x in (b[0] - 9, b[2] + 9)}
+        for x in sorted(options, key=lambda c: (abs(c - bx), c)):
+            legs = [(x, gap), (x, level), (bx, level), stop]
+            if all(self._clear(p, q, ends) for p, q in itertools.pairwise(legs[:3])):
+                return legs
+        return None
+
     def _free_column(self, x: float, y0: float, y1: float, ends: tuple[str, str],
                      own: Box) -> float:
         """``x``, or the nearest x beside ``own`` where a vertical line from y0 to y1 touches
@@ -448,6 +484,7 @@ class _Writer:
         low, high = min(y0, y1), max(y0, y1)
         boxes = [box for name, box in self._obstacles() if name not in ends
                  and box[1] < high and box[3] > low]
+        boxes += [box for box in self._headings() if box[1] < high and box[3] > low]
 
         def blocked(c: float) -> bool:
             return any(box[0] - 4 < c < box[2] + 4 for box in boxes)
@@ -459,6 +496,18 @@ class _Writer:
         free = [c for c in sorted(options, key=lambda c: abs(c - x))
                 if not blocked(c) and not own[0] - 4 < c < own[2] + 4]
         return free[0] if free else x
+
+    def _headings(self) -> list[Box]:
+        """Boxes of the headings of pools, sections and sub-processes (top left in their
+        frame)."""
+        out = []
+        for name, box in self.boxes.items():
+            obj = self.lay.by_name.get(name, {})
+            if obj.get("label") and name != "cluster_titel":
+                lw = float(obj.get("lwidth", 0)) * 72
+                lh = float(obj.get("lheight", 0)) * 72
+                out.append((box[0] + 6, box[3] - 3 - lh, box[0] + 6 + lw, box[3] - 3))
+        return out
 
     def _obstacles(self) -> list[tuple[str, Box]]:
         """Boxes of the visible nodes (cached)."""
@@ -571,13 +620,8 @@ class _Writer:
         for name in self.nodes:
             if not name.startswith("z"):
                 self.placer.occupied.append(self._endpoint_box(name, None))
-        for name, box in self.boxes.items():  # headings of pools, sections, sub-processes
-            obj = self.lay.by_name.get(name, {})
-            if obj.get("label") and name != "cluster_titel":
-                lw = float(obj.get("lwidth", 0)) * 72
-                lh = float(obj.get("lheight", 0)) * 72
-                self.placer.occupied.append((box[0] + 6, box[3] - 3 - lh, box[0] + 6 + lw,
-                                             box[3] - 3))
+        for box in self._headings():
+            self.placer.occupied.append(box)
         for name in [*self.plan.bands, *self.plan.pools, *self.plan.cluster_band]:
             box = self.boxes.get(name)
             if box is not None:
@@ -639,24 +683,27 @@ class _Writer:
         :mod:`workbench.maps.detour`), with its sampled points; message flows keep their own
         routing."""
         unchanged = routed, points
+        clusters: tuple[str | None, str | None] = (None, None)
         if edge is not None:
-            if edge.get("id") in self.plan.messages or edge.get("ltail") or edge.get("lhead"):
+            if edge.get("id") in self.plan.messages:
                 return unchanged
             tail = self.lay.by_gvid[edge["tail"]]["name"]
             head = self.lay.by_gvid[edge["head"]]["name"]
+            clusters = (edge.get("ltail"), edge.get("lhead"))  # ends at a sub-process frame
         else:
             match = re.match(r"^(?://flat )?(\w+) -> (\w+) \[", line)
             if match is None:
                 return unchanged
             tail, head = match.groups()
-        a, b = self._endpoint_box(tail, None), self._endpoint_box(head, None)
+        a, b = self._endpoint_box(tail, clusters[0]), self._endpoint_box(head, clusters[1])
         if not self._runs_through(points, (tail, head), a, b):
             return unchanged  # the common case, found with a grid lookup per route point
         obstacles = [box for name, box in self._obstacles() if name not in (tail, head)
                      and not _touch(box, a) and not _touch(box, b)]
         frame, other = self._pool_box(tail), self._pool_box(head)
         limits = (frame[1][1], frame[1][3]) if frame and other and frame[0] == other[0] else None
-        found = detour(a, b, routed[0], obstacles, limits=limits)
+        arrow = 0.0 if (edge or {}).get("arrowhead") == "none" else 0.8
+        found = detour(a, b, routed[0], obstacles, arrowsize=arrow, limits=limits)
         if found is None:
             return unchanged
         return ((found[0], dict.fromkeys(routed[1], found[1])),
