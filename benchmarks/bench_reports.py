@@ -47,7 +47,6 @@ import os
 import re
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +59,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
-from benchlib import Timing, record  # noqa: E402
+from benchlib import Timing, record, run_child, stop_on_sigterm  # noqa: E402
 
 from workbench.reports.batch import JobResult, jobs_for_repository, run_batch  # noqa: E402
 from workbench.reports.jobs import installed_templates  # noqa: E402
@@ -144,8 +143,8 @@ def naive_report(template: Path, work: Path, params: dict, env: dict[str, str]) 
         if value is None:
             continue
         cmd += ["-p" if isinstance(value, int) else "-r", key, str(value)]
-    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
-    subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+    run_child(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+    run_child([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
                     str(executed), "--output", f"{name}.html"],
                    check=True, capture_output=True, cwd=ROOT, env=env)
 
@@ -161,7 +160,7 @@ def _example_copy(work: Path) -> Path:
 def _whole_command(kb: Path, out: Path, env: dict[str, str]) -> tuple[float, dict[str, int]]:
     """``workbench report --alle`` as a subprocess; seconds and the counts from batch.log."""
     started = time.perf_counter()
-    subprocess.run([str(BIN / "workbench"), "report", "--alle", "--repository", str(kb),
+    run_child([str(BIN / "workbench"), "report", "--alle", "--repository", str(kb),
                     "--out", str(out), "--ohne-fortschritt"],
                    check=True, capture_output=True, cwd=ROOT, env=env)
     elapsed = time.perf_counter() - started
@@ -489,4 +488,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with stop_on_sigterm():  # SIGTERM: the running batch stops its workers and kernels
+        sys.exit(main())

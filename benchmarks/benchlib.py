@@ -13,17 +13,22 @@ Every ``bench_*.py`` reports each case with :func:`record`. It prints a German l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import signal
 import statistics
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 RESULTS_ENV = "WERKBENCH_BENCH_RESULTS"
+#: Seconds an interrupted benchmark gives its child to stop its own workers and kernels.
+STOP_GRACE = 20.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,44 @@ class Timing:
     @property
     def best(self) -> float:
         return min(self.runs)
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM interrupts the benchmark like Ctrl-C (``KeyboardInterrupt``), so
+    :func:`run_child` can stop its child, and an in-process batch its workers and kernels."""
+    with contextlib.ExitStack() as stack:
+        try:
+            from workbench.reports.stopping import sigterm_unwinds
+        except ImportError:  # a benchmark without the workbench on its path
+            yield
+            return
+        stack.enter_context(sigterm_unwinds())
+        yield
+
+
+def run_child(command: Sequence[str], *, check: bool = False, capture_output: bool = False,
+              **kwargs: Any) -> subprocess.CompletedProcess:
+    """``subprocess.run`` that, when the benchmark is interrupted, sends the child SIGTERM (a
+    ``workbench report`` then stops its workers and kernels), waits :data:`STOP_GRACE` seconds
+    and only then kills it; ``subprocess.run`` would SIGKILL it and orphan its children."""
+    if capture_output:
+        kwargs.update(stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with subprocess.Popen(list(command), **kwargs) as process:
+        try:
+            out, err = process.communicate()
+        except BaseException:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_GRACE)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            raise
+    done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    if check:
+        done.check_returncode()
+    return done
 
 
 def median_time(func: Callable[[], Any], *, repeat: int = 3, warmup: int = 0) -> Timing:

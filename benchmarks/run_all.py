@@ -39,7 +39,7 @@ NATIONAL_SCRIPT = "bench_reports.py"
 NATIONAL_ARGS = ["--faelle", "500,4935"]
 sys.path.insert(0, str(HERE))
 
-from benchlib import RESULTS_ENV, _fmt  # noqa: E402
+from benchlib import RESULTS_ENV, _fmt, run_child, stop_on_sigterm  # noqa: E402
 
 
 def _cell(value: object) -> str:
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         for script in scripts:
             print(f"== {script.name}", flush=True)
             start, load = time.perf_counter(), load_average()
-            code = subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
+            code = run_child([sys.executable, str(script)], cwd=ROOT, env=env).returncode
             seconds[script.stem] = time.perf_counter() - start
             loads[script.stem] = (load, load_average())
             if code != 0:
@@ -214,7 +214,7 @@ def run_national(target: Path) -> int:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
                                 capture_output=True).stdout.strip() or "unbekannt"
         start, load = time.perf_counter(), load_average()
-        code = subprocess.call(command, cwd=ROOT, env=env)
+        code = run_child(command, cwd=ROOT, env=env).returncode
         seconds = time.perf_counter() - start
         rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()
                 if line.strip()] if results.exists() else []
@@ -231,4 +231,5 @@ def run_national(target: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with stop_on_sigterm():  # SIGTERM: the running benchmark stops its batch, workers, kernels
+        sys.exit(main())

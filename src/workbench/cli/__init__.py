@@ -76,7 +76,12 @@ def _run(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
+        from ..reports.stopping import EXIT_TERMINATED, Terminated
+
+        if isinstance(err, Terminated):
+            print("Abgebrochen (Signal SIGTERM).", file=sys.stderr)
+            return EXIT_TERMINATED
         print("Abgebrochen.", file=sys.stderr)
         return 130
     except BrokenPipeError:

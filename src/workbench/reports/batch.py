@@ -28,6 +28,7 @@ from typing import Any
 from ..fileio import atomic_write_bytes, atomic_write_text
 from .jobs import ReportJob, jobs_for_repository, slugify, source_date_epoch, template_imports
 from .manifest import InputHasher, Manifest
+from .stopping import sigterm_unwinds
 from .summary import STATUS_CREATED, STATUS_FAILED, STATUS_SKIPPED, format_summary, index_html
 
 __all__ = ["BatchError", "BatchResult", "JobResult", "Prepared", "ReportJob", "jobs_for_repository",
@@ -183,7 +184,11 @@ def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
 
     ``prepare`` (optional) computes what all reports share and what each one shows; it runs in
     this process while the local workers already start their kernels (when some report has to
-    be rendered in any case). If it fails, the batch falls back to the input files."""
+    be rendered in any case). If it fails, the batch falls back to the input files.
+
+    Ctrl-C and SIGTERM stop the batch: running reports are dropped, workers and kernels end,
+    finished reports and the manifest are kept; :class:`~.stopping.Terminated` (a
+    ``KeyboardInterrupt``) is raised for SIGTERM."""
     started = time.perf_counter()
     fmts = _check(jobs, formats)
     out_dir = Path(out_dir)
@@ -194,9 +199,10 @@ def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
     except OSError as err:
         raise BatchError(f"Ausgabeordner '{out_dir}' nicht beschreibbar: {err.strerror or err}") from err
     try:
-        return _run_locked(jobs, out_dir, fmts, log, handler, started, jobs_n=jobs_n, force=force,
-                           scheduler=scheduler, progress=progress, cell_timeout=cell_timeout,
-                           prepare=prepare)
+        with sigterm_unwinds():  # SIGTERM cleans up like Ctrl-C: no worker or kernel survives
+            return _run_locked(jobs, out_dir, fmts, log, handler, started, jobs_n=jobs_n,
+                               force=force, scheduler=scheduler, progress=progress,
+                               cell_timeout=cell_timeout, prepare=prepare)
     finally:
         os.close(lock)
 

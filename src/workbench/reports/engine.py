@@ -274,6 +274,18 @@ def shutdown_warm_kernels() -> None:
             kernel.shutdown()
 
 
+def kill_warm_kernels() -> None:
+    """SIGKILL every warm kernel of this process and remove its connection file, at once.
+
+    For a worker that must stop now (SIGTERM, batch gone): safe in a signal handler and from any
+    thread (no lock, no event loop); the kernel's work is discarded anyway."""
+    for kernel in list(_all_kernels):
+        km = kernel.km
+        _kill(kernel.pid)
+        with contextlib.suppress(Exception):
+            os.unlink(km.connection_file)
+
+
 class WarmKernelEngine(NBClientEngine):
     """Papermill engine ``werkbench``: like ``nbclient`` but on a reused, reset kernel."""
 

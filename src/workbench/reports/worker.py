@@ -158,12 +158,28 @@ def worker_stats() -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- local pool
-def _worker_main(conn: Connection, environ: dict[str, str]) -> None:
-    """Body of a local worker process: receive payloads, send outcomes, keep one warm kernel."""
+def _stop_now(code: int) -> None:
+    """End this worker at once: its kernel killed (never orphaned), no cleanup of a report
+    whose result nobody will read."""
+    from .engine import kill_warm_kernels
+
+    kill_warm_kernels()
+    os._exit(code)
+
+
+def _worker_main(conn: Connection, environ: dict[str, str], batch_pid: int = 0) -> None:
+    """Body of a local worker process: receive payloads, send outcomes, keep one warm kernel.
+
+    It ends with its kernel when the batch sends ``None``, on SIGTERM (the pool stops it), and
+    when the batch process ``batch_pid`` is gone, however it ended (:mod:`.stopping`)."""
     os.environ.clear()  # the fork server's environment may be older than the caller's
     os.environ.update(environ)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about Ctrl-C
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, lambda *_: _stop_now(0))
+    if batch_pid:
+        from .stopping import watch_parent
+
+        watch_parent(batch_pid, lambda: _stop_now(1))
     _quiet()
     from .engine import shutdown_warm_kernels
 
@@ -221,7 +237,8 @@ class LocalPool:
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, dict(os.environ)),
+        process = self._ctx.Process(target=_worker_main,
+                                    args=(child, dict(os.environ), os.getpid()),
                                     daemon=True, name="werkbench-worker")
         process.start()
         child.close()
@@ -318,12 +335,16 @@ class LocalPool:
                 os.kill(slot.kernel_pid, signal.SIGKILL)
 
     def _close(self, slots: list[_Slot]) -> None:
+        """Stop the workers: idle ones finish cleanly, busy ones (interrupted batch) are
+        terminated and their kernels killed at once."""
         for slot in slots:
             with contextlib.suppress(Exception):
                 if slot.payload is None:
                     slot.conn.send(None)
                 else:
                     slot.process.terminate()
+                    if slot.kernel_pid:
+                        os.kill(slot.kernel_pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
         for slot in slots:
             slot.process.join(timeout=max(0.1, deadline - time.monotonic()))
