@@ -30,6 +30,12 @@ def example(tmp_path: Path) -> Path:
     return kb
 
 
+def _default_sigint() -> None:
+    """Ctrl-C as in a terminal: a test run started in the background (``make test &``) hands
+    its children SIGINT ignored, and Python keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "WERKBENCH_SIM_CACHE": str(tmp_path / "simulation")}
 
@@ -80,7 +86,8 @@ def test_stopped_batch_leaves_no_worker_or_kernel(tmp_path: Path, example: Path,
     with open(log, "wb") as sink:  # a file, not a pipe: waiting for a pipe's end would wait
         batch = subprocess.Popen(  # for every process that inherited it
             [str(WORKBENCH), "report", "--alle", "--repository", str(example), "--out", str(out),
-             "--ohne-fortschritt"], cwd=tmp_path, env=_env(tmp_path), stdout=sink, stderr=sink)
+             "--ohne-fortschritt"], cwd=tmp_path, env=_env(tmp_path), stdout=sink, stderr=sink,
+            preexec_fn=_default_sigint)
     try:
         family = _running_batch(psutil.Process(batch.pid), out)
         assert sum(_is_kernel(p) for p in family) >= 2 and len(family) >= 5  # fork server,
