@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -127,6 +128,14 @@ class WorkCalendar:
                    tuple(open_day), tuple(open_start), tuple(open_len), tuple(cum),
                    tuple(next_work), (dt.date(year + 1, 1, 1) - first).days)
 
+    @classmethod
+    def cached(cls, year: int, hours: Mapping[str, tuple[int, int]] | None = None,
+               land: str | None = DEFAULT_LAND) -> WorkCalendar:
+        """:meth:`build`, once per process for the same year, hours and Land (a calendar is
+        immutable; every Kommune and scenario of a run with the same hours shares it)."""
+        spans = tuple((day, tuple(span)) for day, span in dict(hours or DEFAULT_HOURS).items())
+        return _cached_calendar(cls, year, spans, land)
+
     # ------------------------------------------------------------------ figures
     @property
     def working_days(self) -> int:
@@ -197,3 +206,10 @@ class WorkCalendar:
 
 def _hm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_calendar(cls: type[WorkCalendar], year: int,
+                     spans: tuple[tuple[str, tuple[int, ...]], ...],
+                     land: str | None) -> WorkCalendar:
+    return cls.build(year, {day: (span[0], span[1]) for day, span in spans}, land)

@@ -92,7 +92,7 @@ def prepare(repo: Any, kommune: str, plan: Plan) -> Prepared:
         soll = _compiled(repo, lid, "soll", None, costs, hints)
         services.append(Service(lid, names[lid], cases, str(part.at[i, "fallzahl_art"]), ist,
                                 repo.model_source(lid, "ist", key) or "", soll))
-    default = default_staffing(services, WorkCalendar.build(year, DEFAULT_HOURS, plan.bundesland),
+    default = default_staffing(services, WorkCalendar.cached(year, DEFAULT_HOURS, plan.bundesland),
                                params.jahresarbeitszeit_stunden, plan.ziel_auslastung)
     return Prepared(key, str(row["name"]), year, params.jahresarbeitszeit_stunden, costs,
                     services, default, hints, params.basis_text())
@@ -135,20 +135,42 @@ def default_staffing(services: list[Service], cal: WorkCalendar, jahresarbeitsze
     return out
 
 
+#: Compiled models of this process: (SHA-256 of the model's XML, label, labour costs) → (the
+#: compiled model or None, the hints it adds). The Kommunen of a Verbund share most models,
+#: and a warm report kernel simulates one Kommune after the other: each shared model is
+#: compiled once, not once per Kommune. The key is the model's content, so an edited model is
+#: compiled anew; a compiled model is never changed by a run (the engine keeps its state per
+#: case), so sharing it gives the same results.
+_COMPILED: dict[tuple[str, str, str], tuple[CompiledModel | None, tuple[str, ...]]] = {}
+COMPILED_MEMO_SIZE = 4096
+
+
 def _compiled(repo: Any, leistung: str, variant: str, kommune: str | None,
               costs: LabourCostTable, hints: list[str]) -> CompiledModel | None:
     defs = repo.model(leistung, variant, kommune)
     if defs is None:
         return None
     label = repo.model_source(leistung, variant, kommune) or f"{leistung}/{variant}.bpmn"
+    key = (hashlib.sha256(defs.to_bytes()).hexdigest(), label, repr(costs))
+    found = _COMPILED.get(key)
+    if found is None:
+        found = _compile(defs, costs, label)
+        if len(_COMPILED) >= COMPILED_MEMO_SIZE:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = found
+    hints += found[1]
+    return found[0]
+
+
+def _compile(defs: Any, costs: LabourCostTable, label: str
+             ) -> tuple[CompiledModel | None, tuple[str, ...]]:
+    """The compiled model (None if it cannot be simulated) and the hints it adds."""
     try:
         visits = compute(defs).visits
         model = compile_model(defs, costs, label=label, visits=visits)
     except (MetricsError, SimulationModelError) as err:
-        hints.append(f"{label}: nicht simuliert – {err}")
-        return None
-    hints += [f"{label}: {w}" for w in model.warnings]
-    return model
+        return None, (f"{label}: nicht simuliert – {err}",)
+    return model, tuple(f"{label}: {w}" for w in model.warnings)
 
 
 def _seed(*parts: object) -> int:
@@ -182,7 +204,7 @@ def run_scenario(prepared: Prepared, scenario: Scenario, plan: Plan, *,
                  progress: Progress | None = None, plain_simpy: bool = False) -> dict[str, Any]:
     """Simulate one scenario and summarise it."""
     hours = dict(scenario.arbeitszeit) if scenario.arbeitszeit else DEFAULT_HOURS
-    cal = WorkCalendar.build(prepared.year, hours, plan.bundesland)
+    cal = WorkCalendar.cached(prepared.year, hours, plan.bundesland)
     vzae, origin = staffing(prepared, scenario)
     pools = {role: Pool(role, v * prepared.jahresarbeitszeit / cal.work_hours_year)
              for role, v in vzae.items()}
