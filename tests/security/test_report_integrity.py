@@ -198,3 +198,16 @@ def test_dask_docs_show_the_safe_setup():
     assert "--protocol tls" in scheduler
     assert any("--scheduler tls://" in line for line in commands)
     assert "--scheduler tcp://" not in docs.replace("tcp://` ohne TLS", "")
+
+
+def test_neutralize_bidi_fast_path_changes_nothing():
+    """Text without a bidi control comes back as it is (found in C, no character-wise pass);
+    with one, every control anywhere in the text is made visible as before."""
+    from workbench.text import _BIDI_TABLE, BIDI_CONTROLS, neutralize_bidi
+
+    page = "<p>Grasberg – Hundeanmeldung</p>" * 1000
+    assert neutralize_bidi(page) is page
+    for control in sorted(BIDI_CONTROLS):
+        text = page + control + "x" + control
+        assert neutralize_bidi(text) == text.translate(_BIDI_TABLE)
+        assert control not in neutralize_bidi(text) and f"U+{ord(control):04X}" in neutralize_bidi(text)
