@@ -181,3 +181,16 @@ def test_label_widths_come_from_the_font_file():
         assert text_width(text, 7.0) == pytest.approx(measured(text, 7.0), abs=1e-6)
     assert text_width("iiii", 7.0) < 0.4 * 4 * 7.0 < 0.62 * 4 * 7.0 < text_width("MMMM", 7.0)
     assert text_width("A", 7.0, bold=True) > text_width("A", 7.0)
+
+
+def test_a_clean_row_stays_byte_for_byte():
+    """The pass moves only what hides something: run again on its own result (where nothing
+    hides anything any more), every row comes back unchanged; a foreign SVG is left alone."""
+    from workbench.maps.print_labels import untangle
+
+    drawing = _pair_drawing("anmeldung_einwohner", "033560005")
+    rows = [svg for _, _, svg in _rows(drawing)]
+    assert len(rows) > 5
+    assert [untangle(svg) for svg in rows] == rows
+    plain = '<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="1">a</text></svg>'
+    assert untangle(plain) == plain

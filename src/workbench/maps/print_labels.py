@@ -146,9 +146,9 @@ def _along(route: list[Point], share: float) -> Point:
 class _Row:
     """The measured content of one row's SVG."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, graph: etree._Element) -> None:
         self.root = root
-        self.graph = next(g for g in root.iter(_S + "g") if "graph" in (g.get("class") or ""))
+        self.graph = graph
         self.obstacles: list[Box] = []  # node outlines with their own texts, cluster titles
         self.routes: list[list[Point]] = []  # flows (and sub-process frames as closed lines)
         self.labels: list[_Label] = []
@@ -315,8 +315,12 @@ def _resize(root: etree._Element, row: _Row, top: float, bottom: float) -> None:
 
 def untangle(svg: str) -> str:
     """The row's SVG with every label moved off whatever it hid (unchanged when none did)."""
-    root = etree.fromstring(svg.encode("utf-8"))
-    row = _Row(root)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(svg.encode("utf-8"), parser)
+    graph = next((g for g in root.iter(_S + "g") if g.get("class") == "graph"), None)
+    if graph is None:  # not a graphviz drawing: nothing to place
+        return svg
+    row = _Row(root, graph)
     canvas = row.canvas()
     moved = False
     for label in row.labels:
