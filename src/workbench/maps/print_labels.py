@@ -150,6 +150,7 @@ class _Row:
         self.root = root
         self.graph = graph
         self.obstacles: list[Box] = []  # node outlines with their own texts, cluster titles
+        self.nodes: list[int] = []  # which obstacles are nodes (steps, events, link markers)
         self.routes: list[list[Point]] = []  # flows (and sub-process frames as closed lines)
         self.labels: list[_Label] = []
         for group in self.graph:
@@ -178,6 +179,7 @@ class _Row:
             else:
                 outside.append((text, box))
         self.obstacles.append(_union(own))
+        self.nodes.append(len(self.obstacles) - 1)
         if outside:
             self.labels.append(_Label([t for t, _ in outside], [], _union([b for _, b in outside]),
                                       anchor_box=outline, owner=len(self.obstacles) - 1))
@@ -229,6 +231,15 @@ class _Row:
                 return False
         return True
 
+    def nearest_is_own(self, box: Box, label: _Label) -> bool:
+        """Whether a symbol's name is nearer to its symbol than to any other node (so "Zusam-
+        menführung" is not read as the name of the link marker next to it)."""
+        if label.anchor_box is None:
+            return True
+        own = _distance(box, label.anchor_box)
+        return all(_distance(box, self.obstacles[n]) > own for n in self.nodes
+                   if n != label.owner)
+
     def candidates(self, label: _Label) -> list[Point]:
         """Top-left corners to try, nearest first."""
         w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
@@ -260,6 +271,12 @@ class _Row:
         return box or (0.0, 0.0, 0.0, 0.0)
 
 
+def _distance(a: Box, b: Box) -> float:
+    dx = max(b[0] - a[2], a[0] - b[2], 0.0)
+    dy = max(b[1] - a[3], a[1] - b[3], 0.0)
+    return (dx * dx + dy * dy) ** 0.5
+
+
 def _move(label: _Label, dx: float, dy: float) -> None:
     for text in label.texts:
         text.set("x", f"{float(text.get('x', '0')) + dx:.2f}".rstrip("0").rstrip("."))
@@ -272,21 +289,26 @@ def _move(label: _Label, dx: float, dy: float) -> None:
 
 
 def _place(row: _Row, label: _Label, canvas: Box) -> bool:
-    """Move a hiding label to the nearest free spot; True when it had to move."""
-    if row.free(label.box, label):
+    """Move a label that hides something, or that stands nearer to another symbol than to its
+    own, to the nearest free spot; True when it had to move."""
+    free = row.free(label.box, label)
+    if free and row.nearest_is_own(label.box, label):
         return False
     w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
-    inside, outside = None, None
+    # preferred: inside the row and nearest to its own symbol; then inside; then outside
+    found: dict[int, Point] = {}
     for x, y in row.candidates(label):
         box = (x, y, x + w, y + h)
         if box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1 or not row.free(box, label):
             continue
-        if box[1] >= canvas[1] + 1 and box[3] <= canvas[3] - 1:
-            inside = (x, y)
+        inside = box[1] >= canvas[1] + 1 and box[3] <= canvas[3] - 1
+        rank = 0 if inside and row.nearest_is_own(box, label) else 1 if inside else 2
+        found.setdefault(rank, (x, y))
+        if rank == 0:
             break
-        if outside is None:
-            outside = (x, y)
-    spot = inside or outside
+    if free:  # free but nearer to another symbol: move only to a spot that is clearly its own
+        found = {0: found[0]} if 0 in found else {}
+    spot = found[min(found)] if found else None
     if spot is None:
         return False
     _move(label, spot[0] - label.box[0], spot[1] - label.box[1])
