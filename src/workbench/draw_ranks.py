@@ -39,8 +39,9 @@ _HIGH_ZERO = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
 #: float64) with the rows' scores under the draws of the slice ``draws``; ``aligned`` says the
 #: rows are whole grid rows whose place is the row's item code (so per-item parts can be
 #: broadcast instead of gathered). It is called with the same ``rows`` object for every draw
-#: block of a chunk.
-ScoreFunction = Callable[[np.ndarray, np.ndarray, bool, slice], None]
+#: block of a chunk. It may return bounds ``(lowest, highest)`` of what it wrote (any value
+#: ≤ / ≥ every score), which saves two passes over the block; else None.
+ScoreFunction = Callable[[np.ndarray, np.ndarray, bool, slice], "tuple[float, float] | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +170,8 @@ class _Kernel:
         for d0 in range(0, self.n_draws, self.per_block):
             d1 = min(d0 + self.per_block, self.n_draws)
             b = self._block(d1 - d0, n_groups)
-            self.scores(rows, b.score, self.aligned, slice(d0, d1))
-            lossless = self.nonnegative and self._pack_lossless(b.score, b.key, place)
+            bounds = self.scores(rows, b.score, self.aligned, slice(d0, d1))
+            lossless = self.nonnegative and self._pack_lossless(b.score, b.key, place, bounds)
             if not lossless:
                 self._pack(b.score, b.key, place)
             if empty.size:
@@ -191,16 +192,19 @@ class _Kernel:
         rank_min[g0:g1] = low
         rank_max[g0:g1] = high
 
-    def _pack_lossless(self, score: np.ndarray, key: np.ndarray, place: np.ndarray) -> bool:
+    def _pack_lossless(self, score: np.ndarray, key: np.ndarray, place: np.ndarray,
+                       bounds: tuple[float, float] | None = None) -> bool:
         """When every score is positive and they span at most 2**(12 − bits) binades, the
         exponent offset and all 52 mantissa bits fit above the place: no score is truncated,
         equal keys mean equal scores, no check is needed. False (nothing done) otherwise.
+        ``bounds``: a lowest and highest possible score (else the block's minimum and
+        maximum are computed); looser bounds only make the check fail more often.
 
         key = ((ceiling − bits) << b) | place, computed as (ceiling << b | place) − (bits << b)
         modulo 2⁶⁴ (the same number: it fits). The ceiling stays one below the top, so no
         real key has an all-ones score part and empty cells (all ones) sort after them."""
         spare = 64 - 52 - self.bits
-        lo, hi = score.min(), score.max()
+        lo, hi = bounds if bounds is not None else (score.min(), score.max())
         if spare < 0 or not lo > 0 or not np.isfinite(hi):
             return False
         e_lo = int(np.float64(lo).view(np.uint64)) >> 52

@@ -515,6 +515,9 @@ class _DrawScores:
             for j, ref in enumerate(refs):
                 prefix += self.om_c[j][:, None] * ref[None, :]
             self.prefix, self.shared = prefix, len(refs)
+            known = prefix[:, ~np.isnan(prefix).any(axis=0)]  # a NaN reference: all exceptions
+            self.prefix_bounds = ((known.min(axis=1), known.max(axis=1)) if known.size else
+                                  (np.full(len(prefix), np.inf), np.full(len(prefix), -np.inf)))
         return self.shared
 
     def _temp(self, shape: tuple[int, int]) -> np.ndarray:
@@ -548,11 +551,10 @@ class _DrawScores:
         return np.flatnonzero((own != ref).any(axis=0).ravel())
 
     def __call__(self, rows: np.ndarray, out: np.ndarray, aligned: bool = False,
-                 draws: slice = slice(None)) -> None:
+                 draws: slice = slice(None)) -> tuple[float, float] | None:
         """Scores of ``rows`` under the ``draws`` into ``out`` (draws × rows). ``aligned``:
         the rows are whole Kommunen with place = Leistung code, so per-Leistung parts are
-        broadcast."""
-        leist = self.cv.l_codes[rows]
+        broadcast. Returns bounds (lowest, highest) of the scores where known cheaply."""
         values, mask = self._gathered(rows)
         om_c = self.om_c[:, draws]
         temp = self._temp(out.shape)
@@ -560,8 +562,9 @@ class _DrawScores:
             rated_t = self.rated_t[draws]
             n_leist = rated_t.shape[1]
             if self.shared and aligned and out.shape[1] % n_leist == 0:
-                self._from_prefix(rows, out, values, om_c, draws, temp)
-                return
+                return self._from_prefix(rows, out, values, om_c, draws, temp)
+        leist = self.cv.l_codes[rows]
+        if self.neutral:
             if aligned and len(values) and out.shape[1] % n_leist == 0:
                 # out = rated part + first product in one pass (same two roundings)
                 np.multiply(om_c[0][:, None], values[0][None, :], out=temp)
@@ -571,7 +574,7 @@ class _DrawScores:
                 return
             self._start(out, rated_t, leist, aligned)
             _add_products(out, values, om_c, temp)
-            return
+            return None
         num, den = np.empty_like(out), np.empty_like(out)
         out[...] = 0.0
         for m, (num_r, den_r, share) in zip(self.dims, self.parts, strict=True):
@@ -583,11 +586,17 @@ class _DrawScores:
             positive = den > 0
             out += share[draws] * np.where(positive, num / np.where(positive, den, 1.0),
                                            self.mid)
+        return None
 
     def _from_prefix(self, rows: np.ndarray, out: np.ndarray, values: np.ndarray,
-                     om_c: np.ndarray, draws: slice, temp: np.ndarray) -> None:
+                     om_c: np.ndarray, draws: slice, temp: np.ndarray,
+                     ) -> tuple[float, float] | None:
         """Neutral policy, aligned rows: out = the per-Leistung prefix + the remaining
-        products (the first in the same pass as the broadcast); the exceptions in full."""
+        products (the first in the same pass as the broadcast); the exceptions in full.
+
+        With nonnegative scores, also bounds of ``out`` without a pass over it: the same
+        sums of the smallest (largest) prefix, weights and values. Rounding is monotone and
+        every term is ≥ 0, so each cell lies between them."""
         k, prefix = self.shared, self.prefix[draws]
         cube = (out.shape[0], -1, prefix.shape[1])
         if k == len(values):
@@ -602,10 +611,19 @@ class _DrawScores:
             part = np.take(self.rated_t, self.cv.l_codes[rows[exc]], axis=1)
             for j in range(len(values)):
                 part += self.om_c[j][:, None] * values[j, exc][None, :]
-            cached[3] = (exc, part)
-        exc, part = cached[3]
+            cached[3] = (exc, part, values.min(axis=1), values.max(axis=1))
+        exc, part, v_min, v_max = cached[3]
         if exc.size:
             out[:, exc] = part[draws]
+        if not self.nonnegative:
+            return None
+        lo, hi = float(self.prefix_bounds[0][draws].min()), float(self.prefix_bounds[1][draws].max())
+        for j in range(k, len(values)):
+            lo += float(om_c[j].min()) * float(v_min[j])
+            hi += float(om_c[j].max()) * float(v_max[j])
+        if exc.size:
+            lo, hi = min(lo, float(part[draws].min())), max(hi, float(part[draws].max()))
+        return lo, hi
 
     @staticmethod
     def _start(out: np.ndarray, per_leistung: np.ndarray, leist: np.ndarray,

@@ -75,6 +75,30 @@ def test_per_leistung_prefix_and_its_exceptions_identical_to_before(national) ->
     pd.testing.assert_frame_equal(ours, before, check_exact=True)
 
 
+def test_score_bounds_hold_and_keep_the_lossless_packing(national) -> None:
+    """The bounds the per-Leistung prefix returns (instead of a min and max pass over every
+    block) contain every score and are tight enough for the lossless key packing."""
+    frame, ratings, model = national["frame"], national["ratings"], national["model"]
+    cv = ranking.criterion_values(frame, ratings, model)
+    grid, _ = ranking._rank_grid(cv, ranking.eligible_rows(frame))
+    crit = cv.rated_criteria + cv.computed_criteria
+    rng = np.random.default_rng(5)
+    omega = np.c_[np.full(len(crit), 1 / len(crit)), rng.dirichlet(np.full(len(crit), 30.0), 40).T]
+    score = ranking._DrawScores(cv, model, omega)
+    assert score.nonnegative and score.share_per_leistung(grid) == 2
+    kernel = draw_ranks._Kernel(grid, score, omega.shape[1], 5, True, True, 7, 9)
+    for g0 in range(0, grid.shape[0], 7):
+        rows = grid[g0:g0 + 7].ravel()
+        rows = np.where(rows < 0, 0, rows)
+        for d0 in range(0, omega.shape[1], 9):
+            draws = slice(d0, min(d0 + 9, omega.shape[1]))
+            out = np.empty((draws.stop - d0, len(rows)))
+            lo, hi = score(rows, out, True, draws)
+            assert 0 < lo <= out.min() and out.max() <= hi
+            key = np.empty(out.shape, dtype=np.uint64)
+            assert kernel._pack_lossless(out, key, kernel.place[:len(rows)], (lo, hi))
+
+
 def test_threads_and_chunks_do_not_change_anything(national, monkeypatch) -> None:
     one = ranking.sensitivity(national["frame"], national["ratings"], national["model"],
                               draws=200, threads=1)
