@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,6 +159,15 @@ def read_csv_rows(path: Path, findings: list[Finding], name: str,
     :data:`~workbench.limits.CSV_FIELD_MAX` characters) or that is joined by
     semicolons in a comma file is an error finding with its line and is left out.
     """
+    rows = csv_rows(path, findings, name, required)
+    return None if rows is None else list(rows)
+
+
+def csv_rows(path: Path, findings: list[Finding], name: str,
+             required: Sequence[str] = ()) -> Iterator[dict[str, str]] | None:
+    """:func:`read_csv_rows` one row at a time: the file, its encoding and its header are
+    checked now (None when unreadable), the rows are parsed while iterating (their findings
+    are appended then), so a large table never exists as a list of row dicts."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -178,10 +186,10 @@ def read_csv_rows(path: Path, findings: list[Finding], name: str,
         findings.append(_f("warning", name, "Zeile 1", "Die Datei ist mit Semikolon getrennt "
                            "(Excel); sie wird so gelesen. Bitte als CSV mit Komma speichern "
                            "(siehe docs/wissensbasis.md).", "delimiter"))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     header = _next_row(reader, findings, name)
     if header is None:
-        return []
+        return iter(())
     columns = [(h or "").strip().lower() for h in header]
     missing = [c for c in required if c not in columns]
     if missing:
@@ -189,13 +197,27 @@ def read_csv_rows(path: Path, findings: list[Finding], name: str,
                            missing) + " fehlen in der Kopfzeile; erwartet: " + ", ".join(
                            required) + ". Die Datei wird ignoriert.", "structure"))
         return None
-    rows = []
+    return _body_rows(reader, columns, findings, name)
+
+
+#: A line as ``io.StringIO(text, newline="")`` yields it (ended by CR LF, CR or LF).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, without the copy (four bytes per character)
+    that ``io.StringIO`` makes of the whole text."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _body_rows(reader: Any, columns: list[str], findings: list[Finding],
+               name: str) -> Iterator[dict[str, str]]:
     while True:
         first = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as err:
             findings.append(_f("error", name, f"Zeile {first}", _csv_problem(err), "csv"))
             continue
@@ -208,8 +230,7 @@ def read_csv_rows(path: Path, findings: list[Finding], name: str,
             continue
         row = {k: v.strip() for k, v in zip(columns, values, strict=False) if k}
         row[LINE_KEY] = str(first)
-        rows.append(row)
-    return rows
+        yield row
 
 
 def _delimiter(text: str, required: Sequence[str]) -> str:
@@ -407,68 +428,82 @@ def _leistung_row(entry: dict[str, Any], n: int, where: str, name: str, root: Pa
 
 def load_fallzahlen(root: Path, kommunen: set[str], leistungen: set[str],
                     findings: list[Finding]) -> pd.DataFrame:
-    """fallzahlen.csv → long frame; rows with unknown keys or invalid numbers are left out."""
+    """fallzahlen.csv → long frame; rows with unknown keys or invalid numbers are left out.
+
+    Read one row at a time into columns; the keys and sources, repeated on every row, are
+    stored once each (the same string objects), so a national table stays small."""
     name = "fallzahlen.csv"
     path = root / name
     if not path.exists():
         findings.append(_f("warning", name, "", "Datei fehlt; alle Fallzahlen werden geschätzt "
                            "oder fehlen.", "missing-file"))
         return pd.DataFrame(columns=FALLZAHL_COLUMNS)
-    rows = read_csv_rows(path, findings, name,
-                         required=("kommune", "leistung", "jahr", "fallzahl")) or []
-    rows.reverse()  # consumed from the end, in file order: each row is freed once read
+    read: list[Finding] = []  # reading problems first, then the rows' (as for a list of rows)
+    rows = csv_rows(path, read, name, required=("kommune", "leistung", "jahr", "fallzahl"))
+    mine: list[Finding] = []
     out: dict[str, list[Any]] = {c: [] for c in FALLZAHL_COLUMNS}  # columns, not row dicts
-    seen: dict[tuple[str, str, int], str] = {}
-    while rows:
-        row = rows.pop()
+    known_k = {k: k for k in kommunen}
+    known_l = {x: x for x in leistungen}
+    texts: dict[str, str] = {}
+    years: dict[str, int] = {}
+    seen: dict[tuple[str, str, int], int] = {}
+    for row in rows or ():
         n = row[LINE_KEY]
         where = f"Zeile {n}"
         kommune, leistung = row.get("kommune", ""), row.get("leistung", "")
-        if kommune not in kommunen:
-            findings.append(_f("error", name, where, f"Unbekannte Kommune '{kommune}' (nicht in "
-                               "kommunen.csv); die Zeile wird ignoriert.", "unknown"))
+        if kommune not in known_k:
+            mine.append(_f("error", name, where, f"Unbekannte Kommune '{kommune}' (nicht in "
+                           "kommunen.csv); die Zeile wird ignoriert.", "unknown"))
             continue
-        if leistung not in leistungen:
-            findings.append(_f("error", name, where, f"Unbekannte Leistung '{leistung}' (nicht in "
-                               "leistungen.yaml); die Zeile wird ignoriert.", "unknown"))
+        if leistung not in known_l:
+            mine.append(_f("error", name, where, f"Unbekannte Leistung '{leistung}' (nicht in "
+                           "leistungen.yaml); die Zeile wird ignoriert.", "unknown"))
             continue
-        try:
-            jahr = int(row.get("jahr", ""))
-            if not 1990 <= jahr <= 2100:
-                raise ValueError
-        except ValueError:
-            findings.append(_f("error", name, where, f"Jahr '{row.get('jahr')}' ist ungültig "
+        kommune, leistung = known_k[kommune], known_l[leistung]
+        raw_year = row.get("jahr", "")
+        jahr = years.get(raw_year)
+        if jahr is None:
+            try:
+                jahr = int(raw_year)
+                if not 1990 <= jahr <= 2100:
+                    raise ValueError
+            except ValueError:
+                mine.append(_f("error", name, where, f"Jahr '{row.get('jahr')}' ist ungültig "
                                "(vierstellig, z. B. 2025).", "value"))
-            continue
+                continue
+            years[raw_year] = jahr
         raw = row.get("fallzahl", "")
         try:
             fallzahl = float(raw.replace(",", "."))
         except ValueError:
             fallzahl = float("nan")
         if not 0 <= fallzahl < math.inf:
-            findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist keine Zahl ≥ 0"
-                               + (" (unendlich)" if fallzahl == math.inf else "")
-                               + "; die Zeile wird ignoriert.", "value"))
+            mine.append(_f("error", name, where, f"Fallzahl '{raw}' ist keine Zahl ≥ 0"
+                           + (" (unendlich)" if fallzahl == math.inf else "")
+                           + "; die Zeile wird ignoriert.", "value"))
             continue
         if fallzahl > FALLZAHL_MAX:
-            findings.append(_f("error", name, where, f"Fallzahl '{raw}' ist unplausibel (mehr als "
-                               f"{german_int(FALLZAHL_MAX)} Fälle im Jahr); die Zeile wird "
-                               "ignoriert.", "value"))
+            mine.append(_f("error", name, where, f"Fallzahl '{raw}' ist unplausibel (mehr als "
+                           f"{german_int(FALLZAHL_MAX)} Fälle im Jahr); die Zeile wird "
+                           "ignoriert.", "value"))
             continue
         if fallzahl > FALLZAHL_WARN:
-            findings.append(_f("warning", name, where, f"Fallzahl {german_int(fallzahl)} ist "
-                               f"ungewöhnlich groß (mehr als {german_int(FALLZAHL_WARN)}); bitte "
-                               "prüfen.", "plausibility"))
+            mine.append(_f("warning", name, where, f"Fallzahl {german_int(fallzahl)} ist "
+                           f"ungewöhnlich groß (mehr als {german_int(FALLZAHL_WARN)}); bitte "
+                           "prüfen.", "plausibility"))
         key = (kommune, leistung, jahr)
         if key in seen:
-            findings.append(_f("error", name, where, f"Doppelte Fallzahl für {kommune}/{leistung}/"
-                               f"{jahr} (schon in Zeile {seen[key]}); die Zeile wird ignoriert.",
-                               "duplicate"))
+            mine.append(_f("error", name, where, f"Doppelte Fallzahl für {kommune}/{leistung}/"
+                           f"{jahr} (schon in Zeile {seen[key]}); die Zeile wird ignoriert.",
+                           "duplicate"))
             continue
-        seen[key] = n
+        seen[key] = int(n)
+        quelle = row.get("quelle", "")
         for column, value in zip(FALLZAHL_COLUMNS, (kommune, leistung, jahr, fallzahl,
-                                                    row.get("quelle", "")), strict=True):
+                                                    texts.setdefault(quelle, quelle)),
+                                 strict=True):
             out[column].append(value)
+    findings += read + mine
     del seen
     frame = pd.DataFrame(out if out["kommune"] else [], columns=FALLZAHL_COLUMNS)
     frame["jahr"] = frame["jahr"].astype(int)
