@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -133,23 +135,33 @@ def frame_from_json(data: dict[str, Any], *, consume: bool = False) -> pd.DataFr
     ``data`` once decoded (a national analysis then never holds both forms of every column)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DataFormatError("Keine gespeicherte Tabelle der Werkbench.")
-    index_data = data["index"]
+    parsed = data["data"]
+    if len(parsed) != len(data["columns"]):
+        raise ValueError("Spalten und Daten passen nicht zusammen.")
+
+    def decoded() -> Iterator[pd.Index]:
+        for i in range(len(parsed)):
+            values = _decode_series(parsed[i])
+            if consume:
+                parsed[i] = None
+            yield values
+
+    return _assemble(data, decoded())
+
+
+def _assemble(head: dict[str, Any], values: Iterable[pd.Index]) -> pd.DataFrame:
+    """A frame from the parts of :func:`frame_to_json` (``head``) and its decoded columns."""
+    index_data = head["index"]
     if "range" in index_data:
         index: pd.Index = pd.RangeIndex(*index_data["range"])
     else:
         index = _decode_series(index_data)
-    index.name = _decode_value(data.get("index_name"))
-    parsed = data["data"]
-    if len(parsed) != len(data["columns"]):
-        raise ValueError("Spalten und Daten passen nicht zusammen.")
+    index.name = _decode_value(head.get("index_name"))
     columns = {}
-    for i, name in enumerate(data["columns"]):
-        columns[name] = pd.Series(_decode_series(parsed[i]), index=index,
-                                  copy=False).set_axis(index)
-        if consume:
-            parsed[i] = None
-    frame = pd.DataFrame(columns, index=index, columns=data["columns"])
-    frame.attrs.update({k: _decode_value(v) for k, v in data.get("attrs", {}).items()})
+    for name, column in zip(head["columns"], values, strict=True):
+        columns[name] = pd.Series(column, index=index, copy=False).set_axis(index)
+    frame = pd.DataFrame(columns, index=index, columns=head["columns"])
+    frame.attrs.update({k: _decode_value(v) for k, v in head.get("attrs", {}).items()})
     return frame
 
 
@@ -207,3 +219,105 @@ def loads(data: bytes) -> Any:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise DataFormatError(f"Gespeicherte Daten nicht lesbar ({err}).") from None
+
+
+def loads_frames(data: bytes, frames: Collection[str]) -> Any:
+    """:func:`loads` of a document written by :func:`dumps_frames`, with the values under the
+    top-level keys ``frames`` read as DataFrames (:func:`frame_from_json`) one column at a
+    time: the parsed form of a national analysis never exists as one tree of Python objects.
+    A value there that is no stored frame stays as parsed (the caller's check refuses it)."""
+    try:
+        stream = _Stream(data.decode("utf-8"))
+        if stream.peek() != "{":
+            return stream.whole()
+        document = {}
+        for key in stream.members():
+            document[key] = (_frame_from_stream(stream) if key in frames and stream.peek() == "{"
+                             else stream.value())
+        stream.end()
+        return document
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise DataFormatError(f"Gespeicherte Daten nicht lesbar ({err}).") from None
+
+
+def _frame_from_stream(stream: _Stream) -> pd.DataFrame | dict[str, Any]:
+    """One :func:`frame_to_json` object from ``stream``, each column decoded as soon as it is
+    parsed (the other keys are small)."""
+    head: dict[str, Any] = {}
+    values: list[pd.Index] = []
+    for key in stream.members():
+        if key == "data" and stream.peek() == "[":
+            values = [_decode_series(stream.value()) for _ in stream.elements()]
+            head[key] = values
+        else:
+            head[key] = stream.value()
+    if head.get("format") != FORMAT or head.get("data") is not values:
+        raise DataFormatError("Keine gespeicherte Tabelle der Werkbench.")
+    if len(values) != len(head["columns"]):
+        raise ValueError("Spalten und Daten passen nicht zusammen.")
+    return _assemble(head, values)
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _Stream:
+    """A cursor over JSON text: objects and arrays walked, their values parsed one by one
+    with the scanner of :mod:`json` (same values, same errors as :func:`json.loads`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos = text, 0
+
+    def peek(self) -> str:
+        self.pos = _SPACE.match(self.text, self.pos).end()
+        return self.text[self.pos:self.pos + 1]
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise json.JSONDecodeError(f"'{char}' erwartet", self.text, self.pos)
+        self.pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        value, self.pos = _DECODER.raw_decode(self.text, self.pos)
+        return value
+
+    def whole(self) -> Any:
+        value = self.value()
+        self.end()
+        return value
+
+    def end(self) -> None:
+        if self.peek():
+            raise json.JSONDecodeError("Daten nach dem Ende", self.text, self.pos)
+
+    def members(self) -> Iterator[str]:
+        """The keys of an object; the caller reads each value before asking for the next."""
+        self.take("{")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise json.JSONDecodeError("Schlüssel erwartet", self.text, self.pos)
+            key = self.value()
+            self.take(":")
+            yield key
+            if self.peek() != ",":
+                self.take("}")
+                return
+            self.pos += 1
+
+    def elements(self) -> Iterator[None]:
+        """The elements of an array; the caller reads each one (:meth:`value`)."""
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield
+            if self.peek() != ",":
+                self.take("]")
+                return
+            self.pos += 1

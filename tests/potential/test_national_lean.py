@@ -4,6 +4,7 @@ Kommune by one draw of draw_ranks equals the stable sort it replaced, columns ar
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -95,14 +96,17 @@ def test_analysis_json_column_by_column_is_the_same_bytes() -> None:
     assert analysis_to_json(analysis) == whole
 
 
-@pytest.mark.parametrize("frame", [
+FRAMES = [
     pd.DataFrame({"x": [1.5, np.nan, np.inf, -np.inf], "t": ["ä", "b", "", "d"],
                   "k": pd.Categorical(["a", "b", "a", "c"]), "i": [1, 2, 3, 4]},
                  index=pd.Index(["w", "x", "y", "z"], name="schluessel")),
     pd.DataFrame({"x": [1.0]}, index=pd.RangeIndex(3, 4)),
     pd.DataFrame(),
     pd.DataFrame(index=pd.Index([5, 6])),
-])
+]
+
+
+@pytest.mark.parametrize("frame", FRAMES)
 def test_frames_written_column_by_column_and_read_consuming(frame) -> None:
     frame.attrs["hinweise"] = ["x", 1.5]
     expected = dataio.dumps(dataio.frame_to_json(frame))
@@ -121,3 +125,38 @@ def test_analysis_round_trip_unchanged() -> None:
     for name in ("frame", "verbund", "efa", "luecken"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(analysis, name),
                                       check_exact=True)
+
+
+@pytest.mark.parametrize("frame", FRAMES)
+def test_frames_read_column_by_column_from_the_bytes(frame) -> None:
+    """loads_frames (issue 13: the parent's and every kernel's peak) reads what json.loads
+    plus frame_from_json read, also from the same JSON with whitespace."""
+    frame.attrs["hinweise"] = ["x", 1.5]
+    data = dataio.dumps_frames({"a": 1, "f": frame, "g": [{"$f": "nan"}], "h": frame})
+    for text in (data, json.dumps(json.loads(data), indent=2, ensure_ascii=False).encode()):
+        doc = dataio.loads_frames(text, ["f"])
+        assert list(doc) == ["a", "f", "g", "h"] and doc["a"] == 1 and doc["g"] == [{"$f": "nan"}]
+        expected = dataio.frame_from_json(dataio.loads(data)["f"])
+        pd.testing.assert_frame_equal(doc["f"], expected, check_exact=True)
+        assert doc["f"].attrs == expected.attrs
+        assert doc["h"] == dataio.loads(data)["h"]  # not asked for: parsed as it is
+
+
+def test_damaged_analysis_json_is_refused_with_a_data_format_error() -> None:
+    """Every truncation and a byte changed at many places: DataFormatError or the same
+    analysis, never another exception (the batch then computes anew)."""
+    analysis = analyse(Repository.load(EXAMPLE), top=5, draws=5)
+    data = analysis_to_json(analysis)
+    rng = np.random.default_rng(13)
+    damaged = [data[:i] for i in rng.choice(len(data), 150, replace=False)]
+    damaged += [data[:i] + bytes([c]) + data[i + 1:] for i, c in
+                zip(rng.choice(len(data), 300), rng.choice(list(b'{}[],:"x0 \\'), 300), strict=True)]
+    damaged += [b"", b"[]", b"5", b'{"format":"werkbench-analyse-2"}', b'{"frame":5}', b'{"a":1}{',
+                b'{"format":"werkbench-analyse-2","frame":{"format":"werkbench-frame-1","data":{}}}']
+    refused = 0
+    for text in damaged:
+        try:
+            analysis_from_json(text)
+        except dataio.DataFormatError:
+            refused += 1
+    assert refused >= 300

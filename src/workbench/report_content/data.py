@@ -13,6 +13,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from .. import dataio, indicators
 from ..metrics import ModelMetrics, compute
 from ..potential import Analyse, Parameters, analyse
@@ -20,6 +22,7 @@ from ..reports.cache import cached_bytes
 from ..repository import Repository
 
 SENSITIVITY_DRAWS = 500
+FRAMES = ("frame", "verbund", "efa", "luecken")
 _MEMO: dict[tuple[str, str, int], tuple[Repository, Analyse, int, str, bytes]] = {}
 _METRICS: dict[tuple[str, str, str], ModelMetrics | None] = {}
 
@@ -124,16 +127,18 @@ def analysis_to_json(analysis: Analyse) -> bytes:
 
 def analysis_from_json(data: bytes) -> Analyse:
     """The analysis written by :func:`analysis_to_json` (:class:`dataio.DataFormatError` else)."""
-    doc = dataio.loads(data)
-    if not isinstance(doc, dict) or doc.get("format") != "werkbench-analyse-2":
-        raise dataio.DataFormatError("Keine gespeicherte Potenzialanalyse der Werkbench.")
     try:
-        frames = {k: dataio.frame_from_json(doc.pop(k), consume=True)  # parsed form freed
-                  for k in ("frame", "verbund", "efa", "luecken")}
+        doc = dataio.loads_frames(data, FRAMES)  # column by column: small peak at national scale
+        if not isinstance(doc, dict) or doc.get("format") != "werkbench-analyse-2":
+            raise dataio.DataFormatError("Keine gespeicherte Potenzialanalyse der Werkbench.")
+        frames = {k: v if isinstance(v := doc.pop(k), pd.DataFrame) else dataio.frame_from_json(v)
+                  for k in FRAMES}
         return Analyse(Parameters(**dataio.decode(doc["parameter"])), dataio.decode(doc["annahmen"]),
                        frames["frame"], frames["verbund"], frames["efa"],
                        [str(h) for h in doc["hinweise"]], frames["luecken"])
-    except (KeyError, TypeError, ValueError) as err:
+    except dataio.DataFormatError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as err:
         raise dataio.DataFormatError(f"Gespeicherte Potenzialanalyse unvollständig ({err}).") from None
 
 
