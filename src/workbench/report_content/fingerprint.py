@@ -49,10 +49,11 @@ def verbund_averages(ctx: ReportContext) -> pd.DataFrame:
     for seen_frame, seen_people, result in _AVERAGES:
         if seen_frame is frame and seen_people == einwohner.to_dict():
             return result
-    with_cases = frame[frame["fallzahl"] > 0].copy()
+    with_cases = frame.loc[frame["fallzahl"] > 0,  # only the columns used: no copy of all
+                           ["kommune", "leistung", "fallzahl", "minuten_ist"]]
     people = with_cases["kommune"].astype(str).map(einwohner).astype(float)
-    with_cases["je_1000"] = with_cases["fallzahl"] / people * 1000
-    with_cases["leistung"] = with_cases["leistung"].astype(str)
+    with_cases = with_cases.assign(je_1000=with_cases["fallzahl"] / people * 1000,
+                                   leistung=with_cases["leistung"].astype(str))
     result = with_cases.groupby("leistung").agg(minuten=("minuten_ist", "mean"),
                                                 je_1000=("je_1000", "mean"))
     _AVERAGES[:] = [(frame, einwohner.to_dict(), result)]
