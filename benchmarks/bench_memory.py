@@ -1,0 +1,205 @@
+"""Benchmark: peak memory per process of the national report batch (issue 13: ≤ 500 MiB each).
+
+    .venv/bin/python benchmarks/bench_memory.py                   # 4,935 administrations (make bench)
+    .venv/bin/python benchmarks/bench_memory.py --faelle 50,500,4935
+
+For each case a knowledge base of N real administrations with synthetic numbers is built as in
+``bench_reports.py`` (its generator, strategy folder removed), then ONE FRESH PROCESS does what
+``workbench report --alle`` does in its main process: load the knowledge base, make the jobs of
+all N Kommunen and the Verbund, and run the batch with the preparation over all of them (the
+analysis with its 500-draw sensitivity and the fingerprints of every report). Of these jobs it
+renders a few real reports with ``--jobs`` workers: the Verbund report over all N members, the
+Kreis and the Gemeindeverband with the most cases (the longest simulations) and the smallest
+Gemeindeverband. The other reports are left out: rendering all of them takes hours, and a
+warm kernel renders report after report, so its peak is that of its largest report.
+
+Recorded (VmHWM, i.e. the peak resident set of each process):
+
+- the main process (knowledge base, analysis, preparation, writing the outputs),
+- the largest worker (the process that drives a kernel),
+- the largest kernel (the process that runs the report notebooks),
+
+each against the target ≤ 500 MiB, with the bare interpreter with numpy and pandas imported
+(measured in the same run) as the comparison value: the floor every process starts from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from benchlib import record  # noqa: E402
+
+NAME = "bench_memory"
+TARGET_MIB = 500
+MIB = 2**20
+
+
+def _status_kib(field: str) -> int:
+    """A line of /proc/self/status in KiB (VmHWM: the peak resident set so far)."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def build(work: Path, n: int) -> Path:
+    """The knowledge base of ``bench_reports`` at N administrations, without strategy."""
+    import bench_reports
+
+    kb = bench_reports.build_knowledge_base(work / f"kb-{n}" / "processes", n)
+    shutil.rmtree(kb / "strategie", ignore_errors=True)
+    return kb
+
+
+def picked(repo: object, jobs: list) -> list:
+    """The reports rendered: Verbund, the Kreis and the Gemeindeverband with the most cases of
+    the latest year, the Gemeindeverband with the fewest (by key on ties)."""
+    table = repo.fallzahlen  # type: ignore[attr-defined]
+    latest = table[table["jahr"] == table["jahr"].max()]
+    cases = latest.groupby("kommune")["fallzahl"].sum()
+    kommune = {str(j.parameters.get("kommune")): j for j in jobs if j.kind == "kommune"}
+    kreise = sorted((k for k in kommune if len(k) == 5), key=lambda k: (-cases.get(k, 0), k))
+    verbaende = sorted((k for k in kommune if len(k) != 5), key=lambda k: (-cases.get(k, 0), k))
+    keys = list(dict.fromkeys(kreise[:1] + verbaende[:1] + verbaende[-1:]))
+    return [j for j in jobs if j.kind == "verbund"] + [kommune[k] for k in keys]
+
+
+def measure(kb: Path, out: Path, jobs_n: int) -> dict:
+    """The main process of ``workbench report --alle`` (call in a fresh process): load, jobs,
+    batch of the picked reports with the preparation over all jobs; peaks in bytes."""
+    from workbench.reports.batch import jobs_for_repository, run_batch
+    from workbench.reports.jobs import installed_templates
+    from workbench.reports.prepare import report_preparer
+    from workbench.repository import Repository
+
+    started = time.perf_counter()
+    repo = Repository.load(kb)
+    stand, top = repo.verbund.stand, int(repo.verbund.parameter.get("top_n", 5) or 5)
+    jobs = jobs_for_repository(repo, stand=stand, top_n=top, template_dir=installed_templates())
+    chosen = picked(repo, jobs)
+    result = run_batch(chosen, out_dir=out, jobs_n=jobs_n, progress=False,
+                       prepare=report_preparer(repo.root, jobs, stand=stand, top_n=top))
+    failed = [f"{r.stem}: {r.reason}" for r in result.failed]
+    return {"main": _status_kib("VmHWM") * 1024, "seconds": time.perf_counter() - started,
+            "jobs": len(jobs), "rendered": [r.stem for r in result.results
+                                            if r.status == "erstellt"],
+            "failed": failed,
+            "workers": [{"worker": s.get("worker_peak_rss", 0), "kernel": s.get("kernel_peak_rss", 0),
+                         "kernel_starts": s.get("kernel_starts", 0)}
+                        for s in result.workers.values()]}
+
+
+def preparation(kb: Path) -> dict:
+    """Only the main process's preparation (call in a fresh process): VmHWM after the imports
+    and after loading, the jobs of all Kommunen and :func:`report_preparer`, in bytes."""
+    from workbench.reports.batch import jobs_for_repository
+    from workbench.reports.jobs import installed_templates
+    from workbench.reports.prepare import report_preparer
+    from workbench.repository import Repository
+
+    start = _status_kib("VmHWM") * 1024
+    repo = Repository.load(kb)
+    jobs = jobs_for_repository(repo, stand=repo.verbund.stand, top_n=5,
+                               template_dir=installed_templates())
+    prepared = report_preparer(repo.root, jobs, stand=repo.verbund.stand, top_n=5)()
+    return {"start": start, "peak": _status_kib("VmHWM") * 1024, "shown": len(prepared.shown)}
+
+
+def preparation_growth(work: Path, n: int) -> dict:
+    """:func:`preparation` at N administrations in a fresh process; ``growth`` is what the
+    preparation adds to the peak of the imports, in bytes (tests/reports/test_memory_profile)."""
+    kb = build(work, n)
+    done = subprocess.run([sys.executable, __file__, "--vorbereitung", str(kb)],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"Vorbereitung bei {n} Verwaltungen fehlgeschlagen:\n{done.stderr[-3000:]}")
+    peaks = json.loads(done.stdout.strip().splitlines()[-1])
+    return {**peaks, "growth": peaks["peak"] - peaks["start"]}
+
+
+def floor() -> int:
+    """VmHWM of a fresh interpreter that imported numpy and pandas, in bytes."""
+    code = ("import numpy, pandas; from pathlib import Path; print(next(int(l.split()[1]) for l in "
+            "Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM:')))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(done.stdout.split()[-1]) * 1024
+
+
+def run_case(work: Path, n: int, jobs_n: int) -> dict:
+    """One case in a fresh process (so VmHWM is this batch's alone)."""
+    kb = build(work, n)
+    out = work / f"berichte-{n}"
+    env = {**os.environ, "WERKBENCH_SIM_CACHE": str(work / f"sim-{n}")}
+    done = subprocess.run([sys.executable, __file__, "--messlauf", str(kb), str(out),
+                           "--jobs", str(jobs_n)], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"Messlauf bei {n} Verwaltungen fehlgeschlagen:\n{done.stderr[-3000:]}")
+    peaks = json.loads(done.stdout.strip().splitlines()[-1])
+    if peaks["failed"] or len(peaks["rendered"]) < 2:
+        raise SystemExit(f"Berichte fehlgeschlagen bei {n} Verwaltungen: {peaks['failed']}")
+    return peaks
+
+
+def report(n: int, peaks: dict, base: int, jobs_n: int) -> None:
+    """The three rows of one case."""
+    workers = peaks["workers"]
+    rendered = ", ".join(peaks["rendered"])
+    scope = (f"{n} Verwaltungen: Vorbereitung über alle {peaks['jobs']} Berichte, davon "
+             f"{len(peaks['rendered'])} echt erstellt ({rendered}) mit --jobs {jobs_n}, "
+             f"{peaks['seconds']:.0f} s")
+    label = "Python mit numpy und pandas (frischer Prozess)"
+    rows = [("Hauptprozess", peaks["main"], "Wissensbasis, Analyse, Fingerabdrücke, Ausgaben"),
+            ("Worker", max((w["worker"] for w in workers), default=0),
+             "je Worker " + ", ".join(f"{w['worker'] / MIB:.0f}" for w in workers) + " MiB"),
+            ("Kernel", max((w["kernel"] for w in workers), default=0),
+             "je Kernel " + ", ".join(f"{w['kernel'] / MIB:.0f}" for w in workers)
+             + " MiB (ein warmer Kernel je Worker, Bericht für Bericht)")]
+    for what, value, detail in rows:
+        record(NAME, f"{n} Verwaltungen: Spitzen-Speicher {what}", value / MIB, unit="MiB",
+               baseline=base / MIB, baseline_label=label, target=f"≤ {TARGET_MIB} MiB",
+               met=0 < value <= TARGET_MIB * MIB, note=f"{detail}; {scope} (VmHWM)", runs=1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--faelle", default="4935",
+                        help="Anzahlen Verwaltungen, durch Komma getrennt (Standard 4935)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--messlauf", nargs=2, metavar=("WISSENSBASIS", "AUSGABE"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--vorbereitung", metavar="WISSENSBASIS", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.vorbereitung:
+        print(json.dumps(preparation(Path(args.vorbereitung))))
+        return 0
+    if args.messlauf:
+        print(json.dumps(measure(Path(args.messlauf[0]), Path(args.messlauf[1]), args.jobs)))
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="werkbench-bench-speicher-"))
+    try:
+        base = floor()
+        for case in [c.strip() for c in args.faelle.split(",") if c.strip()]:
+            n = int(case)
+            print(f"Fall {n}:", flush=True)
+            report(n, run_case(work, n, args.jobs), base, args.jobs)
+        return 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

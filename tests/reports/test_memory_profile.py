@@ -1,0 +1,37 @@
+"""The memory profile of the batch's preparation (issue 13: ≤ 500 MiB per process at 4,935
+administrations, measured by ``benchmarks/bench_memory.py``), guarded at a smaller scale.
+
+A fresh process loads a synthetic knowledge base (the benchmark's generator) and runs the
+preparation of ``workbench report --alle`` over every Kommune; what that adds to the peak
+resident set (VmHWM) must grow far less than the data: 20 times the administrations may at
+most double it. Measured: 53 MiB at 50, 81 MiB at 1,000 administrations (ratio 1.5); before
+the loaders and the analysis cache were read row by row and column by column, 54 and 125 MiB
+(ratio 2.3), and 462 MiB at 4,935.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import bench_memory  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(),
+                                reason="VmHWM needs Linux /proc")
+MIB = 2**20
+
+
+def test_preparation_peak_grows_far_less_than_the_data(tmp_path: Path) -> None:
+    small = bench_memory.preparation_growth(tmp_path, 50)
+    large = bench_memory.preparation_growth(tmp_path, 1000)
+    assert (small["shown"], large["shown"]) == (50, 1000)  # a fingerprint for every Kommune
+    ratio = large["growth"] / small["growth"]
+    assert ratio <= 2.0, (f"Vorbereitung: {small['growth'] / MIB:.0f} MiB bei 50, "
+                          f"{large['growth'] / MIB:.0f} MiB bei 1.000 Verwaltungen "
+                          f"(Verhältnis {ratio:.2f}, höchstens 2)")
+    assert large["peak"] <= 250 * MIB
