@@ -15,14 +15,27 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from ..bpmn.model import Activity, Definitions, Event, Gateway
 from . import gvlabels as lb
 from . import shapes as sh
 from .export import Map, ensure_drawable
-from .gv import HtmlLabel, attrs, clean_svg, html, html_lines, map_prefix, quote, run_dot
+from .gv import (
+    HtmlLabel,
+    attrs,
+    clean_svg,
+    html,
+    html_lines,
+    map_prefix,
+    quote,
+    run_dot,
+    run_dot_svg_json,
+)
 from .highlights import NONE, Highlights
-from .restack import LAYOUT_ONLY, StackPlan, restack
+from .restack import LAYOUT_ONLY, StackPlan, pin
 from .scene import Scene, SceneNode, build_scene
+from .svgpin import UnknownArrow, draw, first_pass
 from .wording import element_name, map_title, tooltip
 
 SCREEN_INCHES = (20.0, 11.25)  # 1920 × 1080 px at 96 dpi: the projector a map should fit
@@ -30,6 +43,8 @@ HEADER_INCHES = 1.7  # lane header column
 COLUMN_GAP = 0.3  # rank separation
 ROW_GAP_INCHES = 0.45  # pool heading and gap per row
 LEGEND_INCHES = 1.4  # title and legend
+#: the ``edge [...]`` defaults of :meth:`DotBuilder.source`, for flows drawn without graphviz
+EDGE_DEFAULTS = {"fontname": sh.GV_FONT, "fontsize": "9", "color": sh.INK, "arrowsize": "0.8"}
 NODE_INCHES = {"activity": lb.ACTIVITY_WIDTH, "gateway": lb.GATEWAY_SIZE + 0.2,
                "event": lb.EVENT_SIZE + 0.35, "data": 0.6, "annotation": 1.8}
 
@@ -358,11 +373,20 @@ class DotBuilder:
         """Run graphviz and return the finished :class:`Map`."""
         source = self.source()
         self.plan.rank_of = dict(self.rank_of)
-        layout = json.loads(run_dot(source, "json"))
-        pinned = restack(source, layout, self.plan)
-        raw = run_dot(pinned, "svg", engine="neato-n2")
-        svg = clean_svg(raw, self.meta, prefix=map_prefix(source), title=self.title)
-        return Map(svg=svg, title=self.title, dot=pinned, engine="neato-n2", style=style)
+        raw, data = run_dot_svg_json(source)  # one layout, one drawing
+        layout = json.loads(data)
+        first = first_pass(layout)
+        pinned = pin(source, layout, self.plan)
+        drawn: bytes | etree._Element
+        try:
+            if not pinned.nodes:
+                raise UnknownArrow("")
+            drawn = draw(raw, first, pinned, edge_defaults=EDGE_DEFAULTS,
+                         badge_fill=sh.MEDIENBRUCH)
+        except UnknownArrow:  # something svgpin cannot draw: graphviz draws the pinned text
+            drawn = run_dot(pinned.dot, "svg", engine="neato-n2")
+        svg = clean_svg(drawn, self.meta, prefix=map_prefix(source), title=self.title)
+        return Map(svg=svg, title=self.title, dot=pinned.dot, engine="neato-n2", style=style)
 
 
 @dataclass

@@ -101,6 +101,24 @@ def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
         args = [program, f"-K{engine}", f"-T{fmt}"]
     if dpi:
         args.append(f"-Gdpi={dpi:g}")
+    data = _run(args, source, timeout)
+    if fmt == "pdf":
+        data = fix_pdf_dates(data)
+    return data
+
+
+def run_dot_svg_json(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, bytes]:
+    """One ``dot`` run, one layout, two outputs: the SVG and the layout as JSON (``json0``,
+    without drawing operations)."""
+    data = _run([dot_path(), "-Kdot", "-Tsvg", "-Tjson0"], source, timeout)
+    end = data.find(b"</svg>")
+    if end < 0:
+        raise GraphvizFailed("Graphviz konnte die Karte nicht erzeugen: keine SVG-Ausgabe.")
+    end = data.index(b"\n", end) + 1 if b"\n" in data[end:] else len(data)
+    return data[:end], data[end:]
+
+
+def _run(args: list[str], source: str, timeout: float) -> bytes:
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     try:
         done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True,
@@ -112,10 +130,7 @@ def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = message[-1] if message else f"Rückgabewert {done.returncode}"
         raise GraphvizFailed(f"Graphviz konnte die Karte nicht erzeugen: {detail}")
-    data = done.stdout
-    if fmt == "pdf":
-        data = fix_pdf_dates(data)
-    return data
+    return done.stdout
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) ?\(D:[^)]*\)")
@@ -142,17 +157,20 @@ def map_prefix(source: str) -> str:
     return "m" + hashlib.sha1(source.encode("utf-8")).hexdigest()[:8]
 
 
-def clean_svg(raw: bytes, meta: Mapping[str, Mapping[str, str]], *, prefix: str,
-              title: str = "", root_class: str = "werkbench-karte") -> str:
-    """Deterministic, embeddable SVG from graphviz output.
+def clean_svg(raw: bytes | etree._Element, meta: Mapping[str, Mapping[str, str]], *,
+              prefix: str, title: str = "", root_class: str = "werkbench-karte") -> str:
+    """Deterministic, embeddable SVG from graphviz output (bytes, or its parsed root).
 
     ``meta`` maps the graphviz ``id`` of a node, edge or cluster to the attributes it should
     carry instead (``id``, ``class``, ``data-bpmn-id`` …); ``title`` becomes a ``<title>``
     child (the tooltip).
     """
-    parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False,
-                             no_network=True, huge_tree=True)
-    root = etree.fromstring(raw, parser)
+    if isinstance(raw, bytes):
+        parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False,
+                                 no_network=True, huge_tree=True)
+        root = etree.fromstring(raw, parser)
+    else:
+        root = raw
     for el in list(root.iter(_S + "title")):
         el.getparent().remove(el)
     tooltips: list[tuple[etree._Element, str]] = []

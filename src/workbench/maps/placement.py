@@ -178,18 +178,29 @@ def sample_route(points: list[tuple[float, float]]) -> list[tuple[float, float]]
     """Points every few pt along a cubic Bézier chain (graphviz ``pos`` points)."""
     out: list[tuple[float, float]] = []
     for i in range(0, len(points) - 3, 3):
-        p0, p1, p2, p3 = points[i:i + 4]
-        length = sum(abs(a[0] - b[0]) + abs(a[1] - b[1])
-                     for a, b in ((p0, p1), (p1, p2), (p2, p3)))
-        steps = max(2, int(length / STEP))
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[i:i + 4]
+        length = (abs(x0 - x1) + abs(y0 - y1)) + (abs(x1 - x2) + abs(y1 - y2)) + (
+            abs(x2 - x3) + abs(y2 - y3))
+        out += [(c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3, c0 * y0 + c1 * y1 + c2 * y2 + c3 * y3)
+                for c0, c1, c2, c3 in _weights(max(2, int(length / STEP)))]
+    return out
+
+
+_WEIGHTS: dict[int, list[tuple[float, float, float, float]]] = {}
+
+
+def _weights(steps: int) -> list[tuple[float, float, float, float]]:
+    """The Bernstein weights of ``steps + 1`` evenly spaced points of a cubic (cached)."""
+    found = _WEIGHTS.get(steps)
+    if found is None:
+        found = []
         for step in range(steps + 1):
             t = step / steps
             u = 1 - t
-            out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
-                        + t ** 3 * p3[0],
-                        u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
-                        + t ** 3 * p3[1]))
-    return out
+            found.append((u ** 3, 3 * u * u * t, 3 * u * t * t, t ** 3))
+        if len(_WEIGHTS) < 4096:
+            _WEIGHTS[steps] = found
+    return found
 
 
 @dataclass

@@ -47,6 +47,24 @@ class StackPlan:
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
+Point = tuple[float, float]
+
+
+@dataclass
+class Pinned:
+    """The pinned DOT text and, read off the same numbers, what it pins: enough to draw the
+    map without running graphviz again (:mod:`workbench.maps.svgpin`)."""
+
+    dot: str
+    nodes: dict[str, Point] = field(default_factory=dict)  # node → centre
+    xlp: dict[str, Point] = field(default_factory=dict)  # node → centre of its xlabel
+    clusters: dict[str, tuple[Box, Point | None]] = field(default_factory=dict)  # bb, lp
+    edges: dict[str, tuple[str, dict[str, Point]]] = field(default_factory=dict)  # pos, lp/xlp
+    edge_order: list[tuple[str, str, str]] = field(default_factory=list)  # tail, head, id
+    node_order: list[str] = field(default_factory=list)  # first mention in the DOT text
+    flat: dict[str, str] = field(default_factory=dict)  # edge id → its DOT line
+    badges: list[tuple[str, Point, int]] = field(default_factory=list)  # node, centre, number
+    legend: Point | None = None  # centre of the graph label
 
 
 def _pt(text: str) -> tuple[float, float]:
@@ -72,9 +90,14 @@ class _Layout:
 
 
 def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
-    """The pinned DOT text for ``neato -n2`` (see module docstring). When a label finds no
-    free spot, the bands it belongs to grow (room above and below) and everything is placed
-    again, up to :data:`GROWTH_PASSES` times."""
+    """The pinned DOT text for ``neato -n2`` (see module docstring)."""
+    return pin(source, data, plan).dot
+
+
+def pin(source: str, data: dict[str, Any], plan: StackPlan) -> Pinned:
+    """The pinned DOT text with its numbers (see module docstring); ``data`` is changed. When a
+    label finds no free spot, the bands it belongs to grow (room above and below) and everything
+    is placed again, up to :data:`GROWTH_PASSES` times."""
     saved = [(obj, {k: obj[k] for k in ("bb", "pos", "xlp") if k in obj})
              for obj in data.get("objects", [])]
     grow: dict[str, float] = {}
@@ -82,25 +105,25 @@ def restack(source: str, data: dict[str, Any], plan: StackPlan) -> str:
         if attempt:
             for obj, values in saved:
                 obj.update(values)
-        text, more = _restack_once(source, data, plan, grow)
+        pinned, more = _restack_once(source, data, plan, grow)
         if not more:
             break
         for band, extra in more.items():
             grow[band] = grow.get(band, 0.0) + extra
-    return text
+    return pinned
 
 
 def _restack_once(source: str, data: dict[str, Any], plan: StackPlan,
-                  grow: dict[str, float]) -> tuple[str, dict[str, float]]:
-    """One pass of :func:`restack` with bands grown by ``grow`` (pt above and below their
-    content); returns the text and the growth the bands of unplaced labels still need."""
+                  grow: dict[str, float]) -> tuple[Pinned, dict[str, float]]:
+    """One pass of :func:`pin` with bands grown by ``grow`` (pt above and below their
+    content); returns the pinned text and the growth the bands of unplaced labels still need."""
     lay = _Layout(data)
     compact = plan.compact and not plan.cluster_band
     if compact:
         _compact(lay, plan)
     band_boxes = {b: _box(lay.by_name[b]["bb"]) for b in plan.bands if b in lay.by_name}
     if not band_boxes:
-        return source, {}
+        return Pinned(source), {}
     bx0 = min(b[0] for b in band_boxes.values())
     bx1 = max(b[2] for b in band_boxes.values())
 
@@ -542,7 +565,7 @@ class _Writer:
         return more
 
     # ---- output
-    def write(self, source: str) -> str:
+    def write(self, source: str) -> Pinned:
         routes = self._place(source)
         all_boxes = list(self.boxes.values()) + self.placer.placed
         data = self.lay.data
@@ -554,12 +577,25 @@ class _Writer:
         gy0 = min(b[1] for b in all_boxes) - 10 - legend_h
         sx, sy = -gx0, -gy0
 
+        out = Pinned("")
+
         def p(x: float, y: float) -> str:
             return f"{x + sx:.2f},{y + sy:.2f}"
 
+        def q(x: float, y: float) -> Point:  # the point as graphviz reads it from p()
+            return float(f"{x + sx:.2f}"), float(f"{y + sy:.2f}")
+
+        seen: set[str] = set()
+
+        def mention(*names: str) -> None:
+            for name in names:
+                if name not in seen:
+                    seen.add(name)
+                    out.node_order.append(name)
+
         lines = []
         node_line = re.compile(r"^([a-z]\d+) \[")
-        edge_id = re.compile(r'\[id="(e\d+)"')
+        edge_line = re.compile(r'^(\w+) -> (\w+) \[id="(e\d+)"')
         for line in source.split("\n"):
             if line.endswith(LAYOUT_ONLY) or line.startswith("{rank=same"):
                 continue
@@ -570,44 +606,66 @@ class _Writer:
                 line = (f'graph [bb="0,0,{gx1 - gx0:.2f},{gy1 - gy0:.2f}" '
                         + line[len("graph ["):])
             elif line.startswith('graph [labelloc="b"') and legend_h:
-                line = (f'graph [lp="{p(gx0 + 8 + legend_w / 2, gy0 + legend_h / 2 + 2)}" '
-                        + line[len("graph ["):])
+                spot = (gx0 + 8 + legend_w / 2, gy0 + legend_h / 2 + 2)
+                out.legend = q(*spot)
+                line = f'graph [lp="{p(*spot)}" ' + line[len("graph ["):]
             elif line.startswith("subgraph cluster_"):
                 name = line.split()[1]
                 box = self.boxes.get(name)
                 if box is not None:
                     line += f' bb="{p(box[0], box[1])},{p(box[2], box[3])}"'
                     obj = self.lay.by_name.get(name, {})
+                    spot = None
                     if obj.get("label"):
                         lw = float(obj.get("lwidth", 0)) * 72
                         lh = float(obj.get("lheight", 0)) * 72
-                        line += f' lp="{p(box[0] + 6 + lw / 2, box[3] - 3 - lh / 2)}"'
+                        spot = (box[0] + 6 + lw / 2, box[3] - 3 - lh / 2)
+                        line += f' lp="{p(*spot)}"'
+                    out.clusters[name] = ((*q(box[0], box[1]), *q(box[2], box[3])),
+                                          q(*spot) if spot else None)
             else:
-                match = node_line.match(line)
+                edge = edge_line.match(line)
+                match = None if edge else node_line.match(line)
                 if match and match.group(1) in self.nodes and not flat:
                     name = match.group(1)
+                    mention(name)
                     extra = f'pos="{p(*self.nodes[name])}!"'
+                    out.nodes[name] = q(*self.nodes[name])
                     if name in self.xlp:
                         extra += f' xlp="{p(*self.xlp[name])}"'
+                        out.xlp[name] = q(*self.xlp[name])
                     line = f"{name} [{extra} " + line[match.end():]
+                elif edge is None or edge.group(3) not in routes:
+                    if edge is not None and (flat or edge.group(3) in self.dropped):
+                        continue
+                    if match:
+                        mention(match.group(1))
+                    elif edge:
+                        mention(edge.group(1), edge.group(2))
                 else:
-                    found = edge_id.search(line)
-                    if found is None or found.group(1) not in routes:
-                        if flat or (found and found.group(1) in self.dropped):
-                            continue
-                    else:
-                        pos, label_pos = routes[found.group(1)]
-                        extra = f' pos="{_shift_spline(pos, sy, sx)}"'
-                        for key, (lx, ly) in label_pos.items():
-                            extra += f' {key}="{p(lx, ly)}"'
-                        line = line[:found.end()] + extra + line[found.end():]
+                    tail, head, gv_id = edge.groups()
+                    mention(tail, head)
+                    pos, label_pos = routes[gv_id]
+                    pos = _shift_spline(pos, sy, sx)
+                    extra = f' pos="{pos}"'
+                    for key, (lx, ly) in label_pos.items():
+                        extra += f' {key}="{p(lx, ly)}"'
+                    out.edges[gv_id] = (pos, {key: q(*xy) for key, xy in label_pos.items()})
+                    out.edge_order.append((tail, head, gv_id))
+                    if flat:
+                        out.flat[gv_id] = line
+                    line = line[:edge.end()] + extra + line[edge.end():]
             lines.append(line)
-        badges = [badge_line(f"b{number}", p(x, y), number)
-                  for number, (x, y) in sorted(self.badges.items())]
+        badges = []
+        for number, (x, y) in sorted(self.badges.items()):
+            badges.append(badge_line(f"b{number}", p(x, y), number))
+            out.badges.append((f"b{number}", q(x, y), number))
+            mention(f"b{number}")
         if badges:  # before the closing brace of the graph: drawn above edges and nodes
             closing = len(lines) - 1 - lines[::-1].index("}")
             lines[closing:closing] = badges
-        return "\n".join(lines)
+        out.dot = "\n".join(lines)
+        return out
 
     def _place(self, source: str) -> dict[str, tuple[str, dict[str, tuple[float, float]]]]:
         """Routes of all edges, and spots for all labels and badges (see
@@ -719,10 +777,15 @@ class _Writer:
                 for i in range(int(box[0] // GRID), int(box[2] // GRID) + 1):
                     for j in range(int(box[1] // GRID), int(box[3] // GRID) + 1):
                         self._grid.setdefault((i, j), []).append((name, box))
+        last, near = None, []
         for x, y in points:
-            for name, box in self._grid.get((int(x // GRID), int(y // GRID)), ()):
-                if (box[0] + 2 < x < box[2] - 2 and box[1] + 2 < y < box[3] - 2
-                        and name not in ends and not _touch(box, a) and not _touch(box, b)):
+            cell = (int(x // GRID), int(y // GRID))
+            if cell != last:  # consecutive points mostly share a cell
+                last = cell
+                near = [box for name, box in self._grid.get(cell, ()) if name not in ends
+                        and not _touch(box, a) and not _touch(box, b)]
+            for box in near:
+                if box[0] + 2 < x < box[2] - 2 and box[1] + 2 < y < box[3] - 2:
                     return True
         return False
 
