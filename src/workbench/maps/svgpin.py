@@ -112,14 +112,14 @@ def first_pass(data: dict[str, Any]) -> FirstPass:
 # Graphviz's arrow shapes (lib/common/arrows.c) in units of 10 pt × arrowsize: points as
 # (along, across) from the arrow's tip, "along" pointing from the tip into the flow, "across"
 # turned a quarter to the left of it (SVG coordinates). Checked against dot's own drawing
-# (tests/maps/test_svgpin.py).
+# (tests/maps/test_svgpin.py). "s": half the shaft of a vee, 0.5 pt per pt of pen beyond 1.
 _NORMAL = ((1, 0.35), (0, 0), (1, -0.35), (1, 0.35))
-_ARROWS: dict[str, list[tuple[str, tuple[tuple[float, float], ...], bool]]] = {
+_ARROWS: dict[str, list[tuple[str, tuple[tuple[float, float | str], ...], bool]]] = {
     "normal": [("polygon", _NORMAL, True)],
     "onormal": [("polygon", _NORMAL, False)],
     "empty": [("polygon", _NORMAL, False)],
-    "vee": [("polygon", ((0, 0), (1, 0.45), (0.5, 0), (1, 0), (1, 0), (1, 0), (0.5, 0),
-                         (1, -0.45), (0, 0), (0, 0)), True)],
+    "vee": [("polygon", ((0, 0), (1, 0.45), (0.5, "s"), (1, "s"), (1, 0), (1, "-s"),
+                         (0.5, "-s"), (1, -0.45), (0, 0), (0, 0)), True)],
     "tee": [("polygon", ((0.1, -0.5), (0.1, 0.5), (0.3, 0.5), (0.3, -0.5), (0.1, -0.5)), True),
             ("polyline", ((0, 0), (0.5, 0)), False)],
     "odiamond": [("polygon", ((1.2, 0), (0.6, -0.4), (0, 0), (0.6, 0.4), (1.2, 0)), False)],
@@ -147,13 +147,16 @@ def arrow_elements(parent: etree._Element, kind: str, tip: Point, toward: Point,
     cx, cy = -ay, ax  # across
     stroke = paint["stroke"]
     width = paint.get("stroke-width")
-    for tag, points, filled in shapes:
+    shaft = max(float(width or 1) - 1, 0.0) * 0.5 / unit
+    for tag, template, filled in shapes:
+        points = [(a, shaft if b == "s" else -shaft if b == "-s" else b) for a, b in template]
         el = etree.SubElement(parent, _S + tag)
         el.set("fill", stroke if filled else "none")
         el.set("stroke", stroke)
         if width:
             el.set("stroke-width", width)
-        spots = [(tip[0] + a * ax + b * cx, tip[1] + a * ay + b * cy) for a, b in points]
+        spots = [(tip[0] + a * ax + float(b) * cx, tip[1] + a * ay + float(b) * cy)
+                 for a, b in points]
         if tag == "ellipse":
             radius = num(ODOT_RADIUS * unit)
             el.set("cx", num(spots[0][0]))
