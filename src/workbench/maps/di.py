@@ -279,6 +279,8 @@ def _label_space(shapes: list[tuple[int, int, Shape, Element]],
                        (b.x, b.y + b.height), (b.x, b.y)]
             lines.append(corners)
             frames.append((b.x, b.y, b.x + b.width, b.y + b.height))
+        elif layer == 7:  # nor a group's dashed outline
+            frames.append((b.x, b.y, b.x + b.width, b.y + b.height))
     return LabelSpace(nodes, lines, frames)
 
 

@@ -11,7 +11,8 @@ from ..bpmn.model import TextAnnotation as Annotation
 from . import icons
 from . import shapes as sh
 from .di import CHAR_EM, FONT_SIZE, HEADER, LABEL_SIZE, _txt, fit, text_block
-from .di_labels import along, around, block_size, free_span
+from .di_labels import along, around, block_size, centred_room, free_span
+from .fontmetrics import text_width
 from .gvlabels import attribute_line
 from .icons import n
 from .wording import element_name
@@ -191,6 +192,14 @@ def _activity(d: _Drawer, shape: Shape, el: Activity) -> str:
         size = FONT_SIZE if b.width >= 110 else 11.0
         max_lines = max(int((bottom - top) // (size * 1.18)), 1)
         lines = fit(element_name(el), b.width - 8, size, max_lines)
+        blocks = d.boundary.get(el.id, [])
+        for _ in range(2):  # narrower where a boundary event on the edge reaches the name
+            half = len(lines) * size * 1.18 / 2 + 1
+            room = centred_room(b.x + b.width / 2, (top + bottom) / 2 - half,
+                                (top + bottom) / 2 + half, b.width - 8, blocks)
+            if max((text_width(line, size) for line in lines), default=0.0) <= room:
+                break
+            lines = fit(element_name(el), room, size, max_lines)
         out.append(text_block(lines, b.x + b.width / 2, (top + bottom) / 2, size=size,
                               color=color))
         if status == "entfaellt":

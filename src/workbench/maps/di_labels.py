@@ -224,3 +224,16 @@ def free_span(x0: float, x1: float, y0: float, y1: float, blocks: list[Box]
     if x1 - start > best[1] - best[0]:
         best = (start, x1)
     return best
+
+
+def centred_room(cx: float, y0: float, y1: float, width: float, blocks: list[Box]) -> float:
+    """How wide a text centred at ``cx`` between ``y0`` and ``y1`` may be (at most ``width``)
+    without reaching into any of the ``blocks`` (boundary events on an activity's edge)."""
+    half = width / 2
+    for b in blocks:
+        if b[1] < y1 and b[3] > y0:
+            if b[0] >= cx:
+                half = min(half, b[0] - cx - 2)
+            elif b[2] <= cx:
+                half = min(half, cx - b[2] - 2)
+    return max(2 * half, 20.0)
