@@ -675,18 +675,52 @@ _WEIGHTED = (*(f"{c}_{side}" for c in _PER_CASE for side in ("ist", "soll")),
              "digital_anteil_zuwachs")
 
 
-def _weighted_mean(values: np.ndarray, weights: np.ndarray, l_codes: np.ndarray,
-                   n: int) -> np.ndarray:
-    """Per Leistung: Σ w·x / Σ w over rows with a value and weight > 0; the plain mean of the
-    known values where no row has a weight; NaN where nothing is known."""
-    known = ~np.isnan(values)
-    w = np.where(known, np.maximum(np.nan_to_num(weights), 0.0), 0.0)
-    x = np.where(known, values, 0.0)
-    num, den = np.bincount(l_codes, w * x, minlength=n), np.bincount(l_codes, w, minlength=n)
-    count = np.bincount(l_codes, known, minlength=n)
-    plain = np.bincount(l_codes, x, minlength=n) / np.maximum(count, 1)
-    return np.where(den > 0, num / np.where(den > 0, den, 1.0),
-                    np.where(count > 0, plain, np.nan))
+class _PerLeistung:
+    """Sums per Leistung over the rows (``np.bincount`` in row order); the parts shared by
+    every column without a missing value (rows per Leistung, the weights and their sum) are
+    computed once."""
+
+    def __init__(self, l_codes: np.ndarray, n: int, weights: np.ndarray) -> None:
+        self.l_codes, self.n, self.weights = l_codes, n, weights
+        self._rows: np.ndarray | None = None
+        self._w: tuple[np.ndarray, np.ndarray] | None = None
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.l_codes, values, minlength=self.n)
+
+    def rows(self) -> np.ndarray:
+        if self._rows is None:
+            self._rows = np.bincount(self.l_codes, minlength=self.n)
+        return self._rows
+
+    def total(self, values: np.ndarray) -> np.ndarray:
+        """Σ of the known values; NaN where a Leistung has none."""
+        known = ~np.isnan(values)
+        if known.all():
+            return np.where(self.rows() > 0, self.sum(values), np.nan)
+        count = self.sum(known)
+        return np.where(count > 0, self.sum(np.where(known, values, 0.0)), np.nan)
+
+    def weighted_mean(self, values: np.ndarray) -> np.ndarray:
+        """Σ w·x / Σ w over rows with a value and weight > 0; the plain mean of the known
+        values where no row has a weight; NaN where nothing is known."""
+        known = ~np.isnan(values)
+        if known.all():
+            if self._w is None:
+                w = np.maximum(np.nan_to_num(self.weights), 0.0)
+                self._w = w, self.sum(w)
+            w, den = self._w
+            x, count = values, self.rows()
+        else:
+            w = np.where(known, np.maximum(np.nan_to_num(self.weights), 0.0), 0.0)
+            x = np.where(known, values, 0.0)
+            den, count = self.sum(w), self.sum(known)
+        num = self.sum(w * x)
+        if (den > 0).all():
+            return num / den
+        plain = self.sum(x) / np.maximum(count, 1)
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0),
+                        np.where(count > 0, plain, np.nan))
 
 
 def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -701,21 +735,18 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 "ozg_luecke", "soll_modell"):
         if col in frame:
             out[col] = frame[col].iloc[first].to_numpy()
+    weights = frame["fallzahl"].to_numpy(float) if "fallzahl" in frame else np.ones(len(frame))
+    sums = _PerLeistung(l_codes, n, weights)
     for col in _SUMS:
         if col in frame:
-            values = frame[col].to_numpy(float)
-            known = ~np.isnan(values)
-            total = np.bincount(l_codes, np.where(known, values, 0.0), minlength=n)
-            count = np.bincount(l_codes, known, minlength=n)
-            out[col] = np.where(count > 0, total, np.nan)
+            out[col] = sums.total(frame[col].to_numpy(float))
     if "vollstaendig" in frame:
         out["vollstaendig"] = np.bincount(l_codes, ~frame["vollstaendig"].to_numpy(bool),
                                           minlength=n) == 0
         out["datenluecken"] = _joined_gaps(frame["datenluecken"], l_codes, n)
-    weights = frame["fallzahl"].to_numpy(float) if "fallzahl" in frame else np.ones(len(frame))
     for col in _WEIGHTED:
         if col in frame:
-            out[col] = _weighted_mean(frame[col].to_numpy(float), weights, l_codes, n)
+            out[col] = sums.weighted_mean(frame[col].to_numpy(float))
     if "fallzahl_art" in frame:
         art = frame["fallzahl_art"]
         rep = np.bincount(l_codes, (art == "gemeldet").to_numpy(bool), minlength=n) > 0
