@@ -516,6 +516,7 @@ class _DrawScores:
                 prefix += self.om_c[j][:, None] * ref[None, :]
             self.prefix, self.shared = prefix, len(refs)
             known = prefix[:, ~np.isnan(prefix).any(axis=0)]  # a NaN reference: all exceptions
+            self.slice_bounds: dict[tuple[int, int], tuple] = {}
             self.prefix_bounds = ((known.min(axis=1), known.max(axis=1)) if known.size else
                                   (np.full(len(prefix), np.inf), np.full(len(prefix), -np.inf)))
         return self.shared
@@ -611,19 +612,33 @@ class _DrawScores:
             part = np.take(self.rated_t, self.cv.l_codes[rows[exc]], axis=1)
             for j in range(len(values)):
                 part += self.om_c[j][:, None] * values[j, exc][None, :]
-            cached[3] = (exc, part, values.min(axis=1), values.max(axis=1))
-        exc, part, v_min, v_max = cached[3]
+            span = ((float(part.min()), float(part.max())) if exc.size
+                    else (np.inf, -np.inf))
+            cached[3] = (exc, part, values.min(axis=1).tolist(), values.max(axis=1).tolist(),
+                         span)
+        exc, part, v_min, v_max, (part_lo, part_hi) = cached[3]
         if exc.size:
             out[:, exc] = part[draws]
         if not self.nonnegative:
             return None
-        lo, hi = float(self.prefix_bounds[0][draws].min()), float(self.prefix_bounds[1][draws].max())
-        for j in range(k, len(values)):
-            lo += float(om_c[j].min()) * float(v_min[j])
-            hi += float(om_c[j].max()) * float(v_max[j])
-        if exc.size:
-            lo, hi = min(lo, float(part[draws].min())), max(hi, float(part[draws].max()))
-        return lo, hi
+        lo, hi, w_min, w_max = self._draw_bounds(draws)
+        for j in range(k, len(values)):  # the order of the sum in every cell
+            lo += w_min[j] * v_min[j]
+            hi += w_max[j] * v_max[j]
+        return min(lo, part_lo), max(hi, part_hi)
+
+    def _draw_bounds(self, draws: slice) -> tuple[float, float, list[float], list[float]]:
+        """Smallest and largest prefix and computed-criterion weights of the draws (cached
+        per slice: every chunk asks for the same draw blocks)."""
+        key = (draws.start, draws.stop)
+        found = self.slice_bounds.get(key)
+        if found is None:
+            om_c = self.om_c[:, draws]
+            found = self.slice_bounds[key] = (
+                float(self.prefix_bounds[0][draws].min()),
+                float(self.prefix_bounds[1][draws].max()),
+                om_c.min(axis=1).tolist(), om_c.max(axis=1).tolist())
+        return found
 
     @staticmethod
     def _start(out: np.ndarray, per_leistung: np.ndarray, leist: np.ndarray,
