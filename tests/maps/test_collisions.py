@@ -252,3 +252,18 @@ def test_no_name_is_dropped(style):
         missing += [(path.stem, name) for name in _named(defs, style)
                     if name not in tips and name not in shown]
     assert missing == []
+
+
+PAIRS = sorted(d for d in (ROOT / "processes").iterdir()
+               if (d / "ist.bpmn").exists() and (d / "soll.bpmn").exists())
+
+
+@needs_dot
+@pytest.mark.parametrize("folder", PAIRS, ids=[d.name for d in PAIRS])
+def test_comparison_maps_hide_no_text(folder):
+    """The IST/SOLL comparison map of every shipped pair (two sections, one above the other)."""
+    from workbench.maps.compare import compare_models
+
+    svg = compare_models(bpmn.read(folder / "ist.bpmn"), bpmn.read(folder / "soll.bpmn")).svg
+    assert len(text_boxes(svg)) > 40
+    _assert_clean(collisions(svg))

@@ -553,10 +553,14 @@ class _Writer:
 
     def growth(self) -> dict[str, float]:
         """Bands to grow for the labels that found no free spot: the bands holding what such a
-        label names, by the label's height (the bands it lies on, if it names a flow)."""
+        label names, by the label's height (the bands it lies on, if it names a flow); not for
+        a label inside a sub-process frame (dot sized that frame)."""
         more: dict[str, float] = {}
         bands = [(b, self.boxes[b]) for b in self.plan.bands if b in self.boxes]
+        inner = [self.boxes[c] for c in self.plan.cluster_band if c in self.boxes]
         for box, anchors in self.placer.misses:
+            if all(any(f[0] < x < f[2] and f[1] < y < f[3] for f in inner) for x, y in anchors):
+                continue  # inside a sub-process frame: a taller band gives it no room
             homes = [b for b, f in bands
                      if any(f[0] < x < f[2] and f[1] < y < f[3] for x, y in anchors)]
             hit = [b for b in homes if _touch(self.boxes[b], box)] or homes
