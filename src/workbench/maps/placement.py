@@ -305,12 +305,24 @@ class Placer:
     def _ring_spot(self, start: tuple[float, float], w: float, h: float, on_line: bool,
                    region: _Region) -> tuple[float, float] | None:
         """The first spot of :func:`_ring` whose box is :meth:`free`: the same tests, run on
-        all spots at once (numpy, the same float operations, so the same answer)."""
+        blocks of spots at once (numpy, the same float operations, so the same answer)."""
         offsets = _offset_array(int((w / 2 + RING_REACH[0]) // RING_STEP),
                                 int((h / 2 + RING_REACH[1]) // RING_STEP))
-        if not len(offsets):
-            return None
-        cx, cy = start[0] + offsets[:, 0], start[1] + offsets[:, 1]
+        low = 0
+        for high in (64, 512, len(offsets)):  # the nearest spots first: mostly one is free
+            if high <= low:
+                continue
+            part = offsets[low:high]
+            hit = self._first_free(start[0] + part[:, 0], start[1] + part[:, 1], w, h,
+                                   on_line, region)
+            if hit is not None:
+                return start[0] + float(part[hit, 0]), start[1] + float(part[hit, 1])
+            low = high
+        return None
+
+    def _first_free(self, cx: np.ndarray, cy: np.ndarray, w: float, h: float, on_line: bool,
+                    region: _Region) -> int | None:
+        """Index of the first centre whose box passes :meth:`free`, or None."""
         x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
         f = self.frame
         ok = (f[0] <= x0) & (x1 <= f[2]) & (f[1] <= y0) & (y1 <= f[3])
@@ -322,37 +334,28 @@ class Placer:
             ok &= inside | ~cut
         if region is not None and region.allowed is not None:
             mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-            code = np.zeros(len(offsets), dtype=np.int64)
+            code = np.zeros(len(cx), dtype=np.int64)
             for bit, fr in enumerate(region.frames):
                 code |= (((fr[0] < mx) & (mx < fr[2]) & (fr[1] < my) & (my < fr[3]))
                          .astype(np.int64) << bit)
             allowed = [sum(int(v) << bit for bit, v in enumerate(key))
                        for key in region.allowed]
             ok &= np.isin(code, allowed)
+        if not ok.any():
+            return None
         area = (float(x0.min()), float(y0.min()), float(x1.max()), float(y1.max()))
         for o in self.occupied.near(area):  # _overlap(box, other) > 0
             ok &= ~((np.minimum(x1, o[2]) - np.maximum(x0, o[0]) > 0)
                     & (np.minimum(y1, o[3]) - np.maximum(y0, o[1]) > 0))
         hits = np.flatnonzero(ok)
-        if not on_line and len(hits):  # lines.any_in, a block of spots at a time
+        if not on_line and len(hits):  # lines.any_in
             points = np.array([pt for cell in _cells(area) for pt in self.lines.grid.get(cell, ())],
                               dtype=float).reshape(-1, 2)
             px, py = points[:, 0], points[:, 1]
-            for block in range(0, len(hits), 256):
-                part = hits[block:block + 256]
-                bx0, by0 = x0[part][:, None], y0[part][:, None]
-                bx1, by1 = x1[part][:, None], y1[part][:, None]
-                hit = ((bx0 < px) & (px < bx1) & (by0 < py) & (py < by1)).any(axis=1)
-                clear = part[~hit]
-                if len(clear):
-                    hits = clear
-                    break
-            else:
-                hits = hits[:0]
-        if not len(hits):
-            return None
-        index = int(hits[0])
-        return start[0] + float(offsets[index, 0]), start[1] + float(offsets[index, 1])
+            bx0, by0 = x0[hits][:, None], y0[hits][:, None]
+            bx1, by1 = x1[hits][:, None], y1[hits][:, None]
+            hits = hits[~((bx0 < px) & (px < bx1) & (by0 < py) & (py < by1)).any(axis=1)]
+        return int(hits[0]) if len(hits) else None
 
     def node_label(self, node: Box, w: float, h: float) -> tuple[float, float]:
         """A spot for an event's or gateway's name: below, above, then beside the symbol."""

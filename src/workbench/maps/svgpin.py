@@ -255,11 +255,11 @@ def _extent(el: etree._Element) -> tuple[float, float, float, float] | None:
         rx, ry = float(el.get("rx", 0)), float(el.get("ry", 0))
         return cx - rx, cy - ry, cx + rx, cy + ry
     if tag in ("polygon", "path"):
-        pairs = _PAIR.findall(el.get("points" if tag == "polygon" else "d", ""))
-        if not pairs:
+        numbers = _NUMBER.findall(el.get("points" if tag == "polygon" else "d", ""))
+        if len(numbers) < 2:
             return None
-        xs = [float(x) for x, _ in pairs]
-        ys = [float(y) for _, y in pairs]
+        xs = list(map(float, numbers[0::2]))
+        ys = list(map(float, numbers[1::2]))
         return min(xs), min(ys), max(xs), max(ys)
     return None
 
