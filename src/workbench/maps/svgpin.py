@@ -209,17 +209,14 @@ def dot_attrs(line: str) -> dict[str, str]:
 
 
 _NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)")
-_TRAILING = re.compile(r"\.00(?![0-9])|(\.[0-9])0(?![0-9])")
-_MINUS_ZERO = re.compile(r"(?<![0-9.])-0(?![0-9.])")
 
 
 def _move_pairs(text: str, dx: float, dy: float) -> str:
-    """"x,y x,y …" (points, or a path of graphviz's M/C commands) moved by (dx, dy); the same
-    numbers as :func:`num` for each, printed in one go."""
+    """"x,y x,y …" (points, or a path of graphviz's M/C commands) moved by (dx, dy)."""
     parts = _NUMBER.split(text)
-    parts[1::4] = [f"{float(v) + dx:.2f}" for v in parts[1::4]]
-    parts[3::4] = [f"{float(v) + dy:.2f}" for v in parts[3::4]]
-    return _MINUS_ZERO.sub("0", _TRAILING.sub(r"\1", "".join(parts)))
+    parts[1::4] = [num(float(v) + dx) for v in parts[1::4]]
+    parts[3::4] = [num(float(v) + dy) for v in parts[3::4]]
+    return "".join(parts)
 
 
 _POINTS = {_S + "polygon", _S + "polyline"}
@@ -304,8 +301,8 @@ class _Canvas:
         return new[0] - old[0] - self.x0, -(new[1] - old[1]) + self.y0
 
 
-def _bounds(first: FirstPass, pinned: Pinned, labels: list[tuple[Point, Point]]
-            ) -> tuple[float, float, float, float]:
+def _bounds(first: FirstPass, pinned: Pinned, labels: list[tuple[Point, Point]],
+            routes: dict[str, Route]) -> tuple[float, float, float, float]:
     """Graphviz's bounding box of the pinned drawing (``compute_bb``: nodes, route control
     points, clusters, labels, the graph label)."""
     xs: list[float] = []
@@ -320,13 +317,9 @@ def _bounds(first: FirstPass, pinned: Pinned, labels: list[tuple[Point, Point]]
     for _, (x, y), _number in pinned.badges:
         xs += [x - BADGE_HALF, x + BADGE_HALF]
         ys += [y - BADGE_HALF, y + BADGE_HALF]
-    for pos, _labels in pinned.edges.values():
-        for part in pos.split():
-            if part[:2] in ("e,", "s,"):
-                continue
-            x, y = _point(part)
-            xs.append(x)
-            ys.append(y)
+    for points, _start, _end in routes.values():
+        xs += [x for x, _ in points]
+        ys += [y for _, y in points]
     for box, _lp in pinned.clusters.values():
         xs += [box[0], box[2]]
         ys += [box[1], box[3]]
@@ -339,16 +332,22 @@ def _bounds(first: FirstPass, pinned: Pinned, labels: list[tuple[Point, Point]]
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _route_points(pos: str) -> tuple[list[Point], Point | None, Point | None]:
-    points, start, end = [], None, None
-    for part in pos.split():
-        if part.startswith("s,"):
-            start = _point(part[2:])
-        elif part.startswith("e,"):
-            end = _point(part[2:])
+Route = tuple[list[Point], Point | None, Point | None]  # control points, arrow tips s, e
+
+
+def _route_points(pos: str) -> Route:
+    """A graphviz spline ("s,x,y e,x,y x,y x,y …", ends optional) as numbers."""
+    start = end = None
+    rest = pos
+    while rest[:2] in ("s,", "e,"):
+        head, _, rest = rest.partition(" ")
+        x, y = head[2:].split(",")
+        if head[0] == "s":
+            start = (float(x), float(y))
         else:
-            points.append(_point(part))
-    return points, start, end
+            end = (float(x), float(y))
+    numbers = list(map(float, _NUMBER.findall(rest)))
+    return list(zip(numbers[0::2], numbers[1::2], strict=False)), start, end
 
 
 def _paint(attrs: dict[str, str], defaults: dict[str, str]) -> dict[str, str]:
@@ -360,10 +359,10 @@ def _paint(attrs: dict[str, str], defaults: dict[str, str]) -> dict[str, str]:
     return paint
 
 
-def _draw_route(group: etree._Element, pos: str, attrs: dict[str, str],
+def _draw_route(group: etree._Element, route: Route, attrs: dict[str, str],
                 defaults: dict[str, str], canvas: _Canvas) -> None:
     """Path and arrowheads of a flow, as graphviz draws them (after the group's title)."""
-    points, start, end = _route_points(pos)
+    points, start, end = route
     svg = [canvas(*p) for p in points]
     paint = _paint(attrs, defaults)
     path = etree.SubElement(group, _S + "path")
@@ -473,7 +472,8 @@ def draw(raw: bytes, first: FirstPass, pinned: Pinned, *, edge_defaults: dict[st
         size = label_size(line, float(edge_defaults.get("fontsize", 14)))
         if spot and size and "xlabel" in flat[gv_id]:
             labels.append((spot, (size[0] / 2, size[1] / 2)))
-    x0, y0, x1, y1 = _bounds(first, pinned, labels)
+    routes = {gv_id: _route_points(pos) for gv_id, (pos, _) in pinned.edges.items()}
+    x0, y0, x1, y1 = _bounds(first, pinned, labels, routes)
     canvas = _Canvas((x0, y0))
     width, height = x1 - x0, y1 - y0
 
@@ -491,13 +491,13 @@ def draw(raw: bytes, first: FirstPass, pinned: Pinned, *, edge_defaults: dict[st
     for name, group in nodes.items():
         _place_node(group, name, first, pinned, canvas)
     for gv_id, group in edges.items():
-        _place_edge(group, gv_id, first, pinned, canvas, edge_defaults)
+        _place_edge(group, gv_id, first, pinned, canvas, edge_defaults, routes[gv_id])
     for gv_id, line in pinned.flat.items():
         group = etree.Element(_S + "g", {"id": gv_id, "class": "edge"})
         tail, _, rest = line.partition(" -> ")
         etree.SubElement(group, _S + "title").text = f"{tail}->{rest.split(' ', 1)[0]}"
-        pos, spots = pinned.edges[gv_id]
-        _draw_route(group, pos, flat[gv_id], edge_defaults, canvas)
+        spots = pinned.edges[gv_id][1]
+        _draw_route(group, routes[gv_id], flat[gv_id], edge_defaults, canvas)
         if "xlabel" in flat[gv_id] and "xlp" in spots:
             _label_lines(group, flat[gv_id]["xlabel"], canvas(*spots["xlp"]), edge_defaults)
         edges[gv_id] = group
@@ -581,13 +581,13 @@ def _place_node(group: etree._Element, name: str, first: FirstPass, pinned: Pinn
 
 
 def _place_edge(group: etree._Element, gv_id: str, first: FirstPass, pinned: Pinned,
-                canvas: _Canvas, defaults: dict[str, str]) -> None:
-    pos, labels = pinned.edges[gv_id]
+                canvas: _Canvas, defaults: dict[str, str], route: Route) -> None:
+    labels = pinned.edges[gv_id][1]
     texts = [el for el in group if el.tag == _TEXT]
     for child in list(group):
         if child.tag != _TITLE:
             group.remove(child)
-    _draw_route(group, pos, first.edge_attrs.get(gv_id, {}), defaults, canvas)
+    _draw_route(group, route, first.edge_attrs.get(gv_id, {}), defaults, canvas)
     if texts and gv_id in first.xlp and "xlp" in labels:
         move = canvas.move(first.xlp[gv_id], labels["xlp"])
         for el in texts:
