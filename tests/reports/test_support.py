@@ -33,6 +33,29 @@ def test_cached_text_renders_once_per_cache_dir(tmp_path: Path, monkeypatch):
         cache.cached_text("../boese", render)
 
 
+def test_only_if_free_skips_what_another_process_produces(tmp_path: Path, monkeypatch):
+    """A value whose lock another process holds raises Busy inside only_if_free (the report
+    draws something else first); once it is stored, it is read there too; outside, it waits."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_VAR, str(folder))
+    folder.mkdir()
+    holder = os.open(folder / ".karte.svg.lock", os.O_CREAT | os.O_RDWR)  # "the other kernel"
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        with cache.only_if_free(), pytest.raises(cache.Busy):
+            cache.cached_text("karte.svg", lambda: "<svg/>")
+        with cache.only_if_free():  # other keys are free
+            assert cache.cached_text("andere.svg", lambda: "<g/>") == "<g/>"
+        assert not (folder / "karte.svg").exists()
+        (folder / "karte.svg").write_text("<svg id='fertig'/>", encoding="utf-8")
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    with cache.only_if_free():
+        assert cache.cached_text("karte.svg", lambda: "neu") == "<svg id='fertig'/>"
+    assert cache.cached_text("andere.svg", lambda: "neu") == "<g/>"
+
+
 def test_memo_only_with_an_input_digest(monkeypatch):
     calls = []
     monkeypatch.delenv(cache.INPUTS_ENV_VAR, raising=False)

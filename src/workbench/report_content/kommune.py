@@ -7,7 +7,9 @@ against the Verbund, and the assumptions and data quality the numbers rest on.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from typing import Any
 
 import pandas as pd
 
@@ -15,7 +17,7 @@ from .. import __version__
 from ..charts import portfolio_svg
 from ..metrics import MetricsError, ModelMetrics
 from ..ranking import QUADRANTS
-from ..reports.cache import cached_text
+from ..reports.cache import Busy, cache_dir, cached_text, only_if_free
 from . import printed_map
 from .changes import MATCHING_NOTE, deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
@@ -316,7 +318,9 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
     the steps, rows filling the page width, every text 7 pt)."""
     parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>", ""]
     drawings = []
-    for n, r in enumerate(top_rows(ctx, kommune).itertuples(), 1):
+    rows = list(top_rows(ctx, kommune).itertuples())
+    _draw_free_maps_first(ctx, kommune, rows)
+    for n, r in enumerate(rows, 1):
         ist = model_metrics(ctx, r.leistung, "ist", kommune)
         soll = model_metrics(ctx, r.leistung, "soll", None)
         own = _own_ist(ctx, r.leistung, kommune)
@@ -344,6 +348,26 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
                 "grau und durchgestrichen, neue grün umrandet, Medienbrüche rot.</p>"
                 + printed_map.legend(drawings))
     return "".join(parts)
+
+
+def _draw_free_maps_first(ctx: ReportContext, kommune: str, rows: list[Any]) -> None:
+    """In a batch: render first the maps of ``rows`` that no other kernel is rendering right now
+    (the kernels' reports show mostly the same maps in the same order; each kernel then draws
+    other maps instead of waiting). The report is assembled afterwards, in its order, from the
+    stored maps: the same bytes as without this step."""
+    if cache_dir() is None:
+        return
+    with only_if_free():
+        for n, r in enumerate(rows, 1):
+            try:
+                drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
+            except Busy:  # the other kernel draws it; so the models are drawable
+                drawn = None
+            if isinstance(drawn, str):
+                continue
+            with contextlib.suppress(Busy):
+                printed_map.drawing(ctx.repo.model(r.leistung, "ist", kommune),
+                                    ctx.repo.model(r.leistung, "soll"))
 
 
 def _metrics_table(ctx: ReportContext, ist: ModelMetrics, soll: ModelMetrics, r: object,

@@ -18,11 +18,17 @@ simply renders. Keys must be file names; include a content hash when the value d
 namespace reset), keyed by ``WERKBENCH_INPUTS_SHA256`` — the digest of the report's input files that
 the batch sets — so e.g. the loaded knowledge base is parsed once per kernel, not once per report.
 The object is shared: treat it as read-only. ``WERKBENCH_MEMO=0`` switches the memo off.
+
+Inside :func:`only_if_free`, a value that another process is producing right now raises
+:class:`Busy` instead of waiting for it: a report can first produce the shared values no other
+kernel is working on and come back for the others (the batch's kernels run reports that show
+mostly the same maps in the same order, and waiting for the other kernel's map left a core idle).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import fcntl
 import os
 import re
@@ -40,6 +46,22 @@ INPUTS_ENV_VAR = "WERKBENCH_INPUTS_SHA256"
 MEMO_SIZE = 4
 _memo: dict[str, Any] = {}
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
+_SKIP_BUSY: contextvars.ContextVar[bool] = contextvars.ContextVar("skip_busy", default=False)
+
+
+class Busy(Exception):
+    """Another process is producing this value now (raised only inside :func:`only_if_free`)."""
+
+
+@contextlib.contextmanager
+def only_if_free() -> Iterator[None]:
+    """Within the block, :func:`cached_bytes` raises :class:`Busy` for a value another process
+    is producing instead of waiting for it."""
+    token = _SKIP_BUSY.set(True)
+    try:
+        yield
+    finally:
+        _SKIP_BUSY.reset(token)
 
 
 def cache_dir() -> Path | None:
@@ -49,10 +71,13 @@ def cache_dir() -> Path | None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def _locked(path: Path, *, wait: bool = True) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise Busy(path.name) from None
         try:
             yield
         finally:
@@ -60,7 +85,8 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def cached_bytes(key: str, produce: Callable[[], bytes]) -> bytes:
-    """``produce()`` once per batch; later calls with the same key read the stored bytes."""
+    """``produce()`` once per batch; later calls with the same key read the stored bytes
+    (waiting while another process produces them, or :class:`Busy` in :func:`only_if_free`)."""
     if not _KEY.match(key):
         raise ValueError(f"Ungültiger Cache-Schlüssel '{key}' (nur Buchstaben, Ziffern, . _ -).")
     folder = cache_dir()
@@ -70,7 +96,7 @@ def cached_bytes(key: str, produce: Callable[[], bytes]) -> bytes:
     stored = _read(target)
     if stored is not None:
         return stored
-    with _locked(folder / f".{key}.lock"):
+    with _locked(folder / f".{key}.lock", wait=not _SKIP_BUSY.get()):
         stored = _read(target)
         if stored is not None:
             return stored
