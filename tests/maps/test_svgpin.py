@@ -4,8 +4,7 @@ same pinned DOT text (``neato -n2``, the second pass the auto style ran before).
 Both SVGs are cleaned alike; they must have the same elements in the same order, with the same
 attributes and texts, and every number within 0.06 pt. Known, intended differences: the text of a
 Medienbruch badge and of a label on a flow dot never saw is centred (``text-anchor="middle"``)
-instead of starting at graphviz's measured offset; the canvas size in whole pt may differ by one
-where graphviz rounds a .5 down.
+instead of starting at graphviz's measured offset.
 """
 
 from __future__ import annotations
@@ -63,9 +62,6 @@ def differences(ours: str, graphviz: str) -> list[str]:
             other = b[1][key]
             if centred and key in ("x", "text-anchor"):
                 continue  # centred instead of graphviz's measured start
-            if (a[0] == "svg" and key in ("width", "height")
-                    and abs(int(value[:-2]) - int(other[:-2])) <= 1):
-                continue  # graphviz rounds some .5 down
             if not _close(value, other):
                 found.append(f"#{index} <{a[0]}> {key}: {value[:80]} / {other[:80]}")
     return found

@@ -514,9 +514,10 @@ def draw(raw: bytes, first: FirstPass, pinned: Pinned, *, edge_defaults: dict[st
     graph.extend(edges[gv_id] for *_, gv_id in order if gv_id in edges)
     graph.extend(nodes[name] for name in sorted(nodes, key=lambda n: seq.get(n, len(seq))))
 
-    full_w, full_h = width + 2 * PAD, height + 2 * PAD
-    root.set("width", f"{int(full_w + 0.5)}pt")
-    root.set("height", f"{int(full_h + 0.5)}pt")
+    # graphviz: padded box (UR + pad) - (LL - pad), whole points by ROUND(size * dpi / 72)
+    full_w, full_h = (width + PAD) - (0.0 - PAD), (height + PAD) - (0.0 - PAD)
+    root.set("width", f"{int(full_w * 72.0 / 72.0 + 0.5)}pt")
+    root.set("height", f"{int(full_h * 72.0 / 72.0 + 0.5)}pt")
     root.set("viewBox", f"0.00 0.00 {full_w:.2f} {full_h:.2f}")
     graph.set("transform", f"scale(1 1) rotate(0) translate({PAD:g} {height + PAD:g})")
     return root
