@@ -267,3 +267,14 @@ def test_comparison_maps_hide_no_text(folder):
     svg = compare_models(bpmn.read(folder / "ist.bpmn"), bpmn.read(folder / "soll.bpmn")).svg
     assert len(text_boxes(svg)) > 40
     _assert_clean(collisions(svg))
+
+
+def test_centred_room_beside_boundary_events():
+    """Hand-computed: a name centred at x = 100 in an 80 wide activity; a boundary event from
+    x = 125 on the right edge leaves 2 × (125 − 100 − 2) = 46, one from the left ending at 70
+    leaves 2 × 28 = 56; an event above or below the text does not count."""
+    from workbench.maps.di_labels import centred_room
+
+    assert centred_room(100, 0, 20, 80, [(125, 5, 145, 25)]) == 46
+    assert centred_room(100, 0, 20, 80, [(50, 5, 70, 25)]) == 56
+    assert centred_room(100, 0, 20, 80, [(125, 30, 145, 50)]) == 80
