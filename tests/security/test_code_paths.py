@@ -95,6 +95,28 @@ def test_symlinked_cache_is_removed_not_followed(attacked_batch):
     assert not [p for p in out.iterdir() if p.name.startswith(".cache")]  # removed after the batch
 
 
+def test_fork_server_does_not_import_from_the_working_folder(tmp_path: Path):
+    """The batch's fork server imports nbformat, papermill … at its start; a module of the same
+    name planted in the folder the command runs in must not be what it imports (it did: the
+    server starts as ``python -c`` with the folder first on its path)."""
+    import subprocess
+    import sys
+
+    kb = tmp_path / "processes"
+    shutil.copytree(EXAMPLE, kb)
+    marker = tmp_path / "lief"
+    for name in ("nbformat", "papermill", "attrs"):
+        (tmp_path / f"{name}.py").write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('untergeschoben')\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "workbench"), "report", "--kommune", KOMMUNE,
+         "--ohne-verbund", "--repository", "processes", "--out", "out", "--jobs", "1",
+         "--ohne-fortschritt"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "WERKBENCH_SIM_CACHE": str(tmp_path / "sim")})
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists(), f"planted module ran: {marker.read_text()}"
+
+
 def test_cache_reset_is_private_and_ignores_planted_folders(tmp_path):
     import logging
 

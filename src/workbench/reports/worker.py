@@ -213,7 +213,28 @@ def _context() -> Any:
     except ValueError:  # pragma: no cover - platforms without fork
         return multiprocessing.get_context("spawn")
     ctx.set_forkserver_preload(PRELOAD)
+    _start_forkserver_safely()
     return ctx
+
+
+def _start_forkserver_safely() -> None:
+    """Start the fork server without the working folder on its import path.
+
+    It is started as ``python -c …`` and imports :data:`PRELOAD` at once; ``-c`` puts the current
+    folder first on ``sys.path``, so a planted ``nbformat.py`` in the folder the command runs in
+    would run there. ``PYTHONSAFEPATH`` keeps it off (only for this start; the workers are forked
+    from the server and the kernels set it themselves)."""
+    from multiprocessing import forkserver
+
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
 
 
 @dataclass
