@@ -281,9 +281,10 @@ class Placer:
                on_line: bool = False,
                anchors: list[tuple[float, float]] | None = None) -> tuple[float, float]:
         """The first candidate centre whose box is free, then the first free spot further out
-        (:func:`_ring`), else the least costly candidate, noted in :attr:`misses`
-        (``on_line``: a badge that belongs on a route, flows do not count; ``anchors``: the
-        points of what the label names — it stays in their pool and lane)."""
+        (:func:`_ring`); failing that (noted in :attr:`misses`) the first free spot outside the
+        frames of what it names, else the least costly candidate (``on_line``: a badge that
+        belongs on a route, flows do not count; ``anchors``: the points of what the label
+        names — it stays in their pool and lane)."""
         region = self._region(candidates, w, h, anchors)
         best, best_cost = candidates[0], float("inf")
         for cx, cy in candidates:
@@ -297,6 +298,9 @@ class Placer:
             spot = self._ring_spot(candidates[0], w, h, on_line, region)
             if spot is None:
                 self.misses.append((_box(best[0], best[1], w, h), anchors or [best]))
+                if region.allowed is not None:  # beside its frame rather than across it
+                    spot = self._ring_spot(candidates[0], w, h, on_line,
+                                           _Region(region.frames, None))
             best = spot or best
         self.occupied.append(_box(best[0], best[1], w, h))
         self.placed.append(self.occupied[-1])
