@@ -290,29 +290,43 @@ def _move(label: _Label, dx: float, dy: float) -> None:
 
 def _place(row: _Row, label: _Label, canvas: Box) -> bool:
     """Move a label that hides something, or that stands nearer to another symbol than to its
-    own, to the nearest free spot; True when it had to move."""
+    own, to the free spot of least cost (:func:`_cost`); True when it had to move."""
     free = row.free(label.box, label)
     if free and row.nearest_is_own(label.box, label):
         return False
     w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
-    # preferred: inside the row and nearest to its own symbol; then inside; then outside
-    found: dict[int, Point] = {}
-    for x, y in row.candidates(label):
+    here = _cost(row, label, label.box, canvas) if free else float("inf")
+    ranked = []
+    for n, (x, y) in enumerate(row.candidates(label)):
         box = (x, y, x + w, y + h)
-        if box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1 or not row.free(box, label):
-            continue
-        inside = box[1] >= canvas[1] + 1 and box[3] <= canvas[3] - 1
-        rank = 0 if inside and row.nearest_is_own(box, label) else 1 if inside else 2
-        found.setdefault(rank, (x, y))
-        if rank == 0:
-            break
-    if free:  # free but nearer to another symbol: move only to a spot that is clearly its own
-        found = {0: found[0]} if 0 in found else {}
-    spot = found[min(found)] if found else None
-    if spot is None:
-        return False
-    _move(label, spot[0] - label.box[0], spot[1] - label.box[1])
-    return True
+        if box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1:
+            continue  # a row never grows in width
+        cost = _cost(row, label, box, canvas)
+        if cost < here:
+            ranked.append((cost, n, box))
+    for _, _, box in sorted(ranked):
+        if row.free(box, label):
+            _move(label, box[0] - label.box[0], box[1] - label.box[1])
+            return True
+    return False
+
+
+#: Cost of a label spot per pt of distance from its symbol or flow, per pt the row would grow,
+#: and for a name that stands nearer to another node than to its own symbol.
+DISTANCE_COST, GROWTH_COST, FOREIGN_COST = 1.0, 2.0, 25.0
+
+
+def _cost(row: _Row, label: _Label, box: Box, canvas: Box) -> float:
+    """How bad a (free) spot is: far from what the label names, beyond the row (it grows), or
+    nearer to another node than to its own symbol."""
+    if label.anchor_box is not None:
+        distance = _distance(box, label.anchor_box)
+    else:
+        distance = min((_distance(box, (x, y, x, y)) for x, y in label.route[::2]),
+                       default=0.0)
+    growth = max(0.0, canvas[1] + 1 - box[1]) + max(0.0, box[3] - canvas[3] + 1)
+    foreign = 0.0 if row.nearest_is_own(box, label) else FOREIGN_COST
+    return DISTANCE_COST * distance + GROWTH_COST * growth + foreign
 
 
 def _resize(root: etree._Element, row: _Row, top: float, bottom: float) -> None:
@@ -345,7 +359,9 @@ def untangle(svg: str) -> str:
     row = _Row(root, graph)
     canvas = row.canvas()
     moved = False
-    for label in row.labels:
+    # names of events and gateways first: they belong next to one small symbol, a flow's
+    # label may sit anywhere along its flow
+    for label in sorted(row.labels, key=lambda item: item.anchor_box is None):
         moved |= _place(row, label, canvas)
     if not moved:
         return svg
