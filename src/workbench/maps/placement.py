@@ -188,9 +188,21 @@ def sample_route(points: list[tuple[float, float]]) -> list[tuple[float, float]]
         (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points[i:i + 4]
         length = (abs(x0 - x1) + abs(y0 - y1)) + (abs(x1 - x2) + abs(y1 - y2)) + (
             abs(x2 - x3) + abs(y2 - y3))
-        out += [(c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3, c0 * y0 + c1 * y1 + c2 * y2 + c3 * y3)
-                for c0, c1, c2, c3 in _weights(max(2, int(length / STEP)))]
+        steps = max(2, int(length / STEP))
+        if steps < 24:
+            out += [(c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3,
+                     c0 * y0 + c1 * y1 + c2 * y2 + c3 * y3) for c0, c1, c2, c3 in _weights(steps)]
+        else:  # long segments: the same products and sums, elementwise in numpy
+            c0, c1, c2, c3 = _weight_columns(steps)
+            out += zip((c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3).tolist(),
+                       (c0 * y0 + c1 * y1 + c2 * y2 + c3 * y3).tolist(), strict=True)
     return out
+
+
+@lru_cache(maxsize=1024)
+def _weight_columns(steps: int) -> tuple[np.ndarray, ...]:
+    weights = np.array(_weights(steps))
+    return tuple(weights[:, k].copy() for k in range(4))
 
 
 _WEIGHTS: dict[int, list[tuple[float, float, float, float]]] = {}

@@ -561,24 +561,33 @@ def _place_node(group: etree._Element, name: str, first: FirstPass, pinned: Pinn
     old = first.pos.get(name)
     if old is None:
         return
-    for child in () if name in first.plain else group:  # the shape's centre is dot's
-        if child.tag in _SHAPES:  # position (JSON: 5 digits)
-            drawn = _extent(child)
-            if drawn is not None:
-                old = ((drawn[0] + drawn[2]) / 2, -(drawn[1] + drawn[3]) / 2)
-            break
+    children = list(group)
+    if name not in first.plain:  # the shape's centre is dot's position (JSON: 5 digits)
+        for child in children:
+            if child.tag in _SHAPES:
+                drawn = _extent(child)
+                if drawn is not None:
+                    old = ((drawn[0] + drawn[2]) / 2, -(drawn[1] + drawn[3]) / 2)
+                break
     dx, dy = canvas.move(old, pinned.nodes[name])
-    label = []
-    if name in pinned.xlp and name in first.xlp:  # graphviz draws the xlabel last
-        label = list(group.iter(_TEXT))[-first.lines.get(name, 1):]
+    lines = first.lines.get(name, 0) if name in pinned.xlp and name in first.xlp else 0
+    label = children[len(children) - lines:] if lines else []  # graphviz draws it last
+    if any(el.tag != _TEXT for el in label):
+        label = list(group.iter(_TEXT))[-lines:]
     skip = set(label)
-    for child in group:
-        if child.tag != _TITLE and child not in skip:
+    for child in children:
+        if child in skip:
+            continue
+        tag = child.tag
+        if tag == _TEXT and not len(child):  # most of a node: its text lines
+            child.set("x", num(float(child.get("x")) + dx))
+            child.set("y", num(float(child.get("y")) + dy))
+        elif tag != _TITLE:
             _shift(child, dx, dy)
     if label:
-        label_move = canvas.move(first.xlp[name], pinned.xlp[name])
+        lx, ly = canvas.move(first.xlp[name], pinned.xlp[name])
         for el in label:
-            _shift(el, *label_move)
+            _shift(el, lx, ly)
 
 
 def _place_edge(group: etree._Element, gv_id: str, first: FirstPass, pinned: Pinned,
