@@ -278,3 +278,17 @@ def test_centred_room_beside_boundary_events():
     assert centred_room(100, 0, 20, 80, [(125, 5, 145, 25)]) == 46
     assert centred_room(100, 0, 20, 80, [(50, 5, 70, 25)]) == 56
     assert centred_room(100, 0, 20, 80, [(125, 30, 145, 50)]) == 80
+
+
+@needs_dot
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", PAIRS, ids=[d.name for d in PAIRS])
+def test_comparison_maps_in_print_rows_hide_no_text(folder):
+    """The comparison map as the Kommune report draws it for print (rows of 4, 3 or 2
+    columns, :data:`workbench.report_content.kommune.PRINT_WRAPS`)."""
+    from workbench.maps.compare import compare_models
+    from workbench.report_content.kommune import PRINT_WRAPS
+
+    ist, soll = bpmn.read(folder / "ist.bpmn"), bpmn.read(folder / "soll.bpmn")
+    for wrap in PRINT_WRAPS:
+        _assert_clean(collisions(compare_models(ist, soll, wrap=wrap).svg))
