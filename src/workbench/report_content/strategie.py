@@ -399,7 +399,8 @@ def ranking_by_goal(ctx: ReportContext, sctx: StrategyContext, kommune: str | No
         ids = [lid for lid in leistungen_of_goal(sctx.strategy, goal.id) if lid in ranked.index]
         if not ids:
             continue
-        part = ranked.loc[ids].sort_values(["rang", "leistung_name"], na_position="last")
+        part = ranked.loc[ids, ["rang", "leistung_name"]].sort_values(  # 2 of ~50 columns:
+            ["rang", "leistung_name"], na_position="last")  # itertuples builds each column
         rows.append([f"{esc(goal.nr)} {esc(goal.name)}", ", ".join(
             f"{esc(r.leistung_name)} ({'Rang ' + number(r.rang) if r.rang == r.rang else 'ohne Rang'})"
             for r in part.itertuples())])
