@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_memory.py                   # 4,935 administrations (make bench)
     .venv/bin/python benchmarks/bench_memory.py --faelle 50,500,4935
+    .venv/bin/python benchmarks/bench_memory.py --faelle 500 --folge 90   # 90 reports, one kernel
 
 For each case a knowledge base of N real administrations with synthetic numbers is built as in
 ``bench_reports.py`` (its generator, strategy folder removed), then ONE FRESH PROCESS does what
@@ -15,7 +16,8 @@ warm kernel renders report after report, so its peak is that of its largest repo
 
 Recorded (VmHWM, i.e. the peak resident set of each process):
 
-- the main process (knowledge base, analysis, preparation, writing the outputs),
+- the main process (knowledge base, analysis, preparation, writing the outputs, and the
+  bookkeeping of all N reports: digest and manifest look-up of each, index.html with all rows),
 - the largest worker (the process that drives a kernel),
 - the largest kernel (the process that runs the report notebooks),
 
@@ -59,25 +61,30 @@ def build(work: Path, n: int) -> Path:
     """The knowledge base of ``bench_reports`` at N administrations, without strategy."""
     import bench_reports
 
-    kb = bench_reports.build_knowledge_base(work / f"kb-{n}" / "processes", n)
-    shutil.rmtree(kb / "strategie", ignore_errors=True)
+    kb = work / f"kb-{n}" / "processes"
+    if not kb.is_dir():  # built once per run and N
+        bench_reports.build_knowledge_base(kb, n)
+        shutil.rmtree(kb / "strategie", ignore_errors=True)
     return kb
 
 
-def picked(repo: object, jobs: list) -> list:
+def picked(repo: object, jobs: list, sequence: int = 0) -> list:
     """The reports rendered: Verbund, the Kreis and the Gemeindeverband with the most cases of
-    the latest year, the Gemeindeverband with the fewest (by key on ties)."""
+    the latest year, the Gemeindeverband with the fewest (by key on ties); with ``sequence``
+    instead the ``sequence`` Kommunen with the fewest cases (many reports in one kernel)."""
     table = repo.fallzahlen  # type: ignore[attr-defined]
     latest = table[table["jahr"] == table["jahr"].max()]
     cases = latest.groupby("kommune")["fallzahl"].sum()
     kommune = {str(j.parameters.get("kommune")): j for j in jobs if j.kind == "kommune"}
+    if sequence:
+        return [kommune[k] for k in sorted(kommune, key=lambda k: (cases.get(k, 0), k))[:sequence]]
     kreise = sorted((k for k in kommune if len(k) == 5), key=lambda k: (-cases.get(k, 0), k))
     verbaende = sorted((k for k in kommune if len(k) != 5), key=lambda k: (-cases.get(k, 0), k))
     keys = list(dict.fromkeys(kreise[:1] + verbaende[:1] + verbaende[-1:]))
     return [j for j in jobs if j.kind == "verbund"] + [kommune[k] for k in keys]
 
 
-def measure(kb: Path, out: Path, jobs_n: int) -> dict:
+def measure(kb: Path, out: Path, jobs_n: int, sequence: int = 0) -> dict:
     """The main process of ``workbench report --alle`` (call in a fresh process): load, jobs,
     batch of the picked reports with the preparation over all jobs; peaks in bytes."""
     from workbench.reports.batch import jobs_for_repository, run_batch
@@ -89,9 +96,12 @@ def measure(kb: Path, out: Path, jobs_n: int) -> dict:
     repo = Repository.load(kb)
     stand, top = repo.verbund.stand, int(repo.verbund.parameter.get("top_n", 5) or 5)
     jobs = jobs_for_repository(repo, stand=stand, top_n=top, template_dir=installed_templates())
-    chosen = picked(repo, jobs)
+    chosen = picked(repo, jobs, sequence)
+    root = repo.root
+    del repo  # as workbench report does before the batch
     result = run_batch(chosen, out_dir=out, jobs_n=jobs_n, progress=False,
-                       prepare=report_preparer(repo.root, jobs, stand=stand, top_n=top))
+                       prepare=report_preparer(root, jobs, stand=stand, top_n=top))
+    bookkeeping(jobs, out)
     failed = [f"{r.stem}: {r.reason}" for r in result.failed]
     return {"main": _status_kib("VmHWM") * 1024, "seconds": time.perf_counter() - started,
             "jobs": len(jobs), "rendered": [r.stem for r in result.results
@@ -100,6 +110,23 @@ def measure(kb: Path, out: Path, jobs_n: int) -> dict:
             "workers": [{"worker": s.get("worker_peak_rss", 0), "kernel": s.get("kernel_peak_rss", 0),
                          "kernel_starts": s.get("kernel_starts", 0)}
                         for s in result.workers.values()]}
+
+
+def bookkeeping(jobs: list, out: Path) -> None:
+    """What a batch of all jobs adds in the main process beyond the rendered ones: each job's
+    digest looked up in the manifest, a result per job and index.html with a row for each."""
+    from workbench.reports.batch import JobResult
+    from workbench.reports.manifest import InputHasher, Manifest
+    from workbench.reports.summary import index_html
+
+    manifest, hasher, results = Manifest.load(out), InputHasher(), []
+    for job in jobs:
+        digest = hasher.digest(inputs=job.inputs, template=job.template,
+                               parameters=job.parameters, title=job.title)
+        manifest.is_current(job.stem, digest, [f"{job.stem}.html"])
+        results.append(JobResult(job.stem, job.title, job.kind, "übersprungen",
+                                 files=[f"{job.stem}.html"]))
+    index_html(results, manifest.reports, out, title="Berichte")
 
 
 def preparation(kb: Path) -> dict:
@@ -138,14 +165,14 @@ def floor() -> int:
     return int(done.stdout.split()[-1]) * 1024
 
 
-def run_case(work: Path, n: int, jobs_n: int) -> dict:
+def run_case(work: Path, n: int, jobs_n: int, sequence: int = 0) -> dict:
     """One case in a fresh process (so VmHWM is this batch's alone)."""
     kb = build(work, n)
-    out = work / f"berichte-{n}"
-    env = {**os.environ, "WERKBENCH_SIM_CACHE": str(work / f"sim-{n}")}
+    out = work / f"berichte-{n}-{sequence}"
+    env = {**os.environ, "WERKBENCH_SIM_CACHE": str(work / f"sim-{n}-{sequence}")}
     done = subprocess.run([sys.executable, __file__, "--messlauf", str(kb), str(out),
-                           "--jobs", str(jobs_n)], capture_output=True, text=True, env=env,
-                          cwd=ROOT)
+                           "--jobs", str(jobs_n), "--folge", str(sequence)],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"Messlauf bei {n} Verwaltungen fehlgeschlagen:\n{done.stderr[-3000:]}")
     peaks = json.loads(done.stdout.strip().splitlines()[-1])
@@ -154,22 +181,28 @@ def run_case(work: Path, n: int, jobs_n: int) -> dict:
     return peaks
 
 
-def report(n: int, peaks: dict, base: int, jobs_n: int) -> None:
-    """The three rows of one case."""
+def report(n: int, peaks: dict, base: int, jobs_n: int, sequence: int = 0) -> None:
+    """The three rows of one case (with ``sequence``: worker and kernel only)."""
     workers = peaks["workers"]
     rendered = ", ".join(peaks["rendered"])
     scope = (f"{n} Verwaltungen: Vorbereitung über alle {peaks['jobs']} Berichte, davon "
              f"{len(peaks['rendered'])} echt erstellt ({rendered}) mit --jobs {jobs_n}, "
              f"{peaks['seconds']:.0f} s")
     label = "Python mit numpy und pandas (frischer Prozess)"
-    rows = [("Hauptprozess", peaks["main"], "Wissensbasis, Analyse, Fingerabdrücke, Ausgaben"),
+    rows = [("Hauptprozess", peaks["main"], "Wissensbasis, Analyse, Fingerabdrücke, Ausgaben, "
+             "Abgleich mit dem Manifest und index.html für alle Berichte"),
             ("Worker", max((w["worker"] for w in workers), default=0),
              "je Worker " + ", ".join(f"{w['worker'] / MIB:.0f}" for w in workers) + " MiB"),
             ("Kernel", max((w["kernel"] for w in workers), default=0),
              "je Kernel " + ", ".join(f"{w['kernel'] / MIB:.0f}" for w in workers)
              + " MiB (ein warmer Kernel je Worker, Bericht für Bericht)")]
+    if sequence:
+        rows = rows[1:]
+        scope = (f"{n} Verwaltungen: die {sequence} Kommunen mit den wenigsten Fällen "
+                 f"nacheinander, --jobs {jobs_n}, {peaks['seconds']:.0f} s")
+    case = f"{n} Verwaltungen" + (f", {sequence} Berichte nacheinander" if sequence else "")
     for what, value, detail in rows:
-        record(NAME, f"{n} Verwaltungen: Spitzen-Speicher {what}", value / MIB, unit="MiB",
+        record(NAME, f"{case}: Spitzen-Speicher {what}", value / MIB, unit="MiB",
                baseline=base / MIB, baseline_label=label, target=f"≤ {TARGET_MIB} MiB",
                met=0 < value <= TARGET_MIB * MIB, note=f"{detail}; {scope} (VmHWM)", runs=1)
 
@@ -179,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faelle", default="4935",
                         help="Anzahlen Verwaltungen, durch Komma getrennt (Standard 4935)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--folge", type=int, default=0, metavar="K",
+                        help="zusätzlich die K Kommunen mit den wenigsten Fällen nacheinander mit "
+                             "einem Worker (wächst ein warmer Kernel von Bericht zu Bericht?)")
     parser.add_argument("--messlauf", nargs=2, metavar=("WISSENSBASIS", "AUSGABE"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--vorbereitung", metavar="WISSENSBASIS", help=argparse.SUPPRESS)
@@ -187,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(preparation(Path(args.vorbereitung))))
         return 0
     if args.messlauf:
-        print(json.dumps(measure(Path(args.messlauf[0]), Path(args.messlauf[1]), args.jobs)))
+        print(json.dumps(measure(Path(args.messlauf[0]), Path(args.messlauf[1]), args.jobs,
+                                 args.folge)))
         return 0
     work = Path(tempfile.mkdtemp(prefix="werkbench-bench-speicher-"))
     try:
@@ -196,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             n = int(case)
             print(f"Fall {n}:", flush=True)
             report(n, run_case(work, n, args.jobs), base, args.jobs)
+            if args.folge:
+                report(n, run_case(work, n, 1, args.folge), base, 1, args.folge)
         return 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
