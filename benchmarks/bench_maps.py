@@ -91,7 +91,7 @@ def bench_auto(case: str, model: Definitions, hl: Highlights, repeat: int) -> No
     record("bench_maps", f"{case}, Stil auto", ours, baseline=bare,
            baseline_label="dot -Tsvg (nackt)", target=f"≤ {AUTO_FACTOR:g}× dot",
            met=factor <= AUTO_FACTOR, note=note.replace(".", ","))
-    print(f"  {case}: {note}".replace(".", ","))
+    print(f"  {case}: " + note.replace(".", ","))
 
 
 def bench_di(case: str, model: Definitions, hl: Highlights, repeat: int) -> None:
