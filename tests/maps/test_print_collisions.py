@@ -113,7 +113,13 @@ def _repo() -> Repository:
     return Repository.load(EXAMPLE)
 
 
+@lru_cache(maxsize=32)
 def _pair_drawing(leistung: str, kommune: str | None):
+    """The print drawing of a pair (drawn once per test run; tests only read it)."""
+    return _draw(leistung, kommune)
+
+
+def _draw(leistung: str, kommune: str | None):
     repo = _repo()
     return print_comparison(repo.model(leistung, "ist", kommune), repo.model(leistung, "soll"),
                             ROW_WIDTH_PT)
@@ -141,9 +147,9 @@ def test_the_measure_finds_what_dot_left_and_untangle_removes_it(monkeypatch):
     """Without the label pass (graphviz's own xlabel and label placement) the measure finds
     the defects seen on the Lilienthal page: the gateway name "Zusammenführung" under the link
     marker G, and more; with it, none. So the tests above can fail."""
-    before = _pair_drawing("anmeldung_einwohner", "033560005")
+    before = _draw("anmeldung_einwohner", "033560005")
     monkeypatch.setattr(print_layout, "untangle", lambda svg: svg)
-    raw = _pair_drawing("anmeldung_einwohner", "033560005")
+    raw = _draw("anmeldung_einwohner", "033560005")
     found = [item for _, _, svg in _rows(raw) for item in hidden(svg)]
     assert ("node", "Zusammenführung", "Element") in {(k, t, w.split(" ")[0])
                                                       for k, t, w in found}
