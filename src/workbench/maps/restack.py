@@ -257,6 +257,7 @@ class _Writer:
         self.moved: set[str] = set()  # artifacts moved next to their element
         self._obstacle_cache: list[tuple[str, Box]] | None = None
         self._grid: dict[tuple[int, int], list[tuple[str, Box]]] | None = None  # nodes by cell
+        self._half: dict[str, tuple[float, float]] = {}  # node → half width, half height
         self.boxes: dict[str, Box] = dict(band_box)
         self.nodes: dict[str, tuple[float, float]] = {}
         self.xlp: dict[str, tuple[float, float]] = {}
@@ -546,9 +547,13 @@ class _Writer:
     def _endpoint_box(self, name: str, cluster: str | None) -> Box:
         if cluster and cluster in self.boxes:
             return self.boxes[cluster]
-        obj = self.lay.by_name[name]
+        half = self._half.get(name)
+        if half is None:  # node sizes never change; positions do
+            obj = self.lay.by_name[name]
+            half = self._half[name] = (float(obj.get("width", 0.5)) * 36,
+                                       float(obj.get("height", 0.5)) * 36)
         x, y = self.nodes[name]
-        w, h = float(obj.get("width", 0.5)) * 36, float(obj.get("height", 0.5)) * 36
+        w, h = half
         return x - w, y - h, x + w, y + h
 
     def growth(self) -> dict[str, float]:
