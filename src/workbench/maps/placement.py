@@ -239,8 +239,12 @@ class Placer:
     def add_route(self, points: list[tuple[float, float]]) -> None:
         """Make a flow's route (its points from :func:`sample_route`) an obstacle for labels."""
         grid = self.lines.grid
-        for x, y in points:
-            grid.setdefault((int(x // CELL), int(y // CELL)), []).append((x, y))
+        last, bucket = None, []
+        for point in points:  # consecutive points mostly share a cell
+            cell = (int(point[0] // CELL), int(point[1] // CELL))
+            if cell != last:
+                last, bucket = cell, grid.setdefault(cell, [])
+            bucket.append(point)
 
     def _region(self, candidates: list[tuple[float, float]], w: float, h: float,
                 anchors: list[tuple[float, float]] | None) -> _Region:
