@@ -35,3 +35,34 @@ def test_preparation_peak_grows_far_less_than_the_data(tmp_path: Path) -> None:
                           f"{large['growth'] / MIB:.0f} MiB bei 1.000 Verwaltungen "
                           f"(Verhältnis {ratio:.2f}, höchstens 2)")
     assert large["peak"] <= 250 * MIB
+
+
+def _rss() -> int:
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def test_heap_release_returns_what_a_side_thread_freed() -> None:
+    """The analysis runs parts on side threads; what they freed stays in their glibc arena
+    until workbench.heap.release gives it back (the parent's preparation calls it)."""
+    import threading
+
+    from workbench import heap
+
+    if heap._trim() is None:
+        pytest.skip("kein glibc malloc_trim")
+    kept: list[bytes] = []
+
+    def work() -> None:
+        blocks = [bytes(1000 + i % 7) for i in range(150_000)]  # ~150 MiB from malloc
+        kept.append(blocks[-1])  # one block stays: the arena cannot simply shrink
+        del blocks
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    before = _rss()
+    heap.release()
+    assert _rss() < before - 100 * MIB

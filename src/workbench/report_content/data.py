@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import dataio, indicators
+from .. import dataio, heap, indicators
 from ..metrics import ModelMetrics, compute
 from ..potential import Analyse, Parameters, analyse
 from ..reports.cache import cached_bytes
@@ -99,16 +99,26 @@ def _loaded(repository: str | Path, top_n: int | None, bewertung: str | Path | N
         state = repo.content_hash()[:24] + (
             hashlib.sha256(Path(bewertung).read_bytes()).hexdigest()[:12] if bewertung else "")
         name = f"analyse-{state}-top{top}.json"
-        data = cached_bytes(name, lambda: analysis_to_json(
-            analyse(repo, top=top, draws=SENSITIVITY_DRAWS)))
+        data = cached_bytes(name, lambda: _analysis_json(repo, top))
         _MEMO.clear()  # keep one knowledge-base state per process
         try:
             analysis = analysis_from_json(data)
         except dataio.DataFormatError:  # not what a worker of this batch wrote: compute anew
-            data = analysis_to_json(analyse(repo, top=top, draws=SENSITIVITY_DRAWS))
+            data = _analysis_json(repo, top)
             analysis = analysis_from_json(data)
         _MEMO[key] = (repo, analysis, top, name, data if keep_bytes else b"")
     return _MEMO[key]
+
+
+def _analysis_json(repo: Repository, top: int) -> bytes:
+    """The analysis computed and written as JSON; the heap the computation freed (also on its
+    side threads) is given back before and after writing, so reading it back starts low."""
+    analysis = analyse(repo, top=top, draws=SENSITIVITY_DRAWS)
+    heap.release()
+    data = analysis_to_json(analysis)
+    del analysis
+    heap.release()
+    return data
 
 
 def analysis_to_json(analysis: Analyse) -> bytes:
