@@ -143,41 +143,33 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
     keys = kommunen["schluessel"].astype(str).reset_index(drop=True)
     ids = leistungen["id"].tolist()
     n_k, n_l = len(keys), len(ids)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the Fallzahlen beside the models
-        fz_job = pool.submit(fallzahlen_frame, kommunen.reset_index(drop=True), ids,
-                             fallzahlen, params.fallzahl_jahr, params.fallzahl_basis,
-                             params.fallzahl_jahre)
-        per_model = _per_model(model_metrics, params)
-        ist, ist_origin = _model_columns(per_model, keys, ids, "ist",
-                                         (*_BROADCAST, "ozg_schaetzung"))
-        soll, soll_origin = _model_columns(per_model, keys, ids, "soll", _BROADCAST)
-        ll = np.tile(np.arange(n_l), n_k)
-        saved_case = ist["minuten"] - soll["minuten"]
-        mb_case = ist["medienbrueche"] - soll["medienbrueche"]
-        cost_ist, cost_soll = ist["kosten_je_fall"], soll["kosten_je_fall"]
-        ozg_ist = pd.to_numeric(leistungen["reifegrad_ist"], errors="coerce").to_numpy(float)[ll]
-        ozg_ziel = pd.to_numeric(leistungen["reifegrad_ziel"],
-                                 errors="coerce").to_numpy(float)[ll]
-        estimate = ist["ozg_schaetzung"]
-        deviation = (np.abs(estimate - ozg_ist) >= 1) & ~((estimate == 1) & (ozg_ist == 0))
-        labels = {
-            "kommune": pd.Categorical.from_codes(np.repeat(np.arange(n_k), n_l),
-                                                 categories=keys),
-            "kommune_name": pd.Categorical.from_codes(
-                np.repeat(np.arange(n_k), n_l), categories=_unique(kommunen["name"], keys)),
-            "leistung": pd.Categorical.from_codes(ll, categories=ids),
-            "leistung_name": pd.Categorical.from_codes(
-                ll, categories=_unique(leistungen["name"], ids)),
-            "fachbereich": _categorical(leistungen["fachbereich"], ll),
-        }
-        gaps = model_gaps(ist, soll, ist_origin, soll_origin)
-        fz, hints = fz_job.result()
+    fz, hints = fallzahlen_frame(kommunen.reset_index(drop=True), ids, fallzahlen,
+                                 params.fallzahl_jahr, params.fallzahl_basis,
+                                 params.fallzahl_jahre)
+    per_model = _per_model(model_metrics, params)
+    ist, ist_origin = _model_columns(per_model, keys, ids, "ist",
+                                     (*_BROADCAST, "ozg_schaetzung"))
+    soll, soll_origin = _model_columns(per_model, keys, ids, "soll", _BROADCAST)
     fall = fz["fallzahl"].to_numpy()
+    ll = np.tile(np.arange(n_l), n_k)
+    saved_case = ist["minuten"] - soll["minuten"]
     hours_ist = fall * ist["minuten"] / 60.0
     hours_soll = fall * soll["minuten"] / 60.0
     hours_saved = hours_ist - hours_soll
+    mb_case = ist["medienbrueche"] - soll["medienbrueche"]
+    cost_ist, cost_soll = ist["kosten_je_fall"], soll["kosten_je_fall"]
+    ozg_ist = pd.to_numeric(leistungen["reifegrad_ist"], errors="coerce").to_numpy(float)[ll]
+    ozg_ziel = pd.to_numeric(leistungen["reifegrad_ziel"], errors="coerce").to_numpy(float)[ll]
+    estimate = ist["ozg_schaetzung"]
+    deviation = (np.abs(estimate - ozg_ist) >= 1) & ~((estimate == 1) & (ozg_ist == 0))
     frame = pd.DataFrame({
-        **labels,
+        "kommune": pd.Categorical.from_codes(np.repeat(np.arange(n_k), n_l), categories=keys),
+        "kommune_name": pd.Categorical.from_codes(
+            np.repeat(np.arange(n_k), n_l), categories=_unique(kommunen["name"], keys)),
+        "leistung": pd.Categorical.from_codes(ll, categories=ids),
+        "leistung_name": pd.Categorical.from_codes(ll, categories=_unique(leistungen["name"],
+                                                                          ids)),
+        "fachbereich": _categorical(leistungen["fachbereich"], ll),
         **{c: fz[c] for c in fz.columns},
         "ist_modell": pd.Categorical.from_codes(ist_origin, categories=list(IST_MODELL)),
         "soll_modell": soll_origin < 2,
@@ -212,7 +204,7 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
                      "läuft und das SOLL Papieranträge weiter annimmt und ins Fachverfahren "
                      "überträgt. Berichte zeigen IST und SOLL nebeneinander und nennen die "
                      "Schritte.")
-    frame["datenluecken"], frame["vollstaendig"] = gaps
+    frame["datenluecken"], frame["vollstaendig"] = model_gaps(ist, soll, ist_origin, soll_origin)
     frame.attrs["parameter"] = params.as_dict()
     frame.attrs["hinweise"] = hints
     return frame
