@@ -295,7 +295,8 @@ class Placer:
 
     def choose(self, candidates: list[tuple[float, float]], w: float, h: float,
                on_line: bool = False,
-               anchors: list[tuple[float, float]] | None = None) -> tuple[float, float]:
+               anchors: list[tuple[float, float]] | None = None,
+               route: list[tuple[float, float]] | None = None) -> tuple[float, float]:
         """The first candidate centre whose box is free, then the first free spot further out
         (:func:`_ring`); failing that (noted in :attr:`misses`) the first free spot outside the
         frames of what it names, else the least costly candidate (``on_line``: a badge that
@@ -311,7 +312,7 @@ class Placer:
             if cost < best_cost:
                 best, best_cost = (cx, cy), cost
         if best_cost > 0.0:
-            spot = self._ring_spot(candidates[0], w, h, on_line, region)
+            spot = self._ring_spot(candidates[0], w, h, on_line, region, route)
             if spot is None:
                 self.misses.append((_box(best[0], best[1], w, h), anchors or [best]))
                 if region.allowed is not None:  # beside its frame rather than across it
@@ -323,11 +324,20 @@ class Placer:
         return best
 
     def _ring_spot(self, start: tuple[float, float], w: float, h: float, on_line: bool,
-                   region: _Region) -> tuple[float, float] | None:
+                   region: _Region, route: list[tuple[float, float]] | None = None
+                   ) -> tuple[float, float] | None:
         """The first spot of :func:`_ring` whose box is :meth:`free`: the same tests, run on
-        blocks of spots at once (numpy, the same float operations, so the same answer)."""
+        blocks of spots at once (numpy, the same float operations, so the same answer). With a
+        ``route`` (a flow's label), the spots nearest to the flow come first, so the label
+        stays beside its own flow (a fan-out's labels do not gather above the gateway)."""
         offsets = _offset_array(int((w / 2 + RING_REACH[0]) // RING_STEP),
                                 int((h / 2 + RING_REACH[1]) // RING_STEP))
+        if route:
+            pts = np.asarray(route, dtype=float).reshape(-1, 2)
+            gap_x = np.maximum(np.abs(start[0] + offsets[:, 0, None] - pts[:, 0]) - w / 2, 0)
+            gap_y = np.maximum(np.abs(start[1] + offsets[:, 1, None] - pts[:, 1]) - h / 2, 0)
+            near = (gap_x * gap_x + gap_y * gap_y).min(axis=1)
+            offsets = offsets[np.argsort(near, kind="stable")]
         low = 0
         for high in (64, 512, len(offsets)):  # the nearest spots first: mostly one is free
             if high <= low:
@@ -400,7 +410,7 @@ class Placer:
                 candidates += [(x + w / 2 + 2, y + h / 2 + 2 + lift), (x, y + h / 2 + 3 + lift),
                                (x, y - h / 2 - 3 - lift), (x + w / 2 + 2, y - h / 2 - 2 - lift),
                                (x - w / 2 - 2, y + h / 2 + 2 + lift)]
-        return self.choose(candidates, w, h, anchors=points)
+        return self.choose(candidates, w, h, anchors=points, route=sample_route(points))
 
     def badge(self, pos: str) -> tuple[float, float]:
         """A spot for a Medienbruch badge on the route."""
