@@ -199,3 +199,21 @@ def test_arrowheads_match_graphviz_in_every_direction():
                                                         theirs.get(key))
         checked += 1
     assert height > 0 and checked == number
+
+
+def test_an_arrow_svgpin_cannot_draw_falls_back_to_neato():
+    """A flow with an arrow shape svgpin does not know (here: a filled diamond) is drawn by
+    graphviz's second pass, so the map is still complete and right."""
+    model = bpmn.read(CASES["gewerbeanmeldung-ist"])
+
+    def make():
+        builder = _builder_for(model, highlights_for(model))()
+        first, second = [n for n in builder.rank_of if n.startswith("n")][:2]
+        builder.lines.append(f'{first} -> {second} [id="e999" arrowhead="diamond"]')
+        return builder
+
+    ours, theirs = _two_ways(make)
+    assert ours == theirs  # the fallback is neato -n2 itself
+    diamond = [el for el in etree.fromstring(ours.encode()).iter(S + "g")
+               if el.get("id", "").endswith("-e999")]
+    assert diamond and len(list(diamond[0].iter(S + "polygon"))) == 1
