@@ -301,7 +301,8 @@ class Placer:
         (:func:`_ring`); failing that (noted in :attr:`misses`) the first free spot outside the
         frames of what it names, else the least costly candidate (``on_line``: a badge that
         belongs on a route, flows do not count; ``anchors``: the points of what the label
-        names — it stays in their pool and lane)."""
+        names — it stays in their pool and lane; ``route``: a flow's Bézier points, sampled
+        only when the ring search needs them)."""
         region = self._region(candidates, w, h, anchors)
         best, best_cost = candidates[0], float("inf")
         for cx, cy in candidates:
@@ -312,7 +313,8 @@ class Placer:
             if cost < best_cost:
                 best, best_cost = (cx, cy), cost
         if best_cost > 0.0:
-            spot = self._ring_spot(candidates[0], w, h, on_line, region, route)
+            spot = self._ring_spot(candidates[0], w, h, on_line, region,
+                                   sample_route(route) if route else None)
             if spot is None:
                 self.misses.append((_box(best[0], best[1], w, h), anchors or [best]))
                 if region.allowed is not None:  # beside its frame rather than across it
@@ -410,7 +412,7 @@ class Placer:
                 candidates += [(x + w / 2 + 2, y + h / 2 + 2 + lift), (x, y + h / 2 + 3 + lift),
                                (x, y - h / 2 - 3 - lift), (x + w / 2 + 2, y - h / 2 - 2 - lift),
                                (x - w / 2 - 2, y + h / 2 + 2 + lift)]
-        return self.choose(candidates, w, h, anchors=points, route=sample_route(points))
+        return self.choose(candidates, w, h, anchors=points, route=points)
 
     def badge(self, pos: str) -> tuple[float, float]:
         """A spot for a Medienbruch badge on the route."""
