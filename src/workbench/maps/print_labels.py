@@ -240,29 +240,32 @@ class _Row:
         return all(_distance(box, self.obstacles[n]) > own for n in self.nodes
                    if n != label.owner)
 
-    def candidates(self, label: _Label) -> list[Point]:
-        """Top-left corners to try, nearest first."""
+    def candidates(self, label: _Label) -> list[tuple[float, float, float]]:
+        """Top-left corners to try, nearest first, each with its distance from the flow (for
+        a name, :func:`_cost` measures the distance to its symbol itself)."""
         w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
-        out: list[Point] = []
+        out: list[tuple[float, float, float]] = []
         g = GAP + 0.5
         if label.anchor_box is not None:
             x0, y0, x1, y1 = label.anchor_box
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
             for far in (0.0, 4.0, 8.0, 14.0, 22.0, 32.0, 46.0, 64.0):
-                out += [(cx - w / 2, y1 + g + far), (cx - w / 2, y0 - g - h - far),
-                        (x1 + g + far, cy - h / 2), (x0 - g - w - far, cy - h / 2),
-                        (x1 + g + far, y1 + g + far), (x0 - g - w - far, y1 + g + far),
-                        (x1 + g + far, y0 - g - h - far), (x0 - g - w - far, y0 - g - h - far),
-                        (x0 - far, y1 + g + far), (x1 - w + far, y1 + g + far),
-                        (x0 - far, y0 - g - h - far), (x1 - w + far, y0 - g - h - far)]
+                out += [(x, y, far) for x, y in (
+                    (cx - w / 2, y1 + g + far), (cx - w / 2, y0 - g - h - far),
+                    (x1 + g + far, cy - h / 2), (x0 - g - w - far, cy - h / 2),
+                    (x1 + g + far, y1 + g + far), (x0 - g - w - far, y1 + g + far),
+                    (x1 + g + far, y0 - g - h - far), (x0 - g - w - far, y0 - g - h - far),
+                    (x0 - far, y1 + g + far), (x1 - w + far, y1 + g + far),
+                    (x0 - far, y0 - g - h - far), (x1 - w + far, y0 - g - h - far))]
         elif label.route:
             for lift in (0.0, 4.0, 8.0, 14.0, 22.0, 32.0, 46.0):
                 for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
                     x, y = _along(label.route, share)
-                    out += [(x - w / 2, y - g - h - lift), (x - w / 2, y + g + lift),
-                            (x + g + lift, y - h / 2), (x - g - w - lift, y - h / 2),
-                            (x + g + lift, y - g - h - lift), (x - g - w - lift, y - g - h - lift),
-                            (x + g + lift, y + g + lift), (x - g - w - lift, y + g + lift)]
+                    out += [(cx, cy, g + lift) for cx, cy in (
+                        (x - w / 2, y - g - h - lift), (x - w / 2, y + g + lift),
+                        (x + g + lift, y - h / 2), (x - g - w - lift, y - h / 2),
+                        (x + g + lift, y - g - h - lift), (x - g - w - lift, y - g - h - lift),
+                        (x + g + lift, y + g + lift), (x - g - w - lift, y + g + lift))]
         return out
 
     def canvas(self) -> Box:
@@ -295,13 +298,13 @@ def _place(row: _Row, label: _Label, canvas: Box) -> bool:
     if free and row.nearest_is_own(label.box, label):
         return False
     w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
-    here = _cost(row, label, label.box, canvas) if free else float("inf")
+    here = _cost(row, label, label.box, canvas, 0.0) if free else float("inf")
     ranked = []
-    for n, (x, y) in enumerate(row.candidates(label)):
+    for n, (x, y, away) in enumerate(row.candidates(label)):
         box = (x, y, x + w, y + h)
         if box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1:
             continue  # a row never grows in width
-        cost = _cost(row, label, box, canvas)
+        cost = _cost(row, label, box, canvas, away)
         if cost < here:
             ranked.append((cost, n, box))
     for _, _, box in sorted(ranked):
@@ -316,14 +319,11 @@ def _place(row: _Row, label: _Label, canvas: Box) -> bool:
 DISTANCE_COST, GROWTH_COST, FOREIGN_COST = 1.0, 2.0, 25.0
 
 
-def _cost(row: _Row, label: _Label, box: Box, canvas: Box) -> float:
-    """How bad a (free) spot is: far from what the label names, beyond the row (it grows), or
-    nearer to another node than to its own symbol."""
-    if label.anchor_box is not None:
-        distance = _distance(box, label.anchor_box)
-    else:
-        distance = min((_distance(box, (x, y, x, y)) for x, y in label.route[::2]),
-                       default=0.0)
+def _cost(row: _Row, label: _Label, box: Box, canvas: Box, away: float) -> float:
+    """How bad a (free) spot is: far from what the label names (a flow label: ``away``, its
+    offset from the flow), beyond the row (it grows), or nearer to another node than to its
+    own symbol."""
+    distance = _distance(box, label.anchor_box) if label.anchor_box is not None else away
     growth = max(0.0, canvas[1] + 1 - box[1]) + max(0.0, box[3] - canvas[3] + 1)
     foreign = 0.0 if row.nearest_is_own(box, label) else FOREIGN_COST
     return DISTANCE_COST * distance + GROWTH_COST * growth + foreign
