@@ -13,9 +13,8 @@ import itertools
 
 from .badges import spline_points
 from .placement import sample_route
+from .plane import Box, Point, grow
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
-Point = tuple[float, float]
 CLEARANCE = 10.0  # pt between a corridor and the nodes it passes
 STUB = 9.0  # pt a route runs straight out of its source before turning
 
@@ -43,16 +42,12 @@ def straight(corners: list[Point], end: Point) -> str:
     return f"e,{end[0]:.2f},{end[1]:.2f} " + " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
 
 
-def _shrink(box: Box, by: float) -> Box:
-    return box[0] + by, box[1] + by, box[2] - by, box[3] - by
-
-
 def detour(a: Box, b: Box, pos: str, obstacles: list[Box], arrowsize: float = 0.8,
            limits: tuple[float, float] | None = None) -> tuple[str, Point] | None:
     """A route from box ``a`` to box ``b`` that runs through none of the ``obstacles`` (the
     other nodes), or None when ``pos`` already runs free or no corridor is free.
     ``limits`` (y0, y1) keeps the corridor inside the pool. Returns (pos, label point)."""
-    inner = [_shrink(o, 2.0) for o in obstacles]
+    inner = [grow(o, -2.0) for o in obstacles]
     if crossings(pos, inner) == 0:
         return None
     arrow = 10.0 * arrowsize

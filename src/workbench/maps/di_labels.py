@@ -16,9 +16,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from .fontmetrics import text_width
+from .plane import Box, Point, overlap_area, segment_crosses, straddles
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (SVG: y grows downwards)
-Point = tuple[float, float]
 CELL = 100.0
 LINE = 1.18
 
@@ -33,32 +32,6 @@ def _cells(box: Box) -> Iterable[tuple[int, int]]:
     for i in range(int(box[0] // CELL), int(box[2] // CELL) + 1):
         for j in range(int(box[1] // CELL), int(box[3] // CELL) + 1):
             yield i, j
-
-
-def _hits(a: Point, b: Point, box: Box) -> bool:
-    """Whether segment a–b passes through the open box (Liang–Barsky)."""
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - box[0]), (dx, box[2] - a[0]), (-dy, a[1] - box[1]),
-                 (dy, box[3] - a[1])):
-        if p == 0:
-            if q <= 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 >= t1:
-            return False
-    return True
-
-
-def _overlap(a: Box, b: Box) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
 
 
 class LabelSpace:
@@ -87,11 +60,11 @@ class LabelSpace:
         """0 for a free spot; flows through it, foreign elements and labels under it cost."""
         inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
         segments = {s for cell in _cells(inner) for s in self.segments.get(cell, ())}
-        cost = 50.0 * sum(1 for a, b in segments if _hits(a, b, inner))
+        cost = 50.0 * sum(1 for a, b in segments if segment_crosses(a, b, inner))
         keys = {k for cell in _cells(inner) for k in self.node_grid.get(cell, ())}
-        cost += sum(_overlap(inner, self.nodes[k]) for k in keys if k != own)
-        cost += 20.0 * sum(_overlap(inner, other) for other in self.placed)
-        cost += 50.0 * sum(1 for frame in self.frames if _straddles(inner, frame))
+        cost += sum(overlap_area(inner, self.nodes[k]) for k in keys if k != own)
+        cost += 20.0 * sum(overlap_area(inner, other) for other in self.placed)
+        cost += 50.0 * sum(1 for frame in self.frames if straddles(inner, frame))
         return cost
 
     def _within(self, box: Box) -> bool:
@@ -101,15 +74,16 @@ class LabelSpace:
     def _free(self, box: Box, own: str) -> bool:
         """Whether :meth:`cost` would be 0, with the cheap tests first."""
         inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
-        if any(_straddles(inner, frame) for frame in self.frames):
+        if any(straddles(inner, frame) for frame in self.frames):
             return False
-        if any(_overlap(inner, other) > 0 for other in self.placed):
+        if any(overlap_area(inner, other) > 0 for other in self.placed):
             return False
         cells = list(_cells(inner))
-        if any(k != own and _overlap(inner, self.nodes[k]) > 0
+        if any(k != own and overlap_area(inner, self.nodes[k]) > 0
                for cell in cells for k in self.node_grid.get(cell, ())):
             return False
-        return not any(_hits(a, b, inner) for cell in cells for a, b in self.segments.get(cell, ()))
+        return not any(segment_crosses(a, b, inner)
+                       for cell in cells for a, b in self.segments.get(cell, ()))
 
     def place(self, own: str, spots: list[Point], width: float, height: float) -> Point:
         """The first spot (centre) whose box is free, else the least hidden one."""
@@ -143,10 +117,10 @@ class LabelSpace:
         for x, y in itertools.chain(spots, ring(spots[0], 2 * pad, 2 * pad, reach=(30, 20))):
             box = (x - pad, y - pad, x + pad, y + pad)
             keys = {k for cell in _cells(box) for k in self.node_grid.get(cell, ())}
-            cost = (sum(_overlap(box, self.nodes[k]) for k in keys)
-                    + 20.0 * sum(_overlap(box, other) for other in self.placed)
-                    + 50.0 * sum(1 for frame in self.frames if _straddles(box, frame))
-                    + (20.0 * _overlap(box, avoid) if avoid else 0.0))
+            cost = (sum(overlap_area(box, self.nodes[k]) for k in keys)
+                    + 20.0 * sum(overlap_area(box, other) for other in self.placed)
+                    + 50.0 * sum(1 for frame in self.frames if straddles(box, frame))
+                    + (20.0 * overlap_area(box, avoid) if avoid else 0.0))
             if cost == 0.0:
                 best = (x, y)
                 break
@@ -154,13 +128,6 @@ class LabelSpace:
                 best, best_cost = (x, y), cost
         self.placed.append((best[0] - pad, best[1] - pad, best[0] + pad, best[1] + pad))
         return best
-
-
-def _straddles(box: Box, frame: Box) -> bool:
-    """Whether a frame's outline runs through the box (partly inside, partly outside)."""
-    inside = (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
-              and box[3] <= frame[3])
-    return not inside and _overlap(box, frame) > 0
 
 
 def ring(start: Point, width: float, height: float, step: float = 5.0,

@@ -24,8 +24,8 @@ import numpy as np
 
 from .badges import RADIUS, point_on, spline_points
 from .fontmetrics import text_width
+from .plane import Box, overlap_area, straddles
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (graphviz: y grows upwards)
 LINE_EM = 1.22
 _XLABEL = re.compile(r"xlabel=<(.*)>")
 _TAG = re.compile(r"<[^>]+>")
@@ -61,21 +61,8 @@ def _balanced(text: str) -> str:
     return text
 
 
-def _overlap(a: Box, b: Box) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def _box(cx: float, cy: float, w: float, h: float) -> Box:
     return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
-
-
-def _straddles(box: Box, frame: Box) -> bool:
-    """Whether a frame's outline runs through the box (partly inside, partly outside)."""
-    inside = (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
-              and box[3] <= frame[3])
-    return not inside and _overlap(box, frame) > 0
 
 
 def _holds(frame: Box, x: float, y: float) -> bool:
@@ -254,10 +241,10 @@ class Placer:
         xs, ys = [c[0] for c in candidates], [c[1] for c in candidates]
         reach_x, reach_y = w + RING_REACH[0] + 1, h + RING_REACH[1] + 1
         area = (min(xs) - reach_x, min(ys) - reach_y, max(xs) + reach_x, max(ys) + reach_y)
-        near = [f for f in self.frames if _straddles(area, f)]
+        near = [f for f in self.frames if straddles(area, f)]
         if not anchors:
             return _Region(near, None)
-        far = [f for f in self.frames if not _straddles(area, f)]
+        far = [f for f in self.frames if not straddles(area, f)]
         around = tuple(_contains(f, area) for f in far)
         allowed = set()
         for x, y in anchors:
@@ -267,14 +254,14 @@ class Placer:
 
     def cost(self, box: Box, on_line: bool = False, region: _Region | None = None) -> float:
         frames = self.frames if region is None else region.frames
-        inside = _overlap(box, self.frame)
+        inside = overlap_area(box, self.frame)
         outside = (box[2] - box[0]) * (box[3] - box[1]) - inside
         # text over text or a node is far worse than text over a line
-        cost = (BOX_WEIGHT * sum(_overlap(box, other) for other in self.occupied.near(box))
+        cost = (BOX_WEIGHT * sum(overlap_area(box, other) for other in self.occupied.near(box))
                 + 0.1 * outside)
         if not on_line:
             cost += LINE_COST * self.lines.count(box)
-        cost += BORDER_COST * sum(1 for frame in frames if _straddles(box, frame))
+        cost += BORDER_COST * sum(1 for frame in frames if straddles(box, frame))
         if region is not None and not region.home(box):
             cost += AWAY_COST
         return cost
@@ -285,11 +272,11 @@ class Placer:
         if not (f[0] <= box[0] and box[2] <= f[2] and f[1] <= box[1] and box[3] <= f[3]):
             return False
         frames = self.frames if region is None else region.frames
-        if any(_straddles(box, frame) for frame in frames):
+        if any(straddles(box, frame) for frame in frames):
             return False
         if region is not None and not region.home(box):
             return False
-        if any(_overlap(box, other) > 0 for other in self.occupied.near(box)):
+        if any(overlap_area(box, other) > 0 for other in self.occupied.near(box)):
             return False
         return on_line or not self.lines.any_in(box)
 
@@ -376,7 +363,7 @@ class Placer:
         if not ok.any():
             return None
         area = (float(x0.min()), float(y0.min()), float(x1.max()), float(y1.max()))
-        for o in self.occupied.near(area):  # _overlap(box, other) > 0
+        for o in self.occupied.near(area):  # overlap_area(box, other) > 0
             ok &= ~((np.minimum(x1, o[2]) - np.maximum(x0, o[0]) > 0)
                     & (np.minimum(y1, o[3]) - np.maximum(y0, o[1]) > 0))
         hits = np.flatnonzero(ok)

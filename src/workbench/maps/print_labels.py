@@ -21,16 +21,13 @@ from lxml import etree
 
 from . import shapes as sh
 from .fontmetrics import text_width
-
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in the graph's coordinates (y down)
-Point = tuple[float, float]
+from .plane import Box, Point, grow, meets, segment_crosses, svg_path_points
 
 #: Clear space (pt) a label keeps from everything else.
 GAP = 1.5
 _S = "{http://www.w3.org/2000/svg}"
 _NUM = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 _PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
-_CMD = re.compile(r"([MLCZmlcz])([^MLCZmlcz]*)")
 _TRANSLATE = re.compile(r"translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)")
 
 
@@ -80,55 +77,6 @@ def _shape_box(shape: etree._Element) -> Box | None:
         if pts:
             return _union([(x, y, x, y) for x, y in pts])
     return None
-
-
-def _route(d: str) -> list[Point]:
-    """A graphviz edge path (M, C and L pieces, absolute) as a polyline."""
-    out: list[Point] = []
-    for cmd, args in _CMD.findall(d):
-        values = [float(v) for v in _NUM.findall(args)]
-        pts = list(zip(values[0::2], values[1::2], strict=False))
-        if cmd in "ML":
-            out += pts
-        elif cmd == "C" and out:
-            for i in range(0, len(pts) - 2, 3):
-                p0, (p1, p2, p3) = out[-1], pts[i:i + 3]
-                for step in range(1, 9):
-                    t = step / 8
-                    u = 1 - t
-                    out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0]
-                                + t ** 3 * p3[0],
-                                u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1]
-                                + t ** 3 * p3[1]))
-    return out
-
-
-def _grow(box: Box, by: float) -> Box:
-    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
-
-
-def _meets(a: Box, b: Box) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
-
-
-def _cuts(a: Point, b: Point, box: Box) -> bool:
-    """Whether the segment a–b passes through the open box (Liang–Barsky clipping)."""
-    t0, t1 = 0.0, 1.0
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    for p, q in ((-dx, a[0] - box[0]), (dx, box[2] - a[0]), (-dy, a[1] - box[1]),
-                 (dy, box[3] - a[1])):
-        if p == 0:
-            if q <= 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 >= t1:
-                return False
-    return True
 
 
 def _along(route: list[Point], share: float) -> Point:
@@ -188,7 +136,7 @@ class _Row:
         path = group.find(_S + "path")
         if path is None:
             return
-        route = _route(path.get("d", ""))
+        route = svg_path_points(path.get("d", ""))
         self.routes.append(route)
         for shape in group:
             if shape.tag == _S + "polygon":  # arrow heads and tails
@@ -206,7 +154,7 @@ class _Row:
     def _cluster(self, group: etree._Element) -> None:
         for shape in group:
             if shape.tag in (_S + "path", _S + "polygon"):
-                self.routes.append(_route(shape.get("d")) if shape.get("d")
+                self.routes.append(svg_path_points(shape.get("d")) if shape.get("d")
                                    else _points(shape))
                 break
         for text in group.iter(_S + "text"):
@@ -217,17 +165,17 @@ class _Row:
     # ---- checks
     def free(self, box: Box, label: _Label) -> bool:
         """Whether ``box`` keeps :data:`GAP` from every node, flow, frame and other label."""
-        padded = _grow(box, GAP)
+        padded = grow(box, GAP)
         for n, other in enumerate(self.obstacles):
             if n != label.owner or label.anchor_box is None:
-                if _meets(padded, other):
+                if meets(padded, other):
                     return False
-            elif _meets(padded, label.anchor_box):
+            elif meets(padded, label.anchor_box):
                 return False
-        if any(_meets(padded, other.box) for other in self.labels if other is not label):
+        if any(meets(padded, other.box) for other in self.labels if other is not label):
             return False
         for route in self.routes:
-            if any(_cuts(a, b, padded) for a, b in itertools.pairwise(route)):
+            if any(segment_crosses(a, b, padded) for a, b in itertools.pairwise(route)):
                 return False
         return True
 
