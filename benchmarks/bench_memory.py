@@ -101,7 +101,9 @@ def measure(kb: Path, out: Path, jobs_n: int, sequence: int = 0) -> dict:
     del repo  # as workbench report does before the batch
     result = run_batch(chosen, out_dir=out, jobs_n=jobs_n, progress=False,
                        prepare=report_preparer(root, jobs, stand=stand, top_n=top))
-    bookkeeping(jobs, out)
+    import bench_reports  # after the batch: its imports do not count in the preparation's peak
+
+    bench_reports.bookkeeping(jobs, out)
     failed = [f"{r.stem}: {r.reason}" for r in result.failed]
     return {"main": _status_kib("VmHWM") * 1024, "seconds": time.perf_counter() - started,
             "jobs": len(jobs), "rendered": [r.stem for r in result.results
@@ -110,23 +112,6 @@ def measure(kb: Path, out: Path, jobs_n: int, sequence: int = 0) -> dict:
             "workers": [{"worker": s.get("worker_peak_rss", 0), "kernel": s.get("kernel_peak_rss", 0),
                          "kernel_starts": s.get("kernel_starts", 0)}
                         for s in result.workers.values()]}
-
-
-def bookkeeping(jobs: list, out: Path) -> None:
-    """What a batch of all jobs adds in the main process beyond the rendered ones: each job's
-    digest looked up in the manifest, a result per job and index.html with a row for each."""
-    from workbench.reports.batch import JobResult
-    from workbench.reports.manifest import InputHasher, Manifest
-    from workbench.reports.summary import index_html
-
-    manifest, hasher, results = Manifest.load(out), InputHasher(), []
-    for job in jobs:
-        digest = hasher.digest(inputs=job.inputs, template=job.template,
-                               parameters=job.parameters, title=job.title)
-        manifest.is_current(job.stem, digest, [f"{job.stem}.html"])
-        results.append(JobResult(job.stem, job.title, job.kind, "übersprungen",
-                                 files=[f"{job.stem}.html"]))
-    index_html(results, manifest.reports, out, title="Berichte")
 
 
 def preparation(kb: Path) -> dict:

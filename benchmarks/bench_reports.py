@@ -486,13 +486,23 @@ def case_projection(work: Path, n: int, sample: int, repeat: int, jobs_n: int) -
 def _skip_and_index(jobs: list, out: Path, done: int) -> float:
     """What a rerun of all ``jobs`` adds over one of ``done`` of them: their digests and skip
     decisions (manifest look-up, files present) and the rows of index.html."""
-    from workbench.reports.manifest import InputHasher, Manifest
-    from workbench.reports.summary import index_html
+    from workbench.reports.manifest import Manifest
 
     manifest = Manifest.load(out)
     started = time.perf_counter()
-    hasher = InputHasher()
-    results = []
+    bookkeeping(jobs, out, manifest)
+    elapsed = time.perf_counter() - started
+    return elapsed * (len(jobs) - done) / len(jobs)
+
+
+def bookkeeping(jobs: list, out: Path, manifest: object | None = None) -> None:
+    """What a batch of all ``jobs`` does in the main process beyond the rendered ones: each
+    job's digest looked up in the manifest, a result per job and index.html with a row each."""
+    from workbench.reports.manifest import InputHasher, Manifest
+    from workbench.reports.summary import index_html
+
+    manifest = manifest if manifest is not None else Manifest.load(out)
+    hasher, results = InputHasher(), []
     for job in jobs:
         digest = hasher.digest(inputs=job.inputs, template=job.template,
                                parameters=job.parameters, title=job.title)
@@ -500,8 +510,6 @@ def _skip_and_index(jobs: list, out: Path, done: int) -> float:
         results.append(JobResult(job.stem, job.title, job.kind, "übersprungen",
                                  files=[f"{job.stem}.html"]))
     index_html(results, manifest.reports, out, title="Berichte")
-    elapsed = time.perf_counter() - started
-    return elapsed * (len(jobs) - done) / len(jobs)
 
 
 def main(argv: list[str] | None = None) -> int:
