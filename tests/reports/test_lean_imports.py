@@ -8,6 +8,12 @@ import sys
 from workbench.reports.jobs import installed_templates, template_imports
 
 
+def _printed_by_fresh_python(code: str) -> list[str]:
+    """What ``code`` prints in a fresh interpreter, split into words."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
 def test_worker_import_keeps_lark_out_and_notebooks_still_validate() -> None:
     code = (
         "import sys, workbench.reports.worker, nbformat, papermill\n"
@@ -16,8 +22,7 @@ def test_worker_import_keeps_lark_out_and_notebooks_still_validate() -> None:
         "nbformat.validate(nb)\n"
         "print('lark' in sys.modules, 'rfc3987_syntax' in sys.modules and "
         "sys.modules['rfc3987_syntax'] is not None)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert _printed_by_fresh_python(code) == ["False", "False"]
 
 
 def test_template_imports_read_as_json_equal_nbformat_cells() -> None:
@@ -48,8 +53,7 @@ def test_batch_parent_reads_analysis_without_display_libraries() -> None:
             "from workbench.report_content.data import load_context, shared_analysis\n"
             "from workbench.report_content.fingerprint import kommune_digests\n"
             "print('IPython' in sys.modules, 'matplotlib' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert _printed_by_fresh_python(code) == ["False", "False"]
 
 
 def test_kernel_preload_imports_the_parts_a_lazy_package_names() -> None:
@@ -59,8 +63,7 @@ def test_kernel_preload_imports_the_parts_a_lazy_package_names() -> None:
             "import workbench.report_content as rc\n"
             "print(all(f'workbench.report_content.{p}' in sys.modules for p in rc.__preload__),\n"
             "      'workbench.simulation.engine' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["True", "True"]
+    assert _printed_by_fresh_python(code) == ["True", "True"]
 
 
 def test_lazy_package_gives_the_same_names() -> None:
