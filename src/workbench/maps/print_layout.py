@@ -153,12 +153,13 @@ class PrintDrawer:
         layout = json.loads(run_dot(whole.source(), "json"))
         widths = _column_widths(whole, layout)
         done: dict[tuple[tuple[int, int], ...], list[PrintRow]] = {}
+        drawn: dict[str, PrintRow] = {}  # DOT text → row: tries often share a row
 
         def attempt(room: float) -> tuple[list[_Segment], list[PrintRow]]:
             segments = _cut_rows(scene, spans, widths, room)
             key = tuple((g.start, g.end) for g in segments)
             if key not in done:
-                done[key] = self._render(plan, segments)
+                done[key] = self._render(plan, segments, drawn)
             return segments, done[key]
 
         def fits(rows: list[PrintRow]) -> bool:
@@ -187,12 +188,16 @@ class PrintDrawer:
         assert best is not None
         return best
 
-    def _render(self, plan: _Plan, segments: list[_Segment]) -> list[PrintRow]:
+    def _render(self, plan: _Plan, segments: list[_Segment],
+                drawn: dict[str, PrintRow]) -> list[PrintRow]:
+        """The rows of one cut; a row whose DOT text an earlier try drew is taken from
+        ``drawn`` (graphviz and the label pass give the same bytes for the same text)."""
         out = []
         for index in range(len(segments)):
-            dot = _Dot(plan, segments, index)
-            raw = run_dot(dot.source(), "svg").decode("utf-8")
-            out.append(_clean(raw))
+            source = _Dot(plan, segments, index).source()
+            if source not in drawn:
+                drawn[source] = _clean(run_dot(source, "svg").decode("utf-8"))
+            out.append(drawn[source])
         return out
 
 
