@@ -71,6 +71,8 @@ class Repository:
     findings: list[Finding] = field(default_factory=list)
     _raw_steckbriefe: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _models: dict[Path, bpmn.Definitions | None] = field(default_factory=dict, repr=False)
+    _positions: dict[str, tuple[pd.DataFrame, dict[str, int]]] = field(
+        default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -98,11 +100,15 @@ class Repository:
     # ------------------------------------------------------------------ lookups
     def leistung(self, leistung: str) -> pd.Series:
         """The catalogue row of a Leistung (raises with a German message if unknown)."""
-        rows = self.leistungen[self.leistungen["id"] == leistung]
-        if rows.empty:
+        return self.leistungen.iloc[self._leistung_position(leistung)]
+
+    def _leistung_position(self, leistung: str) -> int:
+        """Row number of a Leistung in :attr:`leistungen` (its first row with that id)."""
+        position = self._first_rows("leistungen", "id").get(leistung)
+        if position is None:
             raise RepositoryError(f"Unbekannte Leistung '{leistung}'. Bekannt sind: "
                                   + ", ".join(self.leistungen["id"]) + ".")
-        return rows.iloc[0]
+        return position
 
     def kommune(self, key: str | int) -> pd.Series:
         """The master-data row of a Kommune (by key or exact name).
@@ -110,18 +116,36 @@ class Repository:
         A key that lost its leading zero (a number from papermill ``-p`` or a spreadsheet)
         still matches."""
         text = str(key).strip()
-        keys = self.kommunen["schluessel"]
-        rows = self.kommunen[(keys == text) | (self.kommunen["name"] == text)]
-        if rows.empty and text.isdigit():
-            rows = self.kommunen[keys.str.lstrip("0") == text.lstrip("0")]
-        if rows.empty:
+        found = [p for p in (self._first_rows("kommunen", "schluessel").get(text),
+                             self._first_rows("kommunen", "name").get(text)) if p is not None]
+        if not found and text.isdigit():
+            position = self._first_rows("kommunen", "schluessel", strip_zeros=True).get(
+                text.lstrip("0"))
+            found = [] if position is None else [position]
+        if not found:
             raise RepositoryError(f"Unbekannte Kommune '{key}'. Bekannt sind: "
                                   + ", ".join(self.kommunen["schluessel"]) + ".")
-        return rows.iloc[0]
+        return self.kommunen.iloc[min(found)]
+
+    def _first_rows(self, table: str, column: str, *, strip_zeros: bool = False
+                    ) -> dict[str, int]:
+        """Value of ``column`` → its first row number in the frame ``table``: built once per
+        frame object (a frame assigned anew gets a new index), so a lookup is O(1)."""
+        frame = getattr(self, table)
+        key = f"{table}.{column}" + (".lstrip0" if strip_zeros else "")
+        known = self._positions.get(key)
+        if known is None or known[0] is not frame:
+            positions: dict[str, int] = {}
+            for row, value in enumerate(frame[column]):
+                if strip_zeros:
+                    value = value.lstrip("0") if isinstance(value, str) else value
+                positions.setdefault(value, row)
+            known = self._positions[key] = (frame, positions)
+        return known[1]
 
     def steckbrief(self, leistung: str) -> dict[str, Any]:
         """The Steckbrief as a plain dict ({} when there is none)."""
-        self.leistung(leistung)
+        self._leistung_position(leistung)
         return dict(self._raw_steckbriefe.get(leistung, {}))
 
     def model_path(self, leistung: str, variant: str, kommune: str | None = None) -> Path:
@@ -152,7 +176,7 @@ class Repository:
         SOLL is shared by the Verbund, so ``kommune`` only selects among IST variants. Returns
         None when no model exists or it cannot be read (see :meth:`validate`).
         """
-        self.leistung(leistung)
+        self._leistung_position(leistung)
         candidates = []
         if kommune and variant == "ist":
             candidates.append(self.model_path(leistung, variant, kommune))
@@ -271,7 +295,7 @@ class Repository:
     def save_model(self, leistung: str, variant: str, defs: bpmn.Definitions,
                    kommune: str | None = None) -> Path:
         """Write a model atomically into the knowledge base and refresh the cache."""
-        self.leistung(leistung)
+        self._leistung_position(leistung)
         if kommune:
             self.kommune(kommune)
         path = self.model_path(leistung, variant, kommune)
@@ -284,7 +308,7 @@ class Repository:
         """Write a model file exactly as given (a patched original) atomically."""
         from .fileio import atomic_write_bytes
 
-        self.leistung(leistung)
+        self._leistung_position(leistung)
         if kommune:
             self.kommune(kommune)
         path = self.model_path(leistung, variant, kommune)
@@ -294,7 +318,7 @@ class Repository:
 
     def save_steckbrief(self, leistung: str, updates: dict[str, Any]) -> Path:
         """Update fields of a Steckbrief atomically, keeping comments and order of the file."""
-        self.leistung(leistung)
+        self._leistung_position(leistung)
         path = self.root / leistung / "steckbrief.yaml"
         data = read_roundtrip(path) if path.exists() else None
         if data is None:

@@ -6,6 +6,7 @@ import errno
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.kb.helpers import snapshot, write
@@ -181,3 +182,39 @@ def test_version_is_content_hash_outside_git(kb: Path) -> None:
     repo = Repository.load(kb)
     assert repo.version.startswith("Inhalt ") or repo.version
     assert repo.content_hash() == Repository.load(kb).content_hash()
+
+
+def _mask_kommune(repo: Repository, text: str) -> pd.Series:
+    """The row the lookup gave before it was indexed: the first row matching key or name,
+    else the key without leading zeros."""
+    keys = repo.kommunen["schluessel"]
+    rows = repo.kommunen[(keys == text) | (repo.kommunen["name"] == text)]
+    if rows.empty:
+        rows = repo.kommunen[keys.str.lstrip("0") == text.lstrip("0")]
+    return rows.iloc[0]
+
+
+def test_indexed_lookups_give_the_rows_of_a_scan(kb: Path) -> None:
+    repo = Repository.load(kb)
+    # frames assigned anew are indexed anew; a repeated id or name: the first row wins
+    extra = repo.leistungen[repo.leistungen["id"] == "fundsachen"].assign(name="Fundsachen neu")
+    repo.leistung("fundsachen")  # index the old frame first
+    repo.leistungen = pd.concat([repo.leistungen, extra, extra.assign(name="Dritte")],
+                                ignore_index=True)
+    twin = repo.kommunen.iloc[[0]].assign(schluessel="033560009")
+    repo.kommunen = pd.concat([repo.kommunen, twin], ignore_index=True)
+    for lid in repo.leistungen["id"]:
+        expected = repo.leistungen[repo.leistungen["id"] == lid].iloc[0]
+        pd.testing.assert_series_equal(repo.leistung(lid), expected)
+    assert repo.leistung("fundsachen")["name"] == "Fundsachen"
+    probes = [*repo.kommunen["schluessel"], *repo.kommunen["name"], "33560005", "33560009"]
+    for probe in probes:
+        pd.testing.assert_series_equal(repo.kommune(probe), _mask_kommune(repo, probe))
+    assert repo.kommune(repo.kommunen["name"][0])["schluessel"] == "033560002"
+    assert repo.kommune(33560009)["schluessel"] == "033560009"
+    with pytest.raises(RepositoryError, match="Unbekannte Kommune '999'"):
+        repo.kommune("999")
+    with pytest.raises(RepositoryError, match="Unbekannte Leistung 'gibtsnicht'"):
+        repo.leistung("gibtsnicht")
+    repo.leistungen = repo.leistungen.iloc[::-1].reset_index(drop=True)
+    assert repo.leistung("fundsachen")["name"] == "Dritte"
