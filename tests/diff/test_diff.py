@@ -120,3 +120,29 @@ def test_json_is_serialisable_and_names_every_element() -> None:
     assert ids_a == {n.id for n in bpmn.read(HUND / "ist.bpmn").flow_nodes()}
     assert ids_b == {n.id for n in bpmn.read(HUND / "soll.bpmn").flow_nodes()}
     assert set(data["overlays"]["a"]) == ids_a
+
+
+def test_same_contents_are_diffed_once_and_an_edit_is_diffed_anew() -> None:
+    from workbench.diff import model as diff_model
+
+    ist, soll = bpmn.read(HUND / "ist.bpmn"), bpmn.read(HUND / "soll.bpmn")
+    first = diff_models(ist, soll)
+    size = len(diff_model._memo)
+    # other objects with the same contents: the stored diff, with this call's labels
+    again = diff_models(bpmn.read(HUND / "ist.bpmn"), bpmn.read(HUND / "soll.bpmn"),
+                        a_label="Verbund-IST", b_label="IST")
+    assert len(diff_model._memo) == size
+    assert again.to_json()["elements"] == first.to_json()["elements"]
+    assert (again.a_label, again.b_label, first.a_label) == ("Verbund-IST", "IST", "IST")
+    # what a caller changes in its result does not reach the next caller
+    again.elements.clear()
+    again.matching.pairs.clear()
+    third = diff_models(ist, soll)
+    assert third.to_json() == first.to_json() and third.matching == first.matching
+    # a model edited in place is a new content
+    step = next(e for e in first.elements if e.b_id and e.a_id and e.is_step)
+    soll[step.b_id].element.set("name", "Ganz anderer Schritt ohne gemeinsame Wörter")
+    edited = diff_models(ist, soll)
+    assert len(diff_model._memo) == size + 1
+    assert edited.to_json() == diff_model._diff_models(ist, soll).to_json()
+    assert edited.to_json() != first.to_json()

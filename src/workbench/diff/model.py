@@ -7,8 +7,11 @@ other model (SOLL, or a Kommune's IST).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+from lxml import etree
 
 from ..bpmn import extensions as ext
 from ..bpmn import vocabulary as voc
@@ -195,9 +198,36 @@ def _show(value: Any, key: str = "") -> str:
     return f"„{value}“" if isinstance(value, str) else str(value)
 
 
+#: Diffs kept per process (a report batch's kernel diffs the same few pairs many times).
+MEMO_SIZE = 128
+_memo: dict[bytes, tuple[tuple[ElementDiff, ...], Matching]] = {}
+
+
 def diff_models(a: Definitions, b: Definitions, *, a_label: str = "IST",
                 b_label: str = "SOLL") -> ModelDiff:
-    """The semantic difference of ``a`` → ``b`` (see module docstring)."""
+    """The semantic difference of ``a`` → ``b`` (see module docstring).
+
+    Computed once per process for the same pair of model contents (the XML trees, not the
+    objects): a model edited in place is diffed anew. Each call gets its own list and matching;
+    the :class:`ElementDiff` values are shared (frozen)."""
+    key = _content_key(a) + _content_key(b)
+    known = _memo.get(key)
+    if known is None:
+        diff = _diff_models(a, b)
+        while len(_memo) >= MEMO_SIZE:
+            _memo.pop(next(iter(_memo)))
+        known = _memo[key] = (tuple(diff.elements), diff.matching)
+    elements, matching = known
+    return ModelDiff(list(elements), Matching(dict(matching.pairs), dict(matching.how),
+                                              dict(matching.merged)), a_label, b_label)
+
+
+def _content_key(model: Definitions) -> bytes:
+    """SHA-256 of the model's XML tree as it is now (``tostring`` leaves the tree untouched)."""
+    return hashlib.sha256(etree.tostring(model.root)).digest()
+
+
+def _diff_models(a: Definitions, b: Definitions) -> ModelDiff:
     matching = match(a, b)
     nodes_a = {n.id: n for n in a.flow_nodes() if n.id}
     nodes_b = {n.id: n for n in b.flow_nodes() if n.id}
@@ -231,7 +261,7 @@ def diff_models(a: Definitions, b: Definitions, *, a_label: str = "IST",
         if b_id not in to_a:
             elements.append(ElementDiff("added", None, b_id, node.name, node.local_name,
                                         category(node)))
-    return ModelDiff(elements, matching, a_label, b_label)
+    return ModelDiff(elements, matching)
 
 
 def _attributes(a: FlowNode, b: FlowNode) -> dict[str, tuple[Any, Any]]:
