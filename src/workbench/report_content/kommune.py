@@ -229,8 +229,10 @@ def _comparison_map(ctx: ReportContext, leistung: str, kommune: str, key: str
                     ) -> MapParts | str:
     """The IST/SOLL comparison map split for screen and print, rendered once per model pair
     and batch — or a German note why there is none."""
-    from ..maps import MapTooLarge, compare_models
+    from ..maps import MapTooLarge, comparison_map
+    from ..maps.compare import summarize
     from ..maps.export import ensure_drawable
+    from ..maps.highlights import highlights_for
 
     ist = ctx.repo.model(leistung, "ist", kommune)
     soll = ctx.repo.model(leistung, "soll")
@@ -245,9 +247,12 @@ def _comparison_map(ctx: ReportContext, leistung: str, kommune: str, key: str
     name = f"vergleich-{leistung}-{digest}-druck.svg"
 
     def render() -> str:
+        # what compare_models computes, once for every wrap tried
+        marks = {"ist_highlights": highlights_for(ist), "soll_highlights": highlights_for(soll),
+                 "summary": summarize(ist, soll)}
         svg = ""
         for wrap in PRINT_WRAPS:
-            svg = compare_models(ist, soll, wrap=wrap).svg
+            svg = comparison_map(ist, soll, wrap=wrap, **marks).svg
             if fits_landscape(svg):
                 break
         return svg
