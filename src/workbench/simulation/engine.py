@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.core import URGENT
 
 from .calendar import WorkCalendar
 from .flowgraph import CHOOSE, END, ONE, Container, Step
@@ -109,6 +110,8 @@ class Engine:
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
         self._timeout = self.env.timeout
+        # cases and parallel branches run as light processes (the baseline: SimPy's own)
+        self._start = self.env.process if plain_simpy else self._light
         # triangular draws are inlined in _token; the others (checks, comparisons) call these
         self._draw = _draw_exponential if distribution == "exponential" else _draw_fixed
         for pool in pools.values():
@@ -158,8 +161,12 @@ class Engine:
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
 
+    def _light(self, generator: Generator[Any, Any, None]) -> None:
+        """Start ``generator`` as a :class:`_Light` process."""
+        _Light(self.env, generator)
+
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
-        env, timeout, process, rng, root = self.env, self._timeout, self.env.process, s.rng, \
+        env, timeout, process, rng, root = self.env, self._timeout, self._start, s.rng, \
             s.root
         simple = len(root.starts) == 1 and not root.start_weights
         for i, at in enumerate(s.arrivals.tolist()):
@@ -178,7 +185,7 @@ class Engine:
             starts = (starts[_pick(c.start_weights, rng.random())],)
         run = _Run(len(starts))
         for extra in starts[1:]:
-            self.env.process(self._token(c, extra, run, acc, rng, i, _BRANCH))
+            self._start(self._token(c, extra, run, acc, rng, i, _BRANCH))
         yield from self._token(c, starts[0], run, acc, rng, i, main)
 
     def _token(self, c: Container, at: int, run: _Run, acc: _Cases, rng: random.Random,
@@ -256,7 +263,7 @@ class Engine:
                 break
             for extra in nxt[1:]:
                 run.active += 1
-                env.process(self._token(c, extra, run, acc, rng, i, _BRANCH))
+                self._start(self._token(c, extra, run, acc, rng, i, _BRANCH))
             at = nxt[0]
         run.active -= 1
         if main == _BRANCH:
@@ -330,6 +337,39 @@ def _draw_exponential(step: Step, rng: random.Random) -> float:
 
 def _draw_fixed(step: Step, rng: random.Random) -> float:
     return step.mean
+
+
+class _Light:
+    """A process for a case or a parallel branch: started like ``simpy.Process`` (an urgent
+    event at the current time, so it runs where SimPy would run it) and resumed like it, but
+    without an end event – nobody waits for a token's process (a container waits for its
+    tokens through ``_Run.done``), and SimPy would schedule and step one no-op event per
+    ended process. The other events, and their order, are unchanged (an event's place among
+    those of the same time is the order they were scheduled in). The engine's events never
+    fail; a failed one would be raised, not sent."""
+
+    __slots__ = ("generator",)
+
+    def __init__(self, env: simpy.Environment, generator: Generator[Any, Any, None]) -> None:
+        self.generator = generator
+        start = simpy.Event(env)
+        start._ok = True
+        start._value = None
+        start.callbacks.append(self.resume)
+        env.schedule(start, URGENT)
+
+    def resume(self, event: simpy.Event) -> None:
+        send = self.generator.send
+        while True:
+            if not event._ok:
+                raise event._value
+            try:
+                event = send(event._value)
+            except StopIteration:
+                return
+            if event.callbacks is not None:  # not yet processed: resume when it is
+                event.callbacks.append(self.resume)
+                return
 
 
 class Seats:
