@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 
@@ -26,7 +27,7 @@ from ..bpmn.model import Activity, Definitions, Event, Gateway, SequenceFlow, Te
 from . import shapes as sh
 from .auto import _Segment
 from .flows import _letters, break_flows
-from .gv import HtmlLabel, attrs, html, html_lines, quote, run_dot
+from .gv import HtmlLabel, attrs, html, html_lines, quote, run_dot_many
 from .gvlabels import PRINT_PENS, activity_look, attribute_line
 from .highlights import NONE, Highlights
 from .print_labels import untangle
@@ -93,8 +94,34 @@ class PrintDrawer:
     def add(self, defs: Definitions, highlights: Highlights = NONE, *, label: str = "",
             status: dict[str, str] | None = None) -> PrintSection:
         """Draw one model as rows of at most :attr:`width` pt."""
-        scene = build_scene(defs)
-        plan = _Plan(scene, highlights, status or {}, len(scene.bands) > 1)
+        return self.add_all([PrintModel(defs, highlights, label, status)])[0]
+
+    def add_all(self, models: Sequence[PrintModel]) -> list[PrintSection]:
+        """Draw several models, one section each, in order; their rows are laid out together
+        (one ``dot`` process per step of the row cutter for all of them)."""
+        plans = [self._plan(m) for m in models]
+        found = _drive([self._rows(plan) for plan in plans])
+        sections = []
+        for model, plan, rows in zip(models, plans, found, strict=True):
+            roles = tuple(b.header for b in plan.scene.bands) if plan.roles else ()
+            sections.append(PrintSection(model.label, tuple(rows), roles))
+        self.result.sections += sections
+        return sections
+
+    def finish(self) -> PrintMap:
+        """The drawing with its legend items."""
+        self.result.legend = sh.legend_items(
+            media=self._media, media_breaks=self._flags["breaks"], waste=self._flags["waste"],
+            automatable=self._flags["auto"], comparison=self._flags["compare"])
+        self.result.markers = sorted(self._markers.items(), key=lambda kv: kv[1])
+        return self.result
+
+    # ---- bookkeeping
+    def _plan(self, model: PrintModel) -> _Plan:
+        """The model's scene with its Medienbruch numbers (running on from earlier models)."""
+        highlights = model.highlights
+        scene = build_scene(model.defs)
+        plan = _Plan(scene, highlights, model.status or {}, len(scene.bands) > 1)
         # every Medienbruch gets its own number, also where two of them end on the same flow
         # (two analog steps joined by a gateway before one digital step)
         order = {flow.id: n for n, flow in enumerate(scene.flows)}
@@ -113,21 +140,8 @@ class PrintDrawer:
         self._flags["breaks"] |= bool(found)
         for node in scene.nodes.values():
             self._remember(plan, node)
-        rows = self._rows(plan)
-        roles = tuple(b.header for b in scene.bands) if plan.roles else ()
-        section = PrintSection(label, tuple(rows), roles)
-        self.result.sections.append(section)
-        return section
+        return plan
 
-    def finish(self) -> PrintMap:
-        """The drawing with its legend items."""
-        self.result.legend = sh.legend_items(
-            media=self._media, media_breaks=self._flags["breaks"], waste=self._flags["waste"],
-            automatable=self._flags["auto"], comparison=self._flags["compare"])
-        self.result.markers = sorted(self._markers.items(), key=lambda kv: kv[1])
-        return self.result
-
-    # ---- bookkeeping
     def _note(self, reason: str) -> int:
         self.result.notes.append(sh.clean_text(reason))
         return len(self.result.notes)
@@ -145,37 +159,56 @@ class PrintDrawer:
             self._markers[glyph] = el.type_label
 
     # ---- rows
-    def _rows(self, plan: _Plan) -> list[PrintRow]:
+    def _rows(self, plan: _Plan) -> _Steps:
+        """The rows of one model, as steps: each yields the DOT texts it needs laid out (format
+        and sources) and gets graphviz's outputs back (:func:`_drive`)."""
         scene = plan.scene
         spans = [(n.column, n.column + n.span) for n in scene.nodes.values()
                  if n.kind == "subprocess" and n.parent is None and n.span > 1]
         whole = _Dot(plan, [_Segment(0, scene.columns)], 0)
-        layout = json.loads(run_dot(whole.source(), "json"))
-        widths = _column_widths(whole, layout)
-        done: dict[tuple[tuple[int, int], ...], list[PrintRow]] = {}
-        drawn: dict[str, PrintRow] = {}  # DOT text → row: tries often share a row
+        (layout,) = yield "json", [whole.source()]
+        widths = _column_widths(whole, json.loads(layout))
+        done: dict[tuple[tuple[int, int], ...], list[str]] = {}  # cut → DOT text of its rows
+        drawn: dict[str, PrintRow] = {}  # DOT text → row as graphviz drew it (tries share rows)
+        final: dict[str, PrintRow] = {}  # DOT text → row after the label pass
 
-        def attempt(room: float) -> tuple[list[_Segment], list[PrintRow]]:
-            segments = _cut_rows(scene, spans, widths, room)
-            key = tuple((g.start, g.end) for g in segments)
-            if key not in done:
-                done[key] = self._render(plan, segments, drawn)
-            return segments, done[key]
+        def finished(sources: list[str]) -> list[PrintRow]:
+            """The rows after the label pass, which only makes rows higher, never wider: it
+            runs only for a try that wins or ties on fit and number of rows."""
+            for source in sources:
+                if source not in final:
+                    final[source] = _labelled(drawn[source])
+            return [final[x] for x in sources]
 
         def fits(rows: list[PrintRow]) -> bool:
             return all(r.width <= self.width + 0.5 for r in rows)
 
-        def rank(rows: list[PrintRow]) -> tuple[bool, int, float]:
-            return (not fits(rows), len(rows), sum(r.height for r in rows))
+        def better(sources: list[str], than: list[str]) -> bool:
+            """Fitting first, then fewer rows, then less height (as the label pass leaves it)."""
+            mine, other = [drawn[x] for x in sources], [drawn[x] for x in than]
+            key, best_key = (not fits(mine), len(mine)), (not fits(other), len(other))
+            if key != best_key:
+                return key < best_key
+            return (sum(r.height for r in finished(sources))
+                    < sum(r.height for r in finished(than)))
 
         # the one-row estimate is only a guess: after each try, the columns of every row are
         # scaled to the row's measured width and the rows are cut again; the best fit wins
         room = self.width - _LINK_MARGIN
-        best: list[PrintRow] | None = None
+        best: list[str] | None = None
         for _ in range(5):
-            segments, rows = attempt(room)
-            if best is None or rank(rows) < rank(best):
-                best = rows
+            segments = _cut_rows(scene, spans, widths, room)
+            key = tuple((g.start, g.end) for g in segments)
+            if key not in done:
+                done[key] = [_Dot(plan, segments, i).source() for i in range(len(segments))]
+                missing = [x for x in dict.fromkeys(done[key]) if x not in drawn]
+                if missing:
+                    raws = yield "svg", missing
+                    for source, raw in zip(missing, raws, strict=True):
+                        drawn[source] = _clean(raw.decode("utf-8"))
+            rows = [drawn[x] for x in done[key]]
+            if best is None or better(done[key], best):
+                best = done[key]
             for n, (segment, row) in enumerate(zip(segments, rows, strict=True)):
                 estimate = sum(widths[segment.start:segment.end])
                 links = _LINK_WIDTH * ((n > 0) + (n < len(rows) - 1))
@@ -186,19 +219,40 @@ class PrintDrawer:
             if not fits(rows):
                 room *= 0.95
         assert best is not None
-        return best
+        return finished(best)
 
-    def _render(self, plan: _Plan, segments: list[_Segment],
-                drawn: dict[str, PrintRow]) -> list[PrintRow]:
-        """The rows of one cut; a row whose DOT text an earlier try drew is taken from
-        ``drawn`` (graphviz and the label pass give the same bytes for the same text)."""
-        out = []
-        for index in range(len(segments)):
-            source = _Dot(plan, segments, index).source()
-            if source not in drawn:
-                drawn[source] = _clean(run_dot(source, "svg").decode("utf-8"))
-            out.append(drawn[source])
-        return out
+
+#: A model's row cutter as steps: yields (format, DOT sources), receives their outputs.
+_Steps = Generator[tuple[str, list[str]], list[bytes], list[PrintRow]]
+
+
+def _drive(steps: list[_Steps]) -> list[list[PrintRow]]:
+    """Run the row cutters of several models side by side: at every step, the DOT texts all
+    of them need in one format go to one ``dot`` run (:func:`.gv.run_dot_many`)."""
+    results: list[list[PrintRow]] = [[] for _ in steps]
+    waiting = {n: next(step) for n, step in enumerate(steps)}
+    while waiting:
+        for fmt in sorted({fmt for fmt, _ in waiting.values()}):
+            asked = [(n, sources) for n, (f, sources) in waiting.items() if f == fmt]
+            outputs = run_dot_many([x for _, sources in asked for x in sources], fmt)
+            for n, sources in asked:
+                answer, outputs = outputs[:len(sources)], outputs[len(sources):]
+                try:
+                    waiting[n] = steps[n].send(answer)
+                except StopIteration as stop:
+                    results[n] = stop.value
+                    del waiting[n]
+    return results
+
+
+@dataclass(frozen=True)
+class PrintModel:
+    """One model to draw: its highlights, the section's label, step status for comparisons."""
+
+    defs: Definitions
+    highlights: Highlights = NONE
+    label: str = ""
+    status: dict[str, str] | None = None
 
 
 @dataclass
@@ -602,9 +656,17 @@ _SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
 
 
 def _clean(raw: str) -> PrintRow:
-    """A graphviz SVG without prolog, comments, ids and tooltips, its labels moved off what
-    they hid (:mod:`.print_labels`); its size in pt."""
-    svg = untangle(re.sub(r"\n\s*\n", "\n", _STRIP.sub("", raw)).strip())
+    """A graphviz SVG without prolog, comments, ids and tooltips; its size in pt."""
+    return _row(re.sub(r"\n\s*\n", "\n", _STRIP.sub("", raw)).strip())
+
+
+def _labelled(row: PrintRow) -> PrintRow:
+    """The row with its labels moved off what they hid (:mod:`.print_labels`); the pass makes
+    a row higher where it needs room, never wider."""
+    return _row(untangle(row.svg))
+
+
+def _row(svg: str) -> PrintRow:
     size = _SIZE.search(svg)
     if size is None:
         raise ValueError("Graphviz-SVG ohne Größe")
@@ -620,7 +682,7 @@ def print_comparison(ist: Definitions, soll: Definitions, width: float) -> Print
     match = match_steps(ist, soll)
     drawer = PrintDrawer(width)
     drawer.result.subtitle = (summarize(ist, soll) or ComparisonSummary()).line(match)
-    drawer.add(ist, highlights_for(ist), label="IST",
-               status=dict.fromkeys(match.dropped, "entfaellt"))
-    drawer.add(soll, highlights_for(soll), label="SOLL", status=dict.fromkeys(match.new, "neu"))
+    drawer.add_all([
+        PrintModel(ist, highlights_for(ist), "IST", dict.fromkeys(match.dropped, "entfaellt")),
+        PrintModel(soll, highlights_for(soll), "SOLL", dict.fromkeys(match.new, "neu"))])
     return drawer.finish()
