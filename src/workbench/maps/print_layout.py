@@ -264,6 +264,8 @@ class _Plan:
     numbers: dict[str, list[int]] = field(default_factory=dict)  # flow id → Medienbruch badges
     styled: set[str] = field(default_factory=set)
     missing: list[tuple[str, str, int]] = field(default_factory=list)
+    looks: dict[str, str] = field(default_factory=dict)  # node id → its DOT attribute list
+    edges: dict[int, dict[str, object]] = field(default_factory=dict)  # id(flow) → attributes
 
 
 class _Dot:
@@ -329,16 +331,19 @@ class _Dot:
             return
         gv_id = self._name("n")
         self.gv[node.id] = gv_id
-        el = node.element
-        if isinstance(el, Activity):
-            node_attrs = self._activity(node, el)
-        elif isinstance(el, Gateway):
-            node_attrs = _gateway(el)
-        elif isinstance(el, Event):
-            node_attrs = _event(el)
-        else:
-            node_attrs = _artifact(el)
-        self.lines.append(f"{gv_id} " + attrs(**node_attrs))
+        look = self.plan.looks.get(node.id)
+        if look is None:  # the same in every row and try: made once per model
+            el = node.element
+            if isinstance(el, Activity):
+                node_attrs = self._activity(node, el)
+            elif isinstance(el, Gateway):
+                node_attrs = _gateway(el)
+            elif isinstance(el, Event):
+                node_attrs = _event(el)
+            else:
+                node_attrs = _artifact(el)
+            look = self.plan.looks[node.id] = attrs(**node_attrs)
+        self.lines.append(f"{gv_id} " + look)
         if node.parent is None:
             self.columns.setdefault(node.column, []).append(gv_id)
 
@@ -407,7 +412,9 @@ class _Dot:
             if head_row is None:
                 head, head_row = (self._pool_box(flow.target) if tail_row == self.index
                                   else None), tail_row
-            edge = _edge_attrs(plan, flow)
+            edge = plan.edges.get(id(flow))
+            if edge is None:
+                edge = plan.edges[id(flow)] = _edge_attrs(plan, flow)
             if tail_row == head_row:
                 if tail_row == self.index and tail and head:
                     self._edge(tail, head, tail_cluster, head_cluster, edge, flow)
