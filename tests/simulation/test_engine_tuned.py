@@ -87,6 +87,39 @@ def test_parallel_and_inclusive_tokens_same_as_reference() -> None:
     assert np.isfinite(runs[0][0]).all()
 
 
+def test_simultaneous_starts_keep_simpys_order() -> None:
+    """Cases that arrive at the same minute (also at minute 0), parallel branches on one
+    contended role, two streams, with and without the monthly progress stops: the engine's own
+    loop starts processes in SimPy's order (SimPy's loop and processes run the reference)."""
+    from workbench.bpmn.builder import ModelBuilder
+
+    b = ModelBuilder("Gleichzeitig", pool="Test")
+    start = b.event("Start", "start", lane="A")
+    split = b.gateway("Aufteilen", "parallel", lane="A")
+    one = b.task("Eins", lane="A", minutes=7, medium="fachverfahren")
+    two = b.task("Zwei", lane="A", minutes=3, medium="fachverfahren")
+    join = b.gateway("Zusammen", "parallel", lane="A")
+    end = b.event("Ende", "end", lane="A")
+    for x, y in ((start, split), (split, one), (split, two), (one, join), (two, join),
+                 (join, end)):
+        b.flow(x, y)
+    model = compiled(b.build())
+    cal = WorkCalendar.build(2026)
+    bunches = np.random.default_rng(5).random(60) * cal.period_work_minutes
+    arrivals = np.sort(np.concatenate([[0.0] * 5, np.repeat(np.floor(bunches), 6)]))
+    runs = []
+    for engine in (Engine, ReferenceEngine):
+        for progress in (None, lambda fraction, text: None):
+            pools = {role: Pool(role, 1.0) for role in model.roles}
+            streams = [Stream(k, model.root, arrivals, random.Random(k)) for k in ("a", "b")]
+            engine(cal, pools).run(streams, progress=progress)
+            runs.append([(s.done_cal.tolist(), s.queue_cal.tolist(), s.queue_work.tolist())
+                         for s in streams] + [(p.busy, p.waited, p.queue_at_end)
+                                              for p in pools.values()])
+    assert runs[0] == runs[1] == runs[2] == runs[3]
+    assert max(runs[0][0][2]) > 0  # the role was contended
+
+
 def test_inlined_triangular_draw_is_random_triangular() -> None:
     """One staff step per case, no queue: case k gets the k-th draw of random.triangular."""
     defs = one_task_model(6.0)

@@ -10,6 +10,7 @@ reproducible to the byte.
 from __future__ import annotations
 
 import gc
+import heapq
 import math
 import random
 from bisect import bisect_right
@@ -21,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import simpy
-from simpy.core import URGENT
 
 from .calendar import WorkCalendar
 from .flowgraph import CHOOSE, END, ONE, Container, Step
@@ -110,8 +110,11 @@ class Engine:
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
         self._timeout = self.env.timeout
-        # cases and parallel branches run as light processes (the baseline: SimPy's own)
-        self._start = self.env.process if plain_simpy else self._light
+        # processes start through a FIFO and run in this engine's loop (see _Light); the
+        # baseline uses SimPy's processes and run loop
+        self._starting: deque[Generator[Any, Any, None]] = deque()
+        self._start = self.env.process if plain_simpy else self._starting.append
+        self._run_until = self.env.run if plain_simpy else self._drive
         # triangular draws are inlined in _token; the others (checks, comparisons) call these
         self._draw = _draw_exponential if distribution == "exponential" else _draw_fixed
         for pool in pools.values():
@@ -130,8 +133,8 @@ class Engine:
             s.arrival_cal = self.cal.to_calendar_array(s.arrivals)
             acc = _Cases(n)
             cases.append(acc)
-            env.process(self._source(s, acc))
-        env.process(self._snapshot())
+            self._start(self._source(s, acc))
+        self._start(self._snapshot())
         end = float(self.cal.cum[-1])
         # the run makes and drops a few hundred thousand short-lived objects without reference
         # cycles; the cyclic collector would only scan them (a sixth of the run's time)
@@ -139,12 +142,12 @@ class Engine:
         gc.disable()
         try:
             if progress is None:
-                env.run(until=end)
+                self._run_until(end)
                 return
             marks = [float(self.cal.to_work(d * 1440.0)) for d in _month_starts(self.cal.year)]
             marks = [*sorted({m for m in marks if 0 < m < end}), end]
             for k, mark in enumerate(marks):
-                env.run(until=mark)
+                self._run_until(mark)
                 progress((k + 1) / len(marks), f"Monat {k + 1} von {len(marks)}")
                 if not env._queue:  # nothing left to simulate
                     break
@@ -161,16 +164,28 @@ class Engine:
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
 
-    def _light(self, generator: Generator[Any, Any, None]) -> None:
-        """Start ``generator`` as a :class:`_Light` process."""
-        _Light(self.env, generator)
+    def _drive(self, until: float) -> None:
+        """``env.run(until=until)`` for this engine's events, with the processes started in
+        :attr:`_starting` run where SimPy runs a new process (see :class:`_Light`)."""
+        env, queue, starting, pop = self.env, self.env._queue, self._starting, heapq.heappop
+        stop = env._now + (until - env._now)  # when SimPy's until event is due
+        while starting:
+            _Light(starting.popleft()).advance(None)
+        while queue and queue[0][0] < stop:
+            env._now, _, _, event = pop(queue)
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            while starting:
+                _Light(starting.popleft()).advance(None)
+        env._now = stop
 
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
         env, timeout, process, rng, root = self.env, self._timeout, self._start, s.rng, \
             s.root
         simple = len(root.starts) == 1 and not root.start_weights
         for i, at in enumerate(s.arrivals.tolist()):
-            now = env.now
+            now = env._now
             if at > now:
                 yield timeout(at - now)
             if simple:  # the case is its root's only token: one generator, no wrapper
@@ -196,6 +211,7 @@ class Engine:
         env, steps, cal, timeout, random_ = self.env, c.steps, self.cal, self._timeout, \
             rng.random
         triangular = self.distribution == "dreieck"
+        period_end = self.period_end
         while True:
             step = steps[at]
             if step.join:
@@ -229,14 +245,17 @@ class Engine:
                 else:
                     pool = self.pools[step.role]
                     seats = pool.resource
-                    t0 = env.now
                     if seats.free > 0 and not seats.waiting:
-                        seats.free -= 1
+                        seats.free -= 1  # no wait: _account's booking without the queue
+                        pool.requests += 1
+                        if env._now < period_end:
+                            pool.busy += minutes
                     else:  # queue (first come, first served); the releaser hands the seat over
+                        t0 = env._now
                         turn = env.event()
                         seats.waiting.append(turn)
                         yield turn
-                    self._account(pool, acc, i, t0, minutes)
+                        self._account(pool, acc, i, t0, minutes)
                     yield timeout(minutes * pool.stretch)
                     if seats.waiting:
                         seats.waiting.popleft().succeed()
@@ -245,7 +264,7 @@ class Engine:
             if step.inner is not None:
                 yield from self._container(step.inner, acc, rng, i)
             if step.wait > 0:
-                now = env.now
+                now = env._now
                 end = cal.after_calendar_delay(now, step.wait)
                 if end > now:
                     yield timeout(end - now)
@@ -274,7 +293,7 @@ class Engine:
             run.done = env.event()
             yield run.done
         if main == _CASE:
-            acc.done[i] = cal.to_calendar(env.now)
+            acc.done[i] = cal.to_calendar(env._now)
 
     def _work_plain(self, pool: Pool, acc: _Cases, i: int,
                     minutes: float) -> Generator[Any, Any, None]:
@@ -288,7 +307,7 @@ class Engine:
 
     def _account(self, pool: Pool, acc: _Cases, i: int, t0: float, minutes: float) -> None:
         """Book the wait since ``t0`` and the handling minutes when a place is taken."""
-        t1 = self.env.now
+        t1 = self.env._now
         if t1 > t0:
             acc.queue_work[i] += t1 - t0
             acc.queue_cal[i] += self.cal.to_calendar(t1) - self.cal.to_calendar(t0)
@@ -340,36 +359,43 @@ def _draw_fixed(step: Step, rng: random.Random) -> float:
 
 
 class _Light:
-    """A process for a case or a parallel branch: started like ``simpy.Process`` (an urgent
-    event at the current time, so it runs where SimPy would run it) and resumed like it, but
-    without an end event – nobody waits for a token's process (a container waits for its
-    tokens through ``_Run.done``), and SimPy would schedule and step one no-op event per
-    ended process. The other events, and their order, are unchanged (an event's place among
-    those of the same time is the order they were scheduled in). The engine's events never
-    fail; a failed one would be raised, not sent."""
+    """A process of the engine: resumed like ``simpy.Process``, but started and stepped by
+    :meth:`Engine._drive` instead of SimPy's loop.
+
+    SimPy starts a process with an urgent event at the current time: it runs after the event
+    being processed, before any other event of that time, and new processes in the order they
+    were made. Here the only urgent events are these starts (the engine schedules nothing else
+    as urgent, and ``_drive`` replaces the until event), so starting the queued processes in
+    order after each event, and a process's new ones behind them, is that same order. SimPy
+    also schedules an event when a process ends; nobody waits for one here (a container waits
+    for its tokens through ``_Run.done``), so it is left out. The other events, and their
+    order, are unchanged (among those of the same time, the order they were scheduled in).
+    The engine's events never fail; a failed one would be raised, not sent."""
 
     __slots__ = ("generator",)
 
-    def __init__(self, env: simpy.Environment, generator: Generator[Any, Any, None]) -> None:
+    def __init__(self, generator: Generator[Any, Any, None]) -> None:
         self.generator = generator
-        start = simpy.Event(env)
-        start._ok = True
-        start._value = None
-        start.callbacks.append(self.resume)
-        env.schedule(start, URGENT)
 
     def resume(self, event: simpy.Event) -> None:
+        if not event._ok:
+            raise event._value
+        self.advance(event._value)
+
+    def advance(self, value: Any) -> None:
+        """Run the generator until it waits for an event not yet processed, or ends."""
         send = self.generator.send
         while True:
-            if not event._ok:
-                raise event._value
             try:
-                event = send(event._value)
+                event = send(value)
             except StopIteration:
                 return
             if event.callbacks is not None:  # not yet processed: resume when it is
                 event.callbacks.append(self.resume)
                 return
+            if not event._ok:
+                raise event._value
+            value = event._value
 
 
 class Seats:
