@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import simpy
+from simpy.core import NORMAL
 
 from .calendar import WorkCalendar
 from .flowgraph import CHOOSE, END, ONE, Container, Step
@@ -109,7 +110,7 @@ class Engine:
         self.distribution = distribution
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
-        self._timeout = self.env.timeout
+        self._timeout = self.env.timeout if plain_simpy else self._due_factory()
         # processes start through a FIFO and run in this engine's loop (see _Light); the
         # baseline uses SimPy's processes and run loop
         self._starting: deque[Generator[Any, Any, None]] = deque()
@@ -163,6 +164,20 @@ class Engine:
             seats = pool.resource
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
+
+    def _due_factory(self) -> Callable[[float], _Due]:
+        """``env.timeout`` for the engine's own loop: the same heap entry (time, priority,
+        event number), a lighter event."""
+        env, queue, eid, push = self.env, self.env._queue, self.env._eid, heapq.heappush
+
+        def due(delay: float) -> _Due:
+            if delay < 0:
+                raise ValueError(f"Negative delay {delay}")
+            event = _Due()
+            push(queue, (env._now + delay, NORMAL, next(eid), event))
+            return event
+
+        return due
 
     def _drive(self, until: float) -> None:
         """``env.run(until=until)`` for this engine's events, with the processes started in
@@ -356,6 +371,18 @@ def _draw_exponential(step: Step, rng: random.Random) -> float:
 
 def _draw_fixed(step: Step, rng: random.Random) -> float:
     return step.mean
+
+
+class _Due:
+    """A timeout of the engine's own loop: processed in the order of its heap entry, like
+    ``simpy.Timeout``, and never fails."""
+
+    __slots__ = ("callbacks",)
+    _ok = True
+    _value = None
+
+    def __init__(self) -> None:
+        self.callbacks: list[Callable[[Any], None]] | None = []
 
 
 class _Light:
