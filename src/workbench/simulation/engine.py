@@ -111,6 +111,8 @@ class Engine:
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
         self._timeout = self.env.timeout if plain_simpy else self._due_factory()
+        self._new_event = self.env.event if plain_simpy else _Due
+        self._wake = simpy.Event.succeed if plain_simpy else self._wake_factory()
         # processes start through a FIFO and run in this engine's loop (see _Light); the
         # baseline uses SimPy's processes and run loop
         self._starting: deque[Generator[Any, Any, None]] = deque()
@@ -179,20 +181,30 @@ class Engine:
 
         return due
 
+    def _wake_factory(self) -> Callable[[_Due], None]:
+        """``event.succeed()`` for the engine's own loop: due now, after the events already
+        due now (the heap entry SimPy's ``succeed`` makes)."""
+        env, queue, eid, push = self.env, self.env._queue, self.env._eid, heapq.heappush
+
+        def wake(event: _Due) -> None:
+            push(queue, (env._now, NORMAL, next(eid), event))
+
+        return wake
+
     def _drive(self, until: float) -> None:
         """``env.run(until=until)`` for this engine's events, with the processes started in
         :attr:`_starting` run where SimPy runs a new process (see :class:`_Light`)."""
         env, queue, starting, pop = self.env, self.env._queue, self._starting, heapq.heappop
         stop = env._now + (until - env._now)  # when SimPy's until event is due
         while starting:
-            _Light(starting.popleft()).advance(None)
+            _Light(starting.popleft()).resume(_START)
         while queue and queue[0][0] < stop:
             env._now, _, _, event = pop(queue)
             callbacks, event.callbacks = event.callbacks, None
             for callback in callbacks:
                 callback(event)
             while starting:
-                _Light(starting.popleft()).advance(None)
+                _Light(starting.popleft()).resume(_START)
         env._now = stop
 
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
@@ -226,7 +238,7 @@ class Engine:
         env, steps, cal, timeout, random_ = self.env, c.steps, self.cal, self._timeout, \
             rng.random
         triangular = self.distribution == "dreieck"
-        period_end = self.period_end
+        period_end, new_event, wake = self.period_end, self._new_event, self._wake
         while True:
             step = steps[at]
             if step.join:
@@ -267,13 +279,13 @@ class Engine:
                             pool.busy += minutes
                     else:  # queue (first come, first served); the releaser hands the seat over
                         t0 = env._now
-                        turn = env.event()
+                        turn = new_event()
                         seats.waiting.append(turn)
                         yield turn
                         self._account(pool, acc, i, t0, minutes)
                     yield timeout(minutes * pool.stretch)
                     if seats.waiting:
-                        seats.waiting.popleft().succeed()
+                        wake(seats.waiting.popleft())
                     else:
                         seats.free += 1
             if step.inner is not None:
@@ -302,10 +314,10 @@ class Engine:
         run.active -= 1
         if main == _BRANCH:
             if run.active == 0 and run.done is not None:
-                run.done.succeed()
+                self._wake(run.done)
             return
         if run.active:  # other tokens still run: wait for the last of them
-            run.done = env.event()
+            run.done = self._new_event()
             yield run.done
         if main == _CASE:
             acc.done[i] = cal.to_calendar(env._now)
@@ -385,6 +397,10 @@ class _Due:
         self.callbacks: list[Callable[[Any], None]] | None = []
 
 
+#: What a process is started with (SimPy sends None).
+_START = _Due()
+
+
 class _Light:
     """A process of the engine: resumed like ``simpy.Process``, but started and stepped by
     :meth:`Engine._drive` instead of SimPy's loop.
@@ -404,25 +420,20 @@ class _Light:
     def __init__(self, generator: Generator[Any, Any, None]) -> None:
         self.generator = generator
 
-    def resume(self, event: simpy.Event) -> None:
-        if not event._ok:
-            raise event._value
-        self.advance(event._value)
-
-    def advance(self, value: Any) -> None:
-        """Run the generator until it waits for an event not yet processed, or ends."""
+    def resume(self, event: Any) -> None:
+        """Send the value of ``event`` (:data:`_START`: start) and run the generator until it
+        waits for an event not yet processed, or ends."""
         send = self.generator.send
         while True:
+            if not event._ok:
+                raise event._value
             try:
-                event = send(value)
+                event = send(event._value)
             except StopIteration:
                 return
             if event.callbacks is not None:  # not yet processed: resume when it is
                 event.callbacks.append(self.resume)
                 return
-            if not event._ok:
-                raise event._value
-            value = event._value
 
 
 class Seats:
