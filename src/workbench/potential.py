@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import indicators, ranking
+from . import hugepages, indicators, ranking
 from .fallzahlen import ESTIMATE_SOURCE, FALLZAHL_ART, fallzahlen_frame, level, lookup
 from .labour_costs import LAUFBAHNEN
 from .metrics import MetricsError, ModelMetrics, compute
@@ -254,7 +254,8 @@ def _categorical(values: pd.Series, index: np.ndarray) -> pd.Categorical:
 def _unique(names: pd.Series, keys: pd.Series | list[str]) -> list[str]:
     """Display names as categories; duplicates get their key appended."""
     out, seen = [], set()
-    for name, key in zip(names.astype(str), keys, strict=True):
+    keys = keys.tolist() if isinstance(keys, pd.Series) else keys  # plain str, not boxed
+    for name, key in zip(names.astype(str).tolist(), keys, strict=True):
         label = name if name not in seen else f"{name} ({key})"
         seen.add(label)
         out.append(label)
@@ -367,17 +368,19 @@ def analyse_tables(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen:
                    seed: int = 20240601, hints: list[str] | None = None,
                    gaps: pd.DataFrame | None = None) -> Analyse:
     """:func:`analyse` from tables (model metrics already computed): frame, scores, ranks,
-    sensitivity per Kommune and for the Verbund, EfA candidates."""
-    frame = potential_frame(kommunen, leistungen, fallzahlen, model_metrics, params)
-    # The national sensitivity keeps both cores busy only part of the time; the Verbund view,
-    # the EfA table and the Kommunen's scores run beside it on one more thread (independent
-    # results, each computed exactly as alone).
-    with ThreadPoolExecutor(max_workers=1) as side:
-        verbund_job = side.submit(_verbund_and_efa, frame, bewertungen, model, params,
-                                  top=top, draws=draws, seed=seed)
-        scored = _scored_with_sensitivity(frame, bewertungen, model, top=top, draws=draws,
-                                          seed=seed, side=side)
-        verbund_scored, efa = verbund_job.result()
+    sensitivity per Kommune and for the Verbund, EfA candidates. Its arrays are fresh and
+    large: they are not put in huge pages (:mod:`workbench.hugepages`)."""
+    with hugepages.normal_pages():
+        frame = potential_frame(kommunen, leistungen, fallzahlen, model_metrics, params)
+        # The national sensitivity keeps both cores busy only part of the time; the Verbund
+        # view, the EfA table and the Kommunen's scores run beside it on one more thread
+        # (independent results, each computed exactly as alone).
+        with ThreadPoolExecutor(max_workers=1) as side:
+            verbund_job = side.submit(_verbund_and_efa, frame, bewertungen, model, params,
+                                      top=top, draws=draws, seed=seed)
+            scored = _scored_with_sensitivity(frame, bewertungen, model, top=top,
+                                              draws=draws, seed=seed, side=side)
+            verbund_scored, efa = verbund_job.result()
     annahmen = {**model.assumptions(), "top_n": top, "ziehungen": draws, "seed": seed}
     notes = [*model.findings, *frame.attrs["hinweise"], *scored.attrs.get("hinweise", []),
              *(hints or [])]
