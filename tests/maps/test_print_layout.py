@@ -137,3 +137,32 @@ def test_miwg_reference_models_are_drawn_for_print(path) -> None:
              and n.parent is None and n.span > 1]
     wide = [r.width for r in section.rows if r.width > WIDTH + 0.5]
     assert not wide or spans, wide
+
+
+def test_the_label_pass_never_makes_a_row_narrower_wider_or_lower(repo, monkeypatch) -> None:
+    """The row cutter ranks tries on graphviz's rows and runs the label pass only for a try
+    that can still win (same width; the pass only adds height): that holds on every row the
+    cutter drew for four shipped pairs and five MIWG models."""
+    from workbench.maps import print_layout
+
+    drawn: list[print_layout.PrintRow] = []
+    real = print_layout._clean
+
+    def keep(raw: str) -> print_layout.PrintRow:
+        drawn.append(real(raw))
+        return drawn[-1]
+
+    monkeypatch.setattr(print_layout, "_clean", keep)
+    for leistung, kommune in PAIRS:
+        print_comparison(repo.model(leistung, "ist", kommune), repo.model(leistung, "soll"), WIDTH)
+    for path in REFERENCE_MODELS[:5]:
+        model = read_bpmn(path)
+        PrintDrawer(WIDTH).add(model, highlights_for(model))
+    assert len(drawn) > 40
+    grown = 0
+    for row in drawn:
+        after = print_layout._labelled(row)
+        assert after.width == row.width
+        assert after.height >= row.height
+        grown += after.height > row.height
+    assert grown  # the pass does grow rows, so the ranking has to account for it

@@ -189,8 +189,11 @@ class PrintDrawer:
             key, best_key = (not fits(mine), len(mine)), (not fits(other), len(other))
             if key != best_key:
                 return key < best_key
-            return (sum(r.height for r in finished(sources))
-                    < sum(r.height for r in finished(than)))
+            bar = sum(r.height for r in finished(than))
+            # the pass never makes a row lower: a try already as high as the best before the
+            # pass cannot win, and needs no pass
+            return (sum(r.height for r in mine) < bar
+                    and sum(r.height for r in finished(sources)) < bar)
 
         # the one-row estimate is only a guess: after each try, the columns of every row are
         # scaled to the row's measured width and the rows are cut again; the best fit wins
