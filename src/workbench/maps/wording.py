@@ -27,10 +27,12 @@ _HEXISH = re.compile(r"[0-9a-fA-F]{6,}|[0-9][a-z0-9]{5,}|[a-z0-9]*\d[a-z0-9]*$")
 @lru_cache(maxsize=1)
 def _dictionary() -> object | None:
     try:
-        import pyphen
+        import pyphen  # noqa: F401
     except ImportError:  # pragma: no cover - pyphen is a dependency; without it: no hyphenation
         return None
-    return pyphen.Pyphen(lang="de_DE")
+    from .hyphenation import german
+
+    return german()  # pyphen's de_DE, patterns parsed when a word needs them
 
 
 @lru_cache(maxsize=4096)
