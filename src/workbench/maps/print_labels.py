@@ -13,6 +13,7 @@ without a collision is returned byte for byte.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -174,10 +175,20 @@ class _Row:
                 return False
         if any(meets(padded, other.box) for other in self.labels if other is not label):
             return False
-        for route in self.routes:
+        x0, y0, x1, y1 = padded
+        for route, (rx0, ry0, rx1, ry1) in zip(self.routes, self.route_boxes, strict=True):
+            if rx1 <= x0 or rx0 >= x1 or ry1 <= y0 or ry0 >= y1:
+                continue  # no segment of the route can pass through the open box
             if any(segment_crosses(a, b, padded) for a, b in itertools.pairwise(route)):
                 return False
         return True
+
+    @functools.cached_property
+    def route_boxes(self) -> list[Box]:
+        """The bounding box of every route (routes never move)."""
+        return [_union([(x, y, x, y) for x, y in route]) if route else
+                (float("inf"), float("inf"), float("-inf"), float("-inf"))
+                for route in self.routes]
 
     def nearest_is_own(self, box: Box, label: _Label) -> bool:
         """Whether a symbol's name is nearer to its symbol than to any other node (so "Zusam-
