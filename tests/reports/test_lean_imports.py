@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from workbench.reports.jobs import installed_templates, template_imports
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "processes"
 
 
 def _printed_by_fresh_python(code: str) -> list[str]:
@@ -54,6 +57,23 @@ def test_batch_parent_reads_analysis_without_display_libraries() -> None:
             "from workbench.report_content.fingerprint import kommune_digests\n"
             "print('IPython' in sys.modules, 'matplotlib' in sys.modules)\n")
     assert _printed_by_fresh_python(code) == ["False", "False"]
+
+
+def test_batch_preparation_of_the_example_runs_without_matplotlib() -> None:
+    """The whole preparation step (analysis, fingerprints incl. the strategy hours) of the
+    shipped example, as ``workbench report --alle`` runs it, never imports matplotlib."""
+    code = ("import sys\n"
+            "from workbench.repository import Repository\n"
+            "from workbench.reports.jobs import installed_templates, jobs_for_repository\n"
+            "from workbench.reports.prepare import report_preparer\n"
+            f"repo = Repository.load({str(EXAMPLE)!r})\n"
+            "jobs = jobs_for_repository(repo, kommunen=None, include_verbund=True,\n"
+            "    stand='2025-06-30', top_n=5, template_dir=installed_templates())\n"
+            "prepared = report_preparer(repo.root, jobs, stand='2025-06-30', top_n=5)()\n"
+            "print(len(prepared.shown), 'matplotlib' in sys.modules, 'IPython' in sys.modules)\n")
+    shown, matplotlib, ipython = _printed_by_fresh_python(code)
+    assert int(shown) >= 16  # 8 Kommune reports + 8 strategy reports have their own view
+    assert (matplotlib, ipython) == ("False", "False")
 
 
 def test_kernel_preload_imports_the_parts_a_lazy_package_names() -> None:

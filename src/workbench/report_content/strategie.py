@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .. import __version__
-from ..charts import heatmap_svg
 from ..reports.cache import cached_text
 from ..strategy import strategy_of
 from ..strategy.criterion import goals_of_leistung, support_values
@@ -235,7 +234,10 @@ _SVG_MEMO: dict[str, str] = {}
 
 def _impact_svg(matrix: pd.DataFrame) -> str:
     """The heatmap of the Wirkungsmatrix: the same in every strategy report of a batch, so drawn
-    once per batch (batch cache) and once per warm kernel (memo)."""
+    once per batch (batch cache) and once per warm kernel (memo). ``charts`` is imported here:
+    the batch's parent imports this module for the fingerprints and never draws (matplotlib)."""
+    from ..charts import heatmap_svg
+
     digest = hashlib.sha256(matrix.to_csv().encode("utf-8")).hexdigest()[:24]
     key = f"wirkungsmatrix-{digest}.svg"
     if key not in _SVG_MEMO:
