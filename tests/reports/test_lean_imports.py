@@ -101,3 +101,18 @@ def test_lazy_package_gives_the_same_names() -> None:
         assert "nicht_vorhanden" in str(err)
     else:
         raise AssertionError("unknown names must raise AttributeError")
+
+
+def test_fork_server_builds_what_workers_used_to_build_after_the_fork() -> None:
+    """Workers are forked from the fork server: the kernel spec lookup (IPython), the network
+    address list (psutil) and nbformat's compiled validator are built there, once."""
+    from workbench.reports.worker import PRELOAD
+
+    assert "workbench.reports.forkserver_warmup" in PRELOAD
+    code = ("import sys\n"
+            "import workbench.reports.forkserver_warmup\n"
+            "from jupyter_client import localinterfaces\n"
+            "from nbformat import validator\n"
+            "print('IPython' in sys.modules, 'ipykernel.kernelspec' in sys.modules,\n"
+            "      bool(localinterfaces.LOCAL_IPS), any(k[1:3] == (4, 5) for k in validator.validators))\n")
+    assert _printed_by_fresh_python(code) == ["True", "True", "True", "True"]

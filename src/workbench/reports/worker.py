@@ -201,9 +201,10 @@ def _worker_main(conn: Connection, environ: dict[str, str], batch_pid: int = 0) 
         shutdown_warm_kernels()
 
 
-#: Imported once in the fork server; every worker is forked from it with these already loaded.
+#: Imported once in the fork server; every worker is forked from it with these already loaded
+#: (the last one also builds what workers used to build after the fork, see its docstring).
 PRELOAD = ["workbench.reports.worker", "workbench.reports.engine", "workbench.reports.html",
-           "workbench.reports.pdf", "papermill", "nbformat"]
+           "workbench.reports.pdf", "papermill", "nbformat", "workbench.reports.forkserver_warmup"]
 
 
 def _context() -> Any:
