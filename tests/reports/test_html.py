@@ -110,3 +110,35 @@ def test_sanitize_keeps_harmless_markup():
     assert sanitize('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
     assert sanitize('<div style="background:url(http://x/y.png)">x</div>') == "<div>x</div>"
     assert sanitize("<iframe src='x'></iframe><p>ok</p>") == "<p>ok</p>"
+
+
+def test_large_fragment_cleaned_once_and_the_same_every_time(monkeypatch) -> None:
+    """A long map (>= MEMO_MIN_CHARS) is cleaned once per process and then taken from the memo:
+    the same result as a fresh cleaning, also for a dangerous one; the memo keeps its bound."""
+    from workbench.reports import sanitize as mod
+
+    shapes = "".join(f'<rect x="{i}" y="1" width="2" height="3" fill="url(#g)"/>'
+                     for i in range(400))
+    evil = ('<svg viewBox="0 0 9 9"><script>alert(1)</script><a href="javascript:x()">'
+            f'<text>t</text></a><use xlink:href="http://x/y#z"/>{shapes}'
+            '<rect fill="url(http://x/p)" onload="x()"/></svg>')
+    assert len(evil) >= mod.MEMO_MIN_CHARS
+    fresh = mod._CLEANER.clean(evil)
+    calls = []
+    clean = mod._CLEANER.clean
+    monkeypatch.setattr(mod, "_CLEANER", type("Counting", (), {
+        "clean": staticmethod(lambda text: calls.append(len(text)) or clean(text))}))
+    monkeypatch.setattr(mod, "_memo", type(mod._memo)())
+    monkeypatch.setattr(mod, "_memo_chars", 0)
+    assert [mod.sanitize(evil) for _ in range(3)] == [fresh] * 3
+    assert calls == [len(evil)]  # cleaned once
+    assert "script" not in fresh and "javascript" not in fresh and "http" not in fresh
+    assert "onload" not in fresh and fresh.count('fill="url(#g)"') == 400
+    small = "<p>" + "x" * 10 + "</p>"
+    mod.sanitize(small)
+    mod.sanitize(small)
+    assert calls[1:] == [len(small)] * 2  # short fragments are not remembered
+    monkeypatch.setattr(mod, "MEMO_MAX_CHARS", 2 * len(fresh))
+    for i in range(5):  # distinct large fragments: the oldest are dropped
+        mod.sanitize(evil.replace("<text>t</text>", f"<text>{i}</text>"))
+    assert mod._memo_chars <= 2 * len(fresh) and len(mod._memo) == 2

@@ -12,7 +12,9 @@ second wall.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 
 import nh3
 
@@ -119,6 +121,30 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+#: Fragments at least this long are remembered (by SHA-256) once cleaned: the same map or chart
+#: often appears in several reports of a worker (the example batch: 54 % of the cleaned bytes
+#: were repeats). Shorter ones are cleaned again, that is cheaper than hashing and bookkeeping.
+MEMO_MIN_CHARS = 4096
+#: Characters of cleaned output kept at most (least recently used dropped first).
+MEMO_MAX_CHARS = 16 * 2**20
+_memo: OrderedDict[bytes, str] = OrderedDict()
+_memo_chars = 0
+
+
 def sanitize(fragment: str) -> str:
     """The fragment with everything removed that could run code or load from outside."""
-    return _CLEANER.clean(fragment)
+    global _memo_chars
+    if len(fragment) < MEMO_MIN_CHARS:
+        return _CLEANER.clean(fragment)
+    key = hashlib.sha256(fragment.encode("utf-8", "surrogatepass")).digest()
+    cleaned = _memo.get(key)
+    if cleaned is not None:
+        _memo.move_to_end(key)
+        return cleaned
+    cleaned = _CLEANER.clean(fragment)
+    if len(cleaned) <= MEMO_MAX_CHARS:
+        _memo[key] = cleaned
+        _memo_chars += len(cleaned)
+        while _memo_chars > MEMO_MAX_CHARS:
+            _memo_chars -= len(_memo.popitem(last=False)[1])
+    return cleaned
