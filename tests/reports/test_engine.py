@@ -53,6 +53,22 @@ def test_output_identical_to_fresh_kernel_run(fresh_warm_kernel):
                if c.cell_type == "code" for o in c.outputs)
 
 
+def test_executed_notebook_serialised_only_when_written(fresh_warm_kernel, monkeypatch, tmp_path):
+    """Without an output path papermill no longer encodes the executed notebook as JSON for
+    nobody; with one the file is still written."""
+    import nbformat
+
+    written = []
+    writes = nbformat.writes
+    monkeypatch.setattr(nbformat, "writes", lambda nb, *a, **k: written.append(1) or writes(nb, *a, **k))
+    nb = run("equality.ipynb", **PARAMS)
+    assert written == [] and any(c.get("outputs") for c in nb.cells)
+    target = tmp_path / "aus.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS / "equality.ipynb"), str(target), parameters=PARAMS,
+                               engine_name="werkbench", progress_bar=False)
+    assert written and nbformat.read(target, as_version=4).cells[-1].get("outputs") is not None
+
+
 def test_second_report_cannot_see_the_first(fresh_warm_kernel):
     fresh = run("leak.ipynb", engine=None, setzen=False)
     polluter = run("leak.ipynb", setzen=True)  # sets variables, env, rcParams, options, cwd …
