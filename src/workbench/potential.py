@@ -143,36 +143,39 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
     keys = kommunen["schluessel"].astype(str).reset_index(drop=True)
     ids = leistungen["id"].tolist()
     n_k, n_l = len(keys), len(ids)
-    fz, hints = fallzahlen_frame(kommunen.reset_index(drop=True), ids, fallzahlen,
-                                 params.fallzahl_jahr, params.fallzahl_basis,
-                                 params.fallzahl_jahre)
-    per_model = _per_model(model_metrics, params)
-    ist, ist_origin = _model_columns(per_model, keys, ids, "ist",
-                                     (*_BROADCAST, "ozg_schaetzung"))
-    soll, soll_origin = _model_columns(per_model, keys, ids, "soll", _BROADCAST)
-    fall = fz["fallzahl"].to_numpy()
     ll = np.tile(np.arange(n_l), n_k)
-    saved_case = ist["minuten"] - soll["minuten"]
+    # The models are broadcast on a second thread while this one finds the Fallzahlen and
+    # names: independent inputs, each computed exactly as alone (about 0.3 s less on the
+    # national frame, where nothing else can run yet).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        models = pool.submit(_models, model_metrics, params, keys, ids, leistungen, ll)
+        fz, hints = fallzahlen_frame(kommunen.reset_index(drop=True), ids, fallzahlen,
+                                     params.fallzahl_jahr, params.fallzahl_basis,
+                                     params.fallzahl_jahre)
+        k_codes = np.repeat(np.arange(n_k), n_l)
+        names = {
+            "kommune": pd.Categorical.from_codes(k_codes, categories=keys),
+            "kommune_name": pd.Categorical.from_codes(
+                k_codes, categories=_unique(kommunen["name"], keys)),
+            "leistung": pd.Categorical.from_codes(ll, categories=ids),
+            "leistung_name": pd.Categorical.from_codes(ll, categories=_unique(
+                leistungen["name"], ids)),
+            "fachbereich": _categorical(leistungen["fachbereich"], ll),
+        }
+        del k_codes
+        m = models.result()
+    ist, soll, saved_case, mb_case = m["ist"], m["soll"], m["saved_case"], m["mb_case"]
+    ozg_ist, ozg_ziel, estimate = m["ozg_ist"], m["ozg_ziel"], ist["ozg_schaetzung"]
+    cost_ist, cost_soll = ist["kosten_je_fall"], soll["kosten_je_fall"]
+    fall = fz["fallzahl"].to_numpy()
     hours_ist = fall * ist["minuten"] / 60.0
     hours_soll = fall * soll["minuten"] / 60.0
     hours_saved = hours_ist - hours_soll
-    mb_case = ist["medienbrueche"] - soll["medienbrueche"]
-    cost_ist, cost_soll = ist["kosten_je_fall"], soll["kosten_je_fall"]
-    ozg_ist = pd.to_numeric(leistungen["reifegrad_ist"], errors="coerce").to_numpy(float)[ll]
-    ozg_ziel = pd.to_numeric(leistungen["reifegrad_ziel"], errors="coerce").to_numpy(float)[ll]
-    estimate = ist["ozg_schaetzung"]
-    deviation = (np.abs(estimate - ozg_ist) >= 1) & ~((estimate == 1) & (ozg_ist == 0))
     frame = pd.DataFrame({
-        "kommune": pd.Categorical.from_codes(np.repeat(np.arange(n_k), n_l), categories=keys),
-        "kommune_name": pd.Categorical.from_codes(
-            np.repeat(np.arange(n_k), n_l), categories=_unique(kommunen["name"], keys)),
-        "leistung": pd.Categorical.from_codes(ll, categories=ids),
-        "leistung_name": pd.Categorical.from_codes(ll, categories=_unique(leistungen["name"],
-                                                                          ids)),
-        "fachbereich": _categorical(leistungen["fachbereich"], ll),
+        **names,
         **{c: fz[c] for c in fz.columns},
-        "ist_modell": pd.Categorical.from_codes(ist_origin, categories=list(IST_MODELL)),
-        "soll_modell": soll_origin < 2,
+        "ist_modell": pd.Categorical.from_codes(m["ist_origin"], categories=list(IST_MODELL)),
+        "soll_modell": m["soll_origin"] < 2,
         "minuten_ist": ist["minuten"], "minuten_soll": soll["minuten"],
         "minuten_gespart_je_fall": saved_case,
         "stunden_ist": hours_ist, "stunden_soll": hours_soll, "stunden_gespart": hours_saved,
@@ -189,7 +192,7 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
         "neuerfassungen_pro_jahr_soll": soll["neuerfassungen"] * fall,
         "ozg_reifegrad_ist": ozg_ist, "ozg_reifegrad_ziel": ozg_ziel,
         "ozg_luecke": np.maximum(ozg_ziel - ozg_ist, 0.0),
-        "ozg_schaetzung": estimate, "ozg_abweichung": deviation,
+        "ozg_schaetzung": estimate, "ozg_abweichung": m["deviation"],
     }, copy=False)  # the arrays are fresh: no second copy at 2.8 million rows
     worse = sorted({ids[i] for i in ll[saved_case < -1e-9]})
     if worse:
@@ -204,10 +207,30 @@ def potential_frame(kommunen: pd.DataFrame, leistungen: pd.DataFrame, fallzahlen
                      "läuft und das SOLL Papieranträge weiter annimmt und ins Fachverfahren "
                      "überträgt. Berichte zeigen IST und SOLL nebeneinander und nennen die "
                      "Schritte.")
-    frame["datenluecken"], frame["vollstaendig"] = model_gaps(ist, soll, ist_origin, soll_origin)
+    frame["datenluecken"], frame["vollstaendig"] = m["gaps"]
     frame.attrs["parameter"] = params.as_dict()
     frame.attrs["hinweise"] = hints
     return frame
+
+
+def _models(model_metrics: pd.DataFrame, params: Parameters, keys: pd.Series, ids: list[str],
+            leistungen: pd.DataFrame, ll: np.ndarray) -> dict[str, Any]:
+    """The frame's columns that come from the models and Leistungen alone (no Fallzahl):
+    IST/SOLL values broadcast to every row, their origin, differences per case, OZG columns
+    and the model gaps."""
+    per_model = _per_model(model_metrics, params)
+    ist, ist_origin = _model_columns(per_model, keys, ids, "ist",
+                                     (*_BROADCAST, "ozg_schaetzung"))
+    soll, soll_origin = _model_columns(per_model, keys, ids, "soll", _BROADCAST)
+    ozg_ist = pd.to_numeric(leistungen["reifegrad_ist"], errors="coerce").to_numpy(float)[ll]
+    ozg_ziel = pd.to_numeric(leistungen["reifegrad_ziel"], errors="coerce").to_numpy(float)[ll]
+    estimate = ist["ozg_schaetzung"]
+    deviation = (np.abs(estimate - ozg_ist) >= 1) & ~((estimate == 1) & (ozg_ist == 0))
+    return {"ist": ist, "soll": soll, "ist_origin": ist_origin, "soll_origin": soll_origin,
+            "saved_case": ist["minuten"] - soll["minuten"],
+            "mb_case": ist["medienbrueche"] - soll["medienbrueche"],
+            "ozg_ist": ozg_ist, "ozg_ziel": ozg_ziel, "deviation": deviation,
+            "gaps": model_gaps(ist, soll, ist_origin, soll_origin)}
 
 
 def model_gaps(ist: dict[str, np.ndarray], soll: dict[str, np.ndarray], ist_origin: np.ndarray,
