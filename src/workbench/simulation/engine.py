@@ -113,7 +113,7 @@ class Engine:
         self._timeout = self.env.timeout if plain_simpy else self._due_factory()
         self._new_event = self.env.event if plain_simpy else _Due
         self._wake = simpy.Event.succeed if plain_simpy else self._wake_factory()
-        # processes start through a FIFO and run in this engine's loop (see _Light); the
+        # processes start through a FIFO and run in this engine's loop (see _drive); the
         # baseline uses SimPy's processes and run loop
         self._starting: deque[Generator[Any, Any, None]] = deque()
         self._start = self.env.process if plain_simpy else self._starting.append
@@ -161,7 +161,7 @@ class Engine:
                 acc.store(s)
 
     def _snapshot(self) -> Generator[Any, Any, None]:
-        yield self.env.timeout(self.period_end)
+        yield self._timeout(self.period_end)
         for pool in self.pools.values():
             seats = pool.resource
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
@@ -192,19 +192,30 @@ class Engine:
         return wake
 
     def _drive(self, until: float) -> None:
-        """``env.run(until=until)`` for this engine's events, with the processes started in
-        :attr:`_starting` run where SimPy runs a new process (see :class:`_Light`)."""
+        """``env.run(until=until)`` for this engine's events.
+
+        Every event here is a :class:`_Due` that exactly one process waits for, so processing
+        it is resuming that process; the processes queued in :attr:`_starting` start where
+        SimPy runs a new process. Two SimPy events are left out: the urgent start event of a
+        process (SimPy runs it after the event being processed, before any other event of that
+        time, new processes in the order they were made – as the loop below starts them) and
+        the event that marks a process as ended (nobody waits for one here: a container waits
+        for its tokens through ``_Run.done``). All other events, and their order, are SimPy's
+        (heap entries with the same time, priority and running number)."""
         env, queue, starting, pop = self.env, self.env._queue, self._starting, heapq.heappop
         stop = env._now + (until - env._now)  # when SimPy's until event is due
-        while starting:
-            _Light(starting.popleft()).resume(_START)
+        _start(starting)
         while queue and queue[0][0] < stop:
             env._now, _, _, event = pop(queue)
-            callbacks, event.callbacks = event.callbacks, None
-            for callback in callbacks:
-                callback(event)
-            while starting:
-                _Light(starting.popleft()).resume(_START)
+            send = event.send
+            try:
+                event = send(None)
+            except StopIteration:
+                pass
+            else:
+                event.send = send  # the process now waits for this event
+            if starting:
+                _start(starting)
         env._now = stop
 
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
@@ -386,54 +397,23 @@ def _draw_fixed(step: Step, rng: random.Random) -> float:
 
 
 class _Due:
-    """A timeout of the engine's own loop: processed in the order of its heap entry, like
-    ``simpy.Timeout``, and never fails."""
+    """An event of the engine's own loop (a timeout, a place handed over, a container's
+    tokens done): its heap entry is the one SimPy would make; ``send`` resumes the one process
+    that waits for it (the engine's events carry no value and never fail)."""
 
-    __slots__ = ("callbacks",)
-    _ok = True
-    _value = None
-
-    def __init__(self) -> None:
-        self.callbacks: list[Callable[[Any], None]] | None = []
+    __slots__ = ("send",)
 
 
-#: What a process is started with (SimPy sends None).
-_START = _Due()
-
-
-class _Light:
-    """A process of the engine: resumed like ``simpy.Process``, but started and stepped by
-    :meth:`Engine._drive` instead of SimPy's loop.
-
-    SimPy starts a process with an urgent event at the current time: it runs after the event
-    being processed, before any other event of that time, and new processes in the order they
-    were made. Here the only urgent events are these starts (the engine schedules nothing else
-    as urgent, and ``_drive`` replaces the until event), so starting the queued processes in
-    order after each event, and a process's new ones behind them, is that same order. SimPy
-    also schedules an event when a process ends; nobody waits for one here (a container waits
-    for its tokens through ``_Run.done``), so it is left out. The other events, and their
-    order, are unchanged (among those of the same time, the order they were scheduled in).
-    The engine's events never fail; a failed one would be raised, not sent."""
-
-    __slots__ = ("generator",)
-
-    def __init__(self, generator: Generator[Any, Any, None]) -> None:
-        self.generator = generator
-
-    def resume(self, event: Any) -> None:
-        """Send the value of ``event`` (:data:`_START`: start) and run the generator until it
-        waits for an event not yet processed, or ends."""
-        send = self.generator.send
-        while True:
-            if not event._ok:
-                raise event._value
-            try:
-                event = send(event._value)
-            except StopIteration:
-                return
-            if event.callbacks is not None:  # not yet processed: resume when it is
-                event.callbacks.append(self.resume)
-                return
+def _start(starting: deque[Generator[Any, Any, None]]) -> None:
+    """Run the queued processes, in order, until each waits for its first event (or ends);
+    processes they start are queued behind them."""
+    while starting:
+        send = starting.popleft().send
+        try:
+            event = send(None)
+        except StopIteration:
+            continue
+        event.send = send
 
 
 class Seats:
