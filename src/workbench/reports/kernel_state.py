@@ -136,8 +136,29 @@ def prepare(cwd: str, env: dict[str, str], gc_collect: bool = True) -> None:
         if numpy.get_printoptions() != printopts:
             numpy.set_printoptions(**printopts)
         numpy.seterr(**err)
-    if gc_collect:  # cheap: import-time objects are frozen (see setup)
-        gc.collect()
+    if gc_collect:
+        _collect()
+
+
+#: Every this many reports the objects frozen after earlier reports are collectable again.
+FULL_COLLECT_EVERY = 10
+_collections = [0]
+
+
+def _collect() -> None:
+    """Collect the last report's cyclic garbage, then freeze what survives.
+
+    What survives a report (module caches, memos, loaded repositories) is scanned by every later
+    collection -- also by the automatic ones during the next reports -- though it rarely becomes
+    garbage: for the 18 example reports in one process the collections cost 0.6-0.7 CPU-s, with
+    the survivors frozen 0.11-0.12 (resident memory the same). Cyclic garbage among frozen objects
+    (an entry a bounded cache dropped) waits for the next full collection, every
+    :data:`FULL_COLLECT_EVERY` reports; acyclic garbage is freed at once as always."""
+    _collections[0] += 1
+    if _collections[0] % FULL_COLLECT_EVERY == 0:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def rss_bytes() -> int:
