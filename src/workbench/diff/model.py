@@ -199,7 +199,7 @@ def _show(value: Any, key: str = "") -> str:
 
 
 #: Diffs kept per process (a report batch's kernel diffs the same few pairs many times).
-MEMO_SIZE = 128
+MEMO_SIZE = 64  # ~35 KiB per pair of example models: at most ~2 MiB
 _memo: dict[bytes, tuple[tuple[ElementDiff, ...], Matching]] = {}
 
 
