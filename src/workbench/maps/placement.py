@@ -109,6 +109,18 @@ def _offset_array(nx: int, ny: int) -> np.ndarray:
     return np.array(_offsets(nx, ny), dtype=float).reshape(-1, 2)
 
 
+@lru_cache(maxsize=64)
+def _offset_axes(nx: int, ny: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct x and y steps of :func:`_offsets` and, per offset, the index of its x and
+    its y step: an offset is ``(steps_x[column], steps_y[row])``."""
+    steps_x = np.array([i * RING_STEP for i in range(-nx, nx + 1)], dtype=float)
+    steps_y = np.array([j * RING_STEP for j in range(-ny, ny + 1)], dtype=float)
+    offsets = _offset_array(nx, ny)
+    column = np.rint(offsets[:, 0] / RING_STEP).astype(np.intp) + nx
+    row = np.rint(offsets[:, 1] / RING_STEP).astype(np.intp) + ny
+    return steps_x, steps_y, column, row
+
+
 CELL = 120.0  # pt: the grid that finds the boxes near a candidate
 STEP = 3.0  # pt between the sampled points of a route
 BOX_WEIGHT = 20.0  # per pt² of a label's box over a node, heading or placed label
@@ -240,16 +252,29 @@ class Placer:
         it), and where the label may go (:class:`_Region`)."""
         xs, ys = [c[0] for c in candidates], [c[1] for c in candidates]
         reach_x, reach_y = w + RING_REACH[0] + 1, h + RING_REACH[1] + 1
-        area = (min(xs) - reach_x, min(ys) - reach_y, max(xs) + reach_x, max(ys) + reach_y)
-        near = [f for f in self.frames if straddles(area, f)]
+        ax0, ay0 = min(xs) - reach_x, min(ys) - reach_y
+        ax1, ay1 = max(xs) + reach_x, max(ys) + reach_y
+        near: list[Box] = []
+        around: list[Box] = []  # frames that hold the whole area
+        apart: list[Box] = []  # frames that share no area with it
+        for f in self.frames:  # straddles(area, f), sorted by its two conditions
+            if f[0] <= ax0 and ax1 <= f[2] and f[1] <= ay0 and ay1 <= f[3]:
+                around.append(f)
+            elif min(ax1, f[2]) - max(ax0, f[0]) > 0 and min(ay1, f[3]) - max(ay0, f[1]) > 0:
+                near.append(f)
+            else:
+                apart.append(f)
         if not anchors:
             return _Region(near, None)
-        far = [f for f in self.frames if not straddles(area, f)]
-        around = tuple(_contains(f, area) for f in far)
         allowed = set()
-        for x, y in anchors:
-            if tuple(_holds(f, x, y) for f in far) == around:
-                allowed.add(tuple(_holds(f, x, y) for f in near))
+        for x, y in dict.fromkeys(anchors):
+            # a point inside the area is inside every frame around it and outside every frame
+            # apart from it; any other point is tested
+            if not (ax0 < x < ax1 and ay0 < y < ay1) and not (
+                    all(_holds(f, x, y) for f in around)
+                    and not any(_holds(f, x, y) for f in apart)):
+                continue
+            allowed.add(tuple(_holds(f, x, y) for f in near))
         return _Region(near, allowed)
 
     def cost(self, box: Box, on_line: bool = False, region: _Region | None = None) -> float:
@@ -265,6 +290,24 @@ class Placer:
         if region is not None and not region.home(box):
             cost += AWAY_COST
         return cost
+
+    def _costless(self, box: Box, on_line: bool, region: _Region) -> bool:
+        """Whether :meth:`cost` of the box is 0: each of its terms is, tested in the same
+        float operations, the likeliest to fail first (cost adds only terms >= 0)."""
+        occupied = self.occupied
+        for cell in _cells(box):
+            for index in occupied.grid.get(cell, ()):
+                o = occupied.items[index]
+                if min(box[2], o[2]) - max(box[0], o[0]) > 0 and (
+                        min(box[3], o[3]) - max(box[1], o[1]) > 0):
+                    return False
+        if not on_line and self.lines.any_in(box):
+            return False
+        if overlap_area(box, self.frame) != (box[2] - box[0]) * (box[3] - box[1]):
+            return False
+        if any(straddles(box, frame) for frame in region.frames):
+            return False
+        return region.home(box)
 
     def free(self, box: Box, on_line: bool = False, region: _Region | None = None) -> bool:
         """Whether nothing lies under the box (the quick test for :meth:`cost` == 0)."""
@@ -292,13 +335,15 @@ class Placer:
         only when the ring search needs them)."""
         region = self._region(candidates, w, h, anchors)
         best, best_cost = candidates[0], float("inf")
-        for cx, cy in candidates:
-            cost = self.cost(_box(cx, cy, w, h), on_line, region)
-            if cost == 0.0:
+        for cx, cy in candidates:  # the first spot of cost 0, found with the quick test
+            if self._costless(_box(cx, cy, w, h), on_line, region):
                 best, best_cost = (cx, cy), 0.0
                 break
-            if cost < best_cost:
-                best, best_cost = (cx, cy), cost
+        else:  # none: the least costly one (every cost > 0)
+            for cx, cy in candidates:
+                cost = self.cost(_box(cx, cy, w, h), on_line, region)
+                if cost < best_cost:
+                    best, best_cost = (cx, cy), cost
         if best_cost > 0.0:
             spot = self._ring_spot(candidates[0], w, h, on_line, region,
                                    sample_route(route) if route else None)
@@ -319,13 +364,17 @@ class Placer:
         blocks of spots at once (numpy, the same float operations, so the same answer). With a
         ``route`` (a flow's label), the spots nearest to the flow come first, so the label
         stays beside its own flow (a fan-out's labels do not gather above the gateway)."""
-        offsets = _offset_array(int((w / 2 + RING_REACH[0]) // RING_STEP),
-                                int((h / 2 + RING_REACH[1]) // RING_STEP))
+        nx, ny = int((w / 2 + RING_REACH[0]) // RING_STEP), int((h / 2 + RING_REACH[1]) // RING_STEP)
+        offsets = _offset_array(nx, ny)
         if route:
+            # a spot's squared distance to the flow, per column and row of the ring: the gaps
+            # depend on one coordinate each, so they are computed once per column (row)
             pts = np.asarray(route, dtype=float).reshape(-1, 2)
-            gap_x = np.maximum(np.abs(start[0] + offsets[:, 0, None] - pts[:, 0]) - w / 2, 0)
-            gap_y = np.maximum(np.abs(start[1] + offsets[:, 1, None] - pts[:, 1]) - h / 2, 0)
-            near = (gap_x * gap_x + gap_y * gap_y).min(axis=1)
+            steps_x, steps_y, column, row = _offset_axes(nx, ny)
+            gap_x = np.maximum(np.abs(start[0] + steps_x[:, None] - pts[:, 0]) - w / 2, 0)
+            gap_y = np.maximum(np.abs(start[1] + steps_y[:, None] - pts[:, 1]) - h / 2, 0)
+            square_x, square_y = gap_x * gap_x, gap_y * gap_y
+            near = (square_x[:, None, :] + square_y[None, :, :]).min(axis=2)[column, row]
             offsets = offsets[np.argsort(near, kind="stable")]
         low = 0
         for high in (64, 512, len(offsets)):  # the nearest spots first: mostly one is free
@@ -392,10 +441,10 @@ class Placer:
     def edge_label(self, pos: str, w: float, h: float) -> tuple[float, float]:
         """A spot for a flow's label along its route, above or below the line."""
         points = spline_points(pos)
+        spots = [point_on(points, share) for share in (0.5, 0.35, 0.65, 0.2, 0.8, 0.05, 0.95)]
         candidates = []
         for lift in (0.0, 8.0, 16.0, 26.0):  # further from the line only when nearer is taken
-            for share in (0.5, 0.35, 0.65, 0.2, 0.8, 0.05, 0.95):
-                x, y = point_on(points, share)
+            for x, y in spots:
                 candidates += [(x + w / 2 + 2, y + h / 2 + 2 + lift), (x, y + h / 2 + 3 + lift),
                                (x, y - h / 2 - 3 - lift), (x + w / 2 + 2, y - h / 2 - 2 - lift),
                                (x - w / 2 - 2, y + h / 2 + 2 + lift)]
