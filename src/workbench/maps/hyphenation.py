@@ -68,6 +68,9 @@ def _lazy_dict(path: Path, pyphen: Any) -> Any:
     """A ``pyphen.HyphDict`` with :class:`LazyPatterns`, or None when the file needs pyphen's
     full parser. Whole-text regular expressions instead of a loop over the lines (that loop is
     what costs)."""
+    ignored = getattr(pyphen, "ignored", None)  # the prefixes pyphen skips (its internals)
+    if ignored is None or not hasattr(pyphen, "HyphDict"):
+        return None
     with path.open("rb") as handle:
         encoding = handle.readline().decode().strip()
     if encoding.lower() == "microsoft-cp1251":
@@ -76,7 +79,7 @@ def _lazy_dict(path: Path, pyphen: Any) -> Any:
     if "^^" in text:
         return None
     # the stripped lines that are not empty and not comments (pyphen: strip, skip ignored)
-    lines = [line for line in _LINE.findall(text) if not line.startswith(pyphen.ignored)]
+    lines = [line for line in _LINE.findall(text) if not line.startswith(ignored)]
     joined = "\n".join(lines)
     if _ALTERNATIVE.search(joined):
         return None
