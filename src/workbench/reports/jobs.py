@@ -102,13 +102,18 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
 
 
 def template_imports(nb_text: str) -> list[str]:
-    """Modules a template imports at top level (preloaded once per warm kernel)."""
+    """Modules a template imports at top level (preloaded once per warm kernel), and
+    ``matplotlib`` if its code mentions matplotlib anywhere (``%matplotlib``, an import inside a
+    function): the kernel then chooses the plotting backend at start, before its snapshot
+    (:func:`workbench.reports.kernel_state.setup`)."""
     names: list[str] = []
     for cell in _cells(nb_text):
         if cell.get("cell_type") != "code":
             continue
         text = cell.get("source", "")
         text = "".join(text) if isinstance(text, list) else str(text)
+        if "matplotlib" in text:
+            names.append("matplotlib")
         source = "\n".join(ln for ln in text.splitlines()
                            if not ln.lstrip().startswith(("%", "!")))
         try:
