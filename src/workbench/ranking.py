@@ -698,6 +698,7 @@ class _PerLeistung:
     def __init__(self, l_codes: np.ndarray, n: int, weights: np.ndarray) -> None:
         self.l_codes, self.n, self.weights = l_codes, n, weights
         self._rows: np.ndarray | None = None
+        self._positive: np.ndarray | None = None
         self._w: tuple[np.ndarray, np.ndarray] | None = None
 
     def sum(self, values: np.ndarray) -> np.ndarray:
@@ -720,14 +721,15 @@ class _PerLeistung:
         """Σ w·x / Σ w over rows with a value and weight > 0; the plain mean of the known
         values where no row has a weight; NaN where nothing is known."""
         known = ~np.isnan(values)
+        if self._positive is None:  # the weights ≥ 0 (NaN → 0), shared by every column
+            self._positive = np.maximum(np.nan_to_num(self.weights), 0.0)
         if known.all():
             if self._w is None:
-                w = np.maximum(np.nan_to_num(self.weights), 0.0)
-                self._w = w, self.sum(w)
+                self._w = self._positive, self.sum(self._positive)
             w, den = self._w
             x, count = values, self.rows()
         else:
-            w = np.where(known, np.maximum(np.nan_to_num(self.weights), 0.0), 0.0)
+            w = np.where(known, self._positive, 0.0)
             x = np.where(known, values, 0.0)
             den, count = self.sum(w), self.sum(known)
         num = self.sum(w * x)
