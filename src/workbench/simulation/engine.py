@@ -83,7 +83,7 @@ class _Run:
 
     def __init__(self, active: int) -> None:
         self.active = active
-        self.done: simpy.Event | None = None
+        self.done: Any = None  # simpy.Event, or _Due in the engine's own loop
         self.joins: dict[int, int] | None = None
         self.or_tokens = 1
 
@@ -95,8 +95,10 @@ class Engine:
     Kommune-year): per-case figures are collected in Python lists and turned into arrays once,
     the handling time is drawn by :func:`_triangular` (the arithmetic of
     ``random.Random.triangular``, with the step's constants computed once), and a container run
-    schedules its ``done`` event only when a parallel token outlives the first one. The events
-    SimPy processes, and their order, are those of the plain formulation."""
+    schedules its ``done`` event only when a parallel token outlives the first one. The run
+    loop is the engine's own (:meth:`_drive`, on SimPy's event heap): it leaves out each
+    process's start and end event; all other events, and their order, are those of the plain
+    formulation (``plain_simpy=True`` runs SimPy's own processes, loop and resources)."""
 
     def __init__(self, calendar: WorkCalendar, pools: dict[str, Pool], *,
                  distribution: str = "dreieck", plain_simpy: bool = False) -> None:
