@@ -1,7 +1,8 @@
 """The label placement's quick paths give exactly the spots of its plain definitions.
 
-:class:`workbench.maps.placement.Placer` finds the first spot of cost 0 with a quick test, sorts
-the frames near a label in one pass and measures a ring spot's distance to its flow per column
+:class:`workbench.maps.placement.Placer` finds the first spot of cost 0 with a quick test (and
+weighs the costs only when even the ring search found nothing), sorts the frames near a label
+in one pass and measures a ring spot's distance to its flow per column
 and row of the ring. Here every choice made while drawing real maps (comparison maps of shipped
 pairs, MIWG reference models) is repeated with the plain definitions written out below (cost of
 every candidate, frames by :func:`straddles`, distance of every spot to every route point) and
@@ -66,7 +67,8 @@ def _plain_ring(placer: Placer, start, w, h, on_line, region, route=None):
 
 
 def _plain_choice(placer: Placer, candidates, w, h, on_line, anchors, route):
-    """The spot :meth:`Placer.choose` took before its quick paths (without placing it)."""
+    """The spot :meth:`Placer.choose` took before its quick paths (without placing it) and
+    what it noted as a miss (or None)."""
     region = _plain_region(placer, candidates, w, h, anchors)
     best, best_cost = candidates[0], float("inf")
     for cx, cy in candidates:
@@ -76,29 +78,35 @@ def _plain_choice(placer: Placer, candidates, w, h, on_line, anchors, route):
             break
         if cost < best_cost:
             best, best_cost = (cx, cy), cost
+    miss = None
     if best_cost > 0.0:
         spot = _plain_ring(placer, candidates[0], w, h, on_line, region,
                            sample_route(route) if route else None)
-        if spot is None and region.allowed is not None:
-            spot = _plain_ring(placer, candidates[0], w, h, on_line,
-                               _Region(region.frames, None))
+        if spot is None:
+            miss = (_box(best[0], best[1], w, h), anchors or [best])
+            if region.allowed is not None:
+                spot = _plain_ring(placer, candidates[0], w, h, on_line,
+                                   _Region(region.frames, None))
         best = spot or best
-    return best
+    return best, miss
 
 
 #: what the checked placers did (reset by the test)
-COUNTS = {"choose": 0, "ring": 0, "route": 0}
+COUNTS = {"choose": 0, "ring": 0, "route": 0, "miss": 0}
 
 
 class _Checked(Placer):
 
     def choose(self, candidates, w, h, on_line=False, anchors=None, route=None):
-        expected = _plain_choice(self, candidates, w, h, on_line, anchors, route)
+        expected, miss = _plain_choice(self, candidates, w, h, on_line, anchors, route)
+        misses = len(self.misses)
         region = self._region(candidates, w, h, anchors)
         plain = _plain_region(self, candidates, w, h, anchors)
         assert (region.frames, region.allowed) == (plain.frames, plain.allowed)
         spot = super().choose(candidates, w, h, on_line, anchors, route)
         assert spot == expected
+        assert self.misses[misses:] == ([miss] if miss else [])
+        COUNTS["miss"] += bool(miss)
         COUNTS["choose"] += 1
         return spot
 
@@ -120,7 +128,7 @@ def test_offset_axes_give_every_offset():
 @needs_dot
 def test_placement_takes_the_spots_of_the_plain_definitions(monkeypatch):
     monkeypatch.setattr(restack, "Placer", _Checked)
-    COUNTS.update(choose=0, ring=0, route=0)
+    COUNTS.update(choose=0, ring=0, route=0, miss=0)
     processes = ROOT / "processes"
     for name in ("gewerbeanmeldung", "anmeldung_einwohner", "melderegisterauskunft"):
         folder = processes / name
@@ -132,3 +140,4 @@ def test_placement_takes_the_spots_of_the_plain_definitions(monkeypatch):
         process_map(bpmn.read(path))
     assert COUNTS["choose"] > 300
     assert COUNTS["route"] > 0  # flow labels that went to the ring search were checked too
+    assert COUNTS["miss"] > 0  # and labels that found no free spot at all

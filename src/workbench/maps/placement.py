@@ -334,20 +334,20 @@ class Placer:
         names — it stays in their pool and lane; ``route``: a flow's Bézier points, sampled
         only when the ring search needs them)."""
         region = self._region(candidates, w, h, anchors)
-        best, best_cost = candidates[0], float("inf")
+        best = candidates[0]
         for cx, cy in candidates:  # the first spot of cost 0, found with the quick test
             if self._costless(_box(cx, cy, w, h), on_line, region):
-                best, best_cost = (cx, cy), 0.0
+                best = (cx, cy)
                 break
-        else:  # none: the least costly one (every cost > 0)
-            for cx, cy in candidates:
-                cost = self.cost(_box(cx, cy, w, h), on_line, region)
-                if cost < best_cost:
-                    best, best_cost = (cx, cy), cost
-        if best_cost > 0.0:
+        else:
             spot = self._ring_spot(candidates[0], w, h, on_line, region,
                                    sample_route(route) if route else None)
-            if spot is None:
+            if spot is None:  # only now the least costly candidate matters (all cost > 0)
+                best_cost = float("inf")
+                for cx, cy in candidates:
+                    cost = self.cost(_box(cx, cy, w, h), on_line, region)
+                    if cost < best_cost:
+                        best, best_cost = (cx, cy), cost
                 self.misses.append((_box(best[0], best[1], w, h), anchors or [best]))
                 if region.allowed is not None:  # beside its frame rather than across it
                     spot = self._ring_spot(candidates[0], w, h, on_line,
