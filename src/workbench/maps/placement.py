@@ -37,7 +37,14 @@ def label_size(line: str, default_size: float) -> tuple[float, float] | None:
     found = _XLABEL.search(line)
     if not found:
         return None
-    body = _balanced(found.group(1))
+    return _body_size(found.group(1), default_size)
+
+
+@lru_cache(maxsize=4096)
+def _body_size(label: str, default_size: float) -> tuple[float, float]:
+    """:func:`label_size` of the text after ``xlabel=<`` (the same label in every pass of a map
+    and every wrap tried)."""
+    body = _balanced(label)
     sizes = [float(s) for s in _SIZE.findall(body)]
     size = max(sizes) if sizes else default_size
     text = _TAG.sub("", re.sub(r"<BR\s*/?>", "\n", body, flags=re.IGNORECASE))
