@@ -147,3 +147,64 @@ def test_watch_parent_notices_an_ended_process():
     assert seen == [True]
     gone: list[bool] = []
     assert watch_parent(child.pid, lambda: gone.append(True)) is None and gone == [True]
+
+
+def _marked(mark: str) -> list[str]:
+    """Living processes whose environment carries ``mark`` (all descendants of one command)."""
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if process.environ().get("WERKBENCH_TEST_MARK") == mark and \
+                    process.status() != psutil.STATUS_ZOMBIE:
+                found.append(f"{process.pid} {' '.join(process.info['cmdline'] or [])[:120]}")
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_workers_started_before_loading_end_when_the_command_fails(tmp_path: Path, example: Path):
+    """A cold run starts its workers before it loads the knowledge base. If the command then
+    fails (here: no valid Stichtag), it ends with the German message without waiting for the
+    kernels to start, and no worker or kernel stays behind."""
+    (example / "verbund.yaml").write_text("stand: [\n", encoding="utf-8")
+    mark = f"i13c-{os.getpid()}-{time.monotonic_ns()}"
+    seen: set[str] = set()
+    batch = subprocess.Popen(
+        [str(WORKBENCH), "report", "--alle", "--repository", str(example), "--out",
+         str(tmp_path / "berichte"), "--ohne-fortschritt"], cwd=tmp_path,
+        env={**_env(tmp_path), "WERKBENCH_TEST_MARK": mark}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    while batch.poll() is None:  # the fork server and workers appear while it loads
+        seen.update(" ".join(line.split()[1:]) for line in _marked(mark))
+        time.sleep(0.01)
+    err = batch.stderr.read()
+    assert batch.returncode == 2 and "Stichtag" in err and "Traceback" not in err
+    assert any("forkserver" in cmd for cmd in seen), seen
+    deadline = time.monotonic() + 3
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _marked(mark) == []
+
+
+def test_no_early_workers_when_a_manifest_decides(tmp_path: Path, example: Path):
+    """With a manifest in the output folder (a later run) the batch decides after reading it
+    whether any kernel is needed; --force or an empty folder start the workers at once."""
+    import argparse
+
+    from workbench.cli.report_cmd import _early_workers
+
+    out = tmp_path / "berichte"
+    out.mkdir()
+    (out / "manifest.json").write_text("{}", encoding="utf-8")
+    args = argparse.Namespace(scheduler=None, repository=str(example), out=str(out), force=False,
+                              vorlage=None, kommune=None, jobs=1)
+    assert _early_workers(args) is None
+    args.force = True
+    pool = _early_workers(args)
+    try:
+        assert pool is not None and len(pool._warm) == 1
+        process = pool._warm[0].process
+        assert process.is_alive()
+    finally:
+        pool.close(now=True)
+    assert not process.is_alive()

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .common import EXIT_FINDINGS, EXIT_OK, fail
 
@@ -107,10 +107,7 @@ def _verbund_link(out: Path, formats: str, include_verbund: bool) -> str | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Build the jobs from the knowledge base, run the batch, print the summary."""
-    from ..reports.batch import BatchError, JobResult, jobs_for_repository, run_batch
-    from ..reports.prepare import report_preparer
-    from ..reports.summary import STATUS_FAILED
-    from ..repository import Repository, RepositoryError
+    from ..reports.stopping import sigterm_unwinds
 
     if args.jobs is not None and args.jobs < 1:
         return fail("--jobs muss mindestens 1 sein.")
@@ -118,6 +115,40 @@ def cmd_report(args: argparse.Namespace) -> int:
         return fail("--top muss mindestens 1 sein.")
     if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
         return fail(f"--scheduler '{args.scheduler}' ist keine Dask-Adresse (tcp://HOST:PORT).")
+    with sigterm_unwinds():  # SIGTERM cleans up like Ctrl-C, also while the workers start
+        pool = _early_workers(args)
+        try:
+            return _report(args, pool)
+        finally:
+            if pool is not None:  # no-op once the batch has used or closed it; else (the
+                pool.close(now=True)  # knowledge base did not load, ...) the workers stop at once
+
+
+def _early_workers(args: argparse.Namespace) -> Any:
+    """Workers whose kernels start while this process loads the knowledge base and builds the
+    jobs (0.3 CPU-s before the batch could start them), for a run that renders in any case: no
+    manifest in the output folder yet, or ``--force``. Otherwise (and with ``--scheduler``) the
+    batch decides after reading the manifest. None if nothing is started."""
+    from ..reports.batch import warm_pool
+    from ..reports.manifest import MANIFEST_NAME
+
+    if args.scheduler or not Path(args.repository).is_dir():
+        return None
+    if not args.force and (Path(args.out) / MANIFEST_NAME).exists():
+        return None
+    template_dir, kommune_template = _templates(args.vorlage)
+    template = kommune_template or template_dir / "report_kommune.ipynb"
+    count = len(args.kommune) + 1 if args.kommune else (args.jobs or os.cpu_count() or 1)
+    return warm_pool(template, count, jobs_n=args.jobs)
+
+
+def _report(args: argparse.Namespace, pool: Any) -> int:
+    """Load, build the jobs, run the batch (on ``pool`` if started early), print the summary."""
+    from ..reports.batch import BatchError, JobResult, jobs_for_repository, run_batch
+    from ..reports.prepare import report_preparer
+    from ..reports.summary import STATUS_FAILED
+    from ..repository import Repository, RepositoryError
+
     try:
         repo = Repository.load(args.repository)
     except RepositoryError as err:
@@ -150,7 +181,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                            formats=args.format.split(","), force=args.force,
                            scheduler=args.scheduler,
                            progress=not args.ohne_fortschritt and sys.stderr.isatty(),
-                           prepare=report_preparer(root, jobs, stand=stand, top_n=top_n))
+                           prepare=report_preparer(root, jobs, stand=stand, top_n=top_n),
+                           pool=pool)
     except BatchError as err:
         return fail(str(err))
     result.results += [JobResult(key, f"Bericht {key}", "kommune", STATUS_FAILED, reason=reason)

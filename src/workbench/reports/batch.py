@@ -32,7 +32,7 @@ from .stopping import sigterm_unwinds
 from .summary import STATUS_CREATED, STATUS_FAILED, STATUS_SKIPPED, format_summary, index_html
 
 __all__ = ["BatchError", "BatchResult", "JobResult", "Prepared", "ReportJob", "jobs_for_repository",
-           "run_batch", "slugify", "template_imports"]
+           "run_batch", "slugify", "template_imports", "warm_pool"]
 
 FORMATS = ("html", "pdf")
 KINDS = ("kommune", "verbund", "strategie")
@@ -179,8 +179,11 @@ def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
               jobs_n: int | None = None, formats: Sequence[str] = ("html",), force: bool = False,
               scheduler: str | None = None, progress: bool = True,
               cell_timeout: int | None = DEFAULT_CELL_TIMEOUT,
-              prepare: Callable[[], Prepared] | None = None) -> BatchResult:
+              prepare: Callable[[], Prepared] | None = None, pool: Any = None) -> BatchResult:
     """Render every job that is not up to date; see the module docstring.
+
+    ``pool`` (optional): local workers the caller already started with :func:`warm_pool` (their
+    kernels start while the caller loads); used instead of starting them here, closed at the end.
 
     ``prepare`` (optional) computes what all reports share and what each one shows; it runs in
     this process while the local workers already start their kernels (when some report has to
@@ -202,7 +205,7 @@ def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
         with sigterm_unwinds():  # SIGTERM cleans up like Ctrl-C: no worker or kernel survives
             return _run_locked(jobs, out_dir, fmts, log, handler, started, jobs_n=jobs_n,
                                force=force, scheduler=scheduler, progress=progress,
-                               cell_timeout=cell_timeout, prepare=prepare)
+                               cell_timeout=cell_timeout, prepare=prepare, pool=pool)
     finally:
         os.close(lock)
 
@@ -222,7 +225,7 @@ def _lock(out_dir: Path) -> int:
 def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: logging.Logger,
                 handler: logging.Handler, started: float, *, jobs_n: int | None, force: bool,
                 scheduler: str | None, progress: bool, cell_timeout: int | None,
-                prepare: Callable[[], Prepared] | None) -> BatchResult:
+                prepare: Callable[[], Prepared] | None, pool: Any = None) -> BatchResult:
     warnings: list[str] = []
     manifest = Manifest.load(out_dir)
     if manifest.warning:
@@ -231,8 +234,9 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
     log.info("Batch mit %d Berichten (%s) nach %s%s.", len(jobs), ",".join(fmts), out_dir,
              f" über {scheduler}" if scheduler else "")
     template_text: dict[Path, str] = {}
-    pool = None
-    if not scheduler and jobs and (force or not all(
+    if pool is not None:
+        pool.log = log  # started by the caller: its messages go to this batch's log
+    elif not scheduler and jobs and (force or not all(
             manifest.has_files(job.stem, [f"{job.stem}.{fmt}" for fmt in fmts]) for job in jobs)):
         pool = _warm_pool(jobs, jobs_n, log, template_text, cell_timeout)  # kernels start now
     prepared = _prepare(prepare, log)
@@ -346,17 +350,33 @@ def _longest_first(job: ReportJob) -> int:
 def _warm_pool(jobs: Sequence[ReportJob], jobs_n: int | None, log: logging.Logger,
                template_text: dict[Path, str], cell_timeout: int | None) -> Any:
     """Local workers whose kernels start while this process prepares (None if that fails)."""
-    from .worker import LocalPool
-
     first = sorted(jobs, key=lambda j: j.kind != "kommune")[0]  # the most frequent template
     path = Path(first.template).resolve()
     try:
         text = template_text.setdefault(path, path.read_text(encoding="utf-8"))
+    except OSError as err:
+        log.warning("Worker nicht vorab gestartet: %s", err)
+        return None
+    return warm_pool(path, len(jobs), jobs_n=jobs_n, log=log, cell_timeout=cell_timeout,
+                     kind=first.kind, text=text)
+
+
+def warm_pool(template: Path, count: int, *, jobs_n: int | None, log: logging.Logger | None = None,
+              cell_timeout: int | None = DEFAULT_CELL_TIMEOUT, kind: str = "kommune",
+              text: str | None = None) -> Any:
+    """Start up to ``count`` local workers (at most ``jobs_n``, default one per core) and their
+    kernels for ``template`` now; pass the pool to :func:`run_batch`. None if that fails (the
+    batch then starts them itself)."""
+    from .worker import LocalPool
+
+    log = log or logging.getLogger(__name__)
+    try:
+        text = text if text is not None else Path(template).read_text(encoding="utf-8")
         pool = LocalPool(jobs_n or os.cpu_count() or 1, log)
-        pool.warm(len(jobs), {"stem": "", "title": "", "kind": first.kind, "template_text": text,
-                              "template_sha": hashlib.sha256(text.encode()).hexdigest(),
-                              "parameters": {}, "formats": [], "cwd": os.getcwd(), "env": {},
-                              "preload": template_imports(text), "cell_timeout": cell_timeout})
+        pool.warm(count, {"stem": "", "title": "", "kind": kind, "template_text": text,
+                          "template_sha": hashlib.sha256(text.encode()).hexdigest(),
+                          "parameters": {}, "formats": [], "cwd": os.getcwd(), "env": {},
+                          "preload": template_imports(text), "cell_timeout": cell_timeout})
     except Exception as err:  # the pool is started again when the reports are sent
         log.warning("Worker nicht vorab gestartet: %s", err)
         return None

@@ -274,9 +274,14 @@ class LocalPool:
             with contextlib.suppress(OSError):  # a dead worker is found and replaced in run()
                 slot.conn.send({**payload, "warm": True})
 
-    def close(self) -> None:
-        """Stop workers started by :meth:`warm` that :meth:`run` did not use."""
+    def close(self, *, now: bool = False) -> None:
+        """Stop workers started by :meth:`warm` that :meth:`run` did not use; with ``now`` at
+        once (SIGTERM: the worker kills its kernel) instead of after their kernels have started."""
         slots, self._warm = self._warm, []
+        if now:
+            for slot in slots:
+                with contextlib.suppress(Exception):
+                    slot.process.terminate()
         self._close(slots)
 
     def run(self, payloads: list[dict[str, Any]], on_outcome: Callable[[dict[str, Any]], None],
