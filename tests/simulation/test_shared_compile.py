@@ -73,3 +73,36 @@ def test_calendar_built_once_and_equal_to_a_new_one():
     assert cached == WorkCalendar.build(2026, DEFAULT_HOURS, "NI")
     assert cached.cumf == WorkCalendar.build(2026, DEFAULT_HOURS, "NI").cumf
     assert WorkCalendar.cached(2026, DEFAULT_HOURS, None) != cached  # no holidays: other key
+
+
+def test_fallzahl_table_built_once_per_knowledge_base(monkeypatch):
+    """The frame over all Kommunen × Leistungen is built once per Repository; each Kommune
+    gets exactly the Fallzahlen of a frame built anew, and a frame assigned anew (or other
+    Fallzahl parameters) builds it again."""
+    monkeypatch.setattr(kommune_module, "_TABLES", {})
+    builds: list[int] = []
+    real = kommune_module.fallzahlen_frame
+
+    def counting(kommunen, *args):
+        builds.append(len(kommunen))
+        return real(kommunen, *args)
+
+    monkeypatch.setattr(kommune_module, "fallzahlen_frame", counting)
+    repo = Repository.load(EXAMPLE)
+    plan = default_plan()
+    keys = sorted(repo.kommunen["schluessel"].astype(str))
+    shared = {k: kommune_module.prepare(repo, k, plan) for k in keys}
+    assert builds == [len(keys)]
+    for k in keys:
+        monkeypatch.setattr(kommune_module, "_TABLES", {})
+        alone = kommune_module.prepare(Repository.load(EXAMPLE), k, plan)
+        assert [(s.id, s.fallzahl, s.fallzahl_art) for s in shared[k].services] \
+            == [(s.id, s.fallzahl, s.fallzahl_art) for s in alone.services]
+        assert shared[k].default_vzae == alone.default_vzae
+    assert {s.fallzahl_art for p in shared.values() for s in p.services} >= {"gemeldet"}
+    done = len(builds)
+    repo.fallzahlen = repo.fallzahlen.assign(fallzahl=repo.fallzahlen["fallzahl"] * 2)
+    doubled = kommune_module.prepare(repo, GRASBERG, plan)
+    assert len(builds) == done + 1
+    assert [s.fallzahl for s in doubled.services] \
+        == [2 * s.fallzahl for s in shared[GRASBERG].services]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..bpmn.extensions import LAUFBAHNEN
 from ..fallzahlen import fallzahlen_frame
@@ -72,30 +73,79 @@ def prepare(repo: Any, kommune: str, plan: Plan) -> Prepared:
     key = str(row["schluessel"])
     params = Parameters.from_verbund(repo.verbund.parameter)
     costs = params.labour_costs or flat_rate(float(params.personalkostensatz_euro_stunde or 0))
-    ids = sorted(repo.leistungen["id"].astype(str))
-    names = dict(zip(repo.leistungen["id"].astype(str), repo.leistungen["name"].astype(str),
-                     strict=True))
-    kommunen = repo.kommunen.sort_values("schluessel").reset_index(drop=True)
-    frame, _ = fallzahlen_frame(kommunen, ids, repo.fallzahlen, params.fallzahl_jahr,
-                                params.fallzahl_basis, params.fallzahl_jahre)
-    at = int(np.flatnonzero(kommunen["schluessel"].astype(str).to_numpy() == key)[0])
-    part = frame.iloc[at * len(ids):(at + 1) * len(ids)].reset_index(drop=True)
+    table = _fallzahlen(repo, params)
+    ids, names = table.ids, table.names
+    at = table.position[key] * len(ids)
     year = plan.jahr or (repo.verbund.stand.year if repo.verbund.stand else 2026)
     services, hints = [], []
     for i, lid in enumerate(ids):
-        cases = float(part.at[i, "fallzahl"])
+        cases = float(table.fallzahl[at + i])
         if not cases > 0:
             continue
         ist = _compiled(repo, lid, "ist", key, costs, hints)
         if ist is None:
             continue
         soll = _compiled(repo, lid, "soll", None, costs, hints)
-        services.append(Service(lid, names[lid], cases, str(part.at[i, "fallzahl_art"]), ist,
+        services.append(Service(lid, names[lid], cases, table.art(at + i), ist,
                                 repo.model_source(lid, "ist", key) or "", soll))
     default = default_staffing(services, WorkCalendar.cached(year, DEFAULT_HOURS, plan.bundesland),
                                params.jahresarbeitszeit_stunden, plan.ziel_auslastung)
     return Prepared(key, str(row["name"]), year, params.jahresarbeitszeit_stunden, costs,
                     services, default, hints, params.basis_text())
+
+
+@dataclass(frozen=True, slots=True)
+class FallzahlTable:
+    """The Fallzahl of every Kommune × Leistung as :func:`~..fallzahlen.fallzahlen_frame` gives
+    it (Kommunen sorted by key, Leistungen by id), with the row of each Kommune."""
+
+    ids: list[str]
+    names: dict[str, str]
+    position: dict[str, int]
+    fallzahl: np.ndarray
+    art_codes: np.ndarray
+    art_names: list[str]
+
+    def art(self, row: int) -> str:
+        """The kind of the Fallzahl in ``row`` (gemeldet, geschätzt …)."""
+        return self.art_names[self.art_codes[row]]
+
+
+#: The table per knowledge base of this process: id of the Repository → (its kommunen,
+#: leistungen and fallzahlen frames, the Fallzahl parameters, the table). A warm report kernel
+#: prepares one Kommune after the other from the same Repository: the frame over all Kommunen
+#: (the estimates use the medians over all members of a level) is built once, not once per
+#: report. Like the Repository's own look-ups it is keyed by the frame objects: a frame
+#: assigned anew, or other parameters, build it anew.
+_TABLES: dict[int, tuple[tuple[Any, ...], FallzahlTable]] = {}
+TABLES_MEMO_SIZE = 2
+
+
+def _fallzahlen(repo: Any, params: Parameters) -> FallzahlTable:
+    """The Fallzahl table of ``repo`` under ``params``, built once per knowledge base."""
+    inputs = (repo.kommunen, repo.leistungen, repo.fallzahlen, params.fallzahl_jahr,
+              params.fallzahl_basis, params.fallzahl_jahre)
+    found = _TABLES.get(id(repo))
+    if found is not None and len(found[0]) == len(inputs) \
+            and all(a is b or (not isinstance(a, pd.DataFrame) and a == b)
+                    for a, b in zip(found[0], inputs, strict=True)):
+        return found[1]
+    ids = sorted(repo.leistungen["id"].astype(str))
+    names = dict(zip(repo.leistungen["id"].astype(str), repo.leistungen["name"].astype(str),
+                     strict=True))
+    kommunen = repo.kommunen.sort_values("schluessel").reset_index(drop=True)
+    frame, _ = fallzahlen_frame(kommunen, ids, repo.fallzahlen, params.fallzahl_jahr,
+                                params.fallzahl_basis, params.fallzahl_jahre)
+    position: dict[str, int] = {}
+    for row, value in enumerate(kommunen["schluessel"].astype(str)):
+        position.setdefault(value, row)
+    art = frame["fallzahl_art"].cat
+    table = FallzahlTable(ids, names, position, frame["fallzahl"].to_numpy(),
+                          art.codes.to_numpy(), [str(c) for c in art.categories])
+    if len(_TABLES) >= TABLES_MEMO_SIZE:
+        _TABLES.pop(next(iter(_TABLES)))
+    _TABLES[id(repo)] = (inputs, table)
+    return table
 
 
 def flat_rate(euro: float) -> LabourCostTable:
