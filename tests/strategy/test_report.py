@@ -195,3 +195,34 @@ def test_batch_renders_strategy_reports_deterministically(example_copy: Path, tm
     again = run_batch(wanted, out_dir=tmp_path / "again", jobs_n=1, progress=False, force=True)
     assert again.exit_code == 0
     assert {j.stem: (tmp_path / "again" / f"{j.stem}.html").read_bytes() for j in wanted} == pages
+
+
+def test_strategy_context_memo_hashes_once_and_sees_strategy_edits(example_copy: Path,
+                                                                     monkeypatch) -> None:
+    """A warm kernel asks for the strategy context in every Kommune report: the knowledge base
+    is hashed once per Repository (its ``version``), not per call; an edited strategy file
+    still gives the new strategy with the same Repository object."""
+    from workbench.repository import Repository
+
+    ctx = load_context(example_copy)
+    first = teil.load_strategy_context(ctx)
+    hashed: list[int] = []
+    real = Repository.content_hash
+
+    def counting(self, files=None):
+        hashed.append(1)
+        return real(self, files)
+
+    monkeypatch.setattr(Repository, "content_hash", counting)
+    assert teil.load_strategy_context(ctx) is first
+    assert teil.load_strategy_context(load_context(example_copy)) is first
+    assert hashed == []
+    path = example_copy / "strategie" / "massnahmen.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "name: Pilot Arbeitsplatz 4.0" in text
+    path.write_text(text.replace("name: Pilot Arbeitsplatz 4.0", "name: Pilot Arbeitsplatz 5.0"),
+                    encoding="utf-8")
+    edited = teil.load_strategy_context(ctx)
+    assert edited is not first
+    names = {m.name for m in edited.strategy.massnahmen}
+    assert "Pilot Arbeitsplatz 5.0" in names and "Pilot Arbeitsplatz 4.0" not in names

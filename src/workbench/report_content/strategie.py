@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from ..reports.cache import cached_text
 from ..strategy import strategy_of
 from ..strategy.criterion import goals_of_leistung, support_values
 from ..strategy.kpis import KpiData, evaluate, kpi_data, quarter_of
+from ..strategy.loader import files_state
 from ..strategy.model import (
     EFFORT_BEARERS,
     LIGHTS,
@@ -59,13 +61,16 @@ class StrategyContext:
         return own if own in quarters else (quarters[-1] if quarters else "")
 
 
-_MEMO: dict[tuple[str, str, str], StrategyContext | None] = {}
+_MEMO: dict[tuple[str, str, tuple[object, ...], str], StrategyContext | None] = {}
 
 
 def load_strategy_context(ctx: ReportContext) -> StrategyContext | None:
     """The strategy with its KPI data (memoized per knowledge-base state and Stand)."""
     stand = ctx.stand or ctx.repo.verbund.stand
-    key = (str(ctx.repo.root), ctx.repo.content_hash(), str(stand))
+    # the repository's content hash as loaded (computed once per Repository, not per report:
+    # the KPI data come from its frames) and the state of the strategy files read from disk
+    key = (str(ctx.repo.root), ctx.repo.version, files_state(Path(ctx.repo.root).resolve()),
+           str(stand))
     if key not in _MEMO:
         strategy, findings = strategy_of(ctx.repo)
         _MEMO.clear()

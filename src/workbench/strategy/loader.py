@@ -473,7 +473,7 @@ def _key_result(kr: dict[str, Any], r: _Reader, label: str, seen: set[str], meas
 _MEMO: dict[tuple[Any, ...], tuple[Strategy | None, list[Finding]]] = {}
 
 
-def _state(root: Path) -> tuple[Any, ...]:
+def files_state(root: Path) -> tuple[Any, ...]:
     """Size and modification time of the strategy files and models (what the loader reads)."""
     out: list[Any] = []
     for rel in (STRATEGY_FILE, MEASURES_FILE, OKR_FILE):
@@ -490,7 +490,7 @@ def strategy_of(repo: Any) -> tuple[Strategy | None, list[Finding]]:
     root = Path(repo.root).resolve()
     leistungen = tuple(sorted(repo.leistungen["id"].astype(str)))
     kommunen = tuple(sorted(repo.kommunen["schluessel"].astype(str)))
-    key = (str(root), leistungen, kommunen, _state(root))
+    key = (str(root), leistungen, kommunen, files_state(root))
     if key not in _MEMO:
         findings: list[Finding] = []
         strategy = load_strategy(root, leistungen=set(leistungen), kommunen=set(kommunen),
