@@ -47,6 +47,7 @@ from benchlib import record  # noqa: E402
 NAME = "bench_memory"
 TARGET_MIB = 500
 MIB = 2**20
+CLI = "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))"  # the command
 
 
 def _status_kib(field: str) -> int:
@@ -114,32 +115,42 @@ def measure(kb: Path, out: Path, jobs_n: int, sequence: int = 0) -> dict:
                         for s in result.workers.values()]}
 
 
-def preparation(kb: Path) -> dict:
-    """Only the main process's preparation (call in a fresh process): VmHWM after the imports
-    and after loading, the jobs of all Kommunen and :func:`report_preparer`, in bytes."""
-    from workbench.reports.batch import jobs_for_repository
-    from workbench.reports.jobs import installed_templates
-    from workbench.reports.prepare import report_preparer
-    from workbench.repository import Repository
+def parent_side(work: Path, n: int) -> dict:
+    """The parent side of ``workbench report --alle`` at N administrations, up to the hand-over
+    of the first report: the real command in a fresh process (load, jobs of all, the analysis
+    computed and read back, the fingerprints of every report, the digests), pointed at a Dask
+    scheduler nobody runs, so it stops with its German error where the first report would go to
+    a worker; no worker or kernel is started. ``peak`` is the process's peak resident set in
+    bytes (``wait4``). The code runs from the interpreter's import path, so ``PYTHONPATH``
+    selects another source tree (tests/reports/test_memory_profile checks the old code so)."""
+    import socket
 
-    start = _status_kib("VmHWM") * 1024
-    repo = Repository.load(kb)
-    jobs = jobs_for_repository(repo, stand=repo.verbund.stand, top_n=5,
-                               template_dir=installed_templates())
-    prepared = report_preparer(repo.root, jobs, stand=repo.verbund.stand, top_n=5)()
-    return {"start": start, "peak": _status_kib("VmHWM") * 1024, "shown": len(prepared.shown)}
-
-
-def preparation_growth(work: Path, n: int) -> dict:
-    """:func:`preparation` at N administrations in a fresh process; ``growth`` is what the
-    preparation adds to the peak of the imports, in bytes (tests/reports/test_memory_profile)."""
     kb = build(work, n)
-    done = subprocess.run([sys.executable, __file__, "--vorbereitung", str(kb)],
-                          capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"Vorbereitung bei {n} Verwaltungen fehlgeschlagen:\n{done.stderr[-3000:]}")
-    peaks = json.loads(done.stdout.strip().splitlines()[-1])
-    return {**peaks, "growth": peaks["peak"] - peaks["start"]}
+    out = work / f"eltern-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    with socket.socket() as probe:  # a local port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "WERKBENCH_DASK_TIMEOUT": "0.5"}
+    started = time.perf_counter()
+    with open(work / f"eltern-{n}.stderr", "w+b") as errors:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CLI, "report", "-r", str(kb), "--alle", "--out",
+             str(out), "--scheduler", f"tcp://127.0.0.1:{port}", "--ohne-fortschritt"],
+            stdout=subprocess.DEVNULL, stderr=errors, cwd=work, env=env)
+        _, status, usage = os.wait4(child.pid, 0)  # the usage of this child alone
+        child.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        stderr = errors.read()
+    seconds = time.perf_counter() - started
+    log = (out / "batch.log").read_text(encoding="utf-8") if (out / "batch.log").exists() else ""
+    planned = f"0 unverändert (übersprungen), {n + 1} zu erstellen."
+    if child.returncode != 2 or "nicht erreichbar" not in stderr.decode() \
+            or planned not in log:
+        raise RuntimeError(f"Hauptprozess bei {n} Verwaltungen nicht bis zum ersten Bericht "
+                           f"gelaufen:\n{stderr.decode()[-3000:]}\n{log[-1000:]}")
+    return {"peak": usage.ru_maxrss * 1024, "seconds": seconds,
+            "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def floor() -> int:
@@ -202,11 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                              "einem Worker (wächst ein warmer Kernel von Bericht zu Bericht?)")
     parser.add_argument("--messlauf", nargs=2, metavar=("WISSENSBASIS", "AUSGABE"),
                         help=argparse.SUPPRESS)
-    parser.add_argument("--vorbereitung", metavar="WISSENSBASIS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.vorbereitung:
-        print(json.dumps(preparation(Path(args.vorbereitung))))
-        return 0
     if args.messlauf:
         print(json.dumps(measure(Path(args.messlauf[0]), Path(args.messlauf[1]), args.jobs,
                                  args.folge)))
