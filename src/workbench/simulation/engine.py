@@ -139,7 +139,7 @@ class Engine:
         for s in streams:
             n = len(s.arrivals)
             s.arrival_cal = self.cal.to_calendar_array(s.arrivals)
-            acc = _Cases(n)
+            acc = _Cases(n, s.rng.random)
             cases.append(acc)
             self._start(self._source(s, acc))
         self._start(self._snapshot())
@@ -253,8 +253,9 @@ class Engine:
         """Walk one token from step ``at``. ``main``: the container's first token (waits for
         the others at the end; for a whole case it then books the case as done) or a
         parallel branch (ends silently, the last one wakes the first)."""
+        # the stream's one bound rng.random (a new one per token would live as long as it)
         env, steps, cal, timeout, random_ = self.env, c.steps, self.cal, self._timeout, \
-            rng.random
+            acc.random
         triangular = self.distribution == "dreieck"
         period_end, new_event, wake = self.period_end, self._new_event, self._wake
         while True:
@@ -368,9 +369,10 @@ class _Cases:
     per value instead of a list slot and a float object (about 40 bytes) – the largest
     Kommune-year has some 300,000 cases, five figures each."""
 
-    __slots__ = ("cost", "done", "handling", "queue_cal", "queue_work")
+    __slots__ = ("cost", "done", "handling", "queue_cal", "queue_work", "random")
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, random_: Callable[[], float]) -> None:
+        self.random = random_  # the stream's rng.random, shared by all its tokens
         self.done = array("d", [math.nan]) * n
         self.queue_cal = array("d", [0.0]) * n
         self.queue_work = array("d", [0.0]) * n
