@@ -58,22 +58,27 @@ def test_what_if_file_same_bytes_as_reference_engine(repo: Repository,
     assert tuned == reference
 
 
+def _parallel_model(name: str, first: tuple[str, str, float], second: tuple[str, str, float]):
+    """Start, a parallel split into two tasks (name, lane, minutes), the join, the end."""
+    from workbench.bpmn.builder import ModelBuilder
+
+    b = ModelBuilder(name, pool="Test")
+    start = b.event("Start", "start", lane="A")
+    split = b.gateway("Aufteilen", "parallel", lane="A")
+    tasks = [b.task(task, lane=lane, minutes=minutes, medium="fachverfahren")
+             for task, lane, minutes in (first, second)]
+    join = b.gateway("Zusammen", "parallel", lane="A")
+    end = b.event("Ende", "end", lane="A")
+    for x, y in ((start, split), *((split, t) for t in tasks), *((t, join) for t in tasks),
+                 (join, end)):
+        b.flow(x, y)
+    return compiled(b.build())
+
+
 def test_parallel_and_inclusive_tokens_same_as_reference() -> None:
     """A case whose parallel branch outlives the first token waits for it (the tuned engine
     creates the done event only then)."""
-    from workbench.bpmn.builder import ModelBuilder
-
-    b = ModelBuilder("Parallel", pool="Test")
-    start = b.event("Start", "start", lane="A")
-    split = b.gateway("Aufteilen", "parallel", lane="A")
-    short = b.task("Kurz", lane="A", minutes=5, medium="fachverfahren")
-    long_ = b.task("Lang", lane="B", minutes=50, medium="fachverfahren")
-    join = b.gateway("Zusammen", "parallel", lane="A")
-    end = b.event("Ende", "end", lane="A")
-    for x, y in ((start, split), (split, short), (split, long_), (short, join), (long_, join),
-                 (join, end)):
-        b.flow(x, y)
-    model = compiled(b.build())
+    model = _parallel_model("Parallel", ("Kurz", "A", 5), ("Lang", "B", 50))
     cal = WorkCalendar.build(2026)
     arrivals = np.sort(np.random.default_rng(3).random(400) * cal.period_work_minutes)
     runs = []
@@ -91,19 +96,7 @@ def test_simultaneous_starts_keep_simpys_order() -> None:
     """Cases that arrive at the same minute (also at minute 0), parallel branches on one
     contended role, two streams, with and without the monthly progress stops: the engine's own
     loop starts processes in SimPy's order (SimPy's loop and processes run the reference)."""
-    from workbench.bpmn.builder import ModelBuilder
-
-    b = ModelBuilder("Gleichzeitig", pool="Test")
-    start = b.event("Start", "start", lane="A")
-    split = b.gateway("Aufteilen", "parallel", lane="A")
-    one = b.task("Eins", lane="A", minutes=7, medium="fachverfahren")
-    two = b.task("Zwei", lane="A", minutes=3, medium="fachverfahren")
-    join = b.gateway("Zusammen", "parallel", lane="A")
-    end = b.event("Ende", "end", lane="A")
-    for x, y in ((start, split), (split, one), (split, two), (one, join), (two, join),
-                 (join, end)):
-        b.flow(x, y)
-    model = compiled(b.build())
+    model = _parallel_model("Gleichzeitig", ("Eins", "A", 7), ("Zwei", "A", 3))
     cal = WorkCalendar.build(2026)
     bunches = np.random.default_rng(5).random(60) * cal.period_work_minutes
     arrivals = np.sort(np.concatenate([[0.0] * 5, np.repeat(np.floor(bunches), 6)]))
