@@ -48,6 +48,20 @@ NAME = "bench_memory"
 TARGET_MIB = 500
 MIB = 2**20
 CLI = "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))"  # the command
+#: The command, and at its end its own peak resident set (VmHWM) into the file named first. The
+#: parent cannot take it from ``wait4``: Linux carries the high-water mark of the address space
+#: a child was forked from across ``execve`` into the child's ``ru_maxrss``, so a child of a
+#: large process (pytest after a thousand tests: 723 MiB) would report the parent's size.
+CLI_WITH_PEAK = (
+    "import sys\n"
+    "from workbench.cli import main\n"
+    "try:\n"
+    "    code = main(sys.argv[2:])\n"
+    "finally:\n"
+    "    with open('/proc/self/status', encoding='ascii') as status, "
+    "open(sys.argv[1], 'w', encoding='ascii') as out:\n"
+    "        out.write(next(l for l in status if l.startswith('VmHWM:')))\n"
+    "sys.exit(code)\n")
 
 
 def _status_kib(field: str) -> int:
@@ -121,7 +135,8 @@ def parent_side(work: Path, n: int) -> dict:
     computed and read back, the fingerprints of every report, the digests), pointed at a Dask
     scheduler nobody runs, so it stops with its German error where the first report would go to
     a worker; no worker or kernel is started. ``peak`` is the process's peak resident set in
-    bytes (``wait4``). The code runs from the interpreter's import path, so ``PYTHONPATH``
+    bytes (VmHWM, written by the process itself, see :data:`CLI_WITH_PEAK`); ``cpu`` its CPU
+    seconds (``wait4``). The code runs from the interpreter's import path, so ``PYTHONPATH``
     selects another source tree (tests/reports/test_memory_profile checks the old code so)."""
     import socket
 
@@ -132,10 +147,13 @@ def parent_side(work: Path, n: int) -> dict:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "WERKBENCH_DASK_TIMEOUT": "0.5"}
+    peak_file = work / f"eltern-{n}.peak"
+    peak_file.unlink(missing_ok=True)
     started = time.perf_counter()
     with open(work / f"eltern-{n}.stderr", "w+b") as errors:
         child = subprocess.Popen(
-            [sys.executable, "-c", CLI, "report", "-r", str(kb), "--alle", "--out",
+            [sys.executable, "-c", CLI_WITH_PEAK, str(peak_file), "report", "-r", str(kb),
+             "--alle", "--out",
              str(out), "--scheduler", f"tcp://127.0.0.1:{port}", "--ohne-fortschritt"],
             stdout=subprocess.DEVNULL, stderr=errors, cwd=work, env=env)
         _, status, usage = os.wait4(child.pid, 0)  # the usage of this child alone
@@ -149,7 +167,8 @@ def parent_side(work: Path, n: int) -> dict:
             or planned not in log:
         raise RuntimeError(f"Hauptprozess bei {n} Verwaltungen nicht bis zum ersten Bericht "
                            f"gelaufen:\n{stderr.decode()[-3000:]}\n{log[-1000:]}")
-    return {"peak": usage.ru_maxrss * 1024, "seconds": seconds,
+    peak = int(peak_file.read_text(encoding="ascii").split()[1]) * 1024  # "VmHWM: N kB"
+    return {"peak": peak, "seconds": seconds,
             "cpu": usage.ru_utime + usage.ru_stime}
 
 
