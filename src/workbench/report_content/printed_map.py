@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from ..bpmn.model import Definitions
 from .fmt import esc
@@ -19,6 +20,9 @@ from .fmt import esc
 PORTRAIT_WIDTH_PT = (210 - 2 * 8) * 72 / 25.4
 #: Width the drawing's rows may use (a little room for rounding).
 ROW_WIDTH_PT = PORTRAIT_WIDTH_PT - 4
+#: A row's printed width (1 SVG unit = 1 pt); a row wider than the page is scaled to fit
+#: (report stylesheet) and says so under the map.
+_ROW_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"')
 
 
 def drawing(ist: Definitions, soll: Definitions) -> dict:
@@ -49,14 +53,23 @@ def figure(data: dict, title: str, caption: str) -> str:
     summary = f"<br>{esc(data['subtitle'])}" if data.get("subtitle") else ""
     parts = [f"<div class='druckkarte nur-druck'><p class='kartenkopf'><b>{esc(title)}</b> · "
              f"{esc(caption)}{summary}</p>"]
+    scaled = []  # (section, row, share of the printed size) of rows wider than the page
     for section in data["sections"]:
         rows = section["rows"]
         parts.append(f"<div class='kartenabschnitt'><b>{esc(section['label'])}</b> ")
         for n, svg in enumerate(rows, 1):
             named = f"{title} – {section['label']}, Zeile {n} von {len(rows)}"
+            width = _ROW_WIDTH.search(svg)
+            if width and float(width.group(1)) > PORTRAIT_WIDTH_PT:
+                scaled.append((section["label"], n, PORTRAIT_WIDTH_PT / float(width.group(1))))
             svg = svg.replace(">", f' role="img"><title>{esc(named)}</title>', 1)
             parts.append(f"<span class='kartenzeile'>{svg}</span>")
         parts.append("</div>")
+    for label, n, share in scaled:
+        parts.append(f"<p class='kartenlegende'>{esc(label)}, Zeile {n}: auf {share * 100:.0f} % "
+                     "verkleinert, weil sich ein aufgeklappter Teilprozess nicht auf mehrere "
+                     "Zeilen verteilen lässt; die Bildschirmfassung des Berichts zeigt die "
+                     "Karte in voller Größe.</p>")
     notes = "".join(f"<li><b class='bruchnummer'>{n}</b> {esc(reason)}</li>"
                     for n, reason in enumerate(data["notes"], 1))
     if notes:

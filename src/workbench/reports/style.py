@@ -110,8 +110,8 @@ pre.ausgabe { white-space: pre-wrap; background: var(--bg-soft); border: 1px sol
   .kartenkopf { margin: 0 0 0.2em; font-size: 7.5pt; break-after: avoid; page-break-after: avoid; }
   .kartenabschnitt { font-size: 8pt; color: var(--accent); line-height: 1; }
   .kartenzeile { display: inline-block; vertical-align: top; margin: 0 4pt 2pt 0;
-                 break-inside: avoid; page-break-inside: avoid; }
-  .kartenzeile svg { display: block; max-width: none; }
+                 max-width: 100%; break-inside: avoid; page-break-inside: avoid; }
+  .kartenzeile svg { display: block; max-width: 100%; height: auto; }
   .kartenlegende { font-size: 7pt; line-height: 1.25; margin: 0.2em 0; }
   .kartenlegende .farbfeld { display: inline-block; width: 1.2em; height: 0.8em;
                              vertical-align: -0.05em; border: 0.5pt solid #757575; }
