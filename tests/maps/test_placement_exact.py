@@ -22,7 +22,6 @@ from workbench.maps.placement import (
     RING_STEP,
     Placer,
     _box,
-    _contains,
     _holds,
     _offset_array,
     _offset_axes,
@@ -33,6 +32,10 @@ from workbench.maps.placement import (
 from workbench.maps.plane import straddles
 
 from .conftest import REFERENCE_MODELS, ROOT, needs_dot
+
+
+def _contains(frame, box) -> bool:
+    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
 
 
 def _plain_region(placer: Placer, candidates, w, h, anchors) -> _Region:

@@ -16,7 +16,6 @@ known before any label is placed, so a label never sits on a flow.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -76,10 +75,6 @@ def _holds(frame: Box, x: float, y: float) -> bool:
     return frame[0] < x < frame[2] and frame[1] < y < frame[3]
 
 
-def _contains(frame: Box, box: Box) -> bool:
-    return frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]
-
-
 @dataclass
 class _Region:
     """The frames near one label and the frame memberships (by those frames) its centre may
@@ -93,14 +88,6 @@ class _Region:
             return True
         x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         return tuple(_holds(f, x, y) for f in self.frames) in self.allowed
-
-
-def _ring(start: tuple[float, float], w: float, h: float) -> Iterator[tuple[float, float]]:
-    """Spots around ``start`` out to :data:`RING_REACH` beyond the label's own size, nearest
-    first (a label that found no free spot among the usual ones); computed only when asked."""
-    for dx, dy in _offsets(int((w / 2 + RING_REACH[0]) // RING_STEP),
-                           int((h / 2 + RING_REACH[1]) // RING_STEP)):
-        yield start[0] + dx, start[1] + dy
 
 
 @lru_cache(maxsize=64)
@@ -170,9 +157,6 @@ class _Points:
 
     def __init__(self) -> None:
         self.grid: dict[tuple[int, int], list[tuple[float, float]]] = {}
-
-    def add(self, x: float, y: float) -> None:
-        self.grid.setdefault((int(x // CELL), int(y // CELL)), []).append((x, y))
 
     def any_in(self, box: Box) -> bool:
         return any(box[0] < x < box[2] and box[1] < y < box[3]
@@ -316,27 +300,13 @@ class Placer:
             return False
         return region.home(box)
 
-    def free(self, box: Box, on_line: bool = False, region: _Region | None = None) -> bool:
-        """Whether nothing lies under the box (the quick test for :meth:`cost` == 0)."""
-        f = self.frame
-        if not (f[0] <= box[0] and box[2] <= f[2] and f[1] <= box[1] and box[3] <= f[3]):
-            return False
-        frames = self.frames if region is None else region.frames
-        if any(straddles(box, frame) for frame in frames):
-            return False
-        if region is not None and not region.home(box):
-            return False
-        if any(overlap_area(box, other) > 0 for other in self.occupied.near(box)):
-            return False
-        return on_line or not self.lines.any_in(box)
-
     def choose(self, candidates: list[tuple[float, float]], w: float, h: float,
                on_line: bool = False,
                anchors: list[tuple[float, float]] | None = None,
                route: list[tuple[float, float]] | None = None) -> tuple[float, float]:
         """The first candidate centre whose box is free, then the first free spot further out
-        (:func:`_ring`); failing that (noted in :attr:`misses`) the first free spot outside the
-        frames of what it names, else the least costly candidate (``on_line``: a badge that
+        (:meth:`_ring_spot`); failing that (noted in :attr:`misses`) the first free spot outside
+        the frames of what it names, else the least costly candidate (``on_line``: a badge that
         belongs on a route, flows do not count; ``anchors``: the points of what the label
         names — it stays in their pool and lane; ``route``: a flow's Bézier points, sampled
         only when the ring search needs them)."""
@@ -367,8 +337,10 @@ class Placer:
     def _ring_spot(self, start: tuple[float, float], w: float, h: float, on_line: bool,
                    region: _Region, route: list[tuple[float, float]] | None = None
                    ) -> tuple[float, float] | None:
-        """The first spot of :func:`_ring` whose box is :meth:`free`: the same tests, run on
-        blocks of spots at once (numpy, the same float operations, so the same answer). With a
+        """The first free spot around ``start`` out to :data:`RING_REACH` beyond the label's own
+        size, nearest first (:func:`_offsets`): inside the map, across no frame, in the label's
+        own frames, over no placed box and (unless ``on_line``) no route point; run on blocks of
+        spots at once (numpy, the same float operations as one spot at a time). With a
         ``route`` (a flow's label), the spots nearest to the flow come first, so the label
         stays beside its own flow (a fan-out's labels do not gather above the gateway)."""
         nx, ny = int((w / 2 + RING_REACH[0]) // RING_STEP), int((h / 2 + RING_REACH[1]) // RING_STEP)
@@ -397,7 +369,8 @@ class Placer:
 
     def _first_free(self, cx: np.ndarray, cy: np.ndarray, w: float, h: float, on_line: bool,
                     region: _Region) -> int | None:
-        """Index of the first centre whose box passes :meth:`free`, or None."""
+        """Index of the first centre whose box is free (the tests of :meth:`_ring_spot`), or
+        None."""
         x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
         f = self.frame
         ok = (f[0] <= x0) & (x1 <= f[2]) & (f[1] <= y0) & (y1 <= f[3])
