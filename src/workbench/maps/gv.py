@@ -179,7 +179,7 @@ def _run_batch(chunk: list[str], fmt: str, timeout: float) -> list[bytes]:
         return [run_dot(chunk[0], fmt, timeout=timeout)]
     text = "".join(s if s.endswith("\n") else s + "\n" for s in chunk)
     try:
-        parts = _split(_run([dot_path(), "-Kdot", f"-T{fmt}"], text, timeout), fmt)
+        parts = _split(run_dot(text, fmt, timeout=timeout), fmt)
     except GraphvizFailed:
         parts = []
     if len(parts) != len(chunk):  # failed or not understood: one process per graph
