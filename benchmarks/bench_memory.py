@@ -47,11 +47,11 @@ from benchlib import record  # noqa: E402
 NAME = "bench_memory"
 TARGET_MIB = 500
 MIB = 2**20
-CLI = "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))"  # the command
-#: The command, and at its end its own peak resident set (VmHWM) into the file named first. The
-#: parent cannot take it from ``wait4``: Linux carries the high-water mark of the address space
-#: a child was forked from across ``execve`` into the child's ``ru_maxrss``, so a child of a
-#: large process (pytest after a thousand tests: 723 MiB) would report the parent's size.
+#: ``workbench`` run by ``python -c``; at its end it writes its own peak resident set (VmHWM)
+#: into the file named first. The parent cannot take it from ``wait4``: Linux carries the
+#: high-water mark of the address space a child was forked from across ``execve`` into the
+#: child's ``ru_maxrss``, so a child of a large process (pytest after a thousand tests:
+#: 723 MiB) would report the parent's size.
 CLI_WITH_PEAK = (
     "import sys\n"
     "from workbench.cli import main\n"
@@ -135,9 +135,9 @@ def parent_side(work: Path, n: int) -> dict:
     computed and read back, the fingerprints of every report, the digests), pointed at a Dask
     scheduler nobody runs, so it stops with its German error where the first report would go to
     a worker; no worker or kernel is started. ``peak`` is the process's peak resident set in
-    bytes (VmHWM, written by the process itself, see :data:`CLI_WITH_PEAK`); ``cpu`` its CPU
-    seconds (``wait4``). The code runs from the interpreter's import path, so ``PYTHONPATH``
-    selects another source tree (tests/reports/test_memory_profile checks the old code so)."""
+    bytes (VmHWM, written by the process itself, see :data:`CLI_WITH_PEAK`). The code runs
+    from the interpreter's import path, so ``PYTHONPATH`` selects another source tree
+    (tests/reports/test_memory_profile checks the old code so)."""
     import socket
 
     kb = build(work, n)
@@ -149,18 +149,11 @@ def parent_side(work: Path, n: int) -> dict:
     env = {**os.environ, "WERKBENCH_DASK_TIMEOUT": "0.5"}
     peak_file = work / f"eltern-{n}.peak"
     peak_file.unlink(missing_ok=True)
-    started = time.perf_counter()
-    with open(work / f"eltern-{n}.stderr", "w+b") as errors:
-        child = subprocess.Popen(
-            [sys.executable, "-c", CLI_WITH_PEAK, str(peak_file), "report", "-r", str(kb),
-             "--alle", "--out",
-             str(out), "--scheduler", f"tcp://127.0.0.1:{port}", "--ohne-fortschritt"],
-            stdout=subprocess.DEVNULL, stderr=errors, cwd=work, env=env)
-        _, status, usage = os.wait4(child.pid, 0)  # the usage of this child alone
-        child.returncode = os.waitstatus_to_exitcode(status)
-        errors.seek(0)
-        stderr = errors.read()
-    seconds = time.perf_counter() - started
+    child = subprocess.run(
+        [sys.executable, "-c", CLI_WITH_PEAK, str(peak_file), "report", "-r", str(kb), "--alle",
+         "--out", str(out), "--scheduler", f"tcp://127.0.0.1:{port}", "--ohne-fortschritt"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=work, env=env, check=False)
+    stderr = child.stderr
     log = (out / "batch.log").read_text(encoding="utf-8") if (out / "batch.log").exists() else ""
     planned = f"0 unverändert (übersprungen), {n + 1} zu erstellen."
     if child.returncode != 2 or "nicht erreichbar" not in stderr.decode() \
@@ -168,8 +161,7 @@ def parent_side(work: Path, n: int) -> dict:
         raise RuntimeError(f"Hauptprozess bei {n} Verwaltungen nicht bis zum ersten Bericht "
                            f"gelaufen:\n{stderr.decode()[-3000:]}\n{log[-1000:]}")
     peak = int(peak_file.read_text(encoding="ascii").split()[1]) * 1024  # "VmHWM: N kB"
-    return {"peak": peak, "seconds": seconds,
-            "cpu": usage.ru_utime + usage.ru_stime}
+    return {"peak": peak}
 
 
 def floor() -> int:

@@ -65,6 +65,7 @@ from workbench.reports.batch import JobResult, jobs_for_repository, run_batch  #
 from workbench.reports.jobs import installed_templates  # noqa: E402
 from workbench.reports.prepare import report_preparer  # noqa: E402
 from workbench.repository import Repository  # noqa: E402
+from workbench.text import german_number  # noqa: E402
 
 GVZ = ROOT.parent / "shared" / "data" / "gemeindeverzeichnis"
 SEED = 20261124
@@ -184,11 +185,6 @@ def _reap_orphans(timeout: float = 10.0) -> None:
             time.sleep(0.02)
 
 
-def _de(value: float) -> str:
-    """Two decimals, German comma."""
-    return f"{value:.2f}".replace(".", ",")
-
-
 def _tree_cpu() -> float:
     """CPU seconds (user + system) of all reaped descendants so far."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -270,10 +266,11 @@ def case_small(work: Path, repeat: int) -> None:
         record(NAME, "Beispiel-Verbund, CPU-Sekunden des ganzen Prozessbaums, kalt", cpu_t.median,
                unit="CPU-s", runs=len(cpu),
                note=(f"Hauptprozess, Fork-Server, Worker, Kernel und dot zusammen (Linux-"
-                     f"Subreaper, RUSAGE_CHILDREN); Läufe {'; '.join(_de(c) for c in cpu)}. "
+                     f"Subreaper, RUSAGE_CHILDREN); Läufe "
+                     f"{'; '.join(german_number(c, 2) for c in cpu)}. "
                      f"Selbst bei voller Auslastung aller {cores} Kerne dauert der Lauf "
-                     f"mindestens {_de(cpu_t.median / cores)} s, also höchstens "
-                     f"{_de(n * cores / cpu_t.median)} Berichte/s"))
+                     f"mindestens {german_number(cpu_t.median / cores, 2)} s, also höchstens "
+                     f"{german_number(n * cores / cpu_t.median, 2)} Berichte/s"))
     edits = []  # on the last cold run's folder and simulation cache, as a user would rerun
     for step in EDIT_STEPS[:max(repeat, 1)]:
         _set_fallzahl(kb / "fallzahlen.csv", EDIT_KOMMUNE, EDIT_LEISTUNG, EDIT_JAHR, step)
