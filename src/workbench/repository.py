@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -56,6 +57,17 @@ class RepositoryError(ValueError):
     """A request the knowledge base cannot serve (unknown Leistung, Kommune, variant …)."""
 
 
+T = TypeVar("T")
+
+
+def first_positions(values: Iterable[Any]) -> dict[Any, int]:
+    """Each value → the number of the first row where it stands."""
+    positions: dict[Any, int] = {}
+    for row, value in enumerate(values):
+        positions.setdefault(value, row)
+    return positions
+
+
 @dataclass
 class Repository:
     """A loaded knowledge base. Build with :meth:`load`."""
@@ -71,8 +83,7 @@ class Repository:
     findings: list[Finding] = field(default_factory=list)
     _raw_steckbriefe: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _models: dict[Path, bpmn.Definitions | None] = field(default_factory=dict, repr=False)
-    _positions: dict[str, tuple[pd.DataFrame, dict[str, int]]] = field(
-        default_factory=dict, repr=False)
+    _derived: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -127,21 +138,31 @@ class Repository:
                                   + ", ".join(self.kommunen["schluessel"]) + ".")
         return self.kommunen.iloc[min(found)]
 
+    def derived(self, key: str, inputs: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """A value computed from this knowledge base, built once while its ``inputs`` stay the
+        same: frames compared by identity (a frame assigned anew builds it anew), other inputs
+        (parameters) by value. It lives and dies with the Repository; treat it as read-only."""
+        known = self._derived.get(key)
+        if known is None or len(known[0]) != len(inputs) or not all(
+                a is b or (not isinstance(a, pd.DataFrame) and a == b)
+                for a, b in zip(known[0], inputs, strict=True)):
+            known = self._derived[key] = (inputs, build())
+        return known[1]
+
     def _first_rows(self, table: str, column: str, *, strip_zeros: bool = False
                     ) -> dict[str, int]:
         """Value of ``column`` → its first row number in the frame ``table``: built once per
-        frame object (a frame assigned anew gets a new index), so a lookup is O(1)."""
+        frame object, so a lookup is O(1)."""
         frame = getattr(self, table)
-        key = f"{table}.{column}" + (".lstrip0" if strip_zeros else "")
-        known = self._positions.get(key)
-        if known is None or known[0] is not frame:
-            positions: dict[str, int] = {}
-            for row, value in enumerate(frame[column]):
-                if strip_zeros:
-                    value = value.lstrip("0") if isinstance(value, str) else value
-                positions.setdefault(value, row)
-            known = self._positions[key] = (frame, positions)
-        return known[1]
+
+        def build() -> dict[str, int]:
+            values = frame[column]
+            if strip_zeros:
+                values = (v.lstrip("0") if isinstance(v, str) else v for v in values)
+            return first_positions(values)
+
+        key = f"zeilen:{table}.{column}" + (".lstrip0" if strip_zeros else "")
+        return self.derived(key, (frame,), build)
 
     def steckbrief(self, leistung: str) -> dict[str, Any]:
         """The Steckbrief as a plain dict ({} when there is none)."""

@@ -76,10 +76,10 @@ def test_calendar_built_once_and_equal_to_a_new_one():
 
 
 def test_fallzahl_table_built_once_per_knowledge_base(monkeypatch):
-    """The frame over all Kommunen × Leistungen is built once per Repository; each Kommune
+    """The frame over all Kommunen × Leistungen is built once per Repository (it lives on the
+    Repository: a knowledge base loaded anew starts without it); each Kommune
     gets exactly the Fallzahlen of a frame built anew, and a frame assigned anew (or other
     Fallzahl parameters) builds it again."""
-    monkeypatch.setattr(kommune_module, "_TABLES", {})
     builds: list[int] = []
     real = kommune_module.fallzahlen_frame
 
@@ -94,7 +94,6 @@ def test_fallzahl_table_built_once_per_knowledge_base(monkeypatch):
     shared = {k: kommune_module.prepare(repo, k, plan) for k in keys}
     assert builds == [len(keys)]
     for k in keys:
-        monkeypatch.setattr(kommune_module, "_TABLES", {})
         alone = kommune_module.prepare(Repository.load(EXAMPLE), k, plan)
         assert [(s.id, s.fallzahl, s.fallzahl_art) for s in shared[k].services] \
             == [(s.id, s.fallzahl, s.fallzahl_art) for s in alone.services]

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..bpmn.extensions import LAUFBAHNEN
 from ..fallzahlen import fallzahlen_frame
 from ..labour_costs import LabourCostTable
 from ..metrics import MetricsError, compute
 from ..parameters import Parameters
+from ..repository import first_positions
 from .arrivals import arrival_times, season_for
 from .calendar import DEFAULT_HOURS, WorkCalendar
 from .engine import Engine, Pool, Stream
@@ -111,41 +111,27 @@ class FallzahlTable:
         return self.art_names[self.art_codes[row]]
 
 
-#: The table per knowledge base of this process: id of the Repository → (its kommunen,
-#: leistungen and fallzahlen frames, the Fallzahl parameters, the table). A warm report kernel
-#: prepares one Kommune after the other from the same Repository: the frame over all Kommunen
-#: (the estimates use the medians over all members of a level) is built once, not once per
-#: report. Like the Repository's own look-ups it is keyed by the frame objects: a frame
-#: assigned anew, or other parameters, build it anew.
-_TABLES: dict[int, tuple[tuple[Any, ...], FallzahlTable]] = {}
-TABLES_MEMO_SIZE = 2
-
-
 def _fallzahlen(repo: Any, params: Parameters) -> FallzahlTable:
-    """The Fallzahl table of ``repo`` under ``params``, built once per knowledge base."""
+    """The Fallzahl table of ``repo`` under ``params``. A warm report kernel prepares one
+    Kommune after the other from the same Repository: the frame over all Kommunen (the
+    estimates use the medians over all members of a level) is built once per knowledge base
+    (``Repository.derived``), not once per report."""
     inputs = (repo.kommunen, repo.leistungen, repo.fallzahlen, params.fallzahl_jahr,
               params.fallzahl_basis, params.fallzahl_jahre)
-    found = _TABLES.get(id(repo))
-    if found is not None and len(found[0]) == len(inputs) \
-            and all(a is b or (not isinstance(a, pd.DataFrame) and a == b)
-                    for a, b in zip(found[0], inputs, strict=True)):
-        return found[1]
+    return repo.derived("simulation:fallzahlen", inputs, lambda: _fallzahl_table(repo, params))
+
+
+def _fallzahl_table(repo: Any, params: Parameters) -> FallzahlTable:
     ids = sorted(repo.leistungen["id"].astype(str))
     names = dict(zip(repo.leistungen["id"].astype(str), repo.leistungen["name"].astype(str),
                      strict=True))
     kommunen = repo.kommunen.sort_values("schluessel").reset_index(drop=True)
     frame, _ = fallzahlen_frame(kommunen, ids, repo.fallzahlen, params.fallzahl_jahr,
                                 params.fallzahl_basis, params.fallzahl_jahre)
-    position: dict[str, int] = {}
-    for row, value in enumerate(kommunen["schluessel"].astype(str)):
-        position.setdefault(value, row)
     art = frame["fallzahl_art"].cat
-    table = FallzahlTable(ids, names, position, frame["fallzahl"].to_numpy(),
-                          art.codes.to_numpy(), [str(c) for c in art.categories])
-    if len(_TABLES) >= TABLES_MEMO_SIZE:
-        _TABLES.pop(next(iter(_TABLES)))
-    _TABLES[id(repo)] = (inputs, table)
-    return table
+    return FallzahlTable(ids, names, first_positions(kommunen["schluessel"].astype(str)),
+                         frame["fallzahl"].to_numpy(), art.codes.to_numpy(),
+                         [str(c) for c in art.categories])
 
 
 def flat_rate(euro: float) -> LabourCostTable:
