@@ -130,6 +130,7 @@ def _early_workers(args: argparse.Namespace) -> Any:
     manifest in the output folder yet, or ``--force``. Otherwise (and with ``--scheduler``) the
     batch decides after reading the manifest. None if nothing is started."""
     from ..reports.batch import warm_pool
+    from ..reports.jobs import TEMPLATES
     from ..reports.manifest import MANIFEST_NAME
 
     if args.scheduler or not Path(args.repository).is_dir():
@@ -137,7 +138,7 @@ def _early_workers(args: argparse.Namespace) -> Any:
     if not args.force and (Path(args.out) / MANIFEST_NAME).exists():
         return None
     template_dir, kommune_template = _templates(args.vorlage)
-    template = kommune_template or template_dir / "report_kommune.ipynb"
+    template = kommune_template or template_dir / TEMPLATES["kommune"]
     count = len(args.kommune) + 1 if args.kommune else (args.jobs or os.cpu_count() or 1)
     return warm_pool(template, count, jobs_n=args.jobs)
 

@@ -12,6 +12,10 @@ from typing import Any
 
 from ..text import slug
 
+#: The file name of each kind's template in a template folder.
+TEMPLATES = {"kommune": "report_kommune.ipynb", "verbund": "report_verbund.ipynb",
+             "strategie": "report_strategie.ipynb"}
+
 
 @dataclass(frozen=True)
 class ReportJob:
@@ -61,8 +65,8 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
     without one, a change anywhere in the knowledge base re-renders every report.
     """
     template_dir = Path(template_dir)
-    kommune_template = Path(kommune_template or template_dir / "report_kommune.ipynb")
-    verbund_template = Path(verbund_template or template_dir / "report_verbund.ipynb")
+    kommune_template = Path(kommune_template or template_dir / TEMPLATES["kommune"])
+    verbund_template = Path(verbund_template or template_dir / TEMPLATES["verbund"])
     stand_text = stand.isoformat() if isinstance(stand, dt.date) else str(stand)
     inputs = list(repo.files())
     for text in getattr(repo.verbund, "linked", ()):  # partner KBs shown in the Kommune report
@@ -76,7 +80,7 @@ def jobs_for_repository(repo: Any, *, kommunen: Sequence[str] | None = None,
     if include_verbund:
         jobs.append(ReportJob("verbund", f"Verbundbericht {repo.verbund.name}", verbund_template,
                               dict(base), list(inputs), "verbund"))
-    strategy_template = template_dir / "report_strategie.ipynb"
+    strategy_template = template_dir / TEMPLATES["strategie"]
     strategy = strategy_template.is_file() and (Path(repo.root) / "strategie").is_dir()
     if strategy and include_verbund:
         jobs.append(ReportJob("strategie", f"Strategiebericht {repo.verbund.name}",

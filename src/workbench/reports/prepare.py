@@ -18,9 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .batch import Prepared
-from .jobs import ReportJob, installed_templates
-
-TEMPLATES = {"kommune": "report_kommune.ipynb", "strategie": "report_strategie.ipynb"}
+from .jobs import TEMPLATES, ReportJob, installed_templates
 
 
 def _view_jobs(jobs: Sequence[ReportJob], top_n: int, kind: str) -> list[ReportJob]:
