@@ -8,6 +8,7 @@ layers). Every result must stay what it was: same seeds, same JSON.
 from __future__ import annotations
 
 import bisect
+import json
 import random
 from dataclasses import replace
 
@@ -145,3 +146,36 @@ def test_calendar_conversion_of_arrays_equals_scalar_and_formula() -> None:
         return cal.open_day[i] * DAY + cal.open_start[i] + (w - cal.cum[i])
 
     assert scalar == [formula(float(w)) for w in values]
+
+
+def test_after_calendar_delay_is_the_composition_of_both_conversions() -> None:
+    """The Liegezeit's end, written out in one function, is max(w, to_work(to_calendar(w) +
+    minutes)) to the float: random minutes, every day boundary, waits of parts of a day to
+    beyond the run-out year, a calendar with a free Friday and odd hours."""
+    rng = np.random.default_rng(8)
+    for cal in (WorkCalendar.build(2026),
+                WorkCalendar.build(2025, {"mo": (420, 1000), "di": (0, 1440), "do": (1, 2)},
+                                   "BY")):
+        starts = np.concatenate([rng.random(3000) * cal.cum[-1], np.asarray(cal.cum, float),
+                                 np.asarray(cal.cum, float) - 0.5, [0.0, cal.cum[-1] + 3.0]])
+        waits = (0.25, 1.0, 90.0, 1440.0, 2 * 1440.0, 10 * 1440.0 + 17.5, 400 * 1440.0)
+        for w in starts.tolist():
+            for minutes in waits:
+                expected = max(w, cal.to_work(cal.to_calendar(w) + minutes))
+                assert cal.after_calendar_delay(w, minutes) == expected, (w, minutes)
+
+
+def test_queue_waits_converted_in_blocks_same_as_reference(repo: Repository,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """The engine converts queue waits to calendar minutes in blocks after the events; with
+    blocks of 7 waits (many partial sums per case across blocks) the bytes stay those of the
+    reference engine, which converts each wait when it ends."""
+    from workbench.simulation import engine
+
+    monkeypatch.setattr(engine, "_WAITS_BLOCK", 7)
+    tuned, reference = _both(repo, "033560011", default_plan(), monkeypatch)
+    assert tuned == reference
+    waits = [row["warten_tage"] for scenario in json.loads(tuned)["szenarien"]
+             for row in scenario["leistungen"]]
+    assert sum(w > 0 for w in waits if w is not None) >= 3  # cases did queue

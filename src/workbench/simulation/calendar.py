@@ -200,8 +200,30 @@ class WorkCalendar:
         return float(self.cum[j])
 
     def after_calendar_delay(self, w: float, minutes: float) -> float:
-        """Working minute at which a wait of ``minutes`` calendar minutes started at ``w`` ends."""
-        return max(w, self.to_work(self.to_calendar(w) + minutes))
+        """Working minute at which a wait of ``minutes`` calendar minutes started at ``w`` ends:
+        ``max(w, to_work(to_calendar(w) + minutes))``, written out in one function (the
+        simulation calls it for every Liegezeit; the same arithmetic, the same floats)."""
+        cum, days = self.cumf, len(self.open_day)
+        i = bisect.bisect_right(cum, w) - 1
+        if i >= days:
+            i = days - 1
+        elif i > 0 and w == cum[i]:
+            i -= 1
+        c = self.base[i] + (w - cum[i]) + minutes
+        day = int(c // DAY)
+        if day >= len(self.next_work):
+            return max(w, cum[-1])
+        j = self.next_work[day]
+        if j >= days:
+            return max(w, cum[-1])
+        if self.open_day[j] == day:
+            offset = c - day * DAY - self.open_start[j]
+            if offset <= 0:
+                return max(w, cum[j])
+            if offset < self.open_len[j]:
+                return max(w, cum[j] + offset)
+            return max(w, cum[j + 1])
+        return max(w, cum[j])
 
 
 def _hm(minutes: int) -> str:

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import simpy
-from simpy.core import NORMAL
 
 from .calendar import WorkCalendar
 from .flowgraph import CHOOSE, END, ONE, Container, Step
@@ -74,6 +73,8 @@ class Stream:
 _BRANCH, _INNER, _CASE = 0, 1, 2
 #: arrivals a stream turns into Python floats at a time (all at once: ~32 bytes per case)
 _ARRIVALS_CHUNK = 4096
+#: queue waits a stream keeps in working minutes before converting them (24 bytes each)
+_WAITS_BLOCK = 16384
 
 
 class _Run:
@@ -86,7 +87,7 @@ class _Run:
 
     def __init__(self, active: int) -> None:
         self.active = active
-        self.done: Any = None  # simpy.Event, or _Due in the engine's own loop
+        self.done: Any = None  # simpy.Event, or the waiting process in the engine's own loop
         self.joins: dict[int, int] | None = None
         self.or_tokens = 1
 
@@ -99,9 +100,11 @@ class Engine:
     the handling time is drawn by :func:`_triangular` (the arithmetic of
     ``random.Random.triangular``, with the step's constants computed once), and a container run
     schedules its ``done`` event only when a parallel token outlives the first one. The run
-    loop is the engine's own (:meth:`_drive`, on SimPy's event heap): it leaves out each
-    process's start and end event; all other events, and their order, are those of the plain
-    formulation (``plain_simpy=True`` runs SimPy's own processes, loop and resources)."""
+    loop is the engine's own (:meth:`_drive`, a heap of times and the processes due at each):
+    it leaves out each process's start and end event; all other events, and their order, are
+    those of the plain formulation (``plain_simpy=True`` runs SimPy's own processes, loop and
+    resources). Calendar minutes of case ends and queue waits are computed in bulk
+    (:class:`_Cases`)."""
 
     def __init__(self, calendar: WorkCalendar, pools: dict[str, Pool], *,
                  distribution: str = "dreieck", plain_simpy: bool = False) -> None:
@@ -115,8 +118,13 @@ class Engine:
         self.distribution = distribution
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
+        # the engine's own loop: times due (a heap of floats) and, per time, the processes due
+        # then in the order they were scheduled; _current holds the running process's send
+        self._times: list[float] = []
+        self._due: dict[float, list[Callable[[None], Any]]] = {}
+        self._current: list[Callable[[None], Any]] = [_nothing]
         self._timeout = self.env.timeout if plain_simpy else self._due_factory()
-        self._new_event = self.env.event if plain_simpy else _Due
+        self._new_event = self.env.event if plain_simpy else self._current_process
         self._wake = simpy.Event.succeed if plain_simpy else self._wake_factory()
         # processes start through a FIFO and run in this engine's loop (see _drive); the
         # baseline uses SimPy's processes and run loop
@@ -139,7 +147,7 @@ class Engine:
         for s in streams:
             n = len(s.arrivals)
             s.arrival_cal = self.cal.to_calendar_array(s.arrivals)
-            acc = _Cases(n, s.rng.random)
+            acc = _Cases(n, s.rng.random, self.cal)
             cases.append(acc)
             self._start(self._source(s, acc))
         self._start(self._snapshot())
@@ -157,7 +165,7 @@ class Engine:
             for k, mark in enumerate(marks):
                 self._run_until(mark)
                 progress((k + 1) / len(marks), f"Monat {k + 1} von {len(marks)}")
-                if not env._queue:  # nothing left to simulate
+                if not (env._queue if self.plain else self._times):  # nothing left
                     break
         finally:
             if collecting:
@@ -172,55 +180,76 @@ class Engine:
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
 
-    def _due_factory(self) -> Callable[[float], _Due]:
-        """``env.timeout`` for the engine's own loop: the same heap entry (time, priority,
-        event number), a lighter event."""
-        env, queue, eid, push = self.env, self.env._queue, self.env._eid, heapq.heappush
+    def _due_factory(self) -> Callable[[float], None]:
+        """``env.timeout`` for the engine's own loop: the running process is due again after
+        ``delay``, behind the processes already due at that time."""
+        env, times, due, current, push = self.env, self._times, self._due, self._current, \
+            heapq.heappush
 
-        def due(delay: float) -> _Due:
+        def timeout(delay: float) -> None:
             if delay < 0:
                 raise ValueError(f"Negative delay {delay}")
-            event = _Due()
-            push(queue, (env._now + delay, NORMAL, next(eid), event))
-            return event
+            at = env._now + delay
+            waiting = due.get(at)
+            if waiting is None:
+                due[at] = [current[0]]
+                push(times, at)
+            else:
+                waiting.append(current[0])
 
-        return due
+        return timeout
 
-    def _wake_factory(self) -> Callable[[_Due], None]:
-        """``event.succeed()`` for the engine's own loop: due now, after the events already
-        due now (the heap entry SimPy's ``succeed`` makes)."""
-        env, queue, eid, push = self.env, self.env._queue, self.env._eid, heapq.heappush
+    def _current_process(self) -> Callable[[None], Any]:
+        """``env.event()`` for the engine's own loop: what the running process waits for is
+        itself, woken by :meth:`_wake_factory`'s ``wake``."""
+        return self._current[0]
 
-        def wake(event: _Due) -> None:
-            push(queue, (env._now, NORMAL, next(eid), event))
+    def _wake_factory(self) -> Callable[[Callable[[None], Any]], None]:
+        """``event.succeed()`` for the engine's own loop: the waiting process is due now,
+        after the processes already due now."""
+        env, times, due, push = self.env, self._times, self._due, heapq.heappush
+
+        def wake(process: Callable[[None], Any]) -> None:
+            at = env._now
+            waiting = due.get(at)
+            if waiting is None:
+                due[at] = [process]
+                push(times, at)
+            else:
+                waiting.append(process)
 
         return wake
 
     def _drive(self, until: float) -> None:
         """``env.run(until=until)`` for this engine's events.
 
-        Every event here is a :class:`_Due` that exactly one process waits for, so processing
-        it is resuming that process; the processes queued in :attr:`_starting` start where
-        SimPy runs a new process. Two SimPy events are left out: the urgent start event of a
-        process (SimPy runs it after the event being processed, before any other event of that
-        time, new processes in the order they were made – as the loop below starts them) and
-        the event that marks a process as ended (nobody waits for one here: a container waits
-        for its tokens through ``_Run.done``). All other events, and their order, are SimPy's
-        (heap entries with the same time, priority and running number)."""
-        env, queue, starting, pop = self.env, self.env._queue, self._starting, heapq.heappop
+        Every event here wakes exactly one process, so the engine keeps, per time, the
+        processes due then (their ``send``) in the order they were scheduled, and the times in
+        a heap of floats: the order of SimPy's heap entries (time, priority, running number),
+        as all of them have the same priority and a later entry has a larger number. A
+        process scheduled at the time being processed lands in a new list for that time,
+        processed after the current one – after all entries made before it, as in SimPy.
+        The processes queued in :attr:`_starting` start where SimPy runs a new process. Two
+        SimPy events are left out: the urgent start event of a process (SimPy runs it after
+        the event being processed, before any other event of that time, new processes in the
+        order they were made – as the loop below starts them) and the event that marks a
+        process as ended (nobody waits for one here: a container waits for its tokens through
+        ``_Run.done``)."""
+        env, times, due, starting, current, pop = self.env, self._times, self._due, \
+            self._starting, self._current, heapq.heappop
         stop = env._now + (until - env._now)  # when SimPy's until event is due
-        _start(starting)
-        while queue and queue[0][0] < stop:
-            env._now, _, _, event = pop(queue)
-            send = event.send
-            try:
-                event = send(None)
-            except StopIteration:
-                pass
-            else:
-                event.send = send  # the process now waits for this event
-            if starting:
-                _start(starting)
+        _start(starting, current)
+        while times and times[0] < stop:
+            at = pop(times)
+            env._now = at
+            for send in due.pop(at):
+                current[0] = send
+                try:  # noqa: SIM105 - contextlib.suppress would cost a context per event
+                    send(None)
+                except StopIteration:
+                    pass
+                if starting:
+                    _start(starting, current)
         env._now = stop
 
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
@@ -301,7 +330,14 @@ class Engine:
                         turn = new_event()
                         seats.waiting.append(turn)
                         yield turn
-                        self._account(pool, acc, i, t0, minutes)
+                        now = env._now  # _account, inlined
+                        if now > t0:
+                            acc.queue_work[i] += now - t0
+                            acc.wait(i, t0, now)
+                            pool.waited += now - t0
+                        pool.requests += 1
+                        if now < period_end:
+                            pool.busy += minutes
                     yield timeout(minutes * pool.stretch)
                     if seats.waiting:
                         wake(seats.waiting.popleft())
@@ -339,7 +375,7 @@ class Engine:
             run.done = self._new_event()
             yield run.done
         if main == _CASE:
-            acc.done[i] = cal.to_calendar(env._now)
+            acc.done[i] = env._now  # working minute; calendar minute in _Cases.store
 
     def _work_plain(self, pool: Pool, acc: _Cases, i: int,
                     minutes: float) -> Generator[Any, Any, None]:
@@ -356,7 +392,7 @@ class Engine:
         t1 = self.env._now
         if t1 > t0:
             acc.queue_work[i] += t1 - t0
-            acc.queue_cal[i] += self.cal.to_calendar(t1) - self.cal.to_calendar(t0)
+            acc.wait(i, t0, t1)
             pool.waited += t1 - t0
         pool.requests += 1
         if t1 < self.period_end:
@@ -367,21 +403,53 @@ class _Cases:
     """Per-case figures of one stream while it runs; :meth:`store` puts them on the stream as
     numpy arrays. Kept as ``array('d')``: as cheap to update per event as a list, but 8 bytes
     per value instead of a list slot and a float object (about 40 bytes) – the largest
-    Kommune-year has some 300,000 cases, five figures each."""
+    Kommune-year has some 300,000 cases, five figures each.
 
-    __slots__ = ("cost", "done", "handling", "queue_cal", "queue_work", "random")
+    Calendar minutes are computed in bulk (:meth:`.WorkCalendar.to_calendar_array`, the same
+    floats as ``to_calendar``), not per event: a case's end is kept as its working minute and
+    converted in :meth:`store`; a wait in a role's queue is kept as (case, start, end) in
+    working minutes and converted in blocks of :data:`_WAITS_BLOCK`, its calendar length
+    added to the case's sum in the order the waits ended (``np.add.at`` adds in index
+    order), as the per-event sum did."""
 
-    def __init__(self, n: int, random_: Callable[[], float]) -> None:
+    __slots__ = ("cal", "cost", "done", "handling", "queue_cal", "queue_work", "random",
+                 "wait_case", "wait_end", "wait_start")
+
+    def __init__(self, n: int, random_: Callable[[], float], cal: WorkCalendar) -> None:
         self.random = random_  # the stream's rng.random, shared by all its tokens
-        self.done = array("d", [math.nan]) * n
-        self.queue_cal = array("d", [0.0]) * n
+        self.cal = cal
+        self.done = array("d", [math.nan]) * n  # working minute of the case's end
+        self.queue_cal = np.zeros(n)
         self.queue_work = array("d", [0.0]) * n
         self.handling = array("d", [0.0]) * n
         self.cost = array("d", [0.0]) * n
+        self.wait_case = array("q")
+        self.wait_start = array("d")
+        self.wait_end = array("d")
+
+    def wait(self, i: int, t0: float, t1: float) -> None:
+        """Case ``i`` waited in a queue from working minute ``t0`` to ``t1``."""
+        self.wait_case.append(i)
+        self.wait_start.append(t0)
+        self.wait_end.append(t1)
+        if len(self.wait_case) >= _WAITS_BLOCK:
+            self._add_waits()
+
+    def _add_waits(self) -> None:
+        if not self.wait_case:
+            return
+        to_cal = self.cal.to_calendar_array
+        length = to_cal(np.frombuffer(self.wait_end)) - to_cal(np.frombuffer(self.wait_start))
+        np.add.at(self.queue_cal, np.frombuffer(self.wait_case, dtype=np.int64), length)
+        self.wait_case, self.wait_start, self.wait_end = array("q"), array("d"), array("d")
 
     def store(self, s: Stream) -> None:
-        s.done_cal = np.array(self.done, dtype=float)
-        s.queue_cal = np.array(self.queue_cal, dtype=float)
+        self._add_waits()
+        done = np.array(self.done, dtype=float)
+        finished = ~np.isnan(done)
+        done[finished] = self.cal.to_calendar_array(done[finished])
+        s.done_cal = done
+        s.queue_cal = self.queue_cal
         s.queue_work = np.array(self.queue_work, dtype=float)
         s.handling = np.array(self.handling, dtype=float)
         s.cost = np.array(self.cost, dtype=float)
@@ -407,24 +475,20 @@ def _draw_fixed(step: Step, rng: random.Random) -> float:
     return step.mean
 
 
-class _Due:
-    """An event of the engine's own loop (a timeout, a place handed over, a container's
-    tokens done): its heap entry is the one SimPy would make; ``send`` resumes the one process
-    that waits for it (the engine's events carry no value and never fail)."""
-
-    __slots__ = ("send",)
+def _nothing(_: None) -> None:
+    """The running process before any runs (never scheduled)."""
 
 
-def _start(starting: deque[Generator[Any, Any, None]]) -> None:
-    """Run the queued processes, in order, until each waits for its first event (or ends);
-    processes they start are queued behind them."""
+def _start(starting: deque[Generator[Any, Any, None]],
+           current: list[Callable[[None], Any]]) -> None:
+    """Run the queued processes, in order, until each waits (or ends); processes they start
+    are queued behind them."""
     while starting:
-        send = starting.popleft().send
+        send = current[0] = starting.popleft().send
         try:
-            event = send(None)
+            send(None)
         except StopIteration:
             continue
-        event.send = send
 
 
 class Seats:
@@ -436,7 +500,7 @@ class Seats:
 
     def __init__(self, places: int) -> None:
         self.free = places
-        self.waiting: deque[simpy.Event] = deque()
+        self.waiting: deque[Callable[[None], Any]] = deque()  # processes, in turn
 
 
 def _month_starts(year: int) -> list[int]:
