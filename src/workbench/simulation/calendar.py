@@ -94,11 +94,18 @@ class WorkCalendar:
     # ``cum`` as floats: the conversions compare it with float minutes thousands of times per
     # run, and float-to-float comparison is the fast one (the values are exact either way)
     cumf: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    # ``cum`` and ``base`` as numpy arrays for :meth:`to_calendar_array` (made once)
+    cum_array: np.ndarray = field(init=False, repr=False, compare=False)
+    base_array: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", tuple(d * DAY + s for d, s in
                                                zip(self.open_day, self.open_start, strict=True)))
         object.__setattr__(self, "cumf", tuple(float(x) for x in self.cum))
+        for name, values in (("cum_array", self.cum), ("base_array", self.base)):
+            array = np.asarray(values, dtype=np.int64)
+            array.flags.writeable = False
+            object.__setattr__(self, name, array)
 
     @classmethod
     def build(cls, year: int, hours: Mapping[str, tuple[int, int]] | None = None,
@@ -174,13 +181,13 @@ class WorkCalendar:
     def to_calendar_array(self, w: np.ndarray) -> np.ndarray:
         """:meth:`to_calendar` of many working minutes ``w`` ≥ 0 at once (the same floats)."""
         w = np.asarray(w, dtype=float)
-        cum = np.asarray(self.cum, dtype=np.int64)
+        cum = self.cum_array
         n = len(self.open_day)
         i = np.searchsorted(cum, w, side="right") - 1
         over = i >= n
         i = np.where(over, n - 1, i)
         i = i - ((~over) & (i > 0) & (w == cum[i]))
-        return np.asarray(self.base, dtype=np.int64)[i] + (w - cum[i])
+        return self.base_array[i] + (w - cum[i])
 
     def to_work(self, c: float) -> float:
         """Working minute at calendar minute ``c`` (outside working hours: the next start)."""

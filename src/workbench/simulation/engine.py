@@ -119,12 +119,17 @@ class Engine:
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
         # the engine's own loop: times due (a heap of floats) and, per time, the processes due
-        # then in the order they were scheduled; _current holds the running process's send
+        # then in the order they were scheduled; _current holds the running process's send.
+        # A process of this loop yields the minutes it waits (SimPy's env.timeout) or None
+        # (it waits to be woken: a place handed over, its container's tokens done)
         self._times: list[float] = []
         self._due: dict[float, list[Callable[[None], Any]]] = {}
         self._current: list[Callable[[None], Any]] = [_nothing]
-        self._timeout = self.env.timeout if plain_simpy else self._due_factory()
-        self._new_event = self.env.event if plain_simpy else self._current_process
+        # the processes due at the time _drive is processing (None between times)
+        self._batch: list[list[Callable[[None], Any]] | None] = [None]
+        self._schedule = self._schedule_factory()
+        self._own = not plain_simpy
+        self._timeout = self.env.timeout
         self._wake = simpy.Event.succeed if plain_simpy else self._wake_factory()
         # processes start through a FIFO and run in this engine's loop (see _drive); the
         # baseline uses SimPy's processes and run loop
@@ -174,51 +179,44 @@ class Engine:
                 acc.store(s)
 
     def _snapshot(self) -> Generator[Any, Any, None]:
-        yield self._timeout(self.period_end)
+        yield self.period_end if self._own else self._timeout(self.period_end)
         for pool in self.pools.values():
             seats = pool.resource
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
 
-    def _due_factory(self) -> Callable[[float], None]:
-        """``env.timeout`` for the engine's own loop: the running process is due again after
-        ``delay``, behind the processes already due at that time."""
-        env, times, due, current, push = self.env, self._times, self._due, self._current, \
-            heapq.heappush
-
-        def timeout(delay: float) -> None:
-            if delay < 0:
-                raise ValueError(f"Negative delay {delay}")
-            at = env._now + delay
-            waiting = due.get(at)
-            if waiting is None:
-                due[at] = [current[0]]
-                push(times, at)
-            else:
-                waiting.append(current[0])
-
-        return timeout
-
-    def _current_process(self) -> Callable[[None], Any]:
-        """``env.event()`` for the engine's own loop: what the running process waits for is
-        itself, woken by :meth:`_wake_factory`'s ``wake``."""
-        return self._current[0]
-
     def _wake_factory(self) -> Callable[[Callable[[None], Any]], None]:
-        """``event.succeed()`` for the engine's own loop: the waiting process is due now,
-        after the processes already due now."""
-        env, times, due, push = self.env, self._times, self._due, heapq.heappush
+        """``event.succeed()`` for the engine's own loop: the waiting process (its ``send``)
+        is due now, after the processes already due now."""
+        env, batch, schedule = self.env, self._batch, self._schedule
 
         def wake(process: Callable[[None], Any]) -> None:
-            at = env._now
-            waiting = due.get(at)
-            if waiting is None:
-                due[at] = [process]
+            now = batch[0]
+            if now is None:  # not while _drive processes a time: before the first event
+                schedule(env._now, process)
+            else:
+                now.append(process)
+
+        return wake
+
+    def _schedule_factory(self) -> Callable[[float, Callable[[None], Any]], None]:
+        """Put a process (its ``send``) on the engine's own event list at time ``at``."""
+        env, times, due, batch, push = self.env, self._times, self._due, self._batch, \
+            heapq.heappush
+
+        def schedule(at: float, process: Callable[[None], Any]) -> None:
+            now = batch[0]
+            if now is not None and at == env._now:
+                now.append(process)
+                return
+            first = [process]
+            waiting = due.setdefault(at, first)
+            if waiting is first:
                 push(times, at)
             else:
                 waiting.append(process)
 
-        return wake
+        return schedule
 
     def _drive(self, until: float) -> None:
         """``env.run(until=until)`` for this engine's events.
@@ -226,42 +224,77 @@ class Engine:
         Every event here wakes exactly one process, so the engine keeps, per time, the
         processes due then (their ``send``) in the order they were scheduled, and the times in
         a heap of floats: the order of SimPy's heap entries (time, priority, running number),
-        as all of them have the same priority and a later entry has a larger number. A
-        process scheduled at the time being processed lands in a new list for that time,
-        processed after the current one – after all entries made before it, as in SimPy.
-        The processes queued in :attr:`_starting` start where SimPy runs a new process. Two
-        SimPy events are left out: the urgent start event of a process (SimPy runs it after
-        the event being processed, before any other event of that time, new processes in the
-        order they were made – as the loop below starts them) and the event that marks a
-        process as ended (nobody waits for one here: a container waits for its tokens through
-        ``_Run.done``)."""
-        env, times, due, starting, current, pop = self.env, self._times, self._due, \
-            self._starting, self._current, heapq.heappop
+        as all of them have the same priority and a later entry has a larger number. While a
+        time is processed, a process scheduled for that same time is appended to its list (it
+        runs after all entries made before it, as in SimPy). A process that yields a number
+        waits that many minutes: it is scheduled at ``now + delay``, SimPy's ``env.timeout``
+        (the engine makes no event object for it). The processes queued in
+        :attr:`_starting` start where SimPy runs a new process. Two SimPy events are left
+        out: the urgent start event of a process (SimPy runs it after the event being
+        processed, before any other event of that time, new processes in the order they were
+        made – as the loop below starts them) and the event that marks a process as ended
+        (nobody waits for one here: a container waits for its tokens through ``_Run.done``)."""
+        env, times, due, current, starting, pop, push, now = self.env, self._times, \
+            self._due, self._current, self._starting, heapq.heappop, heapq.heappush, \
+            self._batch
         stop = env._now + (until - env._now)  # when SimPy's until event is due
-        _start(starting, current)
-        while times and times[0] < stop:
-            at = pop(times)
-            env._now = at
-            for send in due.pop(at):
-                current[0] = send
-                try:  # noqa: SIM105 - contextlib.suppress would cost a context per event
-                    send(None)
-                except StopIteration:
-                    pass
-                if starting:
-                    _start(starting, current)
+        self._start_queued()
+        try:
+            while times and times[0] < stop:
+                at = env._now = pop(times)
+                batch = now[0] = due.pop(at)
+                for send in batch:  # processes scheduled for now are appended: run in order
+                    current[0] = send
+                    try:
+                        delay = send(None)
+                    except StopIteration:
+                        delay = None
+                    if delay is not None:  # env.timeout(delay), inlined
+                        if delay < 0:
+                            raise ValueError(f"Negative delay {delay}")
+                        then = at + delay
+                        if then == at:
+                            batch.append(send)
+                        else:
+                            first = [send]
+                            waiting = due.setdefault(then, first)
+                            if waiting is first:
+                                push(times, then)
+                            else:
+                                waiting.append(send)
+                    if starting:
+                        self._start_queued()
+                now[0] = None
+        finally:
+            now[0] = None
         env._now = stop
 
+    def _start_queued(self) -> None:
+        """Run the queued processes, in order, until each waits (or ends); processes they
+        start are queued behind them."""
+        starting, current, env, schedule = self._starting, self._current, self.env, \
+            self._schedule
+        while starting:
+            send = current[0] = starting.popleft().send
+            try:
+                delay = send(None)
+            except StopIteration:
+                continue
+            if delay is not None:
+                if delay < 0:
+                    raise ValueError(f"Negative delay {delay}")
+                schedule(env._now + delay, send)
+
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
-        env, timeout, process, rng, root = self.env, self._timeout, self._start, s.rng, \
-            s.root
+        env, timeout, process, rng, root, own = self.env, self._timeout, self._start, s.rng, \
+            s.root, self._own
         simple = len(root.starts) == 1 and not root.start_weights
         arrivals = s.arrivals
         for first in range(0, len(arrivals), _ARRIVALS_CHUNK):  # not all as Python floats
             for i, at in enumerate(arrivals[first:first + _ARRIVALS_CHUNK].tolist(), first):
                 now = env._now
                 if at > now:
-                    yield timeout(at - now)
+                    yield (at - now) if own else timeout(at - now)
                 if simple:  # the case is its root's only token: one generator, no wrapper
                     process(self._token(root, root.starts[0], _Run(1), acc, rng, i, _CASE))
                 else:
@@ -286,7 +319,7 @@ class Engine:
         env, steps, cal, timeout, random_ = self.env, c.steps, self.cal, self._timeout, \
             acc.random
         triangular = self.distribution == "dreieck"
-        period_end, new_event, wake = self.period_end, self._new_event, self._wake
+        period_end, wake, own, current = self.period_end, self._wake, self._own, self._current
         while True:
             step = steps[at]
             if step.join:
@@ -314,7 +347,7 @@ class Engine:
                     acc.handling[i] += minutes
                     acc.cost[i] += minutes * step.rate
                 if step.role is None:
-                    yield timeout(minutes)
+                    yield minutes if own else timeout(minutes)
                 elif self.plain:
                     yield from self._work_plain(self.pools[step.role], acc, i, minutes)
                 else:
@@ -327,18 +360,21 @@ class Engine:
                             pool.busy += minutes
                     else:  # queue (first come, first served); the releaser hands the seat over
                         t0 = env._now
-                        turn = new_event()
-                        seats.waiting.append(turn)
-                        yield turn
+                        seats.waiting.append(current[0])  # this process, woken in turn
+                        yield
                         now = env._now  # _account, inlined
                         if now > t0:
                             acc.queue_work[i] += now - t0
-                            acc.wait(i, t0, now)
+                            acc.wait_case.append(i)  # _Cases.wait, inlined
+                            acc.wait_start.append(t0)
+                            acc.wait_end.append(now)
+                            if len(acc.wait_case) >= _WAITS_BLOCK:
+                                acc.add_waits()
                             pool.waited += now - t0
                         pool.requests += 1
                         if now < period_end:
                             pool.busy += minutes
-                    yield timeout(minutes * pool.stretch)
+                    yield minutes * pool.stretch
                     if seats.waiting:
                         wake(seats.waiting.popleft())
                     else:
@@ -349,7 +385,7 @@ class Engine:
                 now = env._now
                 end = cal.after_calendar_delay(now, step.wait)
                 if end > now:
-                    yield timeout(end - now)
+                    yield (end - now) if own else timeout(end - now)
             route = step.route
             if route == ONE:
                 at = step.targets[0]
@@ -372,8 +408,8 @@ class Engine:
                 self._wake(run.done)
             return
         if run.active:  # other tokens still run: wait for the last of them
-            run.done = self._new_event()
-            yield run.done
+            run.done = current[0] if own else env.event()  # woken by the last token
+            yield None if own else run.done
         if main == _CASE:
             acc.done[i] = env._now  # working minute; calendar minute in _Cases.store
 
@@ -433,9 +469,9 @@ class _Cases:
         self.wait_start.append(t0)
         self.wait_end.append(t1)
         if len(self.wait_case) >= _WAITS_BLOCK:
-            self._add_waits()
+            self.add_waits()
 
-    def _add_waits(self) -> None:
+    def add_waits(self) -> None:
         if not self.wait_case:
             return
         to_cal = self.cal.to_calendar_array
@@ -444,7 +480,7 @@ class _Cases:
         self.wait_case, self.wait_start, self.wait_end = array("q"), array("d"), array("d")
 
     def store(self, s: Stream) -> None:
-        self._add_waits()
+        self.add_waits()
         done = np.array(self.done, dtype=float)
         finished = ~np.isnan(done)
         done[finished] = self.cal.to_calendar_array(done[finished])
@@ -477,18 +513,6 @@ def _draw_fixed(step: Step, rng: random.Random) -> float:
 
 def _nothing(_: None) -> None:
     """The running process before any runs (never scheduled)."""
-
-
-def _start(starting: deque[Generator[Any, Any, None]],
-           current: list[Callable[[None], Any]]) -> None:
-    """Run the queued processes, in order, until each waits (or ends); processes they start
-    are queued behind them."""
-    while starting:
-        send = current[0] = starting.popleft().send
-        try:
-            send(None)
-        except StopIteration:
-            continue
 
 
 class Seats:
