@@ -10,6 +10,7 @@ import nbformat
 import psutil
 
 from tests.reports.conftest import KOMMUNEN, MakeJobs, out_files
+from workbench.reports import kernel_fork
 from workbench.reports.batch import run_batch
 from workbench.reports.manifest import MANIFEST_NAME
 
@@ -87,7 +88,8 @@ def test_killed_worker(tmp_path: Path, make_jobs: MakeJobs, monkeypatch):
 
 def _is_our_kernel(process: psutil.Process, token: str) -> bool:
     try:
-        return (any("ipykernel_launcher" in part for part in process.info["cmdline"] or [])
+        return ((any("ipykernel_launcher" in part for part in process.info["cmdline"] or [])
+                 or process.name() == kernel_fork.PROCESS_NAME)
                 and process.status() != psutil.STATUS_ZOMBIE
                 and process.environ().get("WERKBENCH_TESTLAUF") == token)
     except psutil.Error:

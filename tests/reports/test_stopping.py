@@ -14,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from workbench.reports import kernel_fork
 from workbench.reports.stopping import EXIT_TERMINATED, Terminated, sigterm_unwinds, watch_parent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +57,8 @@ def _running_batch(batch: psutil.Process, out: Path, timeout: float = 120) -> li
 
 def _is_kernel(process: psutil.Process) -> bool:
     try:
-        return any("ipykernel_launcher" in part for part in process.cmdline())
+        return (any("ipykernel_launcher" in part for part in process.cmdline())
+                or process.name() == kernel_fork.PROCESS_NAME)
     except psutil.Error:
         return False
 

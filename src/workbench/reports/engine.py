@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,8 @@ else:
 from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
 from papermill.log import logger  # noqa: E402
 from papermill.utils import merge_kwargs, remove_args  # noqa: E402
+
+from . import kernel_fork  # noqa: E402
 
 DEFAULT_MAX_REPORTS = int(os.environ.get("WERKBENCH_KERNEL_MAX_REPORTS", "500"))
 DEFAULT_MAX_RSS_MB = int(os.environ.get("WERKBENCH_KERNEL_MAX_MB", "2048"))
@@ -124,6 +127,10 @@ class WarmKernel:
     async def _start(self, kernel_name: str, startup_timeout: float, preload: list[str],
                      cwd: str) -> None:
         km = AsyncKernelManager(kernel_name=kernel_name)
+        if kernel_fork.enabled() and not km.kernel_spec.metadata.get("kernel_provisioner"):
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = kernel_fork.ForkingProvisioner(
+                kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
         log_path = os.environ.get("WERKBENCH_KERNEL_LOG")  # kernel process chatter, not outputs
         with open(log_path or os.devnull, "ab") as sink:
             # ignore_cwd: the working folder (possibly untrusted) is not put on sys.path, so a

@@ -18,6 +18,7 @@ Everything is best effort: a failure here only means the worker builds it itself
 from __future__ import annotations
 
 import contextlib
+import gc
 
 
 def warm_up() -> None:
@@ -36,6 +37,13 @@ def warm_up() -> None:
 
         cell = new_code_cell("1", outputs=[new_output("stream", name="stdout", text="1")])
         nbformat.reads(nbformat.writes(new_notebook(cells=[cell])), as_version=4)
+    with contextlib.suppress(Exception):
+        from .kernel_fork import KERNEL_MODULES
+        from .kernel_state import import_preload
+
+        import_preload(list(KERNEL_MODULES))
+    gc.collect()
+    gc.freeze()  # imported once, shared by every fork: never scanned (or copied) again
 
 
 warm_up()

@@ -181,7 +181,10 @@ def _worker_main(conn: Connection, environ: dict[str, str], batch_pid: int = 0) 
 
         watch_parent(batch_pid, lambda: _stop_now(1))
     _quiet()
+    from . import kernel_fork
     from .engine import shutdown_warm_kernels
+
+    kernel_fork.enable()
 
     try:
         while True:
