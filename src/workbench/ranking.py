@@ -693,21 +693,45 @@ _WEIGHTED = (*(f"{c}_{side}" for c in _PER_CASE for side in ("ist", "soll")),
 class _PerLeistung:
     """Sums per Leistung over the rows (``np.bincount`` in row order); the parts shared by
     every column without a missing value (rows per Leistung, the weights and their sum) are
-    computed once."""
+    computed once.
+
+    When the rows are a whole table, Kommune by Kommune with every Leistung once in code order
+    (the national frame), a sum per Leistung is a column sum of that table: numpy adds the
+    rows one after another into the column totals, starting from 0.0 — the same additions in
+    the same order as ``bincount``, so the same bits, without its per-row scatter."""
 
     def __init__(self, l_codes: np.ndarray, n: int, weights: np.ndarray) -> None:
         self.l_codes, self.n, self.weights = l_codes, n, weights
         self._rows: np.ndarray | None = None
         self._positive: np.ndarray | None = None
         self._w: tuple[np.ndarray, np.ndarray] | None = None
+        #: rows per Leistung when the rows form such a table, else 0
+        self.table = _tiled(l_codes, n)
 
-    def sum(self, values: np.ndarray) -> np.ndarray:
+    def sum(self, values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        """Σ per Leistung of ``values`` (of the rows where ``where`` is True: the others
+        count as 0.0, which changes no sum that starts from 0.0)."""
+        if self.table:
+            shape = (self.table, self.n)
+            return np.add.reduce(values.reshape(shape), axis=0, dtype=np.float64, initial=0.0,
+                                 where=True if where is None else where.reshape(shape))
+        if where is not None:
+            values = np.where(where, values, 0.0)
         return np.bincount(self.l_codes, values, minlength=self.n)
 
     def rows(self) -> np.ndarray:
         if self._rows is None:
-            self._rows = np.bincount(self.l_codes, minlength=self.n)
+            self._rows = (np.full(self.n, self.table, dtype=np.intp) if self.table else
+                          np.bincount(self.l_codes, minlength=self.n))
         return self._rows
+
+    def first(self) -> np.ndarray:
+        """The first row of each Leistung (the number of rows where it has none)."""
+        if self.table:
+            return np.arange(self.n)
+        first = np.full(self.n, len(self.l_codes))
+        np.minimum.at(first, self.l_codes, np.arange(len(self.l_codes)))
+        return first
 
     def total(self, values: np.ndarray) -> np.ndarray:
         """Σ of the known values; NaN where a Leistung has none."""
@@ -715,7 +739,7 @@ class _PerLeistung:
         if known.all():
             return np.where(self.rows() > 0, self.sum(values), np.nan)
         count = self.sum(known)
-        return np.where(count > 0, self.sum(np.where(known, values, 0.0)), np.nan)
+        return np.where(count > 0, self.sum(values, where=known), np.nan)
 
     def weighted_mean(self, values: np.ndarray) -> np.ndarray:
         """Σ w·x / Σ w over rows with a value and weight > 0; the plain mean of the known
@@ -727,17 +751,24 @@ class _PerLeistung:
             if self._w is None:
                 self._w = self._positive, self.sum(self._positive)
             w, den = self._w
-            x, count = values, self.rows()
-        else:
-            w = np.where(known, self._positive, 0.0)
-            x = np.where(known, values, 0.0)
-            den, count = self.sum(w), self.sum(known)
-        num = self.sum(w * x)
+            num, count, where = self.sum(w * values), self.rows(), None
+        else:  # the unknown rows add w · x = 0 · 0
+            den, count, where = self.sum(self._positive, where=known), self.sum(known), known
+            num = self.sum(self._positive * values, where=known)
         if (den > 0).all():
             return num / den
-        plain = self.sum(x) / np.maximum(count, 1)
+        plain = self.sum(values, where=where) / np.maximum(count, 1)
         return np.where(den > 0, num / np.where(den > 0, den, 1.0),
                         np.where(count > 0, plain, np.nan))
+
+
+def _tiled(l_codes: np.ndarray, n: int) -> int:
+    """Rows per code when ``l_codes`` is 0 … n − 1 repeated (a Kommunen × Leistungen table
+    in row order), else 0."""
+    if n == 0 or len(l_codes) == 0 or len(l_codes) % n:
+        return 0
+    table = len(l_codes) // n
+    return table if bool((l_codes.reshape(table, n) == np.arange(n)).all()) else 0
 
 
 def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -746,28 +777,26 @@ def verbund_frame(frame: pd.DataFrame) -> pd.DataFrame:
     l_codes, leistungen = codes(frame["leistung"])
     n = len(leistungen)
     out: dict[str, object] = {"kommune": VERBUND_KEY, "leistung": leistungen}
-    first = np.full(n, len(frame))
-    np.minimum.at(first, l_codes, np.arange(len(frame)))
+    weights = frame["fallzahl"].to_numpy(float) if "fallzahl" in frame else np.ones(len(frame))
+    sums = _PerLeistung(l_codes, n, weights)
+    first = sums.first()
     for col in ("leistung_name", "fachbereich", "ozg_reifegrad_ist", "ozg_reifegrad_ziel",
                 "ozg_luecke", "soll_modell"):
         if col in frame:
             out[col] = frame[col].iloc[first].to_numpy()
-    weights = frame["fallzahl"].to_numpy(float) if "fallzahl" in frame else np.ones(len(frame))
-    sums = _PerLeistung(l_codes, n, weights)
     for col in _SUMS:
         if col in frame:
             out[col] = sums.total(frame[col].to_numpy(float))
     if "vollstaendig" in frame:
-        out["vollstaendig"] = np.bincount(l_codes, ~frame["vollstaendig"].to_numpy(bool),
-                                          minlength=n) == 0
+        out["vollstaendig"] = sums.sum(~frame["vollstaendig"].to_numpy(bool)) == 0
         out["datenluecken"] = _joined_gaps(frame["datenluecken"], l_codes, n)
     for col in _WEIGHTED:
         if col in frame:
             out[col] = sums.weighted_mean(frame[col].to_numpy(float))
     if "fallzahl_art" in frame:
         art = frame["fallzahl_art"]
-        rep = np.bincount(l_codes, (art == "gemeldet").to_numpy(bool), minlength=n) > 0
-        est = np.bincount(l_codes, (art == "geschätzt").to_numpy(bool), minlength=n) > 0
+        rep = sums.sum((art == "gemeldet").to_numpy(bool)) > 0
+        est = sums.sum((art == "geschätzt").to_numpy(bool)) > 0
         out["fallzahl_art"] = np.select([rep & est, rep, est],
                                         ["teilweise geschätzt", "gemeldet", "geschätzt"], "keine")
     if "medienbrueche_vermieden_pro_jahr" in out:
