@@ -92,24 +92,26 @@ def fallzahlen_frame(kommunen: pd.DataFrame, leistungen: list[str], fallzahlen: 
     median = rates.groupby(lv[rk][usable] * n_l + rl[usable]).median()
     med = np.full(2 * n_l, np.nan)
     med[median.index.to_numpy()] = median.to_numpy()
-    kk = np.repeat(np.arange(n_k), n_l)
-    ll = np.tile(np.arange(n_l), n_k)
-    estimate = med[lv[kk] * n_l + ll] * einwohner[kk]
+    # the estimate of every Kommune × Leistung: its level's median rate × its Einwohner (the
+    # same products as row by row, as a Kommunen × Leistungen table without index arrays)
+    estimate = (med.reshape(2, n_l)[lv] * einwohner[:, None]).reshape(-1)
     fill = np.isnan(fall) & np.isfinite(estimate)
-    fall[fill], art[fill] = estimate[fill], 1
-    fall[np.isnan(fall)] = 0.0
+    np.copyto(fall, estimate, where=fill)
+    np.copyto(art, 1, where=fill)
+    np.copyto(fall, 0.0, where=np.isnan(fall))
     if (art == 2).any():
         hints.append(f"{int((art == 2).sum())} Kombination(en) Kommune × Leistung ohne gemeldete "
                      "und ohne schätzbare Fallzahl; sie zählen mit 0 Fällen.")
     sources = list(dict.fromkeys([*src_names, ESTIMATE_SOURCE, "keine Angabe"]))
-    src = np.where(art == 1, sources.index(ESTIMATE_SOURCE),
-                   np.where(art == 2, sources.index("keine Angabe"), src))
+    np.copyto(src, sources.index(ESTIMATE_SOURCE), where=art == 1)
+    np.copyto(src, sources.index("keine Angabe"), where=art == 2)
     frame = pd.DataFrame({
         "fallzahl": fall,
-        "fallzahl_art": pd.Categorical.from_codes(art, categories=list(FALLZAHL_ART)),
+        "fallzahl_art": pd.Categorical.from_codes(art, categories=list(FALLZAHL_ART),
+                                                  validate=False),  # codes 0, 1, 2 only
         "fallzahl_jahr": latest,
         "fallzahl_jahre": used,
-        "fallzahl_quelle": pd.Categorical.from_codes(src, categories=sources),
+        "fallzahl_quelle": pd.Categorical.from_codes(src, categories=sources, validate=False),
     })
     return frame, hints
 
