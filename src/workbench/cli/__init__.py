@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -71,6 +72,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = saved
 
 
+def run() -> None:
+    """The console script: :func:`main`, then exit. Before the interpreter's shutdown every
+    object is frozen (``gc.freeze``): its final garbage collections then skip the hundreds of
+    thousands of objects of pandas, numpy & co. that die with the process anyway (about
+    0.1 CPU-s at the end of ``workbench report``; output and exit code unchanged)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -95,4 +106,4 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
