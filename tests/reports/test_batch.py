@@ -68,3 +68,25 @@ def test_batch_incremental_and_force(tmp_path: Path, make_jobs: MakeJobs, kb: Pa
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert set(manifest["berichte"]) == {j.stem for j in jobs}
     assert "Fertig: 5 erstellt" in (out / "batch.log").read_text(encoding="utf-8")
+
+
+def test_send_order_verbund_strategy_after_the_first_round():
+    """The shipped jobs are sent longest first (Verbund report, Kommune reports, the Kommunen's
+    short strategy reports), with the Verbund's strategy report right after the first round of
+    one report per worker, so it follows the Verbund report onto its kernel (pyplot loaded
+    once); without a Verbund report it keeps its place at the front."""
+    from workbench.reports.batch import _send_order, jobs_for_repository
+    from workbench.reports.jobs import installed_templates
+    from workbench.repository import Repository
+
+    repo = Repository.load(Path(__file__).resolve().parents[2] / "processes")
+    jobs = jobs_for_repository(repo, kommunen=None, include_verbund=True, stand="2025-06-30",
+                               top_n=5, template_dir=installed_templates())
+    kommunen = [j.stem for j in jobs if j.kind == "kommune"]
+    own = [j.stem for j in jobs if j.kind == "strategie" and j.parameters.get("kommune")]
+    for workers in (1, 2, 3):
+        order = [j.stem for j in _send_order(jobs, workers)]
+        assert order == (["verbund", *kommunen[:workers - 1], "strategie", *kommunen[workers - 1:],
+                          *own])
+    without = [j for j in jobs if j.kind != "verbund"]
+    assert [j.stem for j in _send_order(without, 2)] == ["strategie", *kommunen, *own]
