@@ -202,11 +202,13 @@ def test_no_early_workers_when_a_manifest_decides(tmp_path: Path, example: Path)
                               vorlage=None, kommune=None, jobs=1)
     assert _early_workers(args) is None
     args.force = True
-    pool = _early_workers(args)
+    starting = _early_workers(args)
     try:
+        assert starting is not None
+        pool = starting.get()  # started on a thread; waited for here
         assert pool is not None and len(pool._warm) == 1
         process = pool._warm[0].process
         assert process.is_alive()
     finally:
-        pool.close(now=True)
+        starting.close(now=True)
     assert not process.is_alive()

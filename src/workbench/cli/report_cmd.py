@@ -125,11 +125,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _early_workers(args: argparse.Namespace) -> Any:
-    """Workers whose kernels start while this process loads the knowledge base and builds the
-    jobs (0.3 CPU-s before the batch could start them), for a run that renders in any case: no
-    manifest in the output folder yet, or ``--force``. Otherwise (and with ``--scheduler``) the
-    batch decides after reading the manifest. None if nothing is started."""
-    from ..reports.batch import warm_pool
+    """Workers whose kernels start while this process loads the knowledge base, builds the jobs
+    and prepares, for a run that renders in any case: no manifest in the output folder yet, or
+    ``--force``. They are started on a thread (:class:`~workbench.reports.batch.StartingPool`):
+    forking them waits for the fork server's imports, this process does not. Otherwise (and with
+    ``--scheduler``) the batch decides after reading the manifest. None if nothing is started."""
+    from ..reports.batch import StartingPool
     from ..reports.jobs import TEMPLATES
     from ..reports.manifest import MANIFEST_NAME
 
@@ -140,7 +141,7 @@ def _early_workers(args: argparse.Namespace) -> Any:
     template_dir, kommune_template = _templates(args.vorlage)
     template = kommune_template or template_dir / TEMPLATES["kommune"]
     count = len(args.kommune) + 1 if args.kommune else (args.jobs or os.cpu_count() or 1)
-    return warm_pool(template, count, jobs_n=args.jobs)
+    return StartingPool(template, count, jobs_n=args.jobs)
 
 
 def _report(args: argparse.Namespace, pool: Any) -> int:

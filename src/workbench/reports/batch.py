@@ -18,6 +18,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -31,8 +32,8 @@ from .manifest import InputHasher, Manifest
 from .stopping import sigterm_unwinds
 from .summary import STATUS_CREATED, STATUS_FAILED, STATUS_SKIPPED, format_summary, index_html
 
-__all__ = ["BatchError", "BatchResult", "JobResult", "Prepared", "ReportJob", "jobs_for_repository",
-           "run_batch", "slugify", "template_imports", "warm_pool"]
+__all__ = ["BatchError", "BatchResult", "JobResult", "Prepared", "ReportJob", "StartingPool",
+           "jobs_for_repository", "run_batch", "slugify", "template_imports", "warm_pool"]
 
 FORMATS = ("html", "pdf")
 KINDS = ("kommune", "verbund", "strategie")
@@ -183,7 +184,9 @@ def run_batch(jobs: Sequence[ReportJob], *, out_dir: Path | str = "reports",
     """Render every job that is not up to date; see the module docstring.
 
     ``pool`` (optional): local workers the caller already started with :func:`warm_pool` (their
-    kernels start while the caller loads); used instead of starting them here, closed at the end.
+    kernels start while the caller loads), or a :class:`StartingPool` still starting them
+    (waited for only when the reports are sent, after ``prepare``); used instead of starting
+    them here, closed at the end.
 
     ``prepare`` (optional) computes what all reports share and what each one shows; it runs in
     this process while the local workers already start their kernels (when some report has to
@@ -234,12 +237,17 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
     log.info("Batch mit %d Berichten (%s) nach %s%s.", len(jobs), ",".join(fmts), out_dir,
              f" über {scheduler}" if scheduler else "")
     template_text: dict[Path, str] = {}
-    if pool is not None:
+    starting = pool if isinstance(pool, StartingPool) else None
+    if starting is None and pool is not None:
         pool.log = log  # started by the caller: its messages go to this batch's log
-    elif not scheduler and jobs and (force or not all(
+    elif pool is None and not scheduler and jobs and (force or not all(
             manifest.has_files(job.stem, [f"{job.stem}.{fmt}" for fmt in fmts]) for job in jobs)):
         pool = _warm_pool(jobs, jobs_n, log, template_text, cell_timeout)  # kernels start now
     prepared = _prepare(prepare, log)
+    if starting is not None:  # started on its thread while this process loaded and prepared
+        pool = starting.get()
+        if pool is not None:
+            pool.log = log
     hasher = InputHasher()
     results: dict[str, JobResult] = {}
     digests: dict[str, str] = {}
@@ -396,6 +404,34 @@ def warm_pool(template: Path, count: int, *, jobs_n: int | None, log: logging.Lo
         log.warning("Worker nicht vorab gestartet: %s", err)
         return None
     return pool
+
+
+class StartingPool:
+    """:func:`warm_pool` on a background thread. Forking the first worker waits until the fork
+    server has imported what workers and kernels need (about a CPU-second on this machine); the
+    thread waits for it, while the caller loads the knowledge base, builds the jobs and prepares
+    on the other core. Pass it to :func:`run_batch`, which takes the pool (:meth:`get`) only
+    when it sends the reports; :meth:`close` stops the workers if the batch never ran."""
+
+    def __init__(self, template: Path, count: int, *, jobs_n: int | None) -> None:
+        self._pool: Any = None
+        self._thread = threading.Thread(target=self._start, args=(template, count, jobs_n),
+                                        name="werkbench-worker-start", daemon=True)
+        self._thread.start()
+
+    def _start(self, template: Path, count: int, jobs_n: int | None) -> None:
+        self._pool = warm_pool(template, count, jobs_n=jobs_n)  # logs and returns None on errors
+
+    def get(self) -> Any:
+        """The started pool (None if starting it failed: the batch then starts its own)."""
+        self._thread.join()
+        return self._pool
+
+    def close(self, *, now: bool = False) -> None:
+        """Stop the workers unless :func:`run_batch` used or closed them (then a no-op)."""
+        pool = self.get()
+        if pool is not None:
+            pool.close(now=now)
 
 
 def _prepare(prepare: Callable[[], Prepared] | None, log: logging.Logger) -> Prepared:
