@@ -358,7 +358,13 @@ class Repository:
         """Knowledge-base version for report covers: a hash of exactly the files the report
         fingerprint covers (never git state: an untracked file or a new commit without content
         change would alter the cover without re-rendering it)."""
-        return f"Inhalt {self.content_hash()[:12]}"
+        return f"Inhalt {self.content_digest[:12]}"
+
+    @cached_property
+    def content_digest(self) -> str:
+        """:meth:`content_hash` of all files, computed once per loaded knowledge base (like
+        :attr:`version`; a report kernel needs it for the analysis key and the cover)."""
+        return self.content_hash()
 
     def content_hash(self, files: list[Path] | None = None) -> str:
         """SHA-256 over the knowledge-base files (paths and bytes), sorted."""

@@ -59,44 +59,49 @@ def _files_key(root: Path, bewertung: str | Path | None) -> str:
 
 
 def load_context(repository: str | Path, *, stand: str | dt.date | None = None,
-                 top_n: int | None = None, bewertung: str | Path | None = None
-                 ) -> ReportContext:
+                 top_n: int | None = None, bewertung: str | Path | None = None,
+                 loaded: Repository | None = None) -> ReportContext:
     """The repository and its analysis (memoized by content), with the report's parameters.
 
     ``bewertung`` names another scoring file (instead of ``bewertung.yaml``), e.g. to show a
-    Hauptausschuss the effect of different weights.
+    Hauptausschuss the effect of different weights. ``loaded``: the knowledge base at
+    ``repository`` as the caller just loaded it (used instead of loading it again).
     """
-    repo, analysis, top, _, _ = _loaded(repository, top_n, bewertung)
+    repo, analysis, top, _, _ = _loaded(repository, top_n, bewertung, loaded=loaded)
     when = stand if isinstance(stand, dt.date) else (
         dt.date.fromisoformat(stand) if stand else repo.verbund.stand)
     return ReportContext(repo, analysis, when, top)
 
 
 def shared_analysis(repository: str | Path, *, top_n: int | None = None,
-                    bewertung: str | Path | None = None) -> tuple[str, bytes]:
+                    bewertung: str | Path | None = None, loaded: Repository | None = None
+                    ) -> tuple[str, bytes]:
     """The batch-cache file name and JSON bytes of the analysis :func:`load_context` reads:
     a batch computes it once in its own process and puts it into the cache before any kernel
-    starts, so no report computes it."""
-    _, _, _, key, data = _loaded(repository, top_n, bewertung, keep_bytes=True)
+    starts, so no report computes it. ``loaded`` as in :func:`load_context`."""
+    _, _, _, key, data = _loaded(repository, top_n, bewertung, keep_bytes=True, loaded=loaded)
     return key, data
 
 
 def _loaded(repository: str | Path, top_n: int | None, bewertung: str | Path | None, *,
-            keep_bytes: bool = False) -> tuple[Repository, Analyse, int, str, bytes]:
+            keep_bytes: bool = False, loaded: Repository | None = None
+            ) -> tuple[Repository, Analyse, int, str, bytes]:
     """Memoized load + analysis; the JSON bytes are kept only when asked (a kernel at 4,935
-    administrations would otherwise hold them twice)."""
+    administrations would otherwise hold them twice). ``loaded`` is used instead of loading
+    ``repository`` again when it is the knowledge base of that folder."""
     root = Path(repository).resolve()
     key = (str(root), _files_key(root, bewertung), int(top_n or 0))
     if key in _MEMO and keep_bytes and not _MEMO[key][4]:
         del _MEMO[key]
     if key not in _MEMO:
-        repo = Repository.load(root)
+        repo = loaded if loaded is not None and Path(loaded.root).resolve() == root \
+            else Repository.load(root)
         if bewertung:
             from ..scoring_model import load_scoring_model
 
             repo.scoring = load_scoring_model(bewertung)
         top = int(top_n or repo.verbund.parameter.get("top_n") or 5)
-        state = repo.content_hash()[:24] + (
+        state = repo.content_digest[:24] + (
             hashlib.sha256(Path(bewertung).read_bytes()).hexdigest()[:12] if bewertung else "")
         name = f"analyse-{state}-top{top}.json"
         data = cached_bytes(name, lambda: _analysis_json(repo, top))

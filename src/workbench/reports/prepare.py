@@ -16,9 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .batch import Prepared
 from .jobs import TEMPLATES, ReportJob, installed_templates
+
+if TYPE_CHECKING:
+    from ..repository import Repository
 
 
 def _view_jobs(jobs: Sequence[ReportJob], top_n: int, kind: str) -> list[ReportJob]:
@@ -31,14 +35,17 @@ def _view_jobs(jobs: Sequence[ReportJob], top_n: int, kind: str) -> list[ReportJ
 
 
 def report_preparer(repository: str | Path, jobs: Sequence[ReportJob], *,
-                    stand: str | dt.date | None, top_n: int) -> Callable[[], Prepared]:
-    """The preparation step for :func:`~workbench.reports.batch.run_batch` (see module doc)."""
+                    stand: str | dt.date | None, top_n: int, loaded: Repository | None = None
+                    ) -> Callable[[], Prepared]:
+    """The preparation step for :func:`~workbench.reports.batch.run_batch` (see module doc).
+    ``loaded``: the knowledge base at ``repository`` as the caller loaded it to build the jobs
+    (then not loaded a second time)."""
 
     def prepare() -> Prepared:
         from ..report_content.data import load_context, shared_analysis
         from ..report_content.fingerprint import kommune_digests, strategy_digest, strategy_shown
 
-        name, data = shared_analysis(repository, top_n=top_n)
+        name, data = shared_analysis(repository, top_n=top_n, loaded=loaded)
         kommune_jobs = _view_jobs(jobs, top_n, "kommune")
         strategy_jobs = _view_jobs(jobs, top_n, "strategie")
         shown: dict[str, str] = {}
