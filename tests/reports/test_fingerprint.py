@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import EXAMPLE
 from workbench.report_content import load_context
 from workbench.report_content.fingerprint import (
+    cover_digest,
     kommune_digest,
     kommune_digests,
     rows_text,
@@ -51,6 +52,27 @@ def test_batch_and_kernel_compute_the_same_fingerprint(example: Path) -> None:
     batch = kommune_digests(ctx, keys)
     assert batch == {k: kommune_digest(ctx, k) for k in keys}  # one pass = one at a time
     assert len(set(batch.values())) == len(keys)
+
+
+def test_cover_shows_the_batch_fingerprint_of_its_own_report(example: Path,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    """In a batch the cover shows the fingerprint the parent computed for this report (passed in
+    WERKBENCH_FINGERPRINT as kind:kommune:sha256); for another Kommune, another kind or a value
+    that is no SHA-256 the kernel computes it itself."""
+    ctx = load_context(example)
+    grasberg, lilienthal = "033560002", "033560005"
+    given = "ab" * 32
+    monkeypatch.setenv("WERKBENCH_FINGERPRINT", f"kommune:{grasberg}:{given}")
+    assert cover_digest(ctx, grasberg) == given
+    assert cover_digest(ctx, lilienthal) == kommune_digest(ctx, lilienthal)
+    assert cover_digest(ctx, grasberg, "strategie") == strategie_digest(ctx, grasberg)
+    monkeypatch.setenv("WERKBENCH_FINGERPRINT", f"strategie:{grasberg}:{given}")
+    assert cover_digest(ctx, grasberg, "strategie") == given
+    assert cover_digest(ctx, grasberg) == kommune_digest(ctx, grasberg)
+    monkeypatch.setenv("WERKBENCH_FINGERPRINT", f"kommune:{grasberg}:<script>")
+    assert cover_digest(ctx, grasberg) == kommune_digest(ctx, grasberg)
+    monkeypatch.delenv("WERKBENCH_FINGERPRINT")
+    assert cover_digest(ctx, grasberg) == kommune_digest(ctx, grasberg) != given
 
 
 @pytest.mark.slow

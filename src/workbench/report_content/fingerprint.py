@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,12 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..reports.cache import FINGERPRINT_ENV_VAR
 from .data import ReportContext
 from .fmt import number
 
 VIEW_FORMAT = "werkbench-kommunenansicht-1"
 STRATEGY_FORMAT = "werkbench-strategieansicht-1"
 _AVERAGES: list[tuple[pd.DataFrame, dict[str, float], pd.DataFrame]] = []
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def verbund_averages(ctx: ReportContext) -> pd.DataFrame:
@@ -239,6 +243,17 @@ def kommune_digest(ctx: ReportContext, kommune: str) -> str:
         averages=displayed_averages(verbund_averages(ctx), top), hints=listed_hints(ctx, top),
         strategy_hours=_hours_text(_strategy_hours(ctx), kommune))
     return view_digest(view)
+
+
+def cover_digest(ctx: ReportContext, kommune: str, kind: str = "kommune") -> str:
+    """The fingerprint the cover of a Kommune's report (``kind`` "kommune") or strategy report
+    ("strategie") shows: in a batch the one its parent computed for this very report (the
+    manifest's, passed as ``kind:kommune:sha256`` in ``WERKBENCH_FINGERPRINT``), else
+    :func:`kommune_digest` / :func:`strategie_digest` computed here (the same value)."""
+    given = os.environ.get(FINGERPRINT_ENV_VAR, "").split(":")
+    if len(given) == 3 and given[:2] == [kind, kommune] and _SHA256.fullmatch(given[2]):
+        return given[2]
+    return strategie_digest(ctx, kommune) if kind == "strategie" else kommune_digest(ctx, kommune)
 
 
 def kommune_digests(ctx: ReportContext, kommunen: Iterable[str]) -> dict[str, str]:

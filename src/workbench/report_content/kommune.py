@@ -21,7 +21,7 @@ from ..reports.cache import Busy, cache_dir, cached_text, only_if_free
 from . import printed_map
 from .changes import MATCHING_NOTE, deviations_from_verbund, ist_soll_changes
 from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metrics
-from .fingerprint import kommune_digest, verbund_averages
+from .fingerprint import cover_digest, verbund_averages
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
 from .indicators import comparison, digital_tiles
 from .mapparts import MapParts, fits_landscape
@@ -60,7 +60,7 @@ def cover(ctx: ReportContext, kommune: str) -> str:
     return (EXTRA_CSS + f"<h1>Digitalisierungspotenzial: {esc(row['name'])}</h1>"
             f"<p class='untertitel'>{esc(verbund.name)} · Stand {esc(ctx.stand_text)}</p>"
             f"<p>{esc(row['typ'])}, amtlicher Schlüssel {esc(kommune)}, {einwohner}.<br>"
-            f"<span class='klein'>Wissensbasis: Inhalt {esc(kommune_digest(ctx, kommune)[:12])}"
+            f"<span class='klein'>Wissensbasis: Inhalt {esc(cover_digest(ctx, kommune)[:12])}"
             " · erstellt mit der "
             f"Prozess-Werkbench {esc(__version__)}</span></p>{notice}"
             f"{unusable_models_box(ctx, kommune)}")

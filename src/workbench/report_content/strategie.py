@@ -121,9 +121,9 @@ def _version(ctx: ReportContext, kommune: str | None) -> str:
     (what the report shows), for the Verbund the hash of all files."""
     if kommune is None:
         return ctx.repo.version
-    from .fingerprint import strategie_digest
+    from .fingerprint import cover_digest
 
-    return f"Inhalt {strategie_digest(ctx, kommune)[:12]}"
+    return f"Inhalt {cover_digest(ctx, kommune, 'strategie')[:12]}"
 
 
 def key_results_progress(sctx: StrategyContext) -> tuple[str, int]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write_bytes, atomic_write_text
+from .cache import FINGERPRINT_ENV_VAR
 from .jobs import ReportJob, jobs_for_repository, slugify, source_date_epoch, template_imports
 from .manifest import InputHasher, Manifest
 from .stopping import sigterm_unwinds
@@ -278,6 +279,9 @@ def _run_locked(jobs: Sequence[ReportJob], out_dir: Path, fmts: list[str], log: 
         text = template_text[path]
         env = {"WERKBENCH_CACHE_DIR": str(cache.resolve()) if cache else "",
                "WERKBENCH_INPUTS_SHA256": hasher.inputs_digest(job.inputs)}
+        if job.fingerprint is None and job.stem in prepared.shown:  # the cover shows it
+            env[FINGERPRINT_ENV_VAR] = (f"{job.kind}:{job.parameters.get('kommune')}:"
+                                        f"{prepared.shown[job.stem]}")
         epoch = source_date_epoch(job.parameters.get("stand"))
         if epoch:
             env["SOURCE_DATE_EPOCH"] = epoch

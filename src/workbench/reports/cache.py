@@ -43,6 +43,10 @@ T = TypeVar("T")
 
 ENV_VAR = "WERKBENCH_CACHE_DIR"
 INPUTS_ENV_VAR = "WERKBENCH_INPUTS_SHA256"
+#: Set by the batch for a report whose fingerprint its parent computed (``kind:kommune:sha256``,
+#: see :func:`workbench.report_content.fingerprint.cover_digest`): the cover shows it instead of
+#: computing it again in the kernel.
+FINGERPRINT_ENV_VAR = "WERKBENCH_FINGERPRINT"
 MEMO_SIZE = 4
 _memo: dict[str, Any] = {}
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
