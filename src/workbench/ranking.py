@@ -37,14 +37,18 @@ QUADRANT_THRESHOLD = 50.0
 VERBUND_KEY = "Verbund"
 
 
-def codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Integer codes in sorted-id order and the sorted ids (fast for categoricals)."""
+def codes(series: pd.Series, dtype: type = np.int64) -> tuple[np.ndarray, list[str]]:
+    """Integer codes in sorted-id order and the sorted ids (fast for categoricals).
+    ``dtype``: of the codes (int32 halves the memory of 2.8 million rows; int64 where rows
+    reach 2³¹)."""
+    if len(series) >= 2**31:
+        dtype = np.int64
     if isinstance(series.dtype, pd.CategoricalDtype):
         cats = [str(c) for c in series.cat.categories]
         if cats == sorted(cats):
-            return series.cat.codes.to_numpy(np.int64), cats
+            return series.cat.codes.to_numpy(dtype), cats
     found, uniques = pd.factorize(series.astype(str), sort=True)
-    return found.astype(np.int64), [str(u) for u in uniques]
+    return found.astype(dtype), [str(u) for u in uniques]
 
 
 @dataclass(slots=True)
@@ -104,18 +108,26 @@ def normalize_within(values: np.ndarray, groups: np.ndarray, model: ScoringModel
     (average rank − 1) / (known values − 1). Values ≤ 0 get lo in both methods."""
     lo, hi = model.scale.min, model.scale.max
     known = ~np.isnan(values)
-    pos = np.where(known, np.maximum(values, 0.0), np.nan)
+    pos = np.maximum(values, 0.0)  # NaN stays NaN
     if model.normalization == "rang":
         frame = pd.DataFrame({"g": groups, "x": pos})
         rank = frame.groupby("g")["x"].rank(method="average").to_numpy(float)
         count = frame.groupby("g")["x"].transform("count").to_numpy(float)
         share = np.where(count > 1, (rank - 1.0) / np.maximum(count - 1.0, 1.0),
                          (pos > 0).astype(float))
-    else:
-        gmax = _group_max(pos, groups)
-        share = np.where(gmax > 0, pos / np.where(gmax > 0, gmax, 1.0), 0.0)
-    share = np.where(pos > 0, share, 0.0)
-    return np.where(known, lo + (hi - lo) * share, np.nan)
+    else:  # share = x / group maximum where that is > 0, else 0 (in place: 2.8 M rows)
+        share = _group_max(pos, groups)
+        empty = ~(share > 0)
+        np.copyto(share, 1.0, where=empty)
+        np.divide(pos, share, out=share)
+        np.copyto(share, 0.0, where=empty)
+        del empty
+    np.copyto(share, 0.0, where=~(pos > 0))
+    del pos
+    share *= hi - lo  # lo + (hi − lo) · share, NaN where unknown
+    share += lo
+    np.copyto(share, np.nan, where=~known)
+    return share
 
 
 def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -124,14 +136,15 @@ def _group_max(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
         starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
         return np.repeat(np.fmax.reduceat(values, starts), np.diff(np.r_[starts, len(groups)]))
     frame = pd.DataFrame({"g": groups, "x": values})
-    return frame.groupby("g")["x"].transform("max").to_numpy(float)
+    return np.array(frame.groupby("g")["x"].transform("max"), dtype=float)  # own, writable
 
 
 def criterion_values(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
                      model: ScoringModel) -> CriterionValues:
     """All criterion values of the frame's rows, normalized and direction-adjusted."""
-    k_codes, _ = codes(frame["kommune"])
-    l_codes, leistungen = codes(frame["leistung"])
+    # int32: the codes live as long as the criterion values, through the whole sensitivity
+    k_codes, _ = codes(frame["kommune"], np.int32)
+    l_codes, leistungen = codes(frame["leistung"], np.int32)
     rated, warnings = ratings_matrix(bewertungen, model, leistungen)
     lo, hi = model.scale.min, model.scale.max
     comp = model.computed
@@ -403,17 +416,23 @@ def sensitivity_columns(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
     cells = grid >= 0
     rows = grid[cells]
     del grid
-    p_top, r_min, r_max = (np.full(len(frame), np.nan) for _ in range(3))
-    for out, counts, add in ((p_top, stats.top_count, 0), (r_min, stats.rank_min, 1),
-                             (r_max, stats.rank_max, 1)):
-        picked = counts[cells].astype(float)
-        if add:
-            picked += add
+    # one column at a time, each statistic dropped once it is in its column (the peak memory
+    # of the national analysis is here); the counts go into the column as they are and the
+    # column is divided (ranks: + 1) in place, unranked rows stay NaN
+    counted, per_cell = stats.counted_draws, [stats.top_count, stats.rank_min, stats.rank_max]
+    del stats
+    columns = []
+    for k in range(3):
+        out = np.full(len(frame), np.nan)
+        out[rows] = per_cell[k][cells]
+        per_cell[k] = None
+        if k:
+            out += 1.0
         else:
-            picked /= stats.counted_draws
-        out[rows] = picked
-        del picked
-    del stats, rows, cells
+            out /= counted
+        columns.append(out)
+    del rows, cells
+    p_top, r_min, r_max = columns
     robust = (p_top >= robust_threshold) | (p_top <= 1.0 - robust_threshold)  # NaN → False
     return {"p_top": p_top, "rang_min": r_min, "rang_max": r_max, "robust": robust}
 
@@ -497,16 +516,17 @@ class _DrawScores:
         if not self.neutral or grid.shape[1] != n_leist or grid.size == 0:
             return 0
         cells = grid >= 0
-        rows, place = grid[cells], np.nonzero(cells)[1]
+        ranked = max(int(np.count_nonzero(cells)), 1)
         sample = np.unique(np.linspace(0, grid.shape[0] - 1, 65).astype(np.intp))
-        odd = np.zeros(len(rows), dtype=bool)
+        odd = np.zeros(grid.shape, dtype=bool)  # per cell (its place is its Leistung)
         refs = []
         for j in range(self.cv.computed.shape[1]):
-            col = np.nan_to_num(self.cv.computed[:, j], nan=self.mid, posinf=np.inf,
-                                neginf=-np.inf)
-            ref = _lower_median(np.where(cells[sample], col[grid[sample]], np.nan))
-            odd |= col[rows].view(np.uint64) != ref[place].view(np.uint64)
-            if odd.mean() > limit:
+            col = self.cv.computed[:, j][grid]  # empty cells (-1) are masked below
+            np.nan_to_num(col, copy=False, nan=self.mid, posinf=np.inf, neginf=-np.inf)
+            ref = _lower_median(np.where(cells[sample], col[sample], np.nan))
+            odd |= col.view(np.uint64) != ref.view(np.uint64)[None, :]
+            del col
+            if np.count_nonzero(odd & cells) / ranked > limit:
                 break
             refs.append(ref)
         if refs:
