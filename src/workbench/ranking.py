@@ -720,7 +720,7 @@ class _PerLeistung:
     rows one after another into the column totals, starting from 0.0 — the same additions in
     the same order as ``bincount``, so the same bits, without its per-row scatter."""
 
-    def __init__(self, l_codes: np.ndarray, n: int, weights: np.ndarray) -> None:
+    def __init__(self, l_codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> None:
         self.l_codes, self.n, self.weights = l_codes, n, weights
         self._rows: np.ndarray | None = None
         self._positive: np.ndarray | None = None
@@ -766,6 +766,7 @@ class _PerLeistung:
         values where no row has a weight; NaN where nothing is known."""
         known = ~np.isnan(values)
         if self._positive is None:  # the weights ≥ 0 (NaN → 0), shared by every column
+            assert self.weights is not None, "weighted_mean needs weights"
             self._positive = np.maximum(np.nan_to_num(self.weights), 0.0)
         if known.all():
             if self._w is None:
@@ -860,11 +861,11 @@ def efa_candidates(frame: pd.DataFrame, min_members: int = EFA_MIN_MEMBERS,
     saved = np.nan_to_num(frame["stunden_gespart"].to_numpy(float))
     has_cases = frame["fallzahl"].to_numpy(float) > 0
     per_case = np.where(has_cases, frame["minuten_gespart_je_fall"].to_numpy(float), np.nan)
-    members = np.bincount(l_codes, has_cases, minlength=n).astype(np.int64)
-    saving = np.bincount(l_codes, has_cases & (saved > 0), minlength=n).astype(np.int64)
-    soll = np.bincount(l_codes, frame["soll_modell"].to_numpy(bool), minlength=n) > 0
-    own = np.bincount(l_codes, (frame["ist_modell"] == "eigen").to_numpy(bool),
-                      minlength=n).astype(np.int64)
+    sums = _PerLeistung(l_codes, n)
+    members = sums.sum(has_cases).astype(np.int64)
+    saving = sums.sum(has_cases & (saved > 0)).astype(np.int64)
+    soll = sums.sum(frame["soll_modell"].to_numpy(bool)) > 0
+    own = sums.sum((frame["ist_modell"] == "eigen").to_numpy(bool)).astype(np.int64)
     result = pd.DataFrame({
         "leistung": leistungen,
         "mitglieder_mit_faellen": members,
@@ -872,11 +873,11 @@ def efa_candidates(frame: pd.DataFrame, min_members: int = EFA_MIN_MEMBERS,
         "eigene_ist_varianten": own,
         "min_minuten_gespart_je_fall": pd.Series(per_case).groupby(l_codes).min()
         .reindex(range(n)).to_numpy(),
-        "stunden_gespart": np.bincount(l_codes, saved, minlength=n),
+        "stunden_gespart": sums.sum(saved),
         "soll_modell": soll,
     })
-    complete = (np.bincount(l_codes, has_cases & ~frame["vollstaendig"].to_numpy(bool),
-                            minlength=n) == 0) if "vollstaendig" in frame else np.ones(n, bool)
+    complete = (sums.sum(has_cases & ~frame["vollstaendig"].to_numpy(bool)) == 0
+                if "vollstaendig" in frame else np.ones(n, bool))
     total = result["stunden_gespart"].to_numpy(float)
     result["efa_kandidat"] = soll & complete & (saving >= min_members) & (total > min_hours)
     result["begruendung"] = [

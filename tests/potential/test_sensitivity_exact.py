@@ -269,15 +269,18 @@ def test_verbund_gap_texts_as_before(national) -> None:
 
 def test_verbund_table_sums_as_bincount(national, monkeypatch) -> None:
     """On the national frame (Kommunen × Leistungen in row order) the Verbund's sums and
-    Fallzahl-weighted means are column sums of that table; they equal, bit for bit, the
-    per-row ``bincount`` used for any other row order, with gaps (NaN) in many columns."""
+    Fallzahl-weighted means and the EfA table's counts and hours are column sums of that
+    table; they equal, bit for bit, the per-row ``bincount`` used for any other row order,
+    with gaps (NaN) in many columns."""
     frame = national["frame"]
     assert ranking._tiled(ranking.codes(frame["leistung"])[0], len(national["leistungen"]))
     assert frame["stunden_gespart"].isna().any() and frame["minuten_soll"].isna().any()
-    table = ranking.verbund_frame(frame)
+    table = ranking.verbund_frame(frame), ranking.efa_candidates(frame, 3, 10.0)
     monkeypatch.setattr(ranking, "_tiled", lambda l_codes, n: 0)
-    rows = ranking.verbund_frame(frame)
-    pd.testing.assert_frame_equal(table, rows, check_exact=True)
+    rows = ranking.verbund_frame(frame), ranking.efa_candidates(frame, 3, 10.0)
+    for ours, before in zip(table, rows, strict=True):
+        pd.testing.assert_frame_equal(ours, before, check_exact=True)
+    assert table[1]["efa_kandidat"].any() and not table[1]["efa_kandidat"].all()
     assert not ranking._tiled(np.array([0, 1, 1, 0]), 2)  # not in code order: bincount
     assert not ranking._tiled(np.array([0, 1, 0]), 2)
 
