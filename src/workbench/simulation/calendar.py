@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,11 +97,14 @@ class WorkCalendar:
     # ``cum`` and ``base`` as numpy arrays for :meth:`to_calendar_array` (made once)
     cum_array: np.ndarray = field(init=False, repr=False, compare=False)
     base_array: np.ndarray = field(init=False, repr=False, compare=False)
+    #: :meth:`after_calendar_delay` with the tables bound as locals (the engine's hot path)
+    delay_end: Callable[[float, float], float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", tuple(d * DAY + s for d, s in
                                                zip(self.open_day, self.open_start, strict=True)))
         object.__setattr__(self, "cumf", tuple(float(x) for x in self.cum))
+        object.__setattr__(self, "delay_end", _delay_end_function(self))
         for name, values in (("cum_array", self.cum), ("base_array", self.base)):
             array = np.asarray(values, dtype=np.int64)
             array.flags.writeable = False
@@ -210,27 +213,44 @@ class WorkCalendar:
         """Working minute at which a wait of ``minutes`` calendar minutes started at ``w`` ends:
         ``max(w, to_work(to_calendar(w) + minutes))``, written out in one function (the
         simulation calls it for every Liegezeit; the same arithmetic, the same floats)."""
-        cum, days = self.cumf, len(self.open_day)
-        i = bisect.bisect_right(cum, w) - 1
+        return self.delay_end(w, minutes)
+
+
+def _delay_end_function(cal: WorkCalendar) -> Callable[[float, float], float]:
+    """:meth:`WorkCalendar.after_calendar_delay` of ``cal`` with its tables bound as locals."""
+    cum, days, base, next_work, open_day, open_start, open_len = \
+        cal.cumf, len(cal.open_day), cal.base, cal.next_work, cal.open_day, cal.open_start, \
+        cal.open_len
+    last, after, bisect_right = cum[-1], len(cal.next_work), bisect.bisect_right
+
+    def delay_end(w: float, minutes: float) -> float:
+        # max(w, end) spelt ``end if end > w else w``: the same value, no builtin call
+        i = bisect_right(cum, w) - 1
         if i >= days:
             i = days - 1
         elif i > 0 and w == cum[i]:
             i -= 1
-        c = self.base[i] + (w - cum[i]) + minutes
-        day = int(c // DAY)
-        if day >= len(self.next_work):
-            return max(w, cum[-1])
-        j = self.next_work[day]
-        if j >= days:
-            return max(w, cum[-1])
-        if self.open_day[j] == day:
-            offset = c - day * DAY - self.open_start[j]
-            if offset <= 0:
-                return max(w, cum[j])
-            if offset < self.open_len[j]:
-                return max(w, cum[j] + offset)
-            return max(w, cum[j + 1])
-        return max(w, cum[j])
+        c = base[i] + (w - cum[i]) + minutes  # to_calendar(w) + minutes
+        day = int(c // DAY)  # to_work(c):
+        if day >= after:
+            end = last
+        else:
+            j = next_work[day]
+            if j >= days:
+                end = last
+            elif open_day[j] == day:
+                offset = c - day * DAY - open_start[j]
+                if offset <= 0:
+                    end = cum[j]
+                elif offset < open_len[j]:
+                    end = cum[j] + offset
+                else:
+                    end = cum[j + 1]
+            else:
+                end = cum[j]
+        return end if end > w else w
+
+    return delay_end
 
 
 def _hm(minutes: int) -> str:

@@ -320,6 +320,7 @@ class Engine:
             acc.random
         triangular = self.distribution == "dreieck"
         period_end, wake, own, current = self.period_end, self._wake, self._own, self._current
+        pools, start, delay_end = self.pools, self._start, cal.delay_end
         while True:
             step = steps[at]
             if step.join:
@@ -348,10 +349,10 @@ class Engine:
                     acc.cost[i] += minutes * step.rate
                 if step.role is None:
                     yield minutes if own else timeout(minutes)
-                elif self.plain:
-                    yield from self._work_plain(self.pools[step.role], acc, i, minutes)
+                elif not own:
+                    yield from self._work_plain(pools[step.role], acc, i, minutes)
                 else:
-                    pool = self.pools[step.role]
+                    pool = pools[step.role]
                     seats = pool.resource
                     if seats.free > 0 and not seats.waiting:
                         seats.free -= 1  # no wait: _account's booking without the queue
@@ -383,7 +384,7 @@ class Engine:
                 yield from self._container(step.inner, acc, rng, i)
             if step.wait > 0:
                 now = env._now
-                end = cal.after_calendar_delay(now, step.wait)
+                end = delay_end(now, step.wait)
                 if end > now:
                     yield (end - now) if own else timeout(end - now)
             route = step.route
@@ -400,12 +401,12 @@ class Engine:
                 break
             for extra in nxt[1:]:
                 run.active += 1
-                self._start(self._token(c, extra, run, acc, rng, i, _BRANCH))
+                start(self._token(c, extra, run, acc, rng, i, _BRANCH))
             at = nxt[0]
         run.active -= 1
         if main == _BRANCH:
             if run.active == 0 and run.done is not None:
-                self._wake(run.done)
+                wake(run.done)
             return
         if run.active:  # other tokens still run: wait for the last of them
             run.done = current[0] if own else env.event()  # woken by the last token
