@@ -28,6 +28,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import entrypoints
@@ -144,7 +145,7 @@ class WarmKernel:
         try:
             kc = km.client()
             kc.start_channels()
-            await kc.wait_for_ready(timeout=startup_timeout)
+            await _wait_until_ready(km, kc, startup_timeout)
             kc.allow_stdin = False
             self.kc = kc
             await self._run(_INSTALL.format(src=_STATE_SOURCE, preload=preload), startup_timeout)
@@ -208,6 +209,32 @@ class WarmKernel:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # already dead or loop gone: kill the process
             _kill(getattr(km.provisioner, "pid", None) if km.provisioner else None)
+
+
+async def _wait_until_ready(km: Any, kc: Any, timeout: float) -> None:
+    """``kc.wait_for_ready`` without its idle end: the kernel answers ``kernel_info`` on the
+    shell channel and something arrives on IOPub (so its subscription is connected and no
+    output of the first report can be lost). jupyter_client then drains IOPub until 0.2 s pass
+    without a message – 0.2 s of nothing at every kernel start, on the batch's critical path.
+    The messages left on IOPub belong to the kernel_info request; the notebook client skips
+    messages of other requests."""
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:  # the reply to this request or to an earlier one (a slow start)
+            reply = await kc.get_shell_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply.get("msg_type") == "kernel_info_reply":
+            try:
+                await kc.get_iopub_msg(timeout=0.2)
+                return
+            except Empty:
+                pass  # IOPub not connected yet: ask again
+        if not await km.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
 def _kernel_env() -> dict[str, str]:
