@@ -324,7 +324,7 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
     parts = ["<h2>Die wichtigsten Leistungen im Einzelnen</h2>", ""]
     drawings = []
     rows = list(top_rows(ctx, kommune).itertuples())
-    _draw_free_maps_first(ctx, kommune, rows)
+    early = _draw_free_maps_first(ctx, kommune, rows)
     for n, r in enumerate(rows, 1):
         ist = model_metrics(ctx, r.leistung, "ist", kommune)
         soll = model_metrics(ctx, r.leistung, "soll", None)
@@ -335,7 +335,9 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
         # on paper side by side (two columns), on screen one below the other
         parts.append(f"<div class='nebeneinander'><div>{steckbrief_box(ctx, r.leistung)}</div>"
                      f"<div>{metrics}</div></div>")
-        drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
+        got = early.get(n, {})
+        drawn = got["map"] if "map" in got else _comparison_map(ctx, r.leistung, kommune,
+                                                                 _map_key(n))
         if isinstance(drawn, str):
             parts.append(f"<p class='hinweis'>{esc(drawn)}</p>")
         else:
@@ -343,8 +345,8 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
             parts.append("<figure class='grafik karte nur-bildschirm'>"
                          f"{drawn.screen(f'IST/SOLL-Vergleich: {r.leistung_name}')}"
                          f"<figcaption>{esc(_map_caption(own))}</figcaption></figure>")
-            printed = printed_map.drawing(ctx.repo.model(r.leistung, "ist", kommune),
-                                       ctx.repo.model(r.leistung, "soll"))
+            printed = got["druck"] if "druck" in got else printed_map.drawing(
+                ctx.repo.model(r.leistung, "ist", kommune), ctx.repo.model(r.leistung, "soll"))
             drawings.append(printed)
             parts.append(printed_map.figure(printed, f"Karte {n}: {r.leistung_name}",
                                          "IST: " + _ist_source(own)))
@@ -355,24 +357,28 @@ def leistung_details(ctx: ReportContext, kommune: str) -> str:
     return "".join(parts)
 
 
-def _draw_free_maps_first(ctx: ReportContext, kommune: str, rows: list[Any]) -> None:
+def _draw_free_maps_first(ctx: ReportContext, kommune: str, rows: list[Any]
+                          ) -> dict[int, dict[str, Any]]:
     """In a batch: render first the maps of ``rows`` that no other kernel is rendering right now
     (the kernels' reports show mostly the same maps in the same order; each kernel then draws
     other maps instead of waiting). The report is assembled afterwards, in its order, from the
-    stored maps: the same bytes as without this step."""
+    stored maps: the same bytes as without this step. Returns per row number what it got
+    (``map``: the screen map or the note why there is none, ``druck``: the print drawing), so
+    the report does not hash, check and read them a second time."""
+    got: dict[int, dict[str, Any]] = {}
     if cache_dir() is None:
-        return
+        return got
     with only_if_free():
         for n, r in enumerate(rows, 1):
-            try:
-                drawn = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
-            except Busy:  # the other kernel draws it; so the models are drawable
-                drawn = None
-            if isinstance(drawn, str):
+            mine = got.setdefault(n, {})
+            with contextlib.suppress(Busy):  # the other kernel draws it: the models are drawable
+                mine["map"] = _comparison_map(ctx, r.leistung, kommune, _map_key(n))
+            if isinstance(mine.get("map"), str):
                 continue
             with contextlib.suppress(Busy):
-                printed_map.drawing(ctx.repo.model(r.leistung, "ist", kommune),
-                                    ctx.repo.model(r.leistung, "soll"))
+                mine["druck"] = printed_map.drawing(ctx.repo.model(r.leistung, "ist", kommune),
+                                                    ctx.repo.model(r.leistung, "soll"))
+    return got
 
 
 def _metrics_table(ctx: ReportContext, ist: ModelMetrics, soll: ModelMetrics, r: object,
