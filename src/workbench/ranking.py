@@ -413,9 +413,14 @@ def sensitivity_columns(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
     stats = rank_stats(grid, score, draws + 1, top, nonnegative=score.nonnegative,
                        aligned=aligned, threads=threads)
     del score
-    cells = grid >= 0
-    rows = grid[cells]
-    del grid
+    flat = grid.reshape(-1)
+    # the national frame: the grid is the frame's own table (cell i holds row i or nothing),
+    # so the statistics are the columns as they lie, with NaN in the empty cells
+    own = len(flat) == len(frame) and bool(
+        ((flat == np.arange(len(flat), dtype=flat.dtype)) | (flat < 0)).all())
+    cells = flat >= 0
+    rows, empty = (None, np.flatnonzero(~cells)) if own else (flat[cells], None)
+    del grid, flat
     # one column at a time, each statistic dropped once it is in its column (the peak memory
     # of the national analysis is here); the counts go into the column as they are and the
     # column is divided (ranks: + 1) in place, unranked rows stay NaN
@@ -423,15 +428,19 @@ def sensitivity_columns(frame: pd.DataFrame, bewertungen: pd.DataFrame | None,
     del stats
     columns = []
     for k in range(3):
-        out = np.full(len(frame), np.nan)
-        out[rows] = per_cell[k][cells]
+        if rows is None:
+            out = per_cell[k].reshape(-1).astype(np.float64)
+            out[empty] = np.nan
+        else:
+            out = np.full(len(frame), np.nan)
+            out[rows] = per_cell[k].reshape(-1)[cells]
         per_cell[k] = None
         if k:
             out += 1.0
         else:
             out /= counted
         columns.append(out)
-    del rows, cells
+    del rows, cells, empty
     p_top, r_min, r_max = columns
     robust = (p_top >= robust_threshold) | (p_top <= 1.0 - robust_threshold)  # NaN → False
     return {"p_top": p_top, "rang_min": r_min, "rang_max": r_max, "robust": robust}

@@ -52,6 +52,20 @@ def test_national_frame_identical_to_before(national, top) -> None:
     assert 0 < ours.loc[ranked, "robust"].mean() < 1
 
 
+def test_rows_in_another_order_and_a_kommune_without_cases_identical_to_before(national) -> None:
+    """Rows shuffled and one Kommune without any case: the grid is not the frame's own table
+    (its columns are scattered back to the rows), still the same results as before."""
+    frame = national["frame"]
+    first = frame["kommune"].iloc[0]
+    frame = frame.assign(fallzahl=frame["fallzahl"].where(frame["kommune"] != first, 0.0))
+    frame = frame.sample(frac=1.0, random_state=3)
+    ours, before = _both(frame, national["ratings"], national["model"], top=5, draws=40,
+                         seed=bench_potential.SEED)
+    pd.testing.assert_frame_equal(ours, before, check_exact=True)
+    assert ours.loc[frame["kommune"] == first, "p_top"].isna().all()
+    assert ours["p_top"].notna().sum() > 30_000
+
+
 def test_per_leistung_prefix_and_its_exceptions_identical_to_before(national) -> None:
     """The digital share and the OZG gap are one value per Leistung in most Kommunen and are
     folded into a per-Leistung prefix; rows that differ (a Kommune with its own
