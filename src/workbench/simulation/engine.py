@@ -73,8 +73,9 @@ class Stream:
 _BRANCH, _INNER, _CASE = 0, 1, 2
 #: arrivals a stream turns into Python floats at a time (all at once: ~32 bytes per case)
 _ARRIVALS_CHUNK = 4096
-#: queue waits a stream keeps in working minutes before converting them (24 bytes each)
-_WAITS_BLOCK = 16384
+#: queue waits a stream keeps in working minutes before converting them (three list slots
+#: each; lists, as a list append is cheaper than an array('d') store, which parses its value)
+_WAITS_BLOCK = 4096
 
 
 class _Run:
@@ -460,9 +461,9 @@ class _Cases:
         self.queue_work = array("d", [0.0]) * n
         self.handling = array("d", [0.0]) * n
         self.cost = array("d", [0.0]) * n
-        self.wait_case = array("q")
-        self.wait_start = array("d")
-        self.wait_end = array("d")
+        self.wait_case: list[int] = []
+        self.wait_start: list[float] = []
+        self.wait_end: list[float] = []
 
     def wait(self, i: int, t0: float, t1: float) -> None:
         """Case ``i`` waited in a queue from working minute ``t0`` to ``t1``."""
@@ -476,9 +477,10 @@ class _Cases:
         if not self.wait_case:
             return
         to_cal = self.cal.to_calendar_array
-        length = to_cal(np.frombuffer(self.wait_end)) - to_cal(np.frombuffer(self.wait_start))
-        np.add.at(self.queue_cal, np.frombuffer(self.wait_case, dtype=np.int64), length)
-        self.wait_case, self.wait_start, self.wait_end = array("q"), array("d"), array("d")
+        length = to_cal(np.array(self.wait_end, dtype=float)) \
+            - to_cal(np.array(self.wait_start, dtype=float))
+        np.add.at(self.queue_cal, np.array(self.wait_case, dtype=np.int64), length)
+        self.wait_case, self.wait_start, self.wait_end = [], [], []
 
     def store(self, s: Stream) -> None:
         self.add_waits()
