@@ -10,6 +10,7 @@ process whose rate follows the profile — the usual assumption for independent 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,12 +79,23 @@ def arrival_times(cases: int, season: Season, cal: WorkCalendar,
     days = cal.working_days
     if cases <= 0 or days == 0:
         return np.zeros(0)
+    day = rng.choice(days, size=cases, p=day_probabilities(season, cal))
+    start = np.asarray(cal.cum[:days], dtype=float)[day]
+    length = np.asarray(cal.open_len[:days], dtype=float)[day]
+    return np.sort(start + rng.random(cases) * length)
+
+
+@functools.lru_cache(maxsize=256)
+def day_probabilities(season: Season, cal: WorkCalendar) -> np.ndarray:
+    """Probability that a case arrives on each working day of the year: the day's season
+    weight times its working minutes, normalised (read-only; made once per season and
+    calendar – every stream of every scenario with the same profile shares it)."""
+    days = cal.working_days
     first = dt.date(cal.year, 1, 1)
     weights = np.array([season.weight(first + dt.timedelta(days=cal.open_day[j]))
                         * cal.open_len[j] for j in range(days)], dtype=float)
     if weights.sum() <= 0:
         weights = np.array(cal.open_len[:days], dtype=float)
-    day = rng.choice(days, size=cases, p=weights / weights.sum())
-    start = np.asarray(cal.cum[:days], dtype=float)[day]
-    length = np.asarray(cal.open_len[:days], dtype=float)[day]
-    return np.sort(start + rng.random(cases) * length)
+    probabilities = weights / weights.sum()
+    probabilities.flags.writeable = False
+    return probabilities
