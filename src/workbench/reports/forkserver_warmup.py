@@ -19,6 +19,32 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import sys
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def _output_discarded() -> Iterator[None]:
+    """Standard output and error (the descriptors too) to ``/dev/null`` meanwhile: the fork
+    server shares the terminal of ``workbench report``, and importing the kernel's modules talks
+    there (debugpy warns about frozen modules), as a launched kernel does into its own log."""
+    saved = [os.dup(1), os.dup(2)]
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, null):
+            os.close(fd)
 
 
 def warm_up() -> None:
@@ -37,7 +63,7 @@ def warm_up() -> None:
 
         cell = new_code_cell("1", outputs=[new_output("stream", name="stdout", text="1")])
         nbformat.reads(nbformat.writes(new_notebook(cells=[cell])), as_version=4)
-    with contextlib.suppress(Exception):
+    with contextlib.suppress(Exception), _output_discarded():
         from .kernel_fork import KERNEL_MODULES
         from .kernel_state import import_preload
 
