@@ -205,10 +205,26 @@ class WarmKernel:
         if kc is not None:
             with contextlib.suppress(Exception):
                 kc.stop_channels()
+        _kill_and_reap(km)
         try:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # already dead or loop gone: kill the process
             _kill(getattr(km.provisioner, "pid", None) if km.provisioner else None)
+
+
+def _kill_and_reap(km: Any) -> None:
+    """SIGKILL the kernel's process group and wait (at most 2 s) until the kernel is gone.
+    ``shutdown_kernel(now=True)`` kills it as well, but then checks at once whether it is gone
+    and, as it never is yet, sleeps 0.1 s before it looks again: 0.1 s at the end of every batch,
+    after its last report. Here the wait returns as soon as the kernel has ended."""
+    provisioner = km.provisioner
+    process = getattr(provisioner, "process", None)
+    if process is None:
+        return
+    with contextlib.suppress(OSError):
+        os.killpg(getattr(provisioner, "pgid", None) or process.pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        process.wait(timeout=2)
 
 
 async def _wait_until_ready(km: Any, kc: Any, timeout: float) -> None:

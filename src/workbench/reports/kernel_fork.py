@@ -28,7 +28,9 @@ import gc
 import logging
 import os
 import signal
+import subprocess
 import sys
+import time
 import warnings
 from typing import Any
 
@@ -120,13 +122,23 @@ class ForkedKernel:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
-        if self.returncode is None:
-            try:
-                _, status = os.waitpid(self.pid, 0)
-                self.returncode = os.waitstatus_to_exitcode(status)
-            except ChildProcessError:
-                self.returncode = 0
-        return self.returncode
+        """The exit code; with ``timeout`` (seconds) ``subprocess.TimeoutExpired`` if the
+        kernel still runs by then (checked every millisecond or so, as ``Popen.wait`` does)."""
+        if timeout is None:
+            if self.returncode is None:
+                try:
+                    _, status = os.waitpid(self.pid, 0)
+                    self.returncode = os.waitstatus_to_exitcode(status)
+                except ChildProcessError:
+                    self.returncode = 0
+            return self.returncode
+        deadline, delay = time.monotonic() + timeout, 0.0005
+        while (code := self.poll()) is None:
+            if time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(["kernel"], timeout)
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+        return code
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
