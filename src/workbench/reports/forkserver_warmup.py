@@ -68,8 +68,9 @@ def warm_up() -> None:
         from .kernel_state import import_preload
 
         import_preload(list(KERNEL_MODULES))
-    gc.collect()
-    gc.freeze()  # imported once, shared by every fork: never scanned (or copied) again
+    # imported once, shared by every fork: never scanned (or copied) again; not collected
+    # first (0.04 s on the way to the first report for the few cycles imports leave)
+    gc.freeze()
 
 
 warm_up()
