@@ -94,7 +94,9 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         return value if _IMAGE_DATA.match(value.strip()) else None
     if "\\" in value and attr == "style":
         return None  # CSS escapes hide property names and URLs
-    if _CSS_URL.search(value) or "expression(" in value.lower():
+    # both need a "(": the check first spares nearly every value (coordinates, colours,
+    # paths) the regular expression and a lowered copy; called for every attribute of a map
+    if "(" in value and (_CSS_URL.search(value) or "expression(" in value.lower()):
         return None  # remote paint, markers or backgrounds
     return value
 
