@@ -54,6 +54,15 @@ seen_by_kernel = {
 '''
 
 
+#: A figure a template draws itself: shown inline, as in any notebook.
+FIGURE = """
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.plot([1, 2, 3], [1, 4, 9])
+plt.show()
+"""
+
+
 def _probe(tmp_path: Path, tag: str, *, fork: bool,
            monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Run :data:`PROBE` as a report of a real two-worker batch; what its kernel saw."""
@@ -62,7 +71,8 @@ def _probe(tmp_path: Path, tag: str, *, fork: bool,
     template = folder / "probe.ipynb"
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('out = ""', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell(PROBE + "\nopen(out, 'w').write(json.dumps(seen_by_kernel))")])
+        nbformat.v4.new_code_cell(PROBE + "\n_ = open(out, 'w').write(json.dumps(seen_by_kernel))"),
+        nbformat.v4.new_code_cell(FIGURE)])
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python",
                                  "display_name": "Python 3"}
     nbformat.write(nb, template)
@@ -71,7 +81,9 @@ def _probe(tmp_path: Path, tag: str, *, fork: bool,
     jobs = [ReportJob("probe", "Probe", template, {"out": str(result)}, [template])]
     batch = run_batch(jobs, out_dir=folder / "out", jobs_n=1, progress=False)
     assert batch.exit_code == 0, (folder / "out" / "batch.log").read_text("utf-8")
-    return json.loads(result.read_text("utf-8"))
+    seen = json.loads(result.read_text("utf-8"))
+    seen["report"] = (folder / "out" / "probe.html").read_text("utf-8")
+    return seen
 
 
 def test_forked_kernel_is_a_launched_kernel_from_within(tmp_path, monkeypatch):
@@ -79,15 +91,18 @@ def test_forked_kernel_is_a_launched_kernel_from_within(tmp_path, monkeypatch):
     main process that can start a process pool (a daemonic worker could not), warnings and log
     levels not the worker's quiet ones, default signals, no working folder on the import path,
     its own session; and it holds no descriptor of the worker's (its pipes to the batch, the fork
-    server's): the same kinds of open files as a launched kernel."""
+    server's): the same kinds of open files as a launched kernel. The report, with a figure the
+    template draws itself (inline backend), is the same to the byte."""
     launched = _probe(tmp_path, "gestartet", fork=False, monkeypatch=monkeypatch)
     forked = _probe(tmp_path, "geforkt", fork=True, monkeypatch=monkeypatch)
     assert forked["name"] == kernel_fork.PROCESS_NAME != launched["name"]
+    # the report itself, with the figure drawn inline, is the same to the byte
+    assert forked["report"] == launched["report"] and "<img" in forked["report"]
     # jupyter_client gives a launched kernel a stdin pipe nobody writes to; a forked one reads
     # /dev/null
     assert launched["stdin"].startswith("pipe:") and forked["stdin"] == os.devnull
     for report in (launched, forked):
-        for varies in ("name", "pid", "ppid", "stdin", "cwd"):
+        for varies in ("name", "pid", "ppid", "stdin", "cwd", "report"):
             report.pop(varies)
     # nothing open that a launched kernel does not have (it may have one eventfd more: the
     # event loop asyncio makes at its start, which the forked kernel does not need)
