@@ -14,14 +14,15 @@ import json
 import re
 
 from ..bpmn.model import Definitions
+from ..maps.print_tiles import tiles
 from .fmt import esc
 
 #: Printable width of the A4 portrait page of the report stylesheet (pt; 210 mm − 2 × 8 mm).
 PORTRAIT_WIDTH_PT = (210 - 2 * 8) * 72 / 25.4
 #: Width the drawing's rows may use (a little room for rounding).
 ROW_WIDTH_PT = PORTRAIT_WIDTH_PT - 4
-#: A row's printed width (1 SVG unit = 1 pt); a row wider than the page is scaled to fit
-#: (report stylesheet) and says so under the map.
+#: A row's printed width (1 SVG unit = 1 pt); a row wider than the page is printed in tiles at
+#: full size (:mod:`workbench.maps.print_tiles`) and says so above them.
 _ROW_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"')
 
 
@@ -53,23 +54,27 @@ def figure(data: dict, title: str, caption: str) -> str:
     summary = f"<br>{esc(data['subtitle'])}" if data.get("subtitle") else ""
     parts = [f"<div class='druckkarte nur-druck'><p class='kartenkopf'><b>{esc(title)}</b> · "
              f"{esc(caption)}{summary}</p>"]
-    scaled = []  # (section, row, share of the printed size) of rows wider than the page
     for section in data["sections"]:
         rows = section["rows"]
         parts.append(f"<div class='kartenabschnitt'><b>{esc(section['label'])}</b> ")
         for n, svg in enumerate(rows, 1):
             named = f"{title} – {section['label']}, Zeile {n} von {len(rows)}"
             width = _ROW_WIDTH.search(svg)
-            if width and float(width.group(1)) > PORTRAIT_WIDTH_PT:
-                scaled.append((section["label"], n, PORTRAIT_WIDTH_PT / float(width.group(1))))
-            svg = svg.replace(">", f' role="img"><title>{esc(named)}</title>', 1)
-            parts.append(f"<span class='kartenzeile'>{svg}</span>")
+            pieces = (tiles(svg, PORTRAIT_WIDTH_PT)
+                      if width and float(width.group(1)) > PORTRAIT_WIDTH_PT else [svg])
+            if len(pieces) > 1:  # a poster: tiles at full size, read left to right
+                parts.append(f"<p class='kartenlegende'>{esc(section['label'])}, Zeile {n}: "
+                             f"in {len(pieces)} Teilen nebeneinander zu lesen (Teil 1 links), "
+                             "weil sich ein aufgeklappter Teilprozess nicht auf mehrere Zeilen "
+                             "verteilen lässt; jede Schrift bleibt 7 pt.</p>")
+            for k, piece in enumerate(pieces, 1):
+                label = named if len(pieces) == 1 else f"{named}, Teil {k} von {len(pieces)}"
+                # the part's number stays with its tile (a row is never split across pages)
+                number = (f"<span class='kartenlegende'>Teil {k} von {len(pieces)}</span>"
+                          if len(pieces) > 1 else "")
+                piece = piece.replace(">", f' role="img"><title>{esc(label)}</title>', 1)
+                parts.append(f"<span class='kartenzeile'>{number}{piece}</span>")
         parts.append("</div>")
-    for label, n, share in scaled:
-        parts.append(f"<p class='kartenlegende'>{esc(label)}, Zeile {n}: auf {share * 100:.0f} % "
-                     "verkleinert, weil sich ein aufgeklappter Teilprozess nicht auf mehrere "
-                     "Zeilen verteilen lässt; die Bildschirmfassung des Berichts zeigt die "
-                     "Karte in voller Größe.</p>")
     notes = "".join(f"<li><b class='bruchnummer'>{n}</b> {esc(reason)}</li>"
                     for n, reason in enumerate(data["notes"], 1))
     if notes:
