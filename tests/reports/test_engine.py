@@ -123,3 +123,25 @@ def test_kernel_without_drawing_template_starts_without_pyplot(fresh_warm_kernel
     drawing = nbformat.writes(new_notebook(cells=[new_code_cell("%matplotlib inline\nx = 1")]))
     assert template_imports(drawing) == ["matplotlib"]
     assert pyplot_at_start(template_imports(drawing)) == "True"
+
+
+def test_a_kernel_that_dies_at_start_is_reported_in_german(tmp_path, monkeypatch):
+    """A kernel process that ends before it answers: a German reason naming the kernel log,
+    within seconds (not the start timeout)."""
+    import json
+    import sys
+
+    from workbench.reports.engine import KernelDied, WarmKernel
+
+    spec = tmp_path / "kernels" / "stirbt"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-c", "import sys; sys.exit(3)", "-f", "{connection_file}"],
+        "display_name": "stirbt", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    kernel = WarmKernel()
+    started = time.monotonic()
+    with pytest.raises(KernelDied, match=r"beim Start abgestürzt.*WERKBENCH_KERNEL_LOG"):
+        kernel.ensure("stirbt", startup_timeout=60)
+    assert time.monotonic() - started < 20
+    assert kernel.km is None

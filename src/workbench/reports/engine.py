@@ -252,22 +252,34 @@ async def _wait_until_ready(km: Any, kc: Any, timeout: float) -> None:
     The messages left on IOPub belong to the kernel_info request; the notebook client skips
     messages of other requests."""
     deadline = time.monotonic() + timeout
-    while True:
-        kc.kernel_info()
-        try:  # the reply to this request or to an earlier one (a slow start)
-            reply = await kc.get_shell_msg(timeout=1)
-        except Empty:
-            reply = None
-        if reply is not None and reply.get("msg_type") == "kernel_info_reply":
-            try:
-                await kc.get_iopub_msg(timeout=0.2)
-                return
-            except Empty:
-                pass  # IOPub not connected yet: ask again
+    while not (await _answered(kc) and await _iopub_connected(kc)):
         if not await km.is_alive():
-            raise RuntimeError("Kernel died before replying to kernel_info")
+            raise KernelDied("Der Kernel ist beim Start abgestürzt, bevor er antwortete "
+                             "(Ausgaben des Kernels: WERKBENCH_KERNEL_LOG=datei setzen).")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+            raise KernelSetupError(f"Der Kernel antwortet {timeout:.0f} s nach dem Start nicht "
+                                   "(Zeitüberschreitung); bitte den Lauf wiederholen.")
+
+
+async def _answered(kc: Any) -> bool:
+    """Ask ``kernel_info``; whether a reply (to this request or an earlier one: a slow start)
+    arrives within a second."""
+    kc.kernel_info()
+    try:
+        reply = await kc.get_shell_msg(timeout=1)
+    except Empty:
+        return False
+    return reply.get("msg_type") == "kernel_info_reply"
+
+
+async def _iopub_connected(kc: Any) -> bool:
+    """Whether IOPub delivers the status of that request within 0.2 s (else it is not connected
+    yet, and the caller asks again)."""
+    try:
+        await kc.get_iopub_msg(timeout=0.2)
+    except Empty:
+        return False
+    return True
 
 
 def _kernel_env() -> dict[str, str]:
