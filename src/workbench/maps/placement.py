@@ -374,13 +374,12 @@ class Placer:
         x0, y0, x1, y1 = cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
         f = self.frame
         ok = (f[0] <= x0) & (x1 <= f[2]) & (f[1] <= y0) & (y1 <= f[3])
-        frames = self.frames if region is None else region.frames
-        for fr in frames:  # _straddles: partly inside, partly outside
+        for fr in region.frames:  # _straddles: partly inside, partly outside
             inside = (fr[0] <= x0) & (x1 <= fr[2]) & (fr[1] <= y0) & (y1 <= fr[3])
             cut = ((np.minimum(x1, fr[2]) - np.maximum(x0, fr[0]) > 0)
                    & (np.minimum(y1, fr[3]) - np.maximum(y0, fr[1]) > 0))
             ok &= inside | ~cut
-        if region is not None and region.allowed is not None:
+        if region.allowed is not None:
             mx, my = (x0 + x1) / 2, (y0 + y1) / 2
             code = np.zeros(len(cx), dtype=np.int64)
             for bit, fr in enumerate(region.frames):

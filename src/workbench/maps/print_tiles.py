@@ -32,8 +32,10 @@ def tiles(svg: str, page_pt: float) -> list[str]:
     """The row ``svg`` (1 SVG unit = 1 pt) as tiles of at most ``page_pt`` pt, left to right;
     the row itself when it fits or is not a graphviz row this module can read."""
     root = _ROOT.search(svg)
+    if root is None or float(root.group(1)) <= page_pt:
+        return [svg]
     graph = _GRAPH.search(svg)
-    if root is None or graph is None or float(root.group(1)) <= page_pt:
+    if graph is None:
         return [svg]
     width = float(root.group(1))
     vx, vy, vw, vh = (float(root.group(n)) for n in range(3, 7))

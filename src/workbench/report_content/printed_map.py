@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 from ..bpmn.model import Definitions
 from ..maps.print_tiles import tiles
@@ -21,10 +20,6 @@ from .fmt import esc
 PORTRAIT_WIDTH_PT = (210 - 2 * 8) * 72 / 25.4
 #: Width the drawing's rows may use (a little room for rounding).
 ROW_WIDTH_PT = PORTRAIT_WIDTH_PT - 4
-#: A row's printed width (1 SVG unit = 1 pt); a row wider than the page is printed in tiles at
-#: full size (:mod:`workbench.maps.print_tiles`) and says so above them.
-_ROW_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"')
-
 
 def drawing(ist: Definitions, soll: Definitions) -> dict:
     """The print drawing of an IST/SOLL pair as plain data (cached once per batch)."""
@@ -59,9 +54,7 @@ def figure(data: dict, title: str, caption: str) -> str:
         parts.append(f"<div class='kartenabschnitt'><b>{esc(section['label'])}</b> ")
         for n, svg in enumerate(rows, 1):
             named = f"{title} – {section['label']}, Zeile {n} von {len(rows)}"
-            width = _ROW_WIDTH.search(svg)
-            pieces = (tiles(svg, PORTRAIT_WIDTH_PT)
-                      if width and float(width.group(1)) > PORTRAIT_WIDTH_PT else [svg])
+            pieces = tiles(svg, PORTRAIT_WIDTH_PT)
             if len(pieces) > 1:  # a poster: tiles at full size, read left to right
                 parts.append(f"<p class='kartenlegende'>{esc(section['label'])}, Zeile {n}: "
                              f"in {len(pieces)} Teilen nebeneinander zu lesen (Teil 1 links), "

@@ -364,18 +364,7 @@ class Engine:
                         t0 = env._now
                         seats.waiting.append(current[0])  # this process, woken in turn
                         yield
-                        now = env._now  # _account, inlined
-                        if now > t0:
-                            acc.queue_work[i] += now - t0
-                            acc.wait_case.append(i)  # _Cases.wait, inlined
-                            acc.wait_start.append(t0)
-                            acc.wait_end.append(now)
-                            if len(acc.wait_case) >= _WAITS_BLOCK:
-                                acc.add_waits()
-                            pool.waited += now - t0
-                        pool.requests += 1
-                        if now < period_end:
-                            pool.busy += minutes
+                        self._account(pool, acc, i, t0, minutes)
                     yield minutes * pool.stretch
                     if seats.waiting:
                         wake(seats.waiting.popleft())
