@@ -28,3 +28,17 @@ def test_highlights_for_uses_metrics(ist):
     hl = highlights_for(ist)
     assert hl.media_breaks  # paper → Fachverfahren → persönlich …
     assert "drucken" in hl.waste
+
+
+def test_measured_once_per_content_and_anew_after_an_edit(ist, soll):
+    from workbench.maps.compare import summarize
+
+    first = highlights_for(ist)
+    first.media_breaks.clear()  # each call gets its own dicts: the memo stays intact
+    assert highlights_for(ist).media_breaks
+    before = summarize(ist, soll)
+    step = next(n for n in ist.flow_nodes() if n.id == "erfassen")
+    step.set_ext("minutes", (step.get_ext("minutes") or 0) + 60)  # edited in place
+    after = summarize(ist, soll)
+    assert after.minutes[0] > before.minutes[0]
+    assert after.minutes[1] == before.minutes[1]

@@ -210,7 +210,7 @@ def diff_models(a: Definitions, b: Definitions, *, a_label: str = "IST",
     Computed once per process for the same pair of model contents (the XML trees, not the
     objects): a model edited in place is diffed anew. Each call gets its own list and matching;
     the :class:`ElementDiff` values are shared (frozen)."""
-    key = _content_key(a) + _content_key(b)
+    key = content_key(a) + content_key(b)
     known = _memo.get(key)
     if known is None:
         diff = _diff_models(a, b)
@@ -222,8 +222,9 @@ def diff_models(a: Definitions, b: Definitions, *, a_label: str = "IST",
                                               dict(matching.merged)), a_label, b_label)
 
 
-def _content_key(model: Definitions) -> bytes:
-    """SHA-256 of the model's XML tree as it is now (``tostring`` leaves the tree untouched)."""
+def content_key(model: Definitions) -> bytes:
+    """SHA-256 of the model's XML tree as it is now (``tostring`` leaves the tree untouched):
+    the key of the per-process memos of what is computed from a model's content alone."""
     return hashlib.sha256(etree.tostring(model.root)).digest()
 
 

@@ -108,16 +108,14 @@ def comparison_map(
 
 
 def summarize(ist: Definitions, soll: Definitions) -> ComparisonSummary | None:
-    """Minutes, Medienbrüche and digital share of both models (None: nothing to evaluate)."""
-    from .. import metrics
+    """Minutes, Medienbrüche and digital share of both models (None: nothing to evaluate),
+    from :func:`.highlights.measured` (computed once per process and model content)."""
+    from .highlights import measured
 
-    try:
-        a, b = metrics.compute(ist), metrics.compute(soll)
-    except metrics.MetricsError:  # nothing to evaluate: the map is drawn without the summary
+    a, b = measured(ist)[1], measured(soll)[1]
+    if a is None or b is None:  # nothing to evaluate: the map is drawn without the summary
         return None
-    return ComparisonSummary(
-        (a.expected_minutes, b.expected_minutes), (a.media_breaks, b.media_breaks),
-        (a.digital_share, b.digital_share))
+    return ComparisonSummary((a[0], b[0]), (a[1], b[1]), (a[2], b[2]))
 
 
 def compare_models(ist: Definitions, soll: Definitions, **options: object) -> Map:

@@ -88,26 +88,58 @@ def automatable_steps(process: Process | Definitions) -> frozenset[str]:
     return frozenset(out)
 
 
+#: Figures of a model's comparison summary: expected minutes, Medienbrüche, digital share.
+Figures = tuple[float | None, float | None, float | None]
+
+#: Per process: model content → its highlights and figures (a report batch's kernel draws the
+#: same models in the comparison map and in the print drawing, for several reports).
+MEMO_SIZE = 64
+_memo: dict[bytes, tuple[Highlights, Figures | None]] = {}
+
+
 def highlights_for(defs: Definitions) -> Highlights:
     """Highlights computed by :func:`workbench.metrics.compute` plus the automatable steps.
 
-    Without the metrics module only the automatable steps are marked.
+    Without the metrics module only the automatable steps are marked. Computed once per
+    process for the same model content (see :func:`measured`); each call gets its own dicts.
     """
+    found = measured(defs)[0]
+    return Highlights(dict(found.media_breaks), found.waste, found.automatable,
+                      dict(found.totals), standard=dict(found.standard))
+
+
+def measured(defs: Definitions) -> tuple[Highlights, Figures | None]:
+    """The model's highlights and summary figures (None: the metrics cannot evaluate it),
+    computed once per process for the same XML tree (a model edited in place is measured
+    anew). Callers must not change the returned :class:`Highlights`' dicts."""
+    from ..diff.model import content_key
+
+    key = content_key(defs)
+    known = _memo.get(key)
+    if known is None:
+        while len(_memo) >= MEMO_SIZE:
+            _memo.pop(next(iter(_memo)))
+        known = _memo[key] = _measure(defs)
+    return known
+
+
+def _measure(defs: Definitions) -> tuple[Highlights, Figures | None]:
     automatable = automatable_steps(defs)
     try:
         from .. import metrics  # type: ignore[attr-defined]
     except ImportError:
-        return Highlights(automatable=automatable)
+        return Highlights(automatable=automatable), None
     from ..bpmn.levels import inner_totals
 
     try:
         computed = metrics.compute(defs)
     except metrics.MetricsError:  # nothing to evaluate (e.g. no process): the map still renders
-        return Highlights(automatable=automatable)
+        return Highlights(automatable=automatable), None
     totals = {key: value.minutes_per_execution
               for key, value in inner_totals(defs, computed.visits, {
                   v.activity_id: v.minutes for v in computed.standard_values}).items()
               if value.minutes_per_execution is not None}
     found = Highlights.from_metrics(computed, automatable)
+    figures = (computed.expected_minutes, computed.media_breaks, computed.digital_share)
     return Highlights(found.media_breaks, found.waste, found.automatable, totals,
-                      standard=found.standard)
+                      standard=found.standard), figures
