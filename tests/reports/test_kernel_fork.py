@@ -17,8 +17,8 @@ from workbench.reports.batch import run_batch
 from workbench.reports.jobs import ReportJob
 
 PROBE = r'''
-import concurrent.futures, contextlib, json, logging, multiprocessing, os, re, signal, sys
-import warnings
+import concurrent.futures, contextlib, importlib.util, json, logging, multiprocessing, os, re
+import signal, sys, warnings
 import matplotlib
 
 def square(x):
@@ -50,6 +50,8 @@ seen_by_kernel = {
     "ppid": os.getppid(),
     "name": open("/proc/self/comm").read().strip(),
     "matplotlib_backend": str(dict.__getitem__(matplotlib.rcParams, "backend")),
+    "importable": {name: importlib.util.find_spec(name) is not None  # the fork server skips them
+                   for name in ("debugpy", "rfc3987_syntax", "rfc3986_validator", "isoduration")},
 }
 '''
 
@@ -91,8 +93,9 @@ def test_forked_kernel_is_a_launched_kernel_from_within(tmp_path, monkeypatch):
     main process that can start a process pool (a daemonic worker could not), warnings and log
     levels not the worker's quiet ones, default signals, no working folder on the import path,
     its own session; and it holds no descriptor of the worker's (its pipes to the batch, the fork
-    server's): the same kinds of open files as a launched kernel. The report, with a figure the
-    template draws itself (inline backend), is the same to the byte."""
+    server's): the same kinds of open files as a launched kernel; what the fork server went
+    without (debugpy, jsonschema's optional format packages) it can import. The report, with a
+    figure the template draws itself (inline backend), is the same to the byte."""
     launched = _probe(tmp_path, "gestartet", fork=False, monkeypatch=monkeypatch)
     forked = _probe(tmp_path, "geforkt", fork=True, monkeypatch=monkeypatch)
     assert forked["name"] == kernel_fork.PROCESS_NAME != launched["name"]
@@ -113,6 +116,7 @@ def test_forked_kernel_is_a_launched_kernel_from_within(tmp_path, monkeypatch):
     assert forked["loggers"] == [0, 0] and forked["sigterm_default"]
     assert not forked["cwd_on_path"]
     assert forked["session_leader"]
+    assert all(forked["importable"].values()), forked["importable"]
 
 
 def test_other_interpreters_are_launched(monkeypatch):

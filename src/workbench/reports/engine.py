@@ -55,7 +55,7 @@ from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
 from papermill.log import logger  # noqa: E402
 from papermill.utils import merge_kwargs, remove_args  # noqa: E402
 
-from . import kernel_fork  # noqa: E402
+from . import kernel_fork, output_check  # noqa: E402
 
 DEFAULT_MAX_REPORTS = int(os.environ.get("WERKBENCH_KERNEL_MAX_REPORTS", "500"))
 DEFAULT_MAX_RSS_MB = int(os.environ.get("WERKBENCH_KERNEL_MAX_MB", "2048"))
@@ -399,6 +399,7 @@ class WarmKernelEngine(NBClientEngine):
             stderr_file=stderr_file,
         )
         _write_ipynb_only_with_a_path()
+        output_check.install()
         kernel = warm_kernel()
         _local.last_notebook = nb_man.nb
         cwd = str(Path(kernel_cwd).resolve()) if kernel_cwd else _existing_cwd()

@@ -64,9 +64,12 @@ def warm_up() -> None:
         cell = new_code_cell("1", outputs=[new_output("stream", name="stdout", text="1")])
         nbformat.reads(nbformat.writes(new_notebook(cells=[cell])), as_version=4)
     with contextlib.suppress(Exception), _output_discarded():
-        from .kernel_fork import KERNEL_MODULES
+        from .kernel_fork import KERNEL_MODULES, WITHOUT_MODULES
         from .kernel_state import import_preload
 
+        for name in WITHOUT_MODULES:
+            if "ipykernel" not in sys.modules:
+                sys.modules.setdefault(name, None)  # type: ignore[arg-type]
         import_preload(list(KERNEL_MODULES))
     # imported once, shared by every fork: never scanned (or copied) again; not collected
     # first (0.04 s on the way to the first report for the few cycles imports leave)

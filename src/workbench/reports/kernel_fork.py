@@ -43,6 +43,11 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   "ipykernel.debugger", "numpy", "pandas", "matplotlib",
                   "workbench.report_content")
 
+#: Not imported for the kernels: ipykernel's debugger loads debugpy (0.04 CPU-s of the fork
+#: server, and a ``uname -p`` subprocess) when it is installed; a report kernel is never
+#: debugged, so a forked kernel has no debugger (a launched one still has).
+WITHOUT_MODULES = ("debugpy",)
+
 #: The forked kernel's process name (``ps -o comm``, ``psutil.Process.name()``); its command line
 #: is the fork server's.
 PROCESS_NAME = "wb-kernel"
@@ -203,9 +208,12 @@ def _child(argv: list[str], env: dict[str, str] | None, cwd: str | None, sink: i
 
 
 def _fresh_process_state() -> None:  # pragma: no cover - runs in the forked kernel
-    """Undo what the worker set for itself: its warning filters and log levels, and
+    """Undo what the fork server and the worker set for themselves: the imports the server went
+    without (``None`` in ``sys.modules``), their warning filters and log levels, and
     multiprocessing's view of it (a daemonic worker process, the batch's start method, fork server
     and resource tracker). The kernel is a main process of its own, as a launched one would be."""
+    for name in [name for name, module in sys.modules.items() if module is None]:
+        del sys.modules[name]  # imports the fork server went without: possible again here
     warnings.filters[:] = _PRISTINE_WARNINGS
     warnings._filters_mutated()  # type: ignore[attr-defined]
     for name, level in _PRISTINE_LEVELS.items():

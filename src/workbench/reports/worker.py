@@ -23,13 +23,17 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-# jsonschema (imported by nbformat, papermill, nbconvert) compiles a Lark grammar for the
-# "iri" string format at import when the optional rfc3987-syntax is installed (it comes with
-# jupyter-events): 0.8 CPU-s in every process that imports nbformat. Notebooks are never
-# validated against that format, so the batch's processes go without it (docs/decisions/
-# nbformat-ohne-iri-grammatik.md). Only when jsonschema is not imported yet.
+#: Optional packages jsonschema (imported by nbformat, papermill, nbconvert) loads for string
+#: formats at import when they are installed (they come with jupyter-events): rfc3987-syntax
+#: compiles a Lark grammar for "iri" (0.8 CPU-s), rfc3986-validator a large regular expression
+#: for "uri", isoduration imports arrow for "duration" (together 0.02 CPU-s more). Notebooks are
+#: never validated against a string format, so the batch's processes go without them
+#: (docs/decisions/nbformat-ohne-iri-grammatik.md); a forked kernel can import them again
+#: (``kernel_fork``). Only when jsonschema is not imported yet.
+UNUSED_FORMAT_PACKAGES = ("rfc3987_syntax", "rfc3986_validator", "isoduration")
 if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    for _name in UNUSED_FORMAT_PACKAGES:
+        sys.modules.setdefault(_name, None)  # type: ignore[arg-type]
 
 START_TIMEOUT = 120
 #: A report whose kernel dies is retried at once on a fresh kernel; after this many deaths it fails.
