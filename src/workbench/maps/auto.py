@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -35,7 +35,7 @@ from .gv import (
 from .highlights import NONE, Highlights
 from .restack import LAYOUT_ONLY, StackPlan, pin
 from .scene import Scene, SceneNode, build_scene
-from .svgpin import UnknownArrow, draw, first_pass
+from .svgpin import UnknownArrow, draw, first_pass, least_size
 from .wording import element_name, map_title, tooltip
 
 SCREEN_INCHES = (20.0, 11.25)  # 1920 × 1080 px at 96 dpi: the projector a map should fit
@@ -369,12 +369,17 @@ class DotBuilder:
             return None
         return lb.legend_label(items, markers, notes=self.break_notes)
 
-    def render(self, style: str = "auto") -> Map:
-        """Run graphviz and return the finished :class:`Map`."""
+    def render(self, style: str = "auto", *,
+               reject: Callable[[float, float], bool] | None = None) -> Map:
+        """Run graphviz and return the finished :class:`Map`. ``reject`` is asked after the
+        layout with the least width and the largest smallest font size the map can have
+        (:func:`.svgpin.least_size`): True raises :class:`TooWide` before the drawing."""
         source = self.source()
         self.plan.rank_of = dict(self.rank_of)
         raw, data = run_dot_svg_json(source)  # one layout, one drawing
         layout = json.loads(data)
+        if reject is not None and reject(*least_size(raw, layout, source, self.plan)):
+            raise TooWide(self.title)
         first = first_pass(layout)
         pinned = pin(source, layout, self.plan)
         drawn: bytes | etree._Element
@@ -387,6 +392,11 @@ class DotBuilder:
             drawn = run_dot(pinned.dot, "svg", engine="neato-n2")
         svg = clean_svg(drawn, self.meta, prefix=map_prefix(source), title=self.title)
         return Map(svg=svg, title=self.title, dot=pinned.dot, engine="neato-n2", style=style)
+
+
+class TooWide(Exception):
+    """:meth:`DotBuilder.render` stopped after the layout: the caller's ``reject`` turned the
+    map down (too wide for its page whatever the second pass does)."""
 
 
 @dataclass

@@ -11,6 +11,7 @@ and "neu").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..bpmn.model import Definitions
@@ -90,8 +91,10 @@ def comparison_map(
     title: str | None = None,
     show_attributes: bool = True,
     wrap: int | str | None = "auto",
+    reject: Callable[[float, float], bool] | None = None,
 ) -> Map:
-    """IST above SOLL in one map: dropped steps struck in IST, new steps marked in SOLL."""
+    """IST above SOLL in one map: dropped steps struck in IST, new steps marked in SOLL.
+    ``reject``: see :meth:`.auto.DotBuilder.render` (raises :class:`.auto.TooWide`)."""
     match = match_steps(ist, soll)
     line = (summary or ComparisonSummary()).line(match)
     heading = title if title is not None else _name(soll) or _name(ist)
@@ -101,7 +104,7 @@ def comparison_map(
                         status=dict.fromkeys(match.dropped, "entfaellt")))
     builder.add(Section(soll, soll_highlights or Highlights(), key="soll", label="SOLL",
                         status=dict.fromkeys(match.new, "neu")))
-    result = builder.render("vergleich")
+    result = builder.render("vergleich", reject=reject)
     result.warnings.extend(
         f"Schritt '{i}' per Name und Typ zugeordnet (IDs verschieden)." for i in match.by_name)
     return result

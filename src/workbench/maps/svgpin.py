@@ -30,7 +30,7 @@ from lxml import etree
 
 from .badges import RADIUS
 from .placement import label_size
-from .restack import Pinned, Point
+from .restack import MARGIN, Pinned, Point, StackPlan
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _S = "{" + SVG_NS + "}"
@@ -299,6 +299,52 @@ class _Canvas:
     def move(self, old: Point, new: Point) -> Point:
         """The SVG shift of something ``dot`` drew at ``old`` that is pinned at ``new``."""
         return new[0] - old[0] - self.x0, -(new[1] - old[1]) + self.y0
+
+
+def least_size(raw: bytes, data: dict[str, Any], source: str,
+               plan: StackPlan) -> tuple[float, float]:
+    """What ``dot``'s first pass (``raw`` SVG, ``data`` JSON of ``source``) already says about
+    the finished map: its viewBox is at least the first number wide, its smallest font size is
+    at most the second (``inf``: unknown).
+
+    The second pass (:func:`.restack.pin`) moves the bands (``plan.bands``) only up and down:
+    they all span the bands' common horizontal extent, and each enclosing cluster (pool,
+    section) is :data:`.restack.MARGIN` wider on either side than what it encloses (the title
+    box not). All of them are clusters of the pinned map, and :func:`draw` (like graphviz for
+    the neato fallback) sizes the viewBox to hold every cluster plus :data:`PAD` on each side.
+    Every text of the graph label and of the cluster frames is drawn with its size (nodes and
+    edges can be left out). 0.05 pt allow for the pinned coordinates and the viewBox being
+    written to two decimals."""
+    bands = set(plan.bands)
+    boxes = [[float(v) for v in obj["bb"].split(",")] for obj in data.get("objects", [])
+             if obj.get("name") in bands and "bb" in obj]
+    width = 0.0
+    if boxes:
+        drawn = set(re.findall(r"^subgraph (cluster_\S+)\s", source, re.M))
+        levels = 0
+        for band in bands & drawn:
+            level, name = 0, plan.parent.get(band)
+            while name is not None:
+                if name in drawn and name != "cluster_titel":
+                    level += 1
+                name = plan.parent.get(name)
+            levels = max(levels, level)
+        width = (max(x[2] for x in boxes) - min(x[0] for x in boxes) + 2 * MARGIN * levels
+                 + 2 * PAD - 0.05)
+    parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False,
+                             no_network=True, huge_tree=True)
+    graph = etree.fromstring(raw, parser).find(_S + "g")
+    sizes = []
+    if graph is not None:
+        for child in graph:
+            if child.tag == _TEXT:
+                texts = [child]
+            elif child.tag == _S + "g" and child.get("class") == "cluster":
+                texts = list(child.iter(_TEXT))
+            else:
+                continue
+            sizes += [float(t.get("font-size")) for t in texts if t.get("font-size")]
+    return max(width, 0.0), min(sizes, default=math.inf)
 
 
 def _bounds(first: FirstPass, pinned: Pinned, labels: list[tuple[Point, Point]],

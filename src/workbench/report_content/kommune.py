@@ -24,7 +24,7 @@ from .data import SENSITIVITY_DRAWS, ReportContext, model_indicators, model_metr
 from .fingerprint import cover_digest, verbund_averages
 from .fmt import EXTRA_CSS, esc, figure, light, number, percent, table, tiles
 from .indicators import comparison, digital_tiles
-from .mapparts import MapParts, fits_landscape
+from .mapparts import MapParts, beyond_landscape, fits_landscape
 from .mapparts import split as split_map
 
 QUADRANT_LIGHT = {QUADRANTS["quick_win"]: "gruen", QUADRANTS["strategisch"]: "gelb",
@@ -230,6 +230,7 @@ def _comparison_map(ctx: ReportContext, leistung: str, kommune: str, key: str
     """The IST/SOLL comparison map split for screen and print, rendered once per model pair
     and batch — or a German note why there is none."""
     from ..maps import MapTooLarge, comparison_map
+    from ..maps.auto import TooWide
     from ..maps.compare import summarize
     from ..maps.export import ensure_drawable
     from ..maps.highlights import highlights_for
@@ -252,7 +253,12 @@ def _comparison_map(ctx: ReportContext, leistung: str, kommune: str, key: str
                  "summary": summarize(ist, soll)}
         svg = ""
         for wrap in PRINT_WRAPS:
-            svg = comparison_map(ist, soll, wrap=wrap, **marks).svg
+            # a wrap that cannot fit is given up after dot's layout (the last one is drawn)
+            reject = beyond_landscape if wrap != PRINT_WRAPS[-1] else None
+            try:
+                svg = comparison_map(ist, soll, wrap=wrap, reject=reject, **marks).svg
+            except TooWide:
+                continue
             if fits_landscape(svg):
                 break
         return svg

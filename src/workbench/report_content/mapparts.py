@@ -70,6 +70,13 @@ def fits_landscape(svg: str) -> bool:
     return width * print_scale(svg) <= LANDSCAPE_WIDTH_PT + 0.5
 
 
+def beyond_landscape(least_width: float, largest_font: float) -> bool:
+    """Whether every map at least ``least_width`` wide whose smallest font is at most
+    ``largest_font`` is too wide for :func:`fits_landscape` (known before it is drawn:
+    :meth:`workbench.maps.auto.DotBuilder.render`'s ``reject``)."""
+    return least_width * (MIN_PRINT_PT / largest_font) > LANDSCAPE_WIDTH_PT + 0.5
+
+
 def svg_root(svg: str) -> etree._Element:
     """Our own map SVG as a tree (no entities, no network; shared with ``workbench.mapprint``)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
