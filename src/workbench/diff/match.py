@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..bpmn import extensions as ext
 from ..bpmn import vocabulary as voc
@@ -44,8 +45,9 @@ def category(node: FlowNode) -> str:
     return "event"
 
 
-def _words(name: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", ascii_fold(name)) if w not in STOPWORDS]
+@lru_cache(maxsize=4096)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in re.findall(r"[a-z0-9]+", ascii_fold(name)) if w not in STOPWORDS)
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -54,6 +56,10 @@ def _same_word(a: str, b: str) -> bool:
         return True
     short, long = sorted((a, b), key=len)
     return len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 3
+
+
+#: The text similarity counts from this ratio on (below it, only shared words count).
+NEAR_EQUAL = 0.85
 
 
 def similarity(a: str, b: str) -> float:
@@ -73,8 +79,12 @@ def similarity(a: str, b: str) -> float:
             free.remove(same)
             common += 1
     dice = 2 * common / (len(wa) + len(wb))
-    ratio = difflib.SequenceMatcher(None, " ".join(wa), " ".join(wb)).ratio()
-    return max(dice, ratio if ratio >= 0.85 else 0.0)
+    texts = difflib.SequenceMatcher(None, " ".join(wa), " ".join(wb))
+    # quick_ratio is an upper bound of ratio: below NEAR_EQUAL, ratio would not count either
+    if texts.real_quick_ratio() < NEAR_EQUAL or texts.quick_ratio() < NEAR_EQUAL:
+        return dice
+    ratio = texts.ratio()
+    return max(dice, ratio if ratio >= NEAR_EQUAL else 0.0)
 
 
 def lane_name(node: FlowNode) -> str:
@@ -146,16 +156,16 @@ def _by_name(nodes_a: dict[str, FlowNode], nodes_b: dict[str, FlowNode], result:
     """Greedy: the most similar pairs first, ties in document order."""
     candidates = []
     order_a, order_b = {k: i for i, k in enumerate(nodes_a)}, {k: i for i, k in enumerate(nodes_b)}
+    others = [(b_id, other.name, category(other), lane_name(other))
+              for b_id, other in nodes_b.items() if b_id not in taken_b and other.name]
     for a_id, node in nodes_a.items():
         if a_id in result.pairs or a_id in result.merged or not node.name:
             continue
-        lane = lane_name(node)
-        for b_id, other in nodes_b.items():
-            if b_id in taken_b or not other.name or category(node) != category(other):
+        lane, kind = lane_name(node), category(node)
+        for b_id, name, other_kind, other_lane in others:
+            if other_kind != kind or same_lane != (other_lane == lane):
                 continue
-            if same_lane != (lane_name(other) == lane):
-                continue
-            score = similarity(node.name, other.name)
+            score = similarity(node.name, name)
             if score >= (THRESHOLD if same_lane else 0.999):
                 candidates.append((-score, order_a[a_id], order_b[b_id], a_id, b_id))
     for _, _, _, a_id, b_id in sorted(candidates):
