@@ -130,14 +130,18 @@ def _early_workers(args: argparse.Namespace) -> Any:
     ``--force``. They are started on a thread (:class:`~workbench.reports.batch.StartingPool`):
     forking them waits for the fork server's imports, this process does not. Otherwise (and with
     ``--scheduler``) the batch decides after reading the manifest. None if nothing is started."""
-    from ..reports.batch import StartingPool
-    from ..reports.jobs import TEMPLATES
     from ..reports.manifest import MANIFEST_NAME
 
     if args.scheduler or not Path(args.repository).is_dir():
         return None
     if not args.force and (Path(args.out) / MANIFEST_NAME).exists():
         return None
+    from ..reports.worker import start_fork_server
+
+    start_fork_server()  # its imports for workers and kernels begin now, before ours
+    from ..reports.batch import StartingPool
+    from ..reports.jobs import TEMPLATES
+
     template_dir, kommune_template = _templates(args.vorlage)
     template = kommune_template or template_dir / TEMPLATES["kommune"]
     count = len(args.kommune) + 1 if args.kommune else (args.jobs or os.cpu_count() or 1)

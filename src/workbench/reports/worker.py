@@ -214,6 +214,12 @@ PRELOAD = ["workbench.reports.worker", "workbench.reports.engine", "workbench.re
            "workbench.reports.pdf", "papermill", "nbformat", "workbench.reports.forkserver_warmup"]
 
 
+def start_fork_server() -> None:
+    """Start the workers' fork server now (no-op if it runs): it begins importing
+    :data:`PRELOAD` while the caller goes on; :class:`LocalPool` forks its workers from it."""
+    _context()
+
+
 def _context() -> Any:
     """A fork server (clean, single-threaded parent; imports paid once), else spawn."""
     try:
