@@ -14,6 +14,7 @@ without a collision is returned byte for byte.
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -217,9 +218,10 @@ class _Row:
                     (x0 - far, y1 + g + far), (x1 - w + far, y1 + g + far),
                     (x0 - far, y0 - g - h - far), (x1 - w + far, y0 - g - h - far))]
         elif label.route:
+            spots = [_along(label.route, share)
+                     for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9)]
             for lift in (0.0, 4.0, 8.0, 14.0, 22.0, 32.0, 46.0):
-                for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
-                    x, y = _along(label.route, share)
+                for x, y in spots:
                     out += [(cx, cy, g + lift) for cx, cy in (
                         (x - w / 2, y - g - h - lift), (x - w / 2, y + g + lift),
                         (x + g + lift, y - h / 2), (x - g - w - lift, y - h / 2),
@@ -258,15 +260,23 @@ def _place(row: _Row, label: _Label, canvas: Box) -> bool:
         return False
     w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
     here = _cost(row, label, label.box, canvas, 0.0) if free else float("inf")
-    ranked = []
+    # the free spot of least cost (ties: the first candidate), as if every candidate's cost
+    # were known: a heap keyed by the cost without the foreign term (a lower bound) measures
+    # the foreign term only for the spots that come up
+    heap = []
     for n, (x, y, away) in enumerate(row.candidates(label)):
         box = (x, y, x + w, y + h)
         if box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1:
             continue  # a row never grows in width
-        cost = _cost(row, label, box, canvas, away)
-        if cost < here:
-            ranked.append((cost, n, box))
-    for _, _, box in sorted(ranked):
+        heap.append((_near_cost(label, box, canvas, away), n, False, box))
+    heapq.heapify(heap)
+    while heap:
+        cost, n, known, box = heapq.heappop(heap)
+        if not known and not row.nearest_is_own(box, label):
+            heapq.heappush(heap, (cost + FOREIGN_COST, n, True, box))
+            continue
+        if cost >= here:
+            break
         if row.free(box, label):
             _move(label, box[0] - label.box[0], box[1] - label.box[1])
             return True
@@ -282,10 +292,15 @@ def _cost(row: _Row, label: _Label, box: Box, canvas: Box, away: float) -> float
     """How bad a (free) spot is: far from what the label names (a flow label: ``away``, its
     offset from the flow), beyond the row (it grows), or nearer to another node than to its
     own symbol."""
+    foreign = 0.0 if row.nearest_is_own(box, label) else FOREIGN_COST
+    return _near_cost(label, box, canvas, away) + foreign
+
+
+def _near_cost(label: _Label, box: Box, canvas: Box, away: float) -> float:
+    """:func:`_cost` without its foreign term."""
     distance = _distance(box, label.anchor_box) if label.anchor_box is not None else away
     growth = max(0.0, canvas[1] + 1 - box[1]) + max(0.0, box[3] - canvas[3] + 1)
-    foreign = 0.0 if row.nearest_is_own(box, label) else FOREIGN_COST
-    return DISTANCE_COST * distance + GROWTH_COST * growth + foreign
+    return DISTANCE_COST * distance + GROWTH_COST * growth
 
 
 def _resize(root: etree._Element, row: _Row, top: float, bottom: float) -> None:
