@@ -131,3 +131,36 @@ def test_other_interpreters_are_launched(monkeypatch):
     assert not kernel_fork.can_fork(["R", "--slave", "-e", "IRkernel::main()"])
     monkeypatch.setattr(kernel_fork, "_enabled", False)
     assert not kernel_fork.can_fork([python, "-m", "ipykernel_launcher", "-f", "x.json"])
+
+
+def _forked(exit_after: float, code: int) -> kernel_fork.ForkedKernel:
+    import time
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        time.sleep(exit_after)
+        os._exit(code)
+    return kernel_fork.ForkedKernel(pid)
+
+
+def test_wait_returns_when_the_kernel_ends_and_times_out_while_it_runs():
+    """``ForkedKernel.wait`` (what jupyter_client calls at shutdown) returns the exit code the
+    moment the process has ended (pidfd), not at the next poll; a process that runs on gives
+    ``TimeoutExpired`` after the timeout."""
+    import subprocess
+    import time
+
+    kernel = _forked(0.05, 3)
+    started = time.monotonic()
+    assert kernel.wait(timeout=10) == 3
+    assert time.monotonic() - started < 5
+    assert kernel.poll() == 3  # reaped once, remembered
+    running = _forked(30, 0)
+    try:
+        started = time.monotonic()
+        with pytest.raises(subprocess.TimeoutExpired):
+            running.wait(timeout=0.2)
+        assert 0.2 <= time.monotonic() - started < 5
+    finally:
+        running.kill()
+        assert running.wait(timeout=10) == -9

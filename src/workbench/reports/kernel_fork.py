@@ -27,6 +27,7 @@ import contextlib
 import gc
 import logging
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -35,6 +36,8 @@ import warnings
 from typing import Any
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+from .stopping import open_pidfd
 
 #: What the fork server imports for the kernels (besides the workers' own modules): ipykernel's
 #: application, kernel and shell; what every kernel imports at setup (``kernel_state._ALWAYS``);
@@ -128,7 +131,8 @@ class ForkedKernel:
 
     def wait(self, timeout: float | None = None) -> int:
         """The exit code; with ``timeout`` (seconds) ``subprocess.TimeoutExpired`` if the
-        kernel still runs by then (checked every millisecond or so, as ``Popen.wait`` does)."""
+        kernel still runs by then (woken by its pidfd when it ends; without pidfds checked every
+        millisecond or so, as ``Popen.wait`` does)."""
         if timeout is None:
             if self.returncode is None:
                 try:
@@ -138,12 +142,21 @@ class ForkedKernel:
                     self.returncode = 0
             return self.returncode
         deadline, delay = time.monotonic() + timeout, 0.0005
-        while (code := self.poll()) is None:
-            if time.monotonic() >= deadline:
-                raise subprocess.TimeoutExpired(["kernel"], timeout)
-            time.sleep(delay)
-            delay = min(delay * 2, 0.02)
-        return code
+        ended = open_pidfd(self.pid)
+        try:
+            while (code := self.poll()) is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise subprocess.TimeoutExpired(["kernel"], timeout)
+                if ended is not None:  # readable the moment the kernel has ended
+                    select.select([ended], [], [], left)
+                else:
+                    time.sleep(min(delay, left))
+                    delay = min(delay * 2, 0.02)
+            return code
+        finally:
+            if ended is not None:
+                os.close(ended)
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:

@@ -57,6 +57,15 @@ def sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def open_pidfd(pid: int) -> int | None:
+    """A pidfd of process ``pid`` (Linux 5.3 and later), readable once the process has ended;
+    None when there is none (the process is gone, an old kernel, another OS)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
+
+
 def watch_parent(pid: int, on_gone: Callable[[], None]) -> threading.Thread | None:
     """Call ``on_gone()`` (in a daemon thread) once process ``pid`` has ended; None when
     ``pid`` is already gone (``on_gone`` has then run) or is this process."""
