@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 _DIGITS = re.compile(r"\d")
-_LINE = re.compile(r"^[^\S\n]*([^\s%#](?:[^\n]*\S)?)[^\S\n]*$", re.MULTILINE)
 _ZEROS = re.compile(r"^[^1-9\n]*$", re.MULTILINE)
-_ALTERNATIVE = re.compile(r"^[^\n]*/[^\n]*$", re.MULTILINE)  # pyphen: '/' and '=' in a line
 
 
 class LazyPatterns:
@@ -64,10 +62,20 @@ def german() -> Any:
     return dic
 
 
+def _without_digits(text: str) -> str:
+    """``text`` without its decimal digits (``\\d``); as bytes when every character is below
+    U+0100 (the only decimal digits there are 0-9)."""
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _DIGITS.sub("", text)
+    return data.translate(None, b"0123456789").decode("latin-1")
+
+
 def _lazy_dict(path: Path, pyphen: Any) -> Any:
     """A ``pyphen.HyphDict`` with :class:`LazyPatterns`, or None when the file needs pyphen's
-    full parser. Whole-text regular expressions instead of a loop over the lines (that loop is
-    what costs)."""
+    full parser. Whole-text operations instead of pyphen's loop over the lines (that loop is what
+    costs)."""
     ignored = getattr(pyphen, "ignored", None)  # the prefixes pyphen skips (its internals)
     if ignored is None or not hasattr(pyphen, "HyphDict"):
         return None
@@ -78,16 +86,17 @@ def _lazy_dict(path: Path, pyphen: Any) -> Any:
     text = path.read_text(encoding).split("\n", 1)[-1]
     if "^^" in text:
         return None
-    # the stripped lines that are not empty and not comments (pyphen: strip, skip ignored)
-    lines = [line for line in _LINE.findall(text) if not line.startswith(ignored)]
+    # pyphen's reading: the stripped lines that are neither empty nor ignored
+    lines = [line for line in map(str.strip, text.split("\n"))
+             if line and not line.startswith(ignored)]
     joined = "\n".join(lines)
-    if _ALTERNATIVE.search(joined):
+    if "/" in joined:  # pyphen: alternatives ('/' and '=' in a line)
         return None
     zeros = set(_ZEROS.findall(joined))  # pyphen skips patterns whose values are all zero
     if zeros:
         lines = [line for line in lines if line not in zeros]
         joined = "\n".join(lines)
-    raw = dict(zip(_DIGITS.sub("", joined).split("\n"), lines, strict=True))
+    raw = dict(zip(_without_digits(joined).split("\n"), lines, strict=True))
     hyph = pyphen.HyphDict.__new__(pyphen.HyphDict)
     hyph.patterns = LazyPatterns(raw)
     hyph.cache = {}
