@@ -1,6 +1,8 @@
 """Many graphs in one ``dot`` process (:func:`workbench.maps.gv.run_dot_many`): the same outputs
 as one process per graph, on the real DOT texts of the print drawing (MIWG reference models,
-shipped IST/SOLL pairs), far fewer processes, and the old message when a graph fails."""
+shipped IST/SOLL pairs), far fewer processes, and the old message when a graph fails. The
+running ``dot`` of :mod:`workbench.maps.gvserver` serves them by default; with it switched
+off (``WERKBENCH_DOT_SERVER=0``) graphs are batched into one process per run."""
 
 from __future__ import annotations
 
@@ -61,7 +63,9 @@ def _processes(monkeypatch) -> list[str]:
     return started
 
 
-def test_batched_svg_is_byte_for_byte_what_one_process_per_graph_gives():
+@pytest.mark.parametrize("server", ["1", "0"])
+def test_batched_svg_is_byte_for_byte_what_one_process_per_graph_gives(monkeypatch, server):
+    monkeypatch.setenv(gv.SERVER_SWITCH, server)
     sources = _sources()["svg"]
     assert len(sources) > 120
     # graphs with two or more clusters run alone (graphviz orders named subgraphs by memory
@@ -69,25 +73,40 @@ def test_batched_svg_is_byte_for_byte_what_one_process_per_graph_gives():
     assert any(not gv._batchable(s) for s in sources)
     assert sum(gv._batchable(s) for s in sources) > 100
     batched = run_dot_many(list(sources), "svg")
+    monkeypatch.setenv(gv.SERVER_SWITCH, "0")
     for source, out in zip(sources, batched, strict=True):
         assert out == run_dot(source, "svg"), source[:200]
 
 
-def test_batched_json_gives_the_same_layout():
-    """Byte for byte apart from graphviz's made-up names of anonymous subgraphs ("%63"), which
-    count on from graph to graph inside one process."""
+def test_served_json_is_byte_for_byte_what_one_process_per_graph_gives(monkeypatch):
+    sources = _sources()["json"]
+    assert len(sources) >= 20
+    served = run_dot_many(list(sources), "json")
+    monkeypatch.setenv(gv.SERVER_SWITCH, "0")
+    for source, out in zip(sources, served, strict=True):
+        assert out == run_dot(source, "json"), source[:200]
+
+
+def test_batched_json_gives_the_same_layout(monkeypatch):
+    """Without the server: byte for byte apart from graphviz's made-up names of anonymous
+    subgraphs ("%63"), which count on from graph to graph inside one process."""
+    monkeypatch.setenv(gv.SERVER_SWITCH, "0")
     sources = _sources()["json"]
     assert len(sources) >= 20
     anonymous = re.compile(rb'"name": "%\d+"')
+    counted_on = 0
     for source, out in zip(sources, run_dot_many(list(sources), "json"), strict=True):
         alone = run_dot(source, "json")
+        counted_on += out != alone
         assert anonymous.sub(b"", out) == anonymous.sub(b"", alone)
         named = [o for o in json.loads(out)["objects"] if not o["name"].startswith("%")]
         assert named == [o for o in json.loads(alone)["objects"]
                          if not o["name"].startswith("%")]
+    assert counted_on  # the names differ (the server shifts them back, test above)
 
 
 def test_one_process_for_many_graphs_and_bounded_batches(monkeypatch):
+    monkeypatch.setenv(gv.SERVER_SWITCH, "0")
     sources = [s for s in _sources()["svg"] if gv._batchable(s)][:7]
     started = _processes(monkeypatch)
     together = run_dot_many([*sources, sources[0]], "svg")
@@ -105,6 +124,7 @@ def test_one_process_for_many_graphs_and_bounded_batches(monkeypatch):
 
 
 def test_a_failing_graph_gets_the_message_of_its_own_run(monkeypatch):
+    monkeypatch.setenv(gv.SERVER_SWITCH, "0")
     good = [s for s in _sources()["svg"] if gv._batchable(s)][:3]
     broken = "digraph kaputt { a -> ; }\n"
     with pytest.raises(GraphvizFailed) as alone:
@@ -121,7 +141,9 @@ def test_a_failing_graph_gets_the_message_of_its_own_run(monkeypatch):
 
 def test_the_print_drawing_of_a_pair_runs_few_dot_processes(monkeypatch):
     """IST and SOLL are laid out together: one JSON run for both whole layouts, then one SVG
-    run per try of the row cutter (at most 5), instead of one process per row and try."""
+    run per try of the row cutter (at most 5), instead of one process per row and try (without
+    the running ``dot``, which makes that no process at all)."""
+    monkeypatch.setenv(gv.SERVER_SWITCH, "0")
     repo = Repository.load(EXAMPLE)
     ist, soll = repo.model("anmeldung_einwohner", "ist", "033560005"), repo.model(
         "anmeldung_einwohner", "soll")

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
+from . import gvserver
 from .shapes import FONT_FAMILY, GV_FONT
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -94,7 +95,17 @@ def dot_path() -> str:
 
 def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
             timeout: float = DEFAULT_TIMEOUT, dpi: float | None = None) -> bytes:
-    """Run graphviz on DOT text and return the output bytes (svg, png, pdf, json …)."""
+    """Run graphviz on DOT text and return the output bytes (svg, png, pdf, json …).
+
+    The SVG or JSON of a source that is safe to lay out in a process that laid out others
+    comes from this process's running ``dot`` (:mod:`.gvserver`), byte for byte as a fresh
+    one writes it; anything else, or anything odd there, runs a fresh ``dot``."""
+    args = _args(fmt, engine, dpi)
+    served = _served(args, source, timeout)
+    return served[0] if served is not None else _fresh(args, source, timeout)
+
+
+def _args(fmt: str, engine: str = "dot", dpi: float | None = None) -> list[str]:
     program = dot_path()
     if engine == "neato-n2":  # pinned positions: render only, lay out nothing
         args = [program, "-Kneato", "-n2", f"-T{fmt}"]
@@ -102,16 +113,23 @@ def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
         args = [program, f"-K{engine}", f"-T{fmt}"]
     if dpi:
         args.append(f"-Gdpi={dpi:g}")
+    return args
+
+
+def _fresh(args: list[str], source: str, timeout: float) -> bytes:
+    """The output of a ``dot`` process of its own."""
     data = _run(args, source, timeout)
-    if fmt == "pdf":
-        data = fix_pdf_dates(data)
-    return data
+    return fix_pdf_dates(data) if "-Tpdf" in args else data
 
 
 def run_dot_svg_json(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, bytes]:
     """One ``dot`` run, one layout, two outputs: the SVG and the layout as JSON (``json0``,
     without drawing operations)."""
-    data = _run([dot_path(), "-Kdot", "-Tsvg", "-Tjson0"], source, timeout)
+    args = [dot_path(), "-Kdot", "-Tsvg", "-Tjson0"]
+    served = _served(args, source, timeout)
+    if served is not None:
+        return served[0], served[1]
+    data = _run(args, source, timeout)
     end = data.find(b"</svg>")
     if end < 0:
         raise GraphvizFailed("Graphviz konnte die Karte nicht erzeugen: keine SVG-Ausgabe.")
@@ -122,44 +140,38 @@ def run_dot_svg_json(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[
 #: Bounds of one batched ``dot`` run (:func:`run_dot_many`): DOT text and number of graphs.
 BATCH_BYTES = 4_000_000
 BATCH_GRAPHS = 200
-# Graphviz 2.43 keeps some state from one graph to the next inside one process: the SVG ids
-# of every graph after the first get a "page0,1_" prefix (removed again below), and named
-# subgraphs are ordered by the address of their name in memory, so two or more clusters may
-# come out in another order. A graph with paging, layers, such an id, or two or more named
-# subgraphs therefore runs in a process of its own.
-_ALONE = re.compile(r"\b(?:page|layers|layerselect)\s*=|page\d+,\d+_")
-_NAMED_SUBGRAPH = re.compile(r"(?i)"
-                             r'\bsubgraph\s+("(?:[^"\\]|\\.)*"|[A-Za-z_\x80-\uffff][\w\x80-\uffff]*'
-                             r"|-?(?:\.\d+|\d+(?:\.\d*)?))")
-_PAGE_ID = re.compile(rb'(\sid=")page\d+,\d+_')
 _SVG_START = re.compile(rb"^<\?xml", re.M)
 
 
 def run_dot_many(sources: Sequence[str], fmt: str = "svg", *,
                  timeout: float = DEFAULT_TIMEOUT) -> list[bytes]:
-    """Lay out many graphs with as few ``dot`` processes as possible; the outputs in order.
+    """Lay out many graphs with as few ``dot`` processes as possible; the outputs in order,
+    each byte for byte what :func:`run_dot` gives for the same source.
 
-    Graphviz reads several graphs from one input and writes one output after the other
-    (``svg`` or ``json``); most of a small graph's cost is the start of the process. An SVG is
-    byte for byte what :func:`run_dot` gives for the same source; a JSON layout too, except
-    for the names graphviz makes up for anonymous subgraphs ("%63"), which count on from one
-    graph to the next. Identical sources are laid out once. If a batched run fails, every
-    source of it runs on its own, so the message names the failing graph as before.
+    Identical sources are laid out once. Sources safe for it go to this process's running
+    ``dot`` (:mod:`.gvserver`). If that is switched off or refuses one, such sources are laid
+    out together in one ``dot`` run (``svg`` or ``json``: graphviz reads several graphs from
+    one input and writes one output after the other); JSON layouts made that way differ in
+    the names graphviz makes up for anonymous subgraphs ("%63"), which count on from one graph
+    to the next. If such a run fails, every source of it runs on its own, so the message names
+    the failing graph as before.
     """
     if fmt not in ("svg", "json"):
         raise ValueError(f"run_dot_many: Format {fmt!r} wird nicht unterstützt")
-    unique = list(dict.fromkeys(sources))
-    together = [s for s in unique if _batchable(s)]
-    found = {s: run_dot(s, fmt, timeout=timeout) for s in unique if not _batchable(s)}
+    args = _args(fmt)
+    found: dict[str, bytes] = {}
+    together: list[str] = []
+    for source in dict.fromkeys(sources):
+        served = _served(args, source, timeout)
+        if served is not None:
+            found[source] = served[0]
+        elif _batchable(source):
+            together.append(source)
+        else:
+            found[source] = _fresh(args, source, timeout)
     for chunk in _chunks(together):
-        found.update(zip(chunk, _run_batch(chunk, fmt, timeout), strict=True))
+        found.update(zip(chunk, _run_batch(chunk, args, timeout), strict=True))
     return [found[s] for s in sources]
-
-
-def _batchable(source: str) -> bool:
-    if _ALONE.search(source):
-        return False
-    return len({m.group(1) for m in _NAMED_SUBGRAPH.finditer(source)}) < 2
 
 
 def _chunks(sources: list[str]) -> list[list[str]]:
@@ -174,16 +186,16 @@ def _chunks(sources: list[str]) -> list[list[str]]:
     return out
 
 
-def _run_batch(chunk: list[str], fmt: str, timeout: float) -> list[bytes]:
+def _run_batch(chunk: list[str], args: list[str], timeout: float) -> list[bytes]:
     if len(chunk) == 1:
-        return [run_dot(chunk[0], fmt, timeout=timeout)]
+        return [_fresh(args, chunk[0], timeout)]
     text = "".join(s if s.endswith("\n") else s + "\n" for s in chunk)
     try:
-        parts = _split(run_dot(text, fmt, timeout=timeout), fmt)
+        parts = _split(_fresh(args, text, timeout), args[-1][2:])
     except GraphvizFailed:
         parts = []
     if len(parts) != len(chunk):  # failed or not understood: one process per graph
-        return [run_dot(s, fmt, timeout=timeout) for s in chunk]
+        return [_fresh(args, s, timeout) for s in chunk]
     return parts
 
 
@@ -194,7 +206,7 @@ def _split(data: bytes, fmt: str) -> list[bytes]:
         if not starts or starts[0] != 0:
             return []
         parts = [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
-        return parts[:1] + [_PAGE_ID.sub(rb"\1", part) for part in parts[1:]]
+        return parts[:1] + [gvserver.PAGE_ID.sub(rb"\1", part) for part in parts[1:]]
     text = data.decode("utf-8")
     decoder = json.JSONDecoder()
     out: list[bytes] = []
@@ -210,14 +222,66 @@ def _split(data: bytes, fmt: str) -> list[bytes]:
     return out
 
 
+# Graphviz 2.43 keeps some state from one graph to the next inside one process. The SVG id of
+# every graph after the first gets a "page0,1_" prefix, and anonymous objects are numbered on
+# (both undone in .gvserver). Named subgraphs are ordered by the address of their name in
+# memory, so two or more clusters may come out in another order: a graph with two or more
+# named subgraphs, paging, layers or such an id, or without a plain name of its own (an
+# anonymous graph's number shows in its SVG title), runs in a process of its own.
+_ALONE = re.compile(r"\b(?:page|layers|layerselect)\s*=|page\d+,\d+_")
+_NAMED_SUBGRAPH = re.compile(r"(?i)"
+                             r'\bsubgraph\s+("(?:[^"\\]|\\.)*"|[A-Za-z_\x80-\uffff][\w\x80-\uffff]*'
+                             r"|-?(?:\.\d+|\d+(?:\.\d*)?))")
+_NAMED_ROOT = re.compile(r"\s*(?:strict\s+)?(?:di)?graph\s+[A-Za-z_][A-Za-z_0-9]*\s*\{")
+#: ``WERKBENCH_DOT_SERVER=0``: no running ``dot``, a process per graph or batch as before.
+SERVER_SWITCH = "WERKBENCH_DOT_SERVER"
+
+
+def _batchable(source: str) -> bool:
+    """Whether ``dot`` lays the source out the same way in a process that laid out others."""
+    if not _NAMED_ROOT.match(source) or not source.rstrip().endswith("}"):
+        return False
+    names: set[str] = set()
+    for found in _NAMED_SUBGRAPH.finditer(source):
+        names.add(found.group(1))
+        if len(names) > 1:
+            return False
+    return not _ALONE.search(source)
+
+
+def _served(args: list[str], source: str, timeout: float) -> list[bytes] | None:
+    """The outputs from this process's running ``dot`` for ``args``, or None: run a fresh one."""
+    if (os.environ.get(SERVER_SWITCH) == "0" or gvserver.formats_of(args) is None
+            or not _batchable(source)):
+        return None
+    try:
+        return gvserver.layout(args, source, _server_env(), timeout)
+    except gvserver.ServerTimeout as err:
+        raise GraphvizFailed(_too_slow(timeout)) from err
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, SOURCE_DATE_EPOCH="0")
+
+
+def _server_env() -> dict[str, str]:
+    """The environment of a running ``dot``: ours without the workbench's own variables, which
+    ``dot`` does not read and a report kernel changes per report (a change of any other one
+    starts a new ``dot``)."""
+    return {k: v for k, v in _env().items() if not k.startswith("WERKBENCH_")}
+
+
+def _too_slow(timeout: float) -> str:
+    return (f"Graphviz hat nach {timeout:.0f} s keine Karte geliefert; das Modell ist zu groß "
+            "für die automatische Anordnung.")
+
+
 def _run(args: list[str], source: str, timeout: float) -> bytes:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     try:
         done = subprocess.run(args, input=source.encode("utf-8"), capture_output=True,
-                              timeout=timeout, env=env, check=False)
+                              timeout=timeout, env=_env(), check=False)
     except subprocess.TimeoutExpired as err:
-        raise GraphvizFailed(f"Graphviz hat nach {timeout:.0f} s keine Karte geliefert; das "
-                             "Modell ist zu groß für die automatische Anordnung.") from err
+        raise GraphvizFailed(_too_slow(timeout)) from err
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = message[-1] if message else f"Rückgabewert {done.returncode}"
