@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -500,8 +501,11 @@ def _find(segments: list[_Segment], column: int) -> int:
     return len(segments) - 1
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
 def _safe(text: str) -> str:
-    return "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in text)
+    return _UNSAFE.sub("_", text)
 
 
 def auto_map(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..bpmn.model import Activity, SequenceFlow
@@ -38,9 +39,10 @@ def _exit(scene: Scene, node_id: str) -> str:
     return node_id
 
 
-def _letters() -> list[str]:
+@lru_cache(maxsize=1)
+def _letters() -> tuple[str, ...]:
     single = list(string.ascii_uppercase)
-    return single + [a + b for a in single for b in single]
+    return tuple(single + [a + b for a in single for b in single])
 
 
 def plan_links(builder: DotBuilder, ctx: _Context) -> None:

@@ -73,10 +73,16 @@ def wrap(text: str | None, width: int = 18, max_lines: int | None = 4) -> list[s
     Words move to the next line whole; a word longer than a line is hyphenated at a dictionary
     break point (or after '-' / '/'); a token without one is shortened with '…'. Beyond
     ``max_lines`` the last line ends with '…'. Callers keep the full text in a tooltip.
+    Computed once per process for the same arguments (maps write the same names many times).
     """
+    return list(_wrapped(text, width, max_lines))
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _wrapped(text: str | None, width: int, max_lines: int | None) -> tuple[str, ...]:
     text = sh.clean_text(text)
     if not text:
-        return []
+        return ()
     width = max(width, 4)
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -108,7 +114,7 @@ def wrap(text: str | None, width: int = 18, max_lines: int | None = 4) -> list[s
             cut = last.rfind(" ", 0, width)
             last = last[:cut] if cut > 0 else last[:width]
         lines = [*lines[: max_lines - 1], last.rstrip(" -/") + ELLIPSIS]
-    return lines
+    return tuple(lines)
 
 
 def looks_like_id(text: str) -> bool:
