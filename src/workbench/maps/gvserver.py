@@ -259,6 +259,8 @@ _failures: dict[tuple[str, ...], int] = {}
 _lock = threading.Lock()
 #: After this many failed starts or graphs in a row, a command line is not served any more.
 _GIVE_UP = 3
+#: ``poll`` on pipes and fork handlers: POSIX only; elsewhere every graph runs on its own.
+SUPPORTED = hasattr(select, "poll") and hasattr(os, "register_at_fork")
 
 
 def layout(args: Sequence[str], source: str, env: dict[str, str],
@@ -266,7 +268,8 @@ def layout(args: Sequence[str], source: str, env: dict[str, str],
     """Lay out one graph in this process's server for ``args``; None if the caller should run
     a fresh process (server busy in another thread, not startable, or anything odd)."""
     key = tuple(args)
-    if _failures.get(key, 0) >= _GIVE_UP or not _lock.acquire(blocking=False):
+    if (not SUPPORTED or _failures.get(key, 0) >= _GIVE_UP
+            or not _lock.acquire(blocking=False)):
         return None
     try:
         deadline = time.monotonic() + timeout
@@ -335,4 +338,5 @@ def _after_fork_in_child() -> None:
 
 
 atexit.register(shutdown)
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if SUPPORTED:
+    os.register_at_fork(after_in_child=_after_fork_in_child)
