@@ -219,3 +219,10 @@ def test_a_changed_environment_starts_a_new_server_but_not_the_workbench_own(mon
     monkeypatch.setenv("DOTFONTPATH", "/nirgends")
     assert run_dot(source, "svg") == _alone(FORMATS["svg"], source)[0]
     assert _pid(FORMATS["svg"]) not in (None, pid)
+
+
+def test_a_name_that_looks_like_graphviz_numbering_is_not_shifted():
+    source = 'digraph eigen { subgraph { rank=same; a; b } "%5" -> a }\n'
+    for _ in range(2):  # the second time, a served graph would be shifted
+        assert run_dot(source, "json") == _alone(FORMATS["json"], source)[0]
+    assert _pid(FORMATS["json"]) is None  # not served

@@ -268,6 +268,8 @@ def layout(args: Sequence[str], source: str, env: dict[str, str],
     """Lay out one graph in this process's server for ``args``; None if the caller should run
     a fresh process (server busy in another thread, not startable, or anything odd)."""
     key = tuple(args)
+    if '"%' in source and formats_of(args) != ["svg"]:
+        return None  # a name like "%5" of its own would be taken for a number to shift back
     if (not SUPPORTED or _failures.get(key, 0) >= _GIVE_UP
             or not _lock.acquire(blocking=False)):
         return None
