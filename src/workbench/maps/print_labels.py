@@ -200,34 +200,40 @@ class _Row:
         return all(_distance(box, self.obstacles[n]) > own for n in self.nodes
                    if n != label.owner)
 
-    def candidates(self, label: _Label) -> list[tuple[float, float, float]]:
+    def candidates(self, label: _Label) -> list[tuple[float, list[tuple[float, float, float]]]]:
         """Top-left corners to try, nearest first, each with its distance from the flow (for
-        a name, :func:`_cost` measures the distance to its symbol itself)."""
+        a name, :func:`_cost` measures the distance to its symbol itself), in rings: each
+        with a number its spots cost more than (:func:`_cost` is at least the distance).
+
+        A name's ring ``far`` lies at least ``g + far`` from its symbol on one axis (its cost
+        exceeds ``far``, whatever the rounding); a flow label's spots are ``g + lift`` away."""
         w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
-        out: list[tuple[float, float, float]] = []
+        rings: list[tuple[float, list[tuple[float, float, float]]]] = []
         g = GAP + 0.5
         if label.anchor_box is not None:
             x0, y0, x1, y1 = label.anchor_box
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
             for far in (0.0, 4.0, 8.0, 14.0, 22.0, 32.0, 46.0, 64.0):
-                out += [(x, y, far) for x, y in (
+                rings.append((far, [(x, y, far) for x, y in (
                     (cx - w / 2, y1 + g + far), (cx - w / 2, y0 - g - h - far),
                     (x1 + g + far, cy - h / 2), (x0 - g - w - far, cy - h / 2),
                     (x1 + g + far, y1 + g + far), (x0 - g - w - far, y1 + g + far),
                     (x1 + g + far, y0 - g - h - far), (x0 - g - w - far, y0 - g - h - far),
                     (x0 - far, y1 + g + far), (x1 - w + far, y1 + g + far),
-                    (x0 - far, y0 - g - h - far), (x1 - w + far, y0 - g - h - far))]
+                    (x0 - far, y0 - g - h - far), (x1 - w + far, y0 - g - h - far))]))
         elif label.route:
             spots = [_along(label.route, share)
                      for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9)]
             for lift in (0.0, 4.0, 8.0, 14.0, 22.0, 32.0, 46.0):
+                ring: list[tuple[float, float, float]] = []
                 for x, y in spots:
-                    out += [(cx, cy, g + lift) for cx, cy in (
+                    ring += [(cx, cy, g + lift) for cx, cy in (
                         (x - w / 2, y - g - h - lift), (x - w / 2, y + g + lift),
                         (x + g + lift, y - h / 2), (x - g - w - lift, y - h / 2),
                         (x + g + lift, y - g - h - lift), (x - g - w - lift, y - g - h - lift),
                         (x + g + lift, y + g + lift), (x - g - w - lift, y + g + lift))]
-        return out
+                rings.append((g + lift, ring))
+        return rings
 
     def canvas(self) -> Box:
         background = self.graph.find(_S + "polygon")
@@ -261,26 +267,35 @@ def _place(row: _Row, label: _Label, canvas: Box) -> bool:
     w, h = label.box[2] - label.box[0], label.box[3] - label.box[1]
     here = _cost(row, label, label.box, canvas, 0.0) if free else float("inf")
     # the free spot of least cost (ties: the first candidate), as if every candidate's cost
-    # were known: a heap keyed by the cost without the foreign term (a lower bound) measures
-    # the foreign term only for the spots that come up
-    heap = []
-    for n, (x, y, away) in enumerate(row.candidates(label)):
-        box = (x, y, x + w, y + h)
-        if box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1:
-            continue  # a row never grows in width
-        heap.append((_near_cost(label, box, canvas, away), n, False, box))
-    heapq.heapify(heap)
-    while heap:
-        cost, n, known, box = heapq.heappop(heap)
+    # were known and sorted: a heap keyed by the cost without its foreign term (a lower bound;
+    # the foreign term is measured when a spot comes up), filled ring by ring while a ring's
+    # spots could still cost less than the best one waiting (later rings come later in order)
+    heap: list[tuple[float, int, bool, Box]] = []
+    rings = iter(row.candidates(label))
+    pending = next(rings, None)
+    n = 0
+    while True:
+        while pending is not None and (not heap or pending[0] < heap[0][0]):
+            if pending[0] >= here:  # costs no less than staying: this ring and all after it
+                pending = None
+                break
+            for x, y, away in pending[1]:
+                box = (x, y, x + w, y + h)
+                if not (box[0] < canvas[0] + 1 or box[2] > canvas[2] - 1):  # never wider
+                    heapq.heappush(heap, (_near_cost(label, box, canvas, away), n, False, box))
+                n += 1
+            pending = next(rings, None)
+        if not heap:
+            return False
+        cost, index, known, box = heapq.heappop(heap)
         if not known and not row.nearest_is_own(box, label):
-            heapq.heappush(heap, (cost + FOREIGN_COST, n, True, box))
+            heapq.heappush(heap, (cost + FOREIGN_COST, index, True, box))
             continue
         if cost >= here:
-            break
+            return False
         if row.free(box, label):
             _move(label, box[0] - label.box[0], box[1] - label.box[1])
             return True
-    return False
 
 
 #: Cost of a label spot per pt of distance from its symbol or flow, per pt the row would grow,
