@@ -301,6 +301,10 @@ class _Canvas:
         return new[0] - old[0] - self.x0, -(new[1] - old[1]) + self.y0
 
 
+_CLUSTER_GROUP = re.compile(rb'<g id="[^"]*" class="cluster">(.*?)</g>', re.S)
+_TEXT_SIZE = re.compile(rb'<text\b[^>]*?\sfont-size="([^"]+)"')
+
+
 def least_size(raw: bytes, data: dict[str, Any], source: str,
                plan: StackPlan) -> tuple[float, float]:
     """What ``dot``'s first pass (``raw`` SVG, ``data`` JSON of ``source``) already says about
@@ -313,8 +317,8 @@ def least_size(raw: bytes, data: dict[str, Any], source: str,
     box not). All of them are clusters of the pinned map, and :func:`draw` (like graphviz for
     the neato fallback) sizes the viewBox to hold every cluster plus :data:`PAD` on each side.
     Every text of the graph label and of the cluster frames is drawn with its size (nodes and
-    edges can be left out). 0.05 pt allow for the pinned coordinates and the viewBox being
-    written to two decimals."""
+    edges can be left out); any of them bounds the smallest font. 0.05 pt allow for the pinned
+    coordinates and the viewBox being written to two decimals."""
     bands = set(plan.bands)
     boxes = [[float(v) for v in obj["bb"].split(",")] for obj in data.get("objects", [])
              if obj.get("name") in bands and "bb" in obj]
@@ -331,19 +335,13 @@ def least_size(raw: bytes, data: dict[str, Any], source: str,
             levels = max(levels, level)
         width = (max(x[2] for x in boxes) - min(x[0] for x in boxes) + 2 * MARGIN * levels
                  + 2 * PAD - 0.05)
-    parser = etree.XMLParser(remove_comments=True, remove_pis=True, resolve_entities=False,
-                             no_network=True, huge_tree=True)
-    graph = etree.fromstring(raw, parser).find(_S + "g")
-    sizes = []
-    if graph is not None:
-        for child in graph:
-            if child.tag == _TEXT:
-                texts = [child]
-            elif child.tag == _S + "g" and child.get("class") == "cluster":
-                texts = list(child.iter(_TEXT))
-            else:
-                continue
-            sizes += [float(t.get("font-size")) for t in texts if t.get("font-size")]
+    # graphviz writes the graph label's texts before its first group, and nothing but the
+    # frame's own texts before a cluster group's first closing tag
+    start = raw.find(b'class="graph"')
+    end = raw.find(b"<g ", start + 1)
+    head = raw[start:end if end >= 0 else len(raw)] if start >= 0 else b""
+    sizes = [float(v) for part in (head, *_CLUSTER_GROUP.findall(raw))
+             for v in _TEXT_SIZE.findall(part)]
     return max(width, 0.0), min(sizes, default=math.inf)
 
 

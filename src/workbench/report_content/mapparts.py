@@ -66,7 +66,7 @@ def print_scale(svg: str) -> float:
 
 def fits_landscape(svg: str) -> bool:
     """Whether the map, printed at :func:`print_scale`, fits the landscape page's width."""
-    width = view_box(svg_root(svg))[2]
+    width = view_box(_svg_start(svg))[2]
     return width * print_scale(svg) <= LANDSCAPE_WIDTH_PT + 0.5
 
 
@@ -82,6 +82,19 @@ def svg_root(svg: str) -> etree._Element:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True,
                              remove_comments=True, remove_pis=True)
     return etree.fromstring(svg.encode("utf-8"), parser)
+
+
+def _svg_start(svg: str) -> etree._Element:
+    """The root element of one of our map SVGs with its attributes, parsed only as far as its
+    start tag (:func:`svg_root`'s parser; the map's content is not needed)."""
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True,
+                                 huge_tree=True, remove_comments=True, remove_pis=True)
+    data = svg.encode("utf-8")
+    for at in range(0, len(data), 4096):
+        parser.feed(data[at:at + 4096])
+        for _, element in parser.read_events():
+            return element
+    return svg_root(svg)  # no start tag: the full parse says why
 
 
 def view_box(root: etree._Element) -> tuple[float, float, float, float]:
@@ -131,8 +144,7 @@ def row_gaps(svg: str) -> list[float]:
 
 def split(svg: str, key: str) -> MapParts:
     """One of our map SVGs (``maps.Map.svg``) as shared content and its screen figure."""
-    root = svg_root(svg)
-    x0, y0, width, height = view_box(root)
+    x0, y0, width, height = view_box(_svg_start(svg))
     if (x0, y0) != (0.0, 0.0):
         raise ValueError("Karte mit verschobener viewBox")
     inner = svg[svg.index(">", svg.index("<svg")) + 1:svg.rindex("</svg>")]
