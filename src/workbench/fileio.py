@@ -24,10 +24,13 @@ _TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 ORPHAN_MIN_AGE_SECONDS = 5.0
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> Path:
     """Write ``data`` to ``path`` so readers see the old or the new file, never a partial one.
 
-    Orphaned temp files of earlier, killed writes of the same file are removed first."""
+    Orphaned temp files of earlier, killed writes of the same file are removed first. With
+    ``durable=False`` (caches that check what they read and can compute it again) the data is
+    not forced to disk before the rename: still atomic for every reader, but after a power
+    failure the file may be empty or missing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_orphans(path)
@@ -37,7 +40,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
             if path.exists():
                 with contextlib.suppress(OSError):
                     os.chmod(tmp, path.stat().st_mode & 0o777)

@@ -101,3 +101,30 @@ def test_symlinked_temp_name_is_never_followed(tmp_path):
     link.symlink_to(secret)
     fileio.atomic_write_bytes(tmp_path / "ist.bpmn", b"neu")
     assert secret.read_text() == "bleibt" and fileio.orphan_temp_files(tmp_path) == []
+
+
+def test_durable_by_default_and_cache_writes_skip_fsync(tmp_path, monkeypatch):
+    """Every write is atomic; only a durable one (the default: reports, knowledge base) waits
+    for the disk. The batch cache, emptied with every batch, writes without ``fsync``."""
+    import os
+
+    from workbench.reports import cache
+
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    target = tmp_path / "bericht.html"
+    fileio.atomic_write_bytes(target, b"<p>1</p>")
+    assert target.read_bytes() == b"<p>1</p>" and len(synced) == 1
+    fileio.atomic_write_bytes(target, b"<p>2</p>", durable=False)
+    assert target.read_bytes() == b"<p>2</p>" and len(synced) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    assert cache.cached_bytes("karte.svg", lambda: b"<svg/>") == b"<svg/>"
+    assert (tmp_path / "cache" / "karte.svg").read_bytes() == b"<svg/>"
+    assert len(synced) == 1

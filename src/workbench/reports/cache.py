@@ -105,7 +105,7 @@ def cached_bytes(key: str, produce: Callable[[], bytes]) -> bytes:
         if stored is not None:
             return stored
         data = produce()
-        atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data, durable=False)  # emptied with every batch anyway
         return data
 
 
