@@ -179,3 +179,20 @@ def test_queue_waits_converted_in_blocks_same_as_reference(repo: Repository,
     waits = [row["warten_tage"] for scenario in json.loads(tuned)["szenarien"]
              for row in scenario["leistungen"]]
     assert sum(w > 0 for w in waits if w is not None) >= 3  # cases did queue
+
+
+def test_steps_a_token_only_passes_are_skipped_with_the_same_bytes(
+        repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Routing past start events, events without a wait and one-way gateways at compile time
+    (a quarter of the steps the example's cases take) changes no draw and no result."""
+    from workbench.simulation import flowgraph
+
+    model = compiled(one_task_model(6.0))
+    first = model.root.steps[model.root.starts[0]]
+    assert "Bearbeiten" in first.label  # not the start event "Antrag"
+    assert model.root.steps[first.targets[0]].route == flowgraph.END
+    skipped = dumps(kommune.simulate(repo, "033560011", default_plan()))
+    monkeypatch.setattr(kommune, "_COMPILED", {})
+    monkeypatch.setattr(flowgraph, "_through", lambda steps: list(range(len(steps))))
+    walked = dumps(kommune.simulate(repo, "033560011", default_plan()))
+    assert skipped == walked

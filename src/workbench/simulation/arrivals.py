@@ -99,3 +99,23 @@ def day_probabilities(season: Season, cal: WorkCalendar) -> np.ndarray:
     probabilities = weights / weights.sum()
     probabilities.flags.writeable = False
     return probabilities
+
+
+@functools.lru_cache(maxsize=256)
+def month_shares(season: Season, cal: WorkCalendar) -> np.ndarray:
+    """Share of the year's arrivals in each month (12 values): the working days' season
+    weight times working minutes, summed per month, over the whole (read-only; made once per
+    season and calendar, as every Kommune of a batch with the same calendar shares it). Even
+    weights give each month's share of the year's working minutes."""
+    first = dt.date(cal.year, 1, 1)
+    days = cal.working_days
+    month = np.array([(first + dt.timedelta(days=cal.open_day[j])).month - 1
+                      for j in range(days)])
+    minutes = np.asarray(cal.open_len[:days], dtype=float)
+    weights = np.array([season.weight(first + dt.timedelta(days=cal.open_day[j]))
+                        for j in range(days)]) * minutes
+    if weights.sum() <= 0:
+        weights = minutes
+    shares = np.bincount(month, weights=weights, minlength=12) / weights.sum()
+    shares.flags.writeable = False
+    return shares

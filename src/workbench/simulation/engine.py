@@ -73,8 +73,9 @@ class Stream:
 _BRANCH, _INNER, _CASE = 0, 1, 2
 #: arrivals a stream turns into Python floats at a time (all at once: ~32 bytes per case)
 _ARRIVALS_CHUNK = 4096
-#: queue waits a stream keeps in working minutes before converting them (three list slots
-#: each; lists, as a list append is cheaper than an array('d') store, which parses its value)
+#: queue waits a stream keeps in working minutes before converting them (three slots of one
+#: list each; a list, as adding to it is cheaper than an array('d') store, which parses its
+#: value)
 _WAITS_BLOCK = 4096
 
 
@@ -139,6 +140,7 @@ class Engine:
         self._run_until = self.env.run if plain_simpy else self._drive
         # triangular draws are inlined in _token; the others (checks, comparisons) call these
         self._draw = _draw_exponential if distribution == "exponential" else _draw_fixed
+        self._token = self._token_factory()
         for pool in pools.values():
             pool.resource = (simpy.Resource(self.env, capacity=pool.servers) if plain_simpy
                              else Seats(pool.servers))
@@ -251,10 +253,10 @@ class Engine:
                     except StopIteration:
                         delay = None
                     if delay is not None:  # env.timeout(delay), inlined
-                        if delay < 0:
-                            raise ValueError(f"Negative delay {delay}")
                         then = at + delay
-                        if then == at:
+                        if then <= at:  # no time passes (a negative delay never gets later)
+                            if delay < 0:
+                                raise ValueError(f"Negative delay {delay}")
                             batch.append(send)
                         else:
                             first = [send]
@@ -287,17 +289,20 @@ class Engine:
                 schedule(env._now + delay, send)
 
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
-        env, timeout, process, rng, root, own = self.env, self._timeout, self._start, s.rng, \
-            s.root, self._own
-        simple = len(root.starts) == 1 and not root.start_weights
+        env, timeout, process, rng, root, own, token = self.env, self._timeout, self._start, \
+            s.rng, s.root, self._own, self._token
+        # the case is its root's only token: one generator, no wrapper; and no _Run when the
+        # root has no parallel branches or joins
+        simple, entry, runs = len(root.starts) == 1 and not root.start_weights, root.starts[0], \
+            not root.linear
         arrivals = s.arrivals
         for first in range(0, len(arrivals), _ARRIVALS_CHUNK):  # not all as Python floats
             for i, at in enumerate(arrivals[first:first + _ARRIVALS_CHUNK].tolist(), first):
                 now = env._now
                 if at > now:
                     yield (at - now) if own else timeout(at - now)
-                if simple:  # the case is its root's only token: one generator, no wrapper
-                    process(self._token(root, root.starts[0], _Run(1), acc, rng, i, _CASE))
+                if simple:
+                    process(token(root, entry, _Run(1) if runs else None, acc, rng, i, _CASE))
                 else:
                     process(self._container(root, acc, rng, i, _CASE))
 
@@ -306,103 +311,122 @@ class Engine:
         starts = c.starts
         if c.start_weights:
             starts = (starts[_pick(c.start_weights, rng.random())],)
+        if c.linear and len(starts) == 1:  # one token, no branches: no _Run
+            yield from self._token(c, starts[0], None, acc, rng, i, main)
+            return
         run = _Run(len(starts))
         for extra in starts[1:]:
             self._start(self._token(c, extra, run, acc, rng, i, _BRANCH))
         yield from self._token(c, starts[0], run, acc, rng, i, main)
 
-    def _token(self, c: Container, at: int, run: _Run, acc: _Cases, rng: random.Random,
-               i: int, main: int) -> Generator[Any, Any, None]:
-        """Walk one token from step ``at``. ``main``: the container's first token (waits for
-        the others at the end; for a whole case it then books the case as done) or a
-        parallel branch (ends silently, the last one wakes the first)."""
-        # the stream's one bound rng.random (a new one per token would live as long as it)
-        env, steps, cal, timeout, random_ = self.env, c.steps, self.cal, self._timeout, \
-            acc.random
+    def _token_factory(self) -> Callable[..., Generator[Any, Any, None]]:
+        """:meth:`_token` with the engine's names bound once per run (a token is made for
+        every case and branch; binding them per token was a tenth of a token's work)."""
+        env, cal, timeout, draw, account = self.env, self.cal, self._timeout, self._draw, \
+            self._account
         triangular = self.distribution == "dreieck"
         period_end, wake, own, current = self.period_end, self._wake, self._own, self._current
-        pools, start, delay_end = self.pools, self._start, cal.delay_end
-        while True:
-            step = steps[at]
-            if step.join:
-                need = step.join if step.join > 0 else run.or_tokens
-                joins = run.joins
-                if joins is None:
-                    joins = run.joins = {}
-                count = joins.get(at, 0) + 1
-                if count < need:
-                    joins[at] = count
+        pools, start, delay_end, container = self.pools, self._start, cal.delay_end, \
+            self._container
+        # the processes due at the time being processed (a place is released only there)
+        work_plain, due_now = self._work_plain, self._batch
+
+        def token(c: Container, at: int, run: _Run | None, acc: _Cases, rng: random.Random,
+                  i: int, main: int) -> Generator[Any, Any, None]:
+            """Walk one token from step ``at``. ``main``: the container's first token (waits
+            for the others at the end; for a whole case it then books the case as done) or a
+            parallel branch (ends silently, the last one wakes the first). ``run`` is None for
+            the only token of a linear container."""
+            # the stream's one bound rng.random (a new one per token would live as long as it)
+            steps, random_, handling, cost = c.steps, acc.random, acc.handling, acc.cost
+            while True:
+                step = steps[at]
+                if step.join:
+                    need = step.join if step.join > 0 else run.or_tokens
+                    joins = run.joins
+                    if joins is None:
+                        joins = run.joins = {}
+                    count = joins.get(at, 0) + 1
+                    if count < need:
+                        joins[at] = count
+                        break
+                    joins[at] = 0
+                if step.mean > 0:
+                    if not triangular:
+                        minutes = draw(step, rng)
+                    elif step.high > step.low:  # random.Random.triangular, inlined (same floats)
+                        u, k = random_(), step.c
+                        if u > k:
+                            minutes = step.high + (step.low - step.high) \
+                                * sqrt((1.0 - u) * (1.0 - k))
+                        else:
+                            minutes = step.low + (step.high - step.low) * sqrt(u * k)
+                    else:
+                        minutes = step.mean
+                    if step.admin:
+                        handling[i] += minutes
+                        cost[i] += minutes * step.rate
+                    if step.role is None:
+                        yield minutes if own else timeout(minutes)
+                    elif not own:
+                        yield from work_plain(pools[step.role], acc, i, minutes)
+                    else:
+                        pool = pools[step.role]
+                        seats = pool.resource
+                        if seats.free > 0 and not seats.waiting:
+                            seats.free -= 1  # no wait: _account's booking without the queue
+                            pool.requests += 1
+                            if env._now < period_end:
+                                pool.busy += minutes
+                        else:  # queue (first come, first served); the releaser hands it over
+                            t0 = env._now
+                            seats.waiting.append(current[0])  # this process, woken in turn
+                            yield
+                            account(pool, acc, i, t0, minutes)
+                        yield minutes * pool.stretch
+                        if seats.waiting:  # hand the place over: the next one is due now
+                            due_now[0].append(seats.waiting.popleft())
+                        else:
+                            seats.free += 1
+                if step.inner is not None:
+                    yield from container(step.inner, acc, rng, i)
+                if step.wait > 0:
+                    now = env._now
+                    end = delay_end(now, step.wait)
+                    if end > now:
+                        yield (end - now) if own else timeout(end - now)
+                route = step.route
+                if route == ONE:
+                    at = step.targets[0]
+                    continue
+                if route == CHOOSE:
+                    at = step.targets[_pick(step.weights, random_())]
+                    continue
+                if route == END:
                     break
-                joins[at] = 0
-            if step.mean > 0:
-                if not triangular:
-                    minutes = self._draw(step, rng)
-                elif step.high > step.low:  # random.Random.triangular, inlined (same floats)
-                    u, k = random_(), step.c
-                    if u > k:
-                        minutes = step.high + (step.low - step.high) * sqrt((1.0 - u) * (1.0 - k))
-                    else:
-                        minutes = step.low + (step.high - step.low) * sqrt(u * k)
-                else:
-                    minutes = step.mean
-                if step.admin:
-                    acc.handling[i] += minutes
-                    acc.cost[i] += minutes * step.rate
-                if step.role is None:
-                    yield minutes if own else timeout(minutes)
-                elif not own:
-                    yield from self._work_plain(pools[step.role], acc, i, minutes)
-                else:
-                    pool = pools[step.role]
-                    seats = pool.resource
-                    if seats.free > 0 and not seats.waiting:
-                        seats.free -= 1  # no wait: _account's booking without the queue
-                        pool.requests += 1
-                        if env._now < period_end:
-                            pool.busy += minutes
-                    else:  # queue (first come, first served); the releaser hands the seat over
-                        t0 = env._now
-                        seats.waiting.append(current[0])  # this process, woken in turn
-                        yield
-                        self._account(pool, acc, i, t0, minutes)
-                    yield minutes * pool.stretch
-                    if seats.waiting:
-                        wake(seats.waiting.popleft())
-                    else:
-                        seats.free += 1
-            if step.inner is not None:
-                yield from self._container(step.inner, acc, rng, i)
-            if step.wait > 0:
-                now = env._now
-                end = delay_end(now, step.wait)
-                if end > now:
-                    yield (end - now) if own else timeout(end - now)
-            route = step.route
-            if route == ONE:
-                at = step.targets[0]
-                continue
-            if route == CHOOSE:
-                at = step.targets[_pick(step.weights, random_())]
-                continue
-            if route == END:
-                break
-            nxt = _fire(step, rng, run)
-            if not nxt:
-                break
-            for extra in nxt[1:]:
-                run.active += 1
-                start(self._token(c, extra, run, acc, rng, i, _BRANCH))
-            at = nxt[0]
-        run.active -= 1
-        if main == _BRANCH:
-            if run.active == 0 and run.done is not None:
-                wake(run.done)
-            return
-        if run.active:  # other tokens still run: wait for the last of them
-            run.done = current[0] if own else env.event()  # woken by the last token
-            yield None if own else run.done
-        if main == _CASE:
-            acc.done[i] = env._now  # working minute; calendar minute in _Cases.store
+                nxt = _fire(step, rng, run)
+                if not nxt:
+                    break
+                for extra in nxt[1:]:
+                    run.active += 1
+                    start(token(c, extra, run, acc, rng, i, _BRANCH))
+                at = nxt[0]
+            if run is None:  # the only token of a linear container (Container.linear)
+                if main == _CASE:
+                    acc.done[i] = env._now  # working minute; calendar minute in _Cases.store
+                return
+            run.active -= 1
+            if main == _BRANCH:
+                if run.active == 0 and run.done is not None:
+                    wake(run.done)
+                return
+            if run.active:  # other tokens still run: wait for the last of them
+                run.done = current[0] if own else env.event()  # woken by the last token
+                yield None if own else run.done
+            if main == _CASE:
+                acc.done[i] = env._now  # working minute; calendar minute in _Cases.store
+
+        return token
 
     def _work_plain(self, pool: Pool, acc: _Cases, i: int,
                     minutes: float) -> Generator[Any, Any, None]:
@@ -417,9 +441,11 @@ class Engine:
     def _account(self, pool: Pool, acc: _Cases, i: int, t0: float, minutes: float) -> None:
         """Book the wait since ``t0`` and the handling minutes when a place is taken."""
         t1 = self.env._now
-        if t1 > t0:
-            acc.queue_work[i] += t1 - t0
-            acc.wait(i, t0, t1)
+        if t1 > t0:  # recorded; the case's sums are added in blocks (_Cases.add_waits)
+            waits = acc.waits
+            waits += (i, t0, t1)
+            if len(waits) >= _WAITS_BLOCK * 3:
+                acc.add_waits()
             pool.waited += t1 - t0
         pool.requests += 1
         if t1 < self.period_end:
@@ -428,48 +454,42 @@ class Engine:
 
 class _Cases:
     """Per-case figures of one stream while it runs; :meth:`store` puts them on the stream as
-    numpy arrays. Kept as ``array('d')``: as cheap to update per event as a list, but 8 bytes
-    per value instead of a list slot and a float object (about 40 bytes) – the largest
-    Kommune-year has some 300,000 cases, five figures each.
+    numpy arrays. Handling minutes and costs, added to at every step of the administration
+    (a million times in the example), are lists: storing into a list costs a third of storing
+    into an ``array('d')``, which parses every value, for a float object (24 bytes) per case
+    and figure more (15 MB for the largest Kommune-year, some 300,000 cases). The case's end,
+    written once per case, is an ``array('d')`` (8 bytes per value).
 
     Calendar minutes are computed in bulk (:meth:`.WorkCalendar.to_calendar_array`, the same
     floats as ``to_calendar``), not per event: a case's end is kept as its working minute and
     converted in :meth:`store`; a wait in a role's queue is kept as (case, start, end) in
-    working minutes and converted in blocks of :data:`_WAITS_BLOCK`, its calendar length
-    added to the case's sum in the order the waits ended (``np.add.at`` adds in index
-    order), as the per-event sum did."""
+    working minutes and converted in blocks of :data:`_WAITS_BLOCK`, its length in working
+    and in calendar minutes added to the case's sums in the order the waits ended
+    (``np.add.at`` adds in index order), as the per-event sums did."""
 
     __slots__ = ("cal", "cost", "done", "handling", "queue_cal", "queue_work", "random",
-                 "wait_case", "wait_end", "wait_start")
+                 "waits")
 
     def __init__(self, n: int, random_: Callable[[], float], cal: WorkCalendar) -> None:
         self.random = random_  # the stream's rng.random, shared by all its tokens
         self.cal = cal
         self.done = array("d", [math.nan]) * n  # working minute of the case's end
         self.queue_cal = np.zeros(n)
-        self.queue_work = array("d", [0.0]) * n
-        self.handling = array("d", [0.0]) * n
-        self.cost = array("d", [0.0]) * n
-        self.wait_case: list[int] = []
-        self.wait_start: list[float] = []
-        self.wait_end: list[float] = []
-
-    def wait(self, i: int, t0: float, t1: float) -> None:
-        """Case ``i`` waited in a queue from working minute ``t0`` to ``t1``."""
-        self.wait_case.append(i)
-        self.wait_start.append(t0)
-        self.wait_end.append(t1)
-        if len(self.wait_case) >= _WAITS_BLOCK:
-            self.add_waits()
+        self.queue_work = np.zeros(n)
+        self.handling = [0.0] * n
+        self.cost = [0.0] * n
+        self.waits: list[float] = []  # case, start, end of each wait (flat), see add_waits
 
     def add_waits(self) -> None:
-        if not self.wait_case:
+        """Add the recorded waits to the cases' sums in working and calendar minutes."""
+        if not self.waits:
             return
+        block = np.array(self.waits, dtype=float).reshape(-1, 3)
+        case, start, end = block[:, 0].astype(np.int64), block[:, 1], block[:, 2]
         to_cal = self.cal.to_calendar_array
-        length = to_cal(np.array(self.wait_end, dtype=float)) \
-            - to_cal(np.array(self.wait_start, dtype=float))
-        np.add.at(self.queue_cal, np.array(self.wait_case, dtype=np.int64), length)
-        self.wait_case, self.wait_start, self.wait_end = [], [], []
+        np.add.at(self.queue_cal, case, to_cal(end) - to_cal(start))
+        np.add.at(self.queue_work, case, end - start)
+        self.waits = []
 
     def store(self, s: Stream) -> None:
         self.add_waits()
@@ -478,7 +498,7 @@ class _Cases:
         done[finished] = self.cal.to_calendar_array(done[finished])
         s.done_cal = done
         s.queue_cal = self.queue_cal
-        s.queue_work = np.array(self.queue_work, dtype=float)
+        s.queue_work = self.queue_work
         s.handling = np.array(self.handling, dtype=float)
         s.cost = np.array(self.cost, dtype=float)
 

@@ -66,6 +66,11 @@ class Container:
     steps: list[Step]
     starts: tuple[int, ...]  # every start gets a token (several = parallel)
     start_weights: tuple[float, ...] = ()  # alternative starts (cumulative), when set
+    # no step forks or joins tokens: a run with one start is one token from start to end
+    linear: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.linear = not any(s.route == EACH or s.join for s in self.steps)
 
 
 @dataclass(slots=True)
@@ -131,13 +136,46 @@ def _container(container: Process | SubProcess, costs: LabourCostTable, warnings
             lane = node.lane.name.strip() if node.lane is not None and node.lane.name else host_lane
             step.inner = _container(node, costs, warnings, lane, unit_role)
     entry = [(index[nid], w) for nid, w in chain.entry.items() if nid in index and w > 0]
+    through = _through(steps)
+    for step in steps:
+        step.targets = tuple(through[t] for t in step.targets)
+        if step.fallback >= 0:
+            step.fallback = through[step.fallback]
+    starts = tuple(through[i] for i, _ in entry)
     if len(entry) > 1 and all(abs(w - 1.0 / len(entry)) < 1e-9 for _, w in entry):
         cum, acc = [], 0.0
         for _, w in entry:
             acc += w
             cum.append(acc)
-        return Container(container.id, steps, tuple(i for i, _ in entry), tuple(cum))
-    return Container(container.id, steps, tuple(i for i, _ in entry))
+        return Container(container.id, steps, starts, tuple(cum))
+    return Container(container.id, steps, starts)
+
+
+def _passes_through(step: Step) -> bool:
+    """A step a token only passes: no join, no handling, no Liegezeit, no sub-process, one
+    next step (a start event, an intermediate event without wait, a gateway with one way)."""
+    return (step.route == ONE and not step.join and step.mean <= 0 and step.wait <= 0
+            and step.inner is None)
+
+
+def _through(steps: list[Step]) -> list[int]:
+    """Per step index: the first step from there on a token does not only pass. A token
+    entering a step that :func:`_passes_through` draws nothing, waits nothing and takes the
+    one next step, so routing it there directly walks the same way with the same draws (a
+    quarter of all steps the example's cases take). A cycle of such steps (never an ending
+    model) is left as it is."""
+    out = []
+    for start in range(len(steps)):
+        at, seen = start, {start}
+        while _passes_through(steps[at]):
+            nxt = steps[at].targets[0]
+            if nxt in seen:
+                at = start
+                break
+            seen.add(nxt)
+            at = nxt
+        out.append(at)
+    return out
 
 
 def _staff_role(node: FlowNode, host_lane: str | None) -> str:

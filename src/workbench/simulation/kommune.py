@@ -7,7 +7,6 @@ The result is a plain dict (JSON), cached by the fingerprint of its inputs (:mod
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 import random
@@ -23,7 +22,7 @@ from ..labour_costs import LabourCostTable
 from ..metrics import MetricsError, compute
 from ..parameters import Parameters
 from ..repository import first_positions
-from .arrivals import arrival_times, season_for
+from .arrivals import Season, arrival_times, month_shares, season_for
 from .calendar import DEFAULT_HOURS, WorkCalendar
 from .engine import Engine, Pool, Stream
 from .flowgraph import CompiledModel, SimulationModelError, compile_model
@@ -145,20 +144,10 @@ def default_staffing(services: list[Service], cal: WorkCalendar, jahresarbeitsze
     """VZÄ per role so that the busiest month of the IST runs at ``target`` utilisation:
     expected IST hours per month (Fallzahl × season share × Markov minutes of the role)
     over the hours one VZÄ is present that month, rounded up to 0.1 VZÄ."""
-    first = dt.date(cal.year, 1, 1)
-    days = cal.working_days
-    month = np.array([(first + dt.timedelta(days=cal.open_day[j])).month - 1
-                      for j in range(days)])
-    minutes = np.asarray(cal.open_len[:days], dtype=float)
-    share_of_year = np.bincount(month, weights=minutes, minlength=12) / minutes.sum()
+    share_of_year = month_shares(Season(), cal)  # even weights: working minutes per month
     load: dict[str, np.ndarray] = {}
     for s in services:
-        season = season_for(s.id, {})
-        weights = np.array([season.weight(first + dt.timedelta(days=cal.open_day[j]))
-                            for j in range(days)]) * minutes
-        if weights.sum() <= 0:
-            weights = minutes
-        per_month = np.bincount(month, weights=weights, minlength=12) / weights.sum()
+        per_month = month_shares(season_for(s.id, {}), cal)
         for role, role_minutes in s.ist.roles.items():
             load[role] = load.get(role, np.zeros(12)) + s.fallzahl * per_month * role_minutes / 60
         for role in (s.soll.roles if s.soll is not None else {}):
