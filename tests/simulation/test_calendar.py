@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from workbench.simulation.arrivals import DEFAULT_SEASONS, Season, arrival_times
+from workbench.simulation.arrivals import DEFAULT_SEASONS, Season, arrival_times, month_shares
 from workbench.simulation.calendar import CalendarError, WorkCalendar, holiday_dates, parse_hours
 
 
@@ -74,3 +76,35 @@ def test_arrivals_count_season_and_determinism() -> None:
                       if 31 <= cal.open_day[j] < 59)
     expected = 3 * minutes_jan / (3 * minutes_jan + minutes_feb)
     assert jan == pytest.approx(expected, abs=0.015)
+
+
+def test_report_part_preloads_the_holiday_tables_the_simulation_alone_does_not() -> None:
+    """The batch's kernels are forked from a process that imported the report's simulation
+    part: the holiday tables (every country of ``holidays``) are imported there once, not in
+    each kernel; importing the simulation itself stays lean."""
+    code = ("import sys\n"
+            "import workbench.simulation.kommune\n"
+            "print('holidays' in sys.modules)\n"
+            "import workbench.report_content.simulation\n"
+            "print('holidays.countries.germany' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_month_shares_by_hand() -> None:
+    """Share of a season's arrivals per month: working minutes × season weight per day."""
+    cal = WorkCalendar.build(2026)
+    even = month_shares(Season(), cal)
+    minutes = [0.0] * 12
+    for j in range(cal.working_days):
+        minutes[(dt.date(2026, 1, 1) + dt.timedelta(days=cal.open_day[j])).month - 1] += \
+            cal.open_len[j]
+    assert even.tolist() == pytest.approx([m / sum(minutes) for m in minutes], abs=1e-15)
+    # January 2026: 21 working days (31 days, 9 weekend days, New Year), 5 of them Fridays
+    assert minutes[0] == 16 * 510 + 5 * 330
+    kita = month_shares(DEFAULT_SEASONS["kita_anmeldung"], cal)  # January to March three times
+    first_quarter = sum(minutes[:3])
+    assert kita[:3].sum() == pytest.approx(3 * first_quarter / (3 * first_quarter
+                                                                 + sum(minutes[3:])))
+    assert month_shares(Season(), cal) is even  # made once per season and calendar
+    assert not even.flags.writeable
