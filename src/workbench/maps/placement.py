@@ -251,7 +251,10 @@ class Placer:
         for f in self.frames:  # straddles(area, f), sorted by its two conditions
             if f[0] <= ax0 and ax1 <= f[2] and f[1] <= ay0 and ay1 <= f[3]:
                 around.append(f)
-            elif min(ax1, f[2]) - max(ax0, f[0]) > 0 and min(ay1, f[3]) - max(ay0, f[1]) > 0:
+            # overlap_area(area, f) > 0 in comparisons only: min(a, b) - max(c, d) > 0 is
+            # min(a, b) > max(c, d) for finite floats, that is a > c, a > d, b > c and b > d
+            elif (f[2] > ax0 and ax1 > f[0] and f[2] > f[0] and ax1 > ax0
+                  and f[3] > ay0 and ay1 > f[1] and f[3] > f[1] and ay1 > ay0):
                 near.append(f)
             else:
                 apart.append(f)

@@ -168,14 +168,22 @@ class _Row:
     def free(self, box: Box, label: _Label) -> bool:
         """Whether ``box`` keeps :data:`GAP` from every node, flow, frame and other label."""
         padded = grow(box, GAP)
+        x0, y0, x1, y1 = padded
+        if not (x1 > x0 and y1 > y0):  # meets nothing (plane.meets), may cross a route
+            return self._clear_of_routes(padded)
+        owner = label.owner if label.anchor_box is not None else -1
         for n, other in enumerate(self.obstacles):
-            if n != label.owner or label.anchor_box is None:
-                if meets(padded, other):
-                    return False
-            elif meets(padded, label.anchor_box):
+            if n == owner:  # its own symbol: the outline only, not the texts inside it
+                other = label.anchor_box  # type: ignore[assignment]
+            # plane.meets(padded, other) in comparisons only: min(a, b) > max(c, d)
+            if (other[2] > x0 and x1 > other[0] and other[3] > y0 and y1 > other[1]
+                    and other[2] > other[0] and other[3] > other[1]):
                 return False
         if any(meets(padded, other.box) for other in self.labels if other is not label):
             return False
+        return self._clear_of_routes(padded)
+
+    def _clear_of_routes(self, padded: Box) -> bool:
         x0, y0, x1, y1 = padded
         for route, (rx0, ry0, rx1, ry1) in zip(self.routes, self.route_boxes, strict=True):
             if rx1 <= x0 or rx0 >= x1 or ry1 <= y0 or ry0 >= y1:
