@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -109,7 +108,7 @@ class DotBuilder:
     def _tag(self, gv_id: str, section: Section, bpmn_id: str, classes: str,
              title: str = "") -> None:
         key = f"{section.key}-{bpmn_id}" if section.key else bpmn_id
-        meta = {"id": _safe(key), "class": classes, "data-bpmn-id": bpmn_id}
+        meta = {"id": sh.safe_id(key), "class": classes, "data-bpmn-id": bpmn_id}
         if title:
             meta["title"] = title
         if section.key:
@@ -133,7 +132,7 @@ class DotBuilder:
             self.lines.append(f'id={quote(cid)} label=<<FONT POINT-SIZE="18"><B>'
                               f'{html(section.label)}</B></FONT>> labeljust=l fontsize=18 '
                               'color="#b0bec5" style="rounded" penwidth=1.5')
-            self.meta[cid] = {"id": _safe(f"abschnitt-{section.key}"),
+            self.meta[cid] = {"id": sh.safe_id(f"abschnitt-{section.key}"),
                               "class": f"abschnitt abschnitt-{section.key}"}
             self._open(f"cluster_{cid}")
         for index, _segment in enumerate(segments):
@@ -501,11 +500,6 @@ def _find(segments: list[_Segment], column: int) -> int:
     return len(segments) - 1
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-def _safe(text: str) -> str:
-    return _UNSAFE.sub("_", text)
 
 
 def auto_map(

@@ -53,9 +53,6 @@ def _attr(value: str) -> str:
     return quoteattr(value)
 
 
-def _safe(text: str) -> str:
-    return "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in text)
-
 
 def text_block(lines: list[str], x: float, y: float, *, size: float = FONT_SIZE,
                anchor: str = "middle", color: str = sh.INK, weight: str = "",
@@ -255,7 +252,7 @@ class _Drawer:
                    extra: list[str] | None = None) -> str:
         """The group of one element with its tooltip (plus ``extra`` lines, e.g. the full
         minutes and system an activity's footer may shorten)."""
-        sid = _safe(element.id) + suffix
+        sid = sh.safe_id(element.id) + suffix
         shown = self.names.get(element.id, "")
         tip = "\n".join([tooltip(element, shown), *(extra or [])])
         return (f'<g id="{self.prefix}-{sid}" class={_attr(classes)} '

@@ -221,7 +221,7 @@ def _edge(builder: DotBuilder, ctx: _Context, flow_id: str, tail: str, head: str
         line = FLAT + line  # same column: left out of the layout pass, drawn afterwards
     builder.lines.append(line)
     key = f"{ctx.section.key}-{flow_id}{suffix}" if ctx.section.key else flow_id + suffix
-    meta = {"id": _safe(key), "class": classes}
+    meta = {"id": sh.safe_id(key), "class": classes}
     if bpmn_id is None:
         meta["data-bpmn-id"] = flow_id
     if ctx.section.key:
@@ -234,7 +234,4 @@ def _edge(builder: DotBuilder, ctx: _Context, flow_id: str, tail: str, head: str
         meta["title"] = tip
     builder.meta[gv_id] = meta
 
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in text)
 

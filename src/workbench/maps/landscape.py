@@ -199,7 +199,7 @@ def _tiles(part: pd.DataFrame, scale: ColorScale | None, value: str | None,
         color = scale.color(number) if scale else "#ffffff"
         ident = str(row["id"])
         gv_id = f"kachel_{len(meta)}"
-        meta[f"a_{gv_id}"] = {"id": "leistung-" + _safe(ident), "class": "leistung-kachel",
+        meta[f"a_{gv_id}"] = {"id": "leistung-" + sh.safe_id(ident), "class": "leistung-kachel",
                               "data-leistung": ident}
         detail = ""
         if scale is not None:
@@ -235,6 +235,3 @@ def _legend(scale: ColorScale, per_row: int) -> str:
             '</TD><TD WIDTH="10"></TD>' for color, text in entries[i:i + per_row]) + "</TR>")
     return ('<TABLE BORDER="0" CELLSPACING="3" CELLPADDING="2">' + "".join(rows) + "</TABLE>")
 
-
-def _safe(text: str) -> str:
-    return "".join(c if c.isascii() and (c.isalnum() or c in "_.-") else "_" for c in text)

@@ -133,6 +133,13 @@ def event_glyph(definitions: list[str], throwing: bool) -> str:
 # --------------------------------------------------------------------------- text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def safe_id(text: str) -> str:
+    """``text`` as an SVG id part: every character outside ASCII letters, digits and
+    ``_.-`` becomes '_'."""
+    return _UNSAFE.sub("_", text)
 
 
 def clean_text(text: str | None) -> str:
