@@ -191,6 +191,11 @@ def test_steps_a_token_only_passes_are_skipped_with_the_same_bytes(
     first = model.root.steps[model.root.starts[0]]
     assert "Bearbeiten" in first.label  # not the start event "Antrag"
     assert model.root.steps[first.targets[0]].route == flowgraph.END
+    assert model.root.linear  # one token from start to end: no _Run per case
+    parallel = _parallel_model("Parallel", ("Kurz", "A", 5), ("Lang", "B", 50)).root
+    split = parallel.steps[parallel.starts[0]]  # the start event is skipped
+    assert split.route == flowgraph.ALL and len(split.targets) == 2  # both, nothing drawn
+    assert not parallel.linear
     skipped = dumps(kommune.simulate(repo, "033560011", default_plan()))
     monkeypatch.setattr(kommune, "_COMPILED", {})
     monkeypatch.setattr(flowgraph, "_through", lambda steps: list(range(len(steps))))

@@ -25,11 +25,13 @@ import numpy as np
 import simpy
 
 from .calendar import WorkCalendar
-from .flowgraph import CHOOSE, END, ONE, Container, Step
+from .flowgraph import ALL, CHOOSE, END, ONE, Container, Step
 
 #: Handling-time distributions: triangular (default), exponential with the same mean (theory
 #: checks), fixed (exactly wb:minutes).
 DISTRIBUTIONS = ("dreieck", "exponential", "fest")
+#: a process of the engine's own loop (a case, a parallel branch, a stream's source)
+Process = Generator[Any, Any, None]
 
 
 @dataclass(slots=True)
@@ -121,14 +123,15 @@ class Engine:
         self.period_end = float(calendar.period_work_minutes)
         self.plain = plain_simpy
         # the engine's own loop: times due (a heap of floats) and, per time, the processes due
-        # then in the order they were scheduled; _current holds the running process's send.
+        # then in the order they were scheduled (generators, resumed with next(process, None):
+        # a process that ends returns None, raising nothing); _current holds the running one.
         # A process of this loop yields the minutes it waits (SimPy's env.timeout) or None
         # (it waits to be woken: a place handed over, its container's tokens done)
         self._times: list[float] = []
-        self._due: dict[float, list[Callable[[None], Any]]] = {}
-        self._current: list[Callable[[None], Any]] = [_nothing]
-        # the processes due at the time _drive is processing (None between times)
-        self._batch: list[list[Callable[[None], Any]] | None] = [None]
+        self._due: dict[float, list[Process]] = {}
+        self._current: list[Process | None] = [None]
+        # the processes due at the time _drive is processing (None outside _drive)
+        self._batch: list[list[Process] | None] = [None]
         self._schedule = self._schedule_factory()
         self._own = not plain_simpy
         self._timeout = self.env.timeout
@@ -188,12 +191,12 @@ class Engine:
             pool.queue_at_end = (len(seats.queue) + seats.count if self.plain
                                  else len(seats.waiting) + pool.servers - seats.free)
 
-    def _wake_factory(self) -> Callable[[Callable[[None], Any]], None]:
-        """``event.succeed()`` for the engine's own loop: the waiting process (its ``send``)
-        is due now, after the processes already due now."""
+    def _wake_factory(self) -> Callable[[Process], None]:
+        """``event.succeed()`` for the engine's own loop: the waiting process is due now,
+        after the processes already due now."""
         env, batch, schedule = self.env, self._batch, self._schedule
 
-        def wake(process: Callable[[None], Any]) -> None:
+        def wake(process: Process) -> None:
             now = batch[0]
             if now is None:  # not while _drive processes a time: before the first event
                 schedule(env._now, process)
@@ -202,12 +205,12 @@ class Engine:
 
         return wake
 
-    def _schedule_factory(self) -> Callable[[float, Callable[[None], Any]], None]:
-        """Put a process (its ``send``) on the engine's own event list at time ``at``."""
+    def _schedule_factory(self) -> Callable[[float, Process], None]:
+        """Put a process on the engine's own event list at time ``at``."""
         env, times, due, batch, push = self.env, self._times, self._due, self._batch, \
             heapq.heappush
 
-        def schedule(at: float, process: Callable[[None], Any]) -> None:
+        def schedule(at: float, process: Process) -> None:
             now = batch[0]
             if now is not None and at == env._now:
                 now.append(process)
@@ -225,7 +228,7 @@ class Engine:
         """``env.run(until=until)`` for this engine's events.
 
         Every event here wakes exactly one process, so the engine keeps, per time, the
-        processes due then (their ``send``) in the order they were scheduled, and the times in
+        processes due then in the order they were scheduled, and the times in
         a heap of floats: the order of SimPy's heap entries (time, priority, running number),
         as all of them have the same priority and a later entry has a larger number. While a
         time is processed, a process scheduled for that same time is appended to its list (it
@@ -237,56 +240,52 @@ class Engine:
         processed, before any other event of that time, new processes in the order they were
         made – as the loop below starts them) and the event that marks a process as ended
         (nobody waits for one here: a container waits for its tokens through ``_Run.done``)."""
-        env, times, due, current, starting, pop, push, now = self.env, self._times, \
+        env, times, due, current, starting, pop, push, now, resume = self.env, self._times, \
             self._due, self._current, self._starting, heapq.heappop, heapq.heappush, \
-            self._batch
+            self._batch, next
         stop = env._now + (until - env._now)  # when SimPy's until event is due
         self._start_queued()
         try:
             while times and times[0] < stop:
                 at = env._now = pop(times)
                 batch = now[0] = due.pop(at)
-                for send in batch:  # processes scheduled for now are appended: run in order
-                    current[0] = send
-                    try:
-                        delay = send(None)
-                    except StopIteration:
-                        delay = None
-                    if delay is not None:  # env.timeout(delay), inlined
-                        then = at + delay
-                        if then <= at:  # no time passes (a negative delay never gets later)
-                            if delay < 0:
-                                raise ValueError(f"Negative delay {delay}")
-                            batch.append(send)
-                        else:
-                            first = [send]
-                            waiting = due.setdefault(then, first)
-                            if waiting is first:
-                                push(times, then)
+                for process in batch:  # processes scheduled for now are appended: in order
+                    while True:  # the process due, then those it started (see _start_queued)
+                        current[0] = process
+                        delay = resume(process, None)  # None: it waits to be woken, or ended
+                        if delay is not None:  # env.timeout(delay), inlined
+                            then = at + delay
+                            if then <= at:  # no time passes (a negative delay is no later)
+                                if delay < 0:
+                                    raise ValueError(f"Negative delay {delay}")
+                                batch.append(process)
                             else:
-                                waiting.append(send)
-                    if starting:
-                        self._start_queued()
-                now[0] = None
-        finally:
+                                first = [process]
+                                waiting = due.setdefault(then, first)
+                                if waiting is first:
+                                    push(times, then)
+                                else:
+                                    waiting.append(process)
+                        if not starting:
+                            break
+                        process = starting.popleft()
+        finally:  # (between two times no process runs: the list of the last one may stay)
             now[0] = None
         env._now = stop
 
     def _start_queued(self) -> None:
         """Run the queued processes, in order, until each waits (or ends); processes they
-        start are queued behind them."""
+        start are queued behind them. (Before the first event; after an event, the loop of
+        :meth:`_drive` does the same.)"""
         starting, current, env, schedule = self._starting, self._current, self.env, \
             self._schedule
         while starting:
-            send = current[0] = starting.popleft().send
-            try:
-                delay = send(None)
-            except StopIteration:
-                continue
+            process = current[0] = starting.popleft()
+            delay = next(process, None)
             if delay is not None:
                 if delay < 0:
                     raise ValueError(f"Negative delay {delay}")
-                schedule(env._now + delay, send)
+                schedule(env._now + delay, process)
 
     def _source(self, s: Stream, acc: _Cases) -> Generator[Any, Any, None]:
         env, timeout, process, rng, root, own, token = self.env, self._timeout, self._start, \
@@ -354,13 +353,13 @@ class Engine:
                 if step.mean > 0:
                     if not triangular:
                         minutes = draw(step, rng)
-                    elif step.high > step.low:  # random.Random.triangular, inlined (same floats)
+                    elif step.span > 0:  # random.Random.triangular, inlined (same floats:
+                        # its high + (low - high) × r is high - span × r, 1 - c is c1)
                         u, k = random_(), step.c
                         if u > k:
-                            minutes = step.high + (step.low - step.high) \
-                                * sqrt((1.0 - u) * (1.0 - k))
+                            minutes = step.high - step.span * sqrt((1.0 - u) * step.c1)
                         else:
-                            minutes = step.low + (step.high - step.low) * sqrt(u * k)
+                            minutes = step.low + step.span * sqrt(u * k)
                     else:
                         minutes = step.mean
                     if step.admin:
@@ -373,7 +372,7 @@ class Engine:
                     else:
                         pool = pools[step.role]
                         seats = pool.resource
-                        if seats.free > 0 and not seats.waiting:
+                        if seats.free > 0:  # (nobody waits while a place is free)
                             seats.free -= 1  # no wait: _account's booking without the queue
                             pool.requests += 1
                             if env._now < period_end:
@@ -399,14 +398,17 @@ class Engine:
                 if route == ONE:
                     at = step.targets[0]
                     continue
-                if route == CHOOSE:
-                    at = step.targets[_pick(step.weights, random_())]
+                if route == CHOOSE:  # _pick without its guard: the last weight is 1.0 > u
+                    at = step.targets[bisect_right(step.weights, random_())]
                     continue
                 if route == END:
                     break
-                nxt = _fire(step, rng, run)
-                if not nxt:
-                    break
+                if route == ALL:
+                    nxt = step.targets
+                else:
+                    nxt = _fire(step, rng, run)
+                    if not nxt:
+                        break
                 for extra in nxt[1:]:
                     run.active += 1
                     start(token(c, extra, run, acc, rng, i, _BRANCH))
@@ -523,20 +525,17 @@ def _draw_fixed(step: Step, rng: random.Random) -> float:
     return step.mean
 
 
-def _nothing(_: None) -> None:
-    """The running process before any runs (never scheduled)."""
-
-
 class Seats:
     """The places of a role: a counter and a FIFO of waiting cases. Lighter than
     ``simpy.Resource`` (no request objects when a place is free) with the same first-come,
-    first-served order; a released place passes straight to the next waiting case."""
+    first-served order; a released place passes straight to the next waiting case, so a
+    place is free only while nobody waits."""
 
     __slots__ = ("free", "waiting")
 
     def __init__(self, places: int) -> None:
         self.free = places
-        self.waiting: deque[Callable[[None], Any]] = deque()  # processes, in turn
+        self.waiting: deque[Process] = deque()  # processes, in turn
 
 
 def _month_starts(year: int) -> list[int]:

@@ -30,8 +30,9 @@ from ..markov import Chain, MetricsError, Warnings, build_chain, describe, has_c
 DEFAULT_SPREAD = 0.25
 #: Task types that run without a person (as in workbench.metrics).
 AUTOMATIC_TASKS = frozenset({"serviceTask", "scriptTask", "businessRuleTask"})
-# routing kinds
-END, ONE, CHOOSE, EACH = 0, 1, 2, 3
+# routing kinds: no next step, one, one chosen by weight, each by its own chance, all (each
+# with chance 1: a parallel split)
+END, ONE, CHOOSE, EACH, ALL = 0, 1, 2, 3, 4
 
 
 @dataclass(slots=True)
@@ -46,13 +47,15 @@ class Step:
     mode: float = 0.0
     high: float = 0.0
     c: float = 0.5  # (mode − low) / (high − low): where the triangle peaks, for the draw
+    c1: float = 0.5  # 1 − c
+    span: float = 0.0  # high − low
     rate: float = 0.0  # € per working minute (Lohnkosten of the Laufbahn)
     admin: bool = False  # the administration's effort (counts as handling time and cost)
     wait: float = 0.0  # calendar minutes after the node (wb:waitDays)
     join: int = 0  # 0 none, n ≥ 2 parallel join waiting for n tokens, -1 inclusive join
     route: int = END
     targets: tuple[int, ...] = ()
-    weights: tuple[float, ...] = ()  # CHOOSE: cumulative; EACH: probability per target
+    weights: tuple[float, ...] = ()  # CHOOSE: cumulative; EACH, ALL: probability per target
     fallback: int = -1  # EACH: target taken when no branch fired (OR default), -1 none
     inner: Container | None = None  # expanded sub-process
     sub_split: bool = False  # an inclusive split (its token count feeds the OR join)
@@ -70,7 +73,7 @@ class Container:
     linear: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
-        self.linear = not any(s.route == EACH or s.join for s in self.steps)
+        self.linear = not any(s.route in (EACH, ALL) or s.join for s in self.steps)
 
 
 @dataclass(slots=True)
@@ -141,6 +144,8 @@ def _container(container: Process | SubProcess, costs: LabourCostTable, warnings
         step.targets = tuple(through[t] for t in step.targets)
         if step.fallback >= 0:
             step.fallback = through[step.fallback]
+        if step.route == EACH and not step.sub_split and all(w >= 1.0 for w in step.weights):
+            step.route = ALL  # every branch, nothing drawn
     starts = tuple(through[i] for i, _ in entry)
     if len(entry) > 1 and all(abs(w - 1.0 / len(entry)) < 1e-9 for _, w in entry):
         cum, acc = [], 0.0
@@ -222,6 +227,7 @@ def _step(node: FlowNode, costs: LabourCostTable, warnings: Warnings,
     step.mean, step.low, step.mode, step.high = mean, lo, mode, hi
     if hi > lo:
         step.c = (mode - lo) / (hi - lo)
+        step.c1, step.span = 1.0 - step.c, hi - lo
     step.rate = costs.rate(laufbahn_of(node)) / 60.0 if step.admin else 0.0
     if step.admin and not automatic:
         step.role = _staff_role(node, host_lane)
