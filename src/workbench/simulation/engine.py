@@ -143,6 +143,7 @@ class Engine:
         self._run_until = self.env.run if plain_simpy else self._drive
         # triangular draws are inlined in _token; the others (checks, comparisons) call these
         self._draw = _draw_exponential if distribution == "exponential" else _draw_fixed
+        self._account = self._account_factory()
         self._token = self._token_factory()
         for pool in pools.values():
             pool.resource = (simpy.Resource(self.env, capacity=pool.servers) if plain_simpy
@@ -340,60 +341,61 @@ class Engine:
             steps, random_, handling, cost = c.steps, acc.random, acc.handling, acc.cost
             while True:
                 step = steps[at]
-                if step.join:
-                    need = step.join if step.join > 0 else run.or_tokens
-                    joins = run.joins
-                    if joins is None:
-                        joins = run.joins = {}
-                    count = joins.get(at, 0) + 1
-                    if count < need:
-                        joins[at] = count
-                        break
-                    joins[at] = 0
-                if step.mean > 0:
-                    if not triangular:
-                        minutes = draw(step, rng)
-                    elif step.span > 0:  # random.Random.triangular, inlined (same floats:
-                        # its high + (low - high) × r is high - span × r, 1 - c is c1)
-                        u, k = random_(), step.c
-                        if u > k:
-                            minutes = step.high - step.span * sqrt((1.0 - u) * step.c1)
+                if step.acts:  # (a gateway or end event only routes)
+                    if step.join:
+                        need = step.join if step.join > 0 else run.or_tokens
+                        joins = run.joins
+                        if joins is None:
+                            joins = run.joins = {}
+                        count = joins.get(at, 0) + 1
+                        if count < need:
+                            joins[at] = count
+                            break
+                        joins[at] = 0
+                    if step.mean > 0:
+                        if not triangular:
+                            minutes = draw(step, rng)
+                        elif step.span > 0:  # random.Random.triangular, inlined (same floats:
+                            # its high + (low - high) × r is high - span × r, 1 - c is c1)
+                            u, k = random_(), step.c
+                            if u > k:
+                                minutes = step.high - step.span * sqrt((1.0 - u) * step.c1)
+                            else:
+                                minutes = step.low + step.span * sqrt(u * k)
                         else:
-                            minutes = step.low + step.span * sqrt(u * k)
-                    else:
-                        minutes = step.mean
-                    if step.admin:
-                        handling[i] += minutes
-                        cost[i] += minutes * step.rate
-                    if step.role is None:
-                        yield minutes if own else timeout(minutes)
-                    elif not own:
-                        yield from work_plain(pools[step.role], acc, i, minutes)
-                    else:
-                        pool = pools[step.role]
-                        seats = pool.resource
-                        if seats.free > 0:  # (nobody waits while a place is free)
-                            seats.free -= 1  # no wait: _account's booking without the queue
-                            pool.requests += 1
-                            if env._now < period_end:
-                                pool.busy += minutes
-                        else:  # queue (first come, first served); the releaser hands it over
-                            t0 = env._now
-                            seats.waiting.append(current[0])  # this process, woken in turn
-                            yield
-                            account(pool, acc, i, t0, minutes)
-                        yield minutes * pool.stretch
-                        if seats.waiting:  # hand the place over: the next one is due now
-                            due_now[0].append(seats.waiting.popleft())
+                            minutes = step.mean
+                        if step.admin:
+                            handling[i] += minutes
+                            cost[i] += minutes * step.rate
+                        if step.role is None:
+                            yield minutes if own else timeout(minutes)
+                        elif not own:
+                            yield from work_plain(pools[step.role], acc, i, minutes)
                         else:
-                            seats.free += 1
-                if step.inner is not None:
-                    yield from container(step.inner, acc, rng, i)
-                if step.wait > 0:
-                    now = env._now
-                    end = delay_end(now, step.wait)
-                    if end > now:
-                        yield (end - now) if own else timeout(end - now)
+                            pool = pools[step.role]
+                            seats = pool.resource
+                            if seats.free > 0:  # (nobody waits while a place is free)
+                                seats.free -= 1  # no wait: _account's booking without the queue
+                                pool.requests += 1
+                                if env._now < period_end:
+                                    pool.busy += minutes
+                            else:  # queue (first come, first served); the releaser hands it over
+                                t0 = env._now
+                                seats.waiting.append(current[0])  # this process, woken in turn
+                                yield
+                                account(pool, acc, i, t0, minutes)
+                            yield minutes * pool.stretch
+                            if seats.waiting:  # hand the place over: the next one is due now
+                                due_now[0].append(seats.waiting.popleft())
+                            else:
+                                seats.free += 1
+                    if step.inner is not None:
+                        yield from container(step.inner, acc, rng, i)
+                    if step.wait > 0:
+                        now = env._now
+                        end = delay_end(now, step.wait)
+                        if end > now:
+                            yield (end - now) if own else timeout(end - now)
                 route = step.route
                 if route == ONE:
                     at = step.targets[0]
@@ -440,18 +442,24 @@ class Engine:
             self._account(pool, acc, i, t0, minutes)
             yield env.timeout(minutes * pool.stretch)
 
-    def _account(self, pool: Pool, acc: _Cases, i: int, t0: float, minutes: float) -> None:
-        """Book the wait since ``t0`` and the handling minutes when a place is taken."""
-        t1 = self.env._now
-        if t1 > t0:  # recorded; the case's sums are added in blocks (_Cases.add_waits)
-            waits = acc.waits
-            waits += (i, t0, t1)
-            if len(waits) >= _WAITS_BLOCK * 3:
-                acc.add_waits()
-            pool.waited += t1 - t0
-        pool.requests += 1
-        if t1 < self.period_end:
-            pool.busy += minutes
+    def _account_factory(self) -> Callable[[Pool, _Cases, int, float, float], None]:
+        """:meth:`_account`: the clock, the period's end and the block size bound once."""
+        env, period_end, block = self.env, self.period_end, _WAITS_BLOCK * 3
+
+        def account(pool: Pool, acc: _Cases, i: int, t0: float, minutes: float) -> None:
+            """Book the wait since ``t0`` and the handling minutes when a place is taken."""
+            t1 = env._now
+            if t1 > t0:  # recorded; the case's sums are added in blocks (_Cases.add_waits)
+                waits = acc.waits
+                waits += (i, t0, t1)
+                if len(waits) >= block:
+                    acc.add_waits()
+                pool.waited += t1 - t0
+            pool.requests += 1
+            if t1 < period_end:
+                pool.busy += minutes
+
+        return account
 
 
 class _Cases:

@@ -59,6 +59,8 @@ class Step:
     fallback: int = -1  # EACH: target taken when no branch fired (OR default), -1 none
     inner: Container | None = None  # expanded sub-process
     sub_split: bool = False  # an inclusive split (its token count feeds the OR join)
+    # a join, handling, a sub-process or a Liegezeit: more than routing (set when compiled)
+    acts: bool = True
 
 
 @dataclass(slots=True)
@@ -146,6 +148,7 @@ def _container(container: Process | SubProcess, costs: LabourCostTable, warnings
             step.fallback = through[step.fallback]
         if step.route == EACH and not step.sub_split and all(w >= 1.0 for w in step.weights):
             step.route = ALL  # every branch, nothing drawn
+        step.acts = bool(step.join or step.mean > 0 or step.inner is not None or step.wait > 0)
     starts = tuple(through[i] for i, _ in entry)
     if len(entry) > 1 and all(abs(w - 1.0 / len(entry)) < 1e-9 for _, w in entry):
         cum, acc = [], 0.0
