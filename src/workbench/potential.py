@@ -306,52 +306,30 @@ class Analyse:
 
 def collect_metrics(repo: Any) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     """Metrics of every model in the repository: Verbund IST/SOLL and Kommune IST variants;
-    German hints; and every model gap (``leistung, modell, befund``) for the data quality.
-
-    Computed once per loaded knowledge base (``Repository.derived``) while its Leistungen and
-    the model file each variant uses stay the same (the Repository reads a model file once);
-    each caller gets its own copies. The report batch asks twice: for the analysis and for the
-    strategy's Key Results."""
-    derived = getattr(repo, "derived", None)
-    if derived is None:
-        return _collect_metrics(repo)
-    sources = tuple(repo.model_source(leistung, stand, kommune)
-                    for leistung, kommune, stand in _wanted_models(repo))
-    table, hints, gaps = derived("metriken", (repo.leistungen, sources),
-                                 lambda: _collect_metrics(repo))
-    return table.copy(), list(hints), gaps.copy()
-
-
-def _wanted_models(repo: Any) -> list[tuple[str, str | None, str]]:
-    """(Leistung, Kommune or None, variant) of every model the metrics cover, in order."""
-    out = []
-    for leistung in repo.leistungen["id"].astype(str):
-        out += [(leistung, None, "ist"), (leistung, None, "soll")]
-        out += [(leistung, k, "ist") for k in repo.ist_variants(leistung)]
-    return out
-
-
-def _collect_metrics(repo: Any) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    German hints; and every model gap (``leistung, modell, befund``) for the data quality."""
     rows, hints, gaps = [], [], []
-    for leistung, kommune, stand in _wanted_models(repo):
-        label = f"{stand.upper()}" + (f" {kommune}" if kommune else "")
-        defs = repo.model(leistung, stand, kommune=kommune)
-        if defs is None:
-            if kommune is None:
-                gaps.append((leistung, label, "Modell fehlt: keine Einsparung berechenbar."))
-            continue
-        try:
-            m = compute(defs)
-        except MetricsError as err:
-            hints.append(f"{leistung} ({stand}{', ' + kommune if kommune else ''}): {err} "
-                         "Das Modell zählt als fehlend.")
-            gaps.append((leistung, label, f"{err} Das Modell zählt als fehlend."))
-            continue
-        hints += [f"{leistung} ({stand}{', ' + kommune if kommune else ''}): {w}"
-                  for w in m.warnings]
-        ind = indicators.compute(defs, m)
-        gaps += _gap_rows(leistung, label, m, ind)
-        rows.append(metrics_row(leistung, kommune, stand, m, ind))
+    for leistung in repo.leistungen["id"].astype(str):
+        wanted = [(None, "ist"), (None, "soll")]
+        wanted += [(k, "ist") for k in repo.ist_variants(leistung)]
+        for kommune, stand in wanted:
+            label = f"{stand.upper()}" + (f" {kommune}" if kommune else "")
+            defs = repo.model(leistung, stand, kommune=kommune)
+            if defs is None:
+                if kommune is None:
+                    gaps.append((leistung, label, "Modell fehlt: keine Einsparung berechenbar."))
+                continue
+            try:
+                m = compute(defs)
+            except MetricsError as err:
+                hints.append(f"{leistung} ({stand}{', ' + kommune if kommune else ''}): {err} "
+                             "Das Modell zählt als fehlend.")
+                gaps.append((leistung, label, f"{err} Das Modell zählt als fehlend."))
+                continue
+            hints += [f"{leistung} ({stand}{', ' + kommune if kommune else ''}): {w}"
+                      for w in m.warnings]
+            ind = indicators.compute(defs, m)
+            gaps += _gap_rows(leistung, label, m, ind)
+            rows.append(metrics_row(leistung, kommune, stand, m, ind))
     return (metrics_table(rows), hints,
             pd.DataFrame(gaps, columns=["leistung", "modell", "befund"]))
 
