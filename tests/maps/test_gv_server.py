@@ -226,3 +226,43 @@ def test_a_name_that_looks_like_graphviz_numbering_is_not_shifted():
     for _ in range(2):  # the second time, a served graph would be shifted
         assert run_dot(source, "json") == _alone(FORMATS["json"], source)[0]
     assert _pid(FORMATS["json"]) is None  # not served
+
+
+def test_output_left_unread_is_never_taken_for_the_next_graph(monkeypatch):
+    """Interrupted after writing a graph (Ctrl-C, an error in this process): the server is
+    killed. Output left in the pipe some other way: the next graph does not take it."""
+    a, b, c = [s for s in _sources()["svg"] if gv._batchable(s)][:3]
+    run_dot(a, "svg")
+    first = _pid(FORMATS["svg"])
+    real = gvserver.DotServer._exchange
+
+    def written_then_interrupted(self, data, graphs, deadline):
+        os.write(self._proc.stdin.fileno(), data)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gvserver.DotServer, "_exchange", written_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_dot(b, "svg")
+    monkeypatch.setattr(gvserver.DotServer, "_exchange", real)
+    assert _pid(FORMATS["svg"]) is None  # killed
+    assert run_dot(c, "svg") == _alone(FORMATS["svg"], c)[0]
+    assert _pid(FORMATS["svg"]) not in (None, first)
+    server = gvserver._servers[(gv.dot_path(), *FORMATS["svg"])]
+    os.write(server._proc.stdin.fileno(), b.encode() + b"\n")  # its output stays unread
+    time.sleep(0.5)
+    assert run_dot(a, "svg") == _alone(FORMATS["svg"], a)[0]  # not b's
+    assert run_dot(c, "svg") == _alone(FORMATS["svg"], c)[0]
+
+
+def test_pinned_positions_images_and_a_deleted_folder_run_alone(tmp_path, monkeypatch):
+    pinned = 'digraph g {a [pos="0,0!"]; b [pos="72,72!"]; a -> b}\n'
+    assert run_dot(pinned, "svg", engine="neato-n2").startswith(b"<?xml")
+    assert not any("-n2" in key for key in gvserver.running())
+    assert not gv._batchable('digraph g {a [image="logo.png"]}')
+    assert not gv._batchable('digraph g {a [label=<<IMG SRC="logo.png"/>>]}')
+    gone = tmp_path / "weg"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    source = next(s for s in _sources()["svg"] if gv._batchable(s))
+    assert run_dot(source, "svg") == _alone(FORMATS["svg"], source)[0]

@@ -150,10 +150,22 @@ def test_wait_returns_when_the_kernel_ends_and_times_out_while_it_runs():
     import subprocess
     import time
 
-    kernel = _forked(0.05, 3)
-    started = time.monotonic()
-    assert kernel.wait(timeout=10) == 3
-    assert time.monotonic() - started < 5
+    watched = []
+    real = kernel_fork.open_pidfd
+
+    def counting(pid):
+        watched.append(pid)
+        return real(pid)
+
+    kernel_fork.open_pidfd = counting
+    try:
+        kernel = _forked(0.05, 3)
+        started = time.monotonic()
+        assert kernel.wait(timeout=10) == 3
+        assert time.monotonic() - started < 5
+        assert watched == [kernel.pid]  # woken through its pidfd, not by polling
+    finally:
+        kernel_fork.open_pidfd = real
     assert kernel.poll() == 3  # reaped once, remembered
     running = _forked(30, 0)
     try:
@@ -164,3 +176,10 @@ def test_wait_returns_when_the_kernel_ends_and_times_out_while_it_runs():
     finally:
         running.kill()
         assert running.wait(timeout=10) == -9
+
+
+def test_every_import_the_fork_server_blocks_is_given_back_to_a_forked_kernel():
+    from workbench.reports import worker
+
+    assert set(worker.UNUSED_FORMAT_PACKAGES) | set(kernel_fork.WITHOUT_MODULES) == set(
+        kernel_fork.SKIPPED_IMPORTS)

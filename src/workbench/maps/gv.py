@@ -14,12 +14,13 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 
 from lxml import etree
 
 from . import gvserver
-from .shapes import FONT_FAMILY, GV_FONT
+from .shapes import FONT_FAMILY, GV_FONT, safe_id
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _S = "{" + SVG_NS + "}"
@@ -101,8 +102,9 @@ def run_dot(source: str, fmt: str = "svg", *, engine: str = "dot",
     comes from this process's running ``dot`` (:mod:`.gvserver`), byte for byte as a fresh
     one writes it; anything else, or anything odd there, runs a fresh ``dot``."""
     args = _args(fmt, engine, dpi)
+    started = time.monotonic()
     served = _served(args, source, timeout)
-    return served[0] if served is not None else _fresh(args, source, timeout)
+    return served[0] if served is not None else _fresh(args, source, _left(timeout, started))
 
 
 def _args(fmt: str, engine: str = "dot", dpi: float | None = None) -> list[str]:
@@ -116,6 +118,16 @@ def _args(fmt: str, engine: str = "dot", dpi: float | None = None) -> list[str]:
     return args
 
 
+#: A graph the running ``dot`` gave up on gets what is left of its time limit in a fresh
+#: process, but at least this many seconds.
+MIN_FRESH_SECONDS = 1.0
+
+
+def _left(timeout: float, started: float) -> float:
+    """The time limit left for a fresh ``dot`` after the running one gave up on the graph."""
+    return max(MIN_FRESH_SECONDS, timeout - (time.monotonic() - started))
+
+
 def _fresh(args: list[str], source: str, timeout: float) -> bytes:
     """The output of a ``dot`` process of its own."""
     data = _run(args, source, timeout)
@@ -126,10 +138,11 @@ def run_dot_svg_json(source: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[
     """One ``dot`` run, one layout, two outputs: the SVG and the layout as JSON (``json0``,
     without drawing operations)."""
     args = [dot_path(), "-Kdot", "-Tsvg", "-Tjson0"]
+    started = time.monotonic()
     served = _served(args, source, timeout)
     if served is not None:
         return served[0], served[1]
-    data = _run(args, source, timeout)
+    data = _run(args, source, _left(timeout, started))
     end = data.find(b"</svg>")
     if end < 0:
         raise GraphvizFailed("Graphviz konnte die Karte nicht erzeugen: keine SVG-Ausgabe.")
@@ -162,13 +175,14 @@ def run_dot_many(sources: Sequence[str], fmt: str = "svg", *,
     found: dict[str, bytes] = {}
     together: list[str] = []
     for source in dict.fromkeys(sources):
+        started = time.monotonic()
         served = _served(args, source, timeout)
         if served is not None:
             found[source] = served[0]
         elif _batchable(source):
             together.append(source)
         else:
-            found[source] = _fresh(args, source, timeout)
+            found[source] = _fresh(args, source, _left(timeout, started))
     for chunk in _chunks(together):
         found.update(zip(chunk, _run_batch(chunk, args, timeout), strict=True))
     return [found[s] for s in sources]
@@ -228,7 +242,10 @@ def _split(data: bytes, fmt: str) -> list[bytes]:
 # memory, so two or more clusters may come out in another order: a graph with two or more
 # named subgraphs, paging, layers or such an id, or without a plain name of its own (an
 # anonymous graph's number shows in its SVG title), runs in a process of its own.
-_ALONE = re.compile(r"\b(?:page|layers|layerselect)\s*=|page\d+,\d+_")
+#: Attributes whose effect a running ``dot`` carries from graph to graph: paging and layers,
+#: and images (graphviz keeps a file it has read, by name, for the life of the process).
+_ALONE = re.compile(r"(?i)\b(?:page|layers|layerselect|image|imagepath|shapefile)\s*=|"
+                    r"page\d+,\d+_|<img\b")
 _NAMED_SUBGRAPH = re.compile(r"(?i)"
                              r'\bsubgraph\s+("(?:[^"\\]|\\.)*"|[A-Za-z_\x80-\uffff][\w\x80-\uffff]*'
                              r"|-?(?:\.\d+|\d+(?:\.\d*)?))")
@@ -252,8 +269,8 @@ def _batchable(source: str) -> bool:
 def _served(args: list[str], source: str, timeout: float) -> list[bytes] | None:
     """The outputs from this process's running ``dot`` for ``args``, or None: run a fresh one."""
     if (os.environ.get(SERVER_SWITCH) == "0" or gvserver.formats_of(args) is None
-            or not _batchable(source)):
-        return None
+            or "-n2" in args or not _batchable(source)):
+        return None  # -n2 renders pinned positions: the server's probe graph has none
     try:
         return gvserver.layout(args, source, _server_env(), timeout)
     except gvserver.ServerTimeout as err:
@@ -377,4 +394,4 @@ def clean_svg(raw: bytes | etree._Element, meta: Mapping[str, Mapping[str, str]]
 
 def svg_ids(prefix: str, bpmn_id: str) -> str:
     """The SVG id of a BPMN element in a map (characters outside [A-Za-z0-9_.-] become '_')."""
-    return prefix + "-" + re.sub(r"[^A-Za-z0-9_.-]", "_", bpmn_id)
+    return prefix + "-" + safe_id(bpmn_id)

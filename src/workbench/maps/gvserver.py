@@ -13,7 +13,9 @@ undone here so that every output is what a process of its own writes:
   stands, so every name can be shifted back to the number a fresh process gives.
 
 The probe also checks that input and output are in step: its output must be exactly the one
-the process gave for it at start. Which sources are safe to lay out in a process that laid out
+the process gave for it at start, and before each graph nothing may be waiting unread in the
+pipe. A server interrupted while it works (Ctrl-C, an error in this process) is killed, never
+asked again. Which sources are safe to lay out in a process that laid out
 others is the caller's decision (:func:`workbench.maps.gv.run_dot`). Anything unexpected —
 output on stderr, a process that died, output that is incomplete or out of step, a process
 that waits for more input — makes :meth:`DotServer.layout` return ``None``; the caller then
@@ -178,6 +180,8 @@ class DotServer:
         What ``dot`` wrote on stderr meanwhile is left in :attr:`noise`."""
         proc = self._proc
         stdin, stdout, stderr = proc.stdin.fileno(), proc.stdout.fileno(), proc.stderr.fileno()
+        if _readable(stdout):  # output nobody asked for yet: no longer in step
+            return None
         poller = select.poll()
         poller.register(stdin, select.POLLOUT)
         poller.register(stdout, select.POLLIN)
@@ -234,12 +238,19 @@ class DotServer:
                     search = cuts[-1]
         if cuts[-1] != len(buf) or pending:
             return None
-        if select.select([stderr], [], [], 0)[0]:  # written before the output, so seen now
+        if _readable(stderr):  # written before the output, so seen now
             noise += os.read(stderr, _CHUNK)
         self.noise = bytes(noise)
         pieces = [bytes(buf[a:b]) for a, b in zip([0, *cuts[:-1]], cuts, strict=True)]
         n = len(self.formats)
         return [pieces[i:i + n] for i in range(0, len(pieces), n)]
+
+
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` has data (or its end) to read now (``poll``: any descriptor number)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -291,12 +302,20 @@ def layout(args: Sequence[str], source: str, env: dict[str, str],
     except ServerTimeout:
         _servers.pop(key, None)
         raise
+    except BaseException:  # interrupted mid-exchange (Ctrl-C, MemoryError …): output may
+        stale = _servers.pop(key, None)  # be left unread in the pipe, so never use it again
+        if stale is not None:
+            stale.kill()
+        raise
     finally:
         _lock.release()
 
 
 def _server(key: tuple[str, ...], env: dict[str, str], deadline: float) -> DotServer | None:
-    cwd = os.getcwd()
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working folder was deleted: a fresh process reports as before
+        return None
     server = _servers.get(key)
     if server is not None and (server.pid != os.getpid() or server.env != env or server.cwd != cwd
                                or server.graphs >= GRAPHS_PER_PROCESS or not server.alive()):
@@ -309,7 +328,12 @@ def _server(key: tuple[str, ...], env: dict[str, str], deadline: float) -> DotSe
         except OSError:
             _failures[key] = _GIVE_UP
             return None
-        if not server.start(deadline):
+        try:
+            started = server.start(deadline)
+        except BaseException:
+            server.kill()
+            raise
+        if not started:
             server.kill()
             _failures[key] = _failures.get(key, 0) + 1
             return None

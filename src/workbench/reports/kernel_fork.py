@@ -50,6 +50,9 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 #: server, and a ``uname -p`` subprocess) when it is installed; a report kernel is never
 #: debugged, so a forked kernel has no debugger (a launched one still has).
 WITHOUT_MODULES = ("debugpy",)
+#: Every import the fork server blocks (``None`` in ``sys.modules``): the above and the string
+#: format packages of jsonschema the workers go without (``worker.UNUSED_FORMAT_PACKAGES``).
+SKIPPED_IMPORTS = (*WITHOUT_MODULES, "rfc3987_syntax", "rfc3986_validator", "isoduration")
 
 #: The forked kernel's process name (``ps -o comm``, ``psutil.Process.name()``); its command line
 #: is the fork server's.
@@ -143,13 +146,16 @@ class ForkedKernel:
             return self.returncode
         deadline, delay = time.monotonic() + timeout, 0.0005
         ended = open_pidfd(self.pid)
+        watch = select.poll()
+        if ended is not None:
+            watch.register(ended, select.POLLIN)
         try:
             while (code := self.poll()) is None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise subprocess.TimeoutExpired(["kernel"], timeout)
                 if ended is not None:  # readable the moment the kernel has ended
-                    select.select([ended], [], [], left)
+                    watch.poll(max(1, int(left * 1000)))
                 else:
                     time.sleep(min(delay, left))
                     delay = min(delay * 2, 0.02)
@@ -222,11 +228,12 @@ def _child(argv: list[str], env: dict[str, str] | None, cwd: str | None, sink: i
 
 def _fresh_process_state() -> None:  # pragma: no cover - runs in the forked kernel
     """Undo what the fork server and the worker set for themselves: the imports the server went
-    without (``None`` in ``sys.modules``), their warning filters and log levels, and
+    without (:data:`SKIPPED_IMPORTS`), their warning filters and log levels, and
     multiprocessing's view of it (a daemonic worker process, the batch's start method, fork server
     and resource tracker). The kernel is a main process of its own, as a launched one would be."""
-    for name in [name for name, module in sys.modules.items() if module is None]:
-        del sys.modules[name]  # imports the fork server went without: possible again here
+    for name in SKIPPED_IMPORTS:
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]  # the fork server went without it: importable again here
     warnings.filters[:] = _PRISTINE_WARNINGS
     warnings._filters_mutated()  # type: ignore[attr-defined]
     for name, level in _PRISTINE_LEVELS.items():
