@@ -7,16 +7,15 @@ repeated batch costs a file read per report.
 
 from __future__ import annotations
 
+# The holiday tables (the package imports every country, about 0.07 CPU-s): imported with this
+# part, which the batch's fork server preloads (``workbench.report_content.__preload__``), so
+# the kernels forked from it share them instead of each importing them for its simulation.
+import holidays.countries  # noqa: F401
+
 from ..simulation import default_plan
-from ..simulation.calendar import preload_holidays
 from ..simulation.verbund import simulate_cached
 from .data import ReportContext
 from .fmt import esc, number, percent, table, tiles
-
-# The batch's report kernels are forked from a process that imported this module (the parts
-# in ``workbench.report_content.__preload__``): every kernel's simulation reads the holiday
-# tables, imported there once instead of in each kernel.
-preload_holidays()
 
 
 def _days(value: float | None) -> str:

@@ -64,13 +64,6 @@ def parse_hours(raw: Mapping[str, object], where: str) -> dict[str, tuple[int, i
     return out
 
 
-def preload_holidays() -> None:
-    """Import the ``holidays`` package's tables now. It imports every country it knows
-    (about 0.07 CPU-s); a process whose children all simulate (the report batch's fork server,
-    whose kernels inherit its modules) pays that once instead of once per child."""
-    import holidays.countries  # noqa: F401
-
-
 def holiday_dates(land: str, years: list[int]) -> dict[dt.date, str]:
     """Public holidays of a German Land (ISO subdivision code, e.g. NI) with German names."""
     import holidays
