@@ -38,6 +38,7 @@ from typing import Any
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 from .stopping import open_pidfd
+from .worker import UNUSED_FORMAT_PACKAGES
 
 #: What the fork server imports for the kernels (besides the workers' own modules): ipykernel's
 #: application, kernel and shell; what every kernel imports at setup (``kernel_state._ALWAYS``);
@@ -51,8 +52,8 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 #: debugged, so a forked kernel has no debugger (a launched one still has).
 WITHOUT_MODULES = ("debugpy",)
 #: Every import the fork server blocks (``None`` in ``sys.modules``): the above and the string
-#: format packages of jsonschema the workers go without (``worker.UNUSED_FORMAT_PACKAGES``).
-SKIPPED_IMPORTS = (*WITHOUT_MODULES, "rfc3987_syntax", "rfc3986_validator", "isoduration")
+#: format packages of jsonschema the workers go without.
+SKIPPED_IMPORTS = (*WITHOUT_MODULES, *UNUSED_FORMAT_PACKAGES)
 
 #: The forked kernel's process name (``ps -o comm``, ``psutil.Process.name()``); its command line
 #: is the fork server's.
